@@ -1,0 +1,141 @@
+/**
+ * Request and response types of the companion's public HTTP API (contract.md §3).
+ * Shared by the server and the widget (`import type` only), so both sides are checked against one contract.
+ */
+
+export const PAYMENT_STATUSES = ['pending', 'paid', 'expired', 'cancelled', 'failed', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const METHOD_FAMILIES = ['va', 'qris', 'ewallet', 'cstore', 'paylater'] as const;
+export type MethodFamily = (typeof METHOD_FAMILIES)[number];
+
+export const PROVIDER_IDS = ['doku', 'indodana', 'komerce', 'xendit', 'midtrans'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/** A payment method as offered to the customer, e.g. `va:bca` served by Komerce. */
+export interface PaymentMethod {
+  /** `family:channel`, e.g. `va:bca`, `qris:qris`, `ewallet:ovo`, `cstore:indomaret`, `paylater:indodana`. */
+  id: string;
+  family: MethodFamily;
+  channel: string;
+  label: string;
+  provider: ProviderId;
+  /** Integer IDR. */
+  minAmount: number;
+  /** Integer IDR. */
+  maxAmount: number;
+}
+
+export interface MethodsResponse {
+  methods: PaymentMethod[];
+}
+
+export interface InstallmentOption {
+  /** Provider's id of the option, sent back as `installment` when creating the payment. */
+  id: string;
+  /** Number of months (or 1 for "pay in 30 days"). */
+  tenure: number;
+  tenureUnit: 'days' | 'months';
+  monthlyInstallment: number;
+  installmentAmount: number;
+  totalInterest: number;
+  /** Monthly interest rate as a percentage, e.g. 2.6 (a rate, not money). */
+  rate: number;
+  provider: ProviderId;
+}
+
+export interface InstallmentsResponse {
+  options: InstallmentOption[];
+}
+
+export interface Customer {
+  name?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface Payment {
+  /** Unguessable: 128+ random bits. */
+  id: string;
+  orderId: string;
+  /** Method id, e.g. `va:bca`. */
+  method: string;
+  family: MethodFamily;
+  provider: ProviderId;
+  /** Integer IDR. */
+  amount: number;
+  currency: 'IDR';
+  status: PaymentStatus;
+  createdAt: string;
+  expiresAt: string;
+  paidAt?: string;
+  va?: { bank: string; number: string; billerCode?: string };
+  qris?: { qrString: string };
+  redirectUrl?: string;
+  cstore?: { store: string; paymentCode: string };
+  installment?: { id: string; tenure: number };
+  /** Conditions an operator should look at, e.g. `amount_mismatch`, `late_payment`. */
+  flags?: string[];
+}
+
+export interface PaymentResponse {
+  payment: Payment;
+}
+
+/** `POST /api/payments`: exactly one of the three ways to name the order. */
+export type CreatePaymentRequest = (
+  | { session: string }
+  | { orderId: string; amount: number; customer?: Customer }
+  | { items: string | CartItem[]; customer?: Customer }
+) & {
+  method: string;
+  installment?: string;
+};
+
+export interface CartItem {
+  sku: string;
+  qty: number;
+}
+
+/** `POST /api/sessions` (merchant API). */
+export interface CreateSessionRequest {
+  orderId: string;
+  amount: number;
+  items?: Array<{ name: string; price: number; quantity: number; sku?: string }>;
+  customer?: Customer;
+  methods?: string[];
+  /** Seconds; default 3600. */
+  expiresIn?: number;
+}
+
+export interface CreateSessionResponse {
+  session: string;
+  expiresAt: string;
+}
+
+/** What a session token carries once verified. */
+export interface SessionClaims {
+  orderId: string;
+  amount: number;
+  items?: Array<{ name: string; price: number; quantity: number; sku?: string }>;
+  customer?: Customer;
+  methods?: string[];
+  /** Unix seconds. */
+  exp: number;
+}
+
+/** Every error body. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** SSE `event: status` data. */
+export interface StatusEventData {
+  payment: Payment;
+}
+
+/** Merchant notification body (`BAYAR_NOTIFY_URL`). */
+export interface MerchantNotification {
+  type: 'payment.status';
+  payment: Payment;
+}

@@ -1,0 +1,251 @@
+/**
+ * Configuration is read once, here, through one schema. Invalid or missing variables fail start-up with a
+ * list of every problem at once, so an operator fixes them in one go. Nothing else reads process.env.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { METHOD_FAMILIES, PROVIDER_IDS, type MethodFamily, type ProviderId } from './api-types.js';
+
+export interface ProviderCredentials {
+  doku?: { clientId: string; secretKey: string; baseUrl: string };
+  indodana?: { apiKey: string; apiSecret: string; baseUrl: string };
+  komerce?: { apiKey: string; callbackKey: string; baseUrl: string };
+  xendit?: { secretKey: string; callbackToken: string; baseUrl: string };
+  midtrans?: { serverKey: string; baseUrl: string };
+}
+
+export interface CatalogEntry {
+  name: string;
+  price: number;
+}
+
+export interface Config {
+  mode: 'sandbox' | 'live';
+  host: string;
+  port: number;
+  /** Public base URL of this companion (webhook URLs given to providers). Null: derived from the bound address. */
+  publicUrl: string | null;
+  dbPath: string;
+  merchantKey: string;
+  notifyUrl: string | null;
+  allowedOrigins: string[];
+  allowUnsigned: boolean;
+  catalog: Record<string, CatalogEntry> | null;
+  routes: Record<MethodFamily, ProviderId[]>;
+  providers: ProviderCredentials;
+  /** Provider base URLs given explicitly (live, or sandbox pointed at another server). */
+  providerBaseUrlOverrides: Partial<Record<ProviderId, string>>;
+  logLevel: string;
+  /** Seconds a payment stays open unless the provider fixes it (QRIS). */
+  paymentTtlSeconds: number;
+}
+
+/** Documented sandbox hosts (providers.md §1.1, §2.1, §3.1, §4.1, §5.1), the live-mode defaults. */
+export const PROVIDER_SANDBOX_URLS: Record<ProviderId, string> = {
+  doku: 'https://api-sandbox.doku.com',
+  indodana: 'https://sandbox01-api.indodana.com/chermes/merchant',
+  komerce: 'https://api-sandbox.collaborator.komerce.id/user',
+  xendit: 'https://api.xendit.co',
+  midtrans: 'https://api.sandbox.midtrans.com',
+};
+
+/**
+ * Credentials the built-in emulators accept. Public on purpose: they unlock nothing but the local emulators,
+ * and they are never used in live mode.
+ */
+export const SANDBOX_CREDENTIALS = {
+  merchantKey: 'sandbox-merchant-key-not-secret',
+  doku: { clientId: 'MCH-0001-10791114622547', secretKey: 'SK-sandbox-doku-secret' },
+  indodana: { apiKey: 'sandbox-indodana-key', apiSecret: 'sandbox-indodana-secret' },
+  komerce: { apiKey: 'sandbox-komerce-key', callbackKey: 'sandbox-komerce-callback-key' },
+  xendit: { secretKey: 'xnd_development_SANDBOXKEY', callbackToken: 'sandbox-xendit-callback-token' },
+  midtrans: { serverKey: 'SB-Mid-server-SANDBOXKEY' },
+} as const;
+
+export const DEFAULT_SANDBOX_ROUTES: Record<MethodFamily, ProviderId[]> = {
+  va: ['komerce', 'xendit', 'midtrans'],
+  qris: ['xendit', 'komerce', 'midtrans'],
+  ewallet: ['doku', 'xendit', 'midtrans'],
+  cstore: ['midtrans', 'doku'],
+  paylater: ['indodana'],
+};
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (name: string) =>
+  optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: `${name} must be an http(s) URL` });
+
+const envSchema = z.object({
+  BAYAR_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  BAYAR_PUBLIC_URL: url('BAYAR_PUBLIC_URL'),
+  BAYAR_DB: z.string().default('./data/bayar.db'),
+  BAYAR_MERCHANT_KEY: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'BAYAR_MERCHANT_KEY must be at least 16 characters',
+  }),
+  BAYAR_NOTIFY_URL: url('BAYAR_NOTIFY_URL'),
+  BAYAR_ALLOWED_ORIGINS: optionalString,
+  BAYAR_ALLOW_UNSIGNED: z.enum(['0', '1', '']).optional(),
+  BAYAR_CATALOG: optionalString,
+  BAYAR_ROUTES: optionalString,
+  BAYAR_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(3600).max(30 * 86400).default(86400),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DOKU_CLIENT_ID: optionalString,
+  DOKU_SECRET_KEY: optionalString,
+  DOKU_BASE_URL: url('DOKU_BASE_URL'),
+  INDODANA_API_KEY: optionalString,
+  INDODANA_API_SECRET: optionalString,
+  INDODANA_BASE_URL: url('INDODANA_BASE_URL'),
+  KOMERCE_API_KEY: optionalString,
+  KOMERCE_CALLBACK_KEY: optionalString,
+  KOMERCE_BASE_URL: url('KOMERCE_BASE_URL'),
+  XENDIT_SECRET_KEY: optionalString,
+  XENDIT_CALLBACK_TOKEN: optionalString,
+  XENDIT_BASE_URL: url('XENDIT_BASE_URL'),
+  MIDTRANS_SERVER_KEY: optionalString,
+  MIDTRANS_BASE_URL: url('MIDTRANS_BASE_URL'),
+});
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `va=komerce,xendit;qris=xendit` → routes, listing every unknown family or provider. */
+export function parseRoutes(text: string, problems: string[]): Record<MethodFamily, ProviderId[]> {
+  const routes = Object.fromEntries(METHOD_FAMILIES.map((f) => [f, [] as ProviderId[]])) as Record<MethodFamily, ProviderId[]>;
+  for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [family, list] = part.split('=').map((s) => s?.trim());
+    if (!METHOD_FAMILIES.includes(family as MethodFamily)) {
+      problems.push(`BAYAR_ROUTES: unknown method family "${family}" (expected one of ${METHOD_FAMILIES.join(', ')})`);
+      continue;
+    }
+    for (const p of (list ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (!PROVIDER_IDS.includes(p as ProviderId)) {
+        problems.push(`BAYAR_ROUTES: unknown provider "${p}" for ${family} (expected one of ${PROVIDER_IDS.join(', ')})`);
+      } else routes[family as MethodFamily].push(p as ProviderId);
+    }
+  }
+  return routes;
+}
+
+function loadCatalog(path: string, problems: string[]): Record<string, CatalogEntry> | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push(`BAYAR_CATALOG: cannot read JSON from ${path}: ${(err as Error).message}`);
+    return null;
+  }
+  const schema = z.record(
+    z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    z.object({ name: z.string().min(1).max(200), price: z.number().int().positive().max(1_000_000_000_000) }),
+  );
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) problems.push(`BAYAR_CATALOG ${i.path.join('.')}: ${i.message}`);
+    return null;
+  }
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const live = e.BAYAR_MODE === 'live';
+
+  const providers: ProviderCredentials = {};
+  const overrides: Partial<Record<ProviderId, string>> = {};
+  const pair = <T>(id: ProviderId, vars: Record<string, string | undefined>, build: () => T): T | undefined => {
+    const set = Object.entries(vars).filter(([, v]) => v !== undefined);
+    if (set.length === 0) return undefined;
+    if (set.length !== Object.keys(vars).length) {
+      const missing = Object.entries(vars).filter(([, v]) => v === undefined).map(([k]) => k);
+      problems.push(`${id}: set ${missing.join(' and ')} too (a provider needs all its credentials)`);
+      return undefined;
+    }
+    return build();
+  };
+  const base = (id: ProviderId, v: string | undefined) => {
+    if (v) overrides[id] = v.replace(/\/+$/, '');
+    return overrides[id] ?? PROVIDER_SANDBOX_URLS[id];
+  };
+  const S = SANDBOX_CREDENTIALS;
+  const dokuVars = { DOKU_CLIENT_ID: e.DOKU_CLIENT_ID, DOKU_SECRET_KEY: e.DOKU_SECRET_KEY };
+  const indVars = { INDODANA_API_KEY: e.INDODANA_API_KEY, INDODANA_API_SECRET: e.INDODANA_API_SECRET };
+  const komVars = { KOMERCE_API_KEY: e.KOMERCE_API_KEY, KOMERCE_CALLBACK_KEY: e.KOMERCE_CALLBACK_KEY };
+  const xenVars = { XENDIT_SECRET_KEY: e.XENDIT_SECRET_KEY, XENDIT_CALLBACK_TOKEN: e.XENDIT_CALLBACK_TOKEN };
+  const midVars = { MIDTRANS_SERVER_KEY: e.MIDTRANS_SERVER_KEY };
+  providers.doku = pair('doku', dokuVars, () => ({ clientId: e.DOKU_CLIENT_ID!, secretKey: e.DOKU_SECRET_KEY!, baseUrl: base('doku', e.DOKU_BASE_URL) }));
+  providers.indodana = pair('indodana', indVars, () => ({ apiKey: e.INDODANA_API_KEY!, apiSecret: e.INDODANA_API_SECRET!, baseUrl: base('indodana', e.INDODANA_BASE_URL) }));
+  providers.komerce = pair('komerce', komVars, () => ({ apiKey: e.KOMERCE_API_KEY!, callbackKey: e.KOMERCE_CALLBACK_KEY!, baseUrl: base('komerce', e.KOMERCE_BASE_URL) }));
+  providers.xendit = pair('xendit', xenVars, () => ({ secretKey: e.XENDIT_SECRET_KEY!, callbackToken: e.XENDIT_CALLBACK_TOKEN!, baseUrl: base('xendit', e.XENDIT_BASE_URL) }));
+  providers.midtrans = pair('midtrans', midVars, () => ({ serverKey: e.MIDTRANS_SERVER_KEY!, baseUrl: base('midtrans', e.MIDTRANS_BASE_URL) }));
+
+  if (!live) {
+    // Sandbox: every provider not configured explicitly runs against its built-in emulator. The base URL is
+    // filled in by the app once it knows its own address (empty string = "the built-in emulator").
+    providers.doku ??= { ...S.doku, baseUrl: e.DOKU_BASE_URL ? base('doku', e.DOKU_BASE_URL) : '' };
+    providers.indodana ??= { ...S.indodana, baseUrl: e.INDODANA_BASE_URL ? base('indodana', e.INDODANA_BASE_URL) : '' };
+    providers.komerce ??= { ...S.komerce, baseUrl: e.KOMERCE_BASE_URL ? base('komerce', e.KOMERCE_BASE_URL) : '' };
+    providers.xendit ??= { ...S.xendit, baseUrl: e.XENDIT_BASE_URL ? base('xendit', e.XENDIT_BASE_URL) : '' };
+    providers.midtrans ??= { ...S.midtrans, baseUrl: e.MIDTRANS_BASE_URL ? base('midtrans', e.MIDTRANS_BASE_URL) : '' };
+  }
+
+  if (live && !e.BAYAR_MERCHANT_KEY) problems.push('BAYAR_MERCHANT_KEY is required in live mode (sessions and merchant API are signed with it)');
+  const enabled = PROVIDER_IDS.filter((p) => providers[p]);
+  if (live && enabled.length === 0) {
+    problems.push(
+      'live mode needs at least one provider: set DOKU_CLIENT_ID+DOKU_SECRET_KEY, INDODANA_API_KEY+INDODANA_API_SECRET, ' +
+        'KOMERCE_API_KEY+KOMERCE_CALLBACK_KEY, XENDIT_SECRET_KEY+XENDIT_CALLBACK_TOKEN or MIDTRANS_SERVER_KEY',
+    );
+  }
+
+  let routes = DEFAULT_SANDBOX_ROUTES;
+  if (e.BAYAR_ROUTES) routes = parseRoutes(e.BAYAR_ROUTES, problems);
+  for (const family of METHOD_FAMILIES) {
+    for (const p of routes[family]) {
+      if (e.BAYAR_ROUTES && !providers[p]) problems.push(`BAYAR_ROUTES routes ${family} to ${p}, which has no credentials`);
+    }
+  }
+  // Without explicit routes, only enabled providers stay in the default order.
+  if (!e.BAYAR_ROUTES) {
+    routes = Object.fromEntries(METHOD_FAMILIES.map((f) => [f, DEFAULT_SANDBOX_ROUTES[f].filter((p) => providers[p])])) as typeof routes;
+  }
+
+  const catalog = e.BAYAR_CATALOG ? loadCatalog(e.BAYAR_CATALOG, problems) : null;
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    mode: e.BAYAR_MODE,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.BAYAR_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    dbPath: e.BAYAR_DB,
+    merchantKey: e.BAYAR_MERCHANT_KEY ?? S.merchantKey,
+    notifyUrl: e.BAYAR_NOTIFY_URL ?? null,
+    allowedOrigins: (e.BAYAR_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    allowUnsigned: e.BAYAR_ALLOW_UNSIGNED ? e.BAYAR_ALLOW_UNSIGNED === '1' : !live,
+    catalog,
+    routes,
+    providers,
+    providerBaseUrlOverrides: overrides,
+    logLevel: e.LOG_LEVEL,
+    paymentTtlSeconds: e.BAYAR_PAYMENT_TTL_SECONDS,
+  };
+}
+
+/** A sandbox config for tests: in-memory-free defaults, overridable. */
+export function sandboxConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ BAYAR_MODE: 'sandbox', LOG_LEVEL: 'silent' }), ...overrides };
+}

@@ -1,0 +1,20 @@
+/** Injected everywhere time matters so tests can move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests drive by hand. */
+export class ManualClock implements Clock {
+  constructor(private t = new Date('2026-01-01T00:00:00Z').getTime()) {}
+  now() {
+    return new Date(this.t);
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
+  set(d: Date) {
+    this.t = d.getTime();
+  }
+}
