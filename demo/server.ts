@@ -1,0 +1,73 @@
+/**
+ * The demo storefront, served at / in sandbox mode. It plays the merchant's backend: on each page view it
+ * mints a checkout session by calling POST /api/sessions with the merchant key — server to server, exactly as a
+ * real shop backend does — and renders the token into the page. The browser never sees the merchant key.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+import type { CreateSessionRequest, CreateSessionResponse } from '../server/api-types.js';
+import type { HttpClient } from '../server/lib/http.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const DEMO_CART = [
+  { sku: 'KOPI-GAYO-250', name: 'Kopi Arabika Gayo 250 g', price: 95_000, quantity: 1 },
+  { sku: 'TUMBLER-KAYU', name: 'Tumbler bambu 350 ml', price: 55_000, quantity: 1 },
+];
+
+/** What a merchant backend does to start a checkout: ask its Bayar companion for a signed session. */
+export async function mintSession(http: HttpClient, bayarUrl: string, merchantKey: string, order: CreateSessionRequest): Promise<CreateSessionResponse> {
+  const res = await http.request({
+    method: 'POST',
+    url: `${bayarUrl}/api/sessions`,
+    headers: { Authorization: `Bearer ${merchantKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(order),
+    timeoutMs: 5000,
+  });
+  if (res.status !== 201) throw new Error(`POST /api/sessions answered ${res.status}: ${res.body}`);
+  return JSON.parse(res.body) as CreateSessionResponse;
+}
+
+const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
+
+export function demoRoutes(o: { merchantKey: string; publicUrl: string; http: HttpClient }): Router {
+  const r = Router();
+  const template = readFileSync(join(here, 'index.html'), 'utf8');
+  r.use('/demo', express.static(here, { index: false, extensions: [], setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+
+  r.get('/', async (req, res, next) => {
+    try {
+      // One order per visitor until they start a new one, so a reload resumes the same payment.
+      const cookie = /(?:^|;\s*)demo_order=([A-Za-z0-9-]{1,40})/.exec(req.get('cookie') ?? '')?.[1];
+      const orderId = cookie && req.query.new === undefined ? cookie : `DEMO-${randomBytes(5).toString('hex').toUpperCase()}`;
+      const amount = DEMO_CART.reduce((s, i) => s + i.price * i.quantity, 0);
+      const { session } = await mintSession(o.http, o.publicUrl, o.merchantKey, {
+        orderId,
+        amount,
+        items: DEMO_CART,
+        customer: { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' },
+        expiresIn: 3600,
+      });
+      const locale = req.query.lang === 'en' ? 'en' : 'id';
+      const html = template
+        .replaceAll('{{SESSION}}', escapeAttr(session))
+        .replaceAll('{{ORDER_ID}}', escapeAttr(orderId))
+        .replaceAll('{{LOCALE}}', locale)
+        .replaceAll('{{TOTAL}}', escapeAttr(idr(amount)))
+        .replace(
+          '{{CART}}',
+          DEMO_CART.map((i) => `<li><span>${escapeAttr(i.name)} × ${i.quantity}</span><span>${escapeAttr(idr(i.price * i.quantity))}</span></li>`).join(''),
+        );
+      res.setHeader('Set-Cookie', `demo_order=${orderId}; Path=/; SameSite=Lax; HttpOnly`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(html);
+    } catch (err) {
+      next(err);
+    }
+  });
+  return r;
+}

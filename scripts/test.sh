@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Every test, in one command (`npm test`): type-check, build, server and provider tests (node:test), widget tests
+# (web-test-runner in headless Chromium), end-to-end tests (playwright-core against the demo).
+# Ends with one plain line "N passed, N failed" summing every runner; exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+passed=0
+failed=0
+status=0
+
+step() { printf '\n=== %s ===\n' "$1"; }
+
+count_tap() { # file → adds its "# pass"/"# fail" totals
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [ -z "$p" ]; then failed=$((failed + 1)); echo "no test summary in $1"; fi
+}
+
+run_node_tests() { # name, files...
+  local name=$1; shift
+  step "$name"
+  node --import tsx --test --test-concurrency=1 --test-timeout=120000 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$out/$name.tap" "$@" || status=1
+  count_tap "$out/$name.tap"
+}
+
+step typecheck
+if npx tsc --noEmit; then passed=$((passed + 1)); echo "tsc: ok"; else failed=$((failed + 1)); status=1; fi
+
+step build
+if npm run build --silent; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+run_node_tests server test/server/*.test.ts
+run_node_tests providers test/providers/*.test.ts
+
+step widget
+if ls test/widget/*.test.ts >/dev/null 2>&1; then
+  BAYAR_WTR_SUMMARY="$out/widget.json" npx web-test-runner || status=1
+  if [ -f "$out/widget.json" ]; then
+    passed=$((passed + $(node -e "console.log(require('$out/widget.json').passed)")))
+    failed=$((failed + $(node -e "console.log(require('$out/widget.json').failed)")))
+  else
+    failed=$((failed + 1)); echo "web-test-runner wrote no summary"
+  fi
+fi
+
+if ls test/e2e/*.test.ts >/dev/null 2>&1; then
+  run_node_tests e2e test/e2e/*.test.ts
+fi
+
+rm -rf "$out"
+echo
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

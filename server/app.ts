@@ -1,0 +1,222 @@
+/**
+ * createApp(deps): the whole companion as an Express app, with no listening and no network at construction.
+ * Store, clock and HTTP client are injected so tests (and other deployments) choose them.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
+import type { Config } from './config.js';
+import { AppError, ProviderError, providerErrorToAppError } from './errors.js';
+import { LocalBus, type LiveBus } from './domain/live.js';
+import { PaymentService } from './domain/payments.js';
+import type { PaymentRecord } from './domain/payment.js';
+import { createEmulators } from './emulators/index.js';
+import type { Emulator } from './emulators/types.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createFetchClient, type HttpClient } from './lib/http.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { providerFactories as defaultFactories } from './providers/index.js';
+import type { ProviderFactories } from './providers/registry.js';
+import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type ResilientProvider } from './providers/resilience.js';
+import type { ProviderContext } from './providers/types.js';
+import { merchantRoutes } from './routes/merchant.js';
+import { sandboxRoutes } from './routes/sandbox.js';
+import { LiveStreams } from './routes/sse.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { widgetRoutes } from './routes/widget.js';
+import type { HistoryEntry, Store } from './store/types.js';
+import { demoRoutes } from '../demo/server.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  /** Absolute URL this companion is reachable at (webhook URLs, emulator base URLs). */
+  publicUrl: string;
+  clock?: Clock;
+  http?: HttpClient;
+  log?: Logger;
+  bus?: LiveBus;
+  providerFactories?: Partial<ProviderFactories>;
+  resilience?: ResilienceOptions;
+  timeouts?: ProviderContext['timeouts'];
+  /** Directory of the built widget (default ./dist). */
+  distDir?: string;
+  onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
+}
+
+export interface BayarApp {
+  app: Express;
+  service: PaymentService;
+  providers: Map<ProviderId, ResilientProvider>;
+  emulators: Map<ProviderId, Emulator>;
+  streams: LiveStreams;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TIMEOUTS: ProviderContext['timeouts'] = { create: 15_000, status: 8_000, cancel: 8_000, refund: 15_000 };
+
+export function createApp(deps: AppDeps): BayarApp {
+  const { config, store } = deps;
+  const clock = deps.clock ?? systemClock;
+  const http = deps.http ?? createFetchClient();
+  const secrets = [config.merchantKey, ...Object.values(config.providers).flatMap((c) => Object.entries(c ?? {}).filter(([k]) => k !== 'baseUrl' && k !== 'clientId').map(([, v]) => String(v)))];
+  const log = deps.log ?? createLogger(config.logLevel, secrets);
+  const bus = deps.bus ?? new LocalBus();
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const sandbox = config.mode === 'sandbox';
+
+  // In sandbox mode a provider without an explicit base URL talks to the built-in emulator on this server.
+  const builtIn = PROVIDER_IDS.filter((id) => sandbox && config.providers[id]?.baseUrl === '');
+  const creds = structuredClone(config.providers);
+  for (const id of builtIn) creds[id]!.baseUrl = `${publicUrl}/emulators/${id}`;
+
+  const factories = { ...defaultFactories, ...deps.providerFactories };
+  const ctx: ProviderContext = { http, clock, timeouts: deps.timeouts ?? DEFAULT_TIMEOUTS };
+  const providers = new Map<ProviderId, ResilientProvider>();
+  for (const id of PROVIDER_IDS) {
+    const c = creds[id];
+    if (c) providers.set(id, withResilience((factories[id] as (c: unknown, ctx: ProviderContext) => ResilientProvider)(c, ctx), deps.resilience ?? DEFAULT_RESILIENCE));
+  }
+
+  const emulators = sandbox
+    ? createEmulators(
+        config.providers,
+        (id) => ({ clock, http, defaultWebhookUrl: () => `${publicUrl}/webhooks/${id}`, baseUrl: () => `${publicUrl}/emulators/${id}` }),
+        builtIn,
+      )
+    : new Map<ProviderId, Emulator>();
+
+  const service = new PaymentService({
+    store,
+    providers,
+    routes: config.routes,
+    clock,
+    bus,
+    log,
+    publicUrl,
+    ttlSeconds: config.paymentTtlSeconds,
+    onChange: deps.onChange,
+  });
+  const streams = new LiveStreams(store, bus);
+  const orderSources = { merchantKey: config.merchantKey, allowUnsigned: config.allowUnsigned, catalog: config.catalog, clock };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Lit adopts constructable stylesheets; emulator pages use one <style> block.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          requireTrustedTypesFor: ["'script'"],
+          trustedTypes: ['lit-html', "'allow-duplicates'"],
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use(requestLog(log));
+
+  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const ok = await store.ready().catch(() => false);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', store: store.kind });
+  });
+
+  // Emulators parse their own bodies (they verify signatures over raw bytes).
+  for (const [id, e] of emulators) app.use(`/emulators/${id}`, e.router);
+  app.use(webhookRoutes(service, providers, clock));
+
+  app.use('/api', cors(config.allowedOrigins));
+  app.use('/api', express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(widgetRoutes(service, orderSources, streams));
+  app.use(merchantRoutes(config.merchantKey, clock));
+  if (sandbox) app.use(sandboxRoutes(service, emulators));
+
+  const dist = deps.distDir ?? join(ROOT, 'dist');
+  if (existsSync(dist)) {
+    app.use(express.static(dist, { index: false, fallthrough: true, maxAge: '5m', setHeaders: (res) => res.setHeader('Access-Control-Allow-Origin', '*') }));
+  }
+  if (sandbox) app.use(demoRoutes({ merchantKey: config.merchantKey, publicUrl, http }));
+
+  app.use((req, _res, next) => next(new AppError(404, 'not_found', `No route for ${req.method} ${req.path}.`)));
+  app.use(errorHandler(log));
+
+  return {
+    app,
+    service,
+    providers,
+    emulators,
+    streams,
+    log,
+    async close() {
+      streams.closeAll();
+      await bus.close();
+    },
+  };
+}
+
+function requestLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      log.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
+/** CORS for the widget API: echo the Origin only when it is listed in BAYAR_ALLOWED_ORIGINS. */
+function cors(allowed: string[]): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin && allowed.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key, Last-Event-ID');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') return res.status(origin && allowed.includes(origin) ? 204 : 403).end();
+    next();
+  };
+}
+
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let e: AppError;
+    if (err instanceof AppError) e = err;
+    else if (err instanceof ProviderError) e = providerErrorToAppError(err);
+    else if (err?.type === 'entity.parse.failed') e = new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+    else if (err?.type === 'entity.too.large') e = new AppError(413, 'payload_too_large', 'The request body is too large.');
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8 JSON.');
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) e = new AppError(err.status, 'bad_request', 'The request could not be read.');
+    else {
+      log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      e = new AppError(500, 'internal_error', 'Something went wrong on our side; the request may be retried.');
+    }
+    if (e.status >= 500) log.warn({ code: e.code, path: req.path }, e.message);
+    if (res.headersSent) return res.end();
+    const body: ApiErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
+    res.status(e.status).json(body);
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Where an order's amount comes from, in order of trust: a merchant-signed session, catalog items priced by the
+ * server, or (sandbox / BAYAR_ALLOW_UNSIGNED=1 only) an order id and amount stated by the page.
+ */
+import type { Customer } from '../api-types.js';
+import type { CatalogEntry } from '../config.js';
+import { badRequest, forbidden } from '../errors.js';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../lib/clock.js';
+import type { OrderSpec } from './payments.js';
+import { verifySession } from './sessions.js';
+
+export interface OrderSources {
+  merchantKey: string;
+  allowUnsigned: boolean;
+  catalog: Record<string, CatalogEntry> | null;
+  clock: Clock;
+}
+
+export type OrderInput =
+  | { session: string }
+  | { orderId: string; amount: number; customer?: Customer }
+  | { items: string | Array<{ sku: string; qty: number }>; orderId?: string; customer?: Customer };
+
+export function parseCart(items: string | Array<{ sku: string; qty: number }>): Array<{ sku: string; qty: number }> {
+  return typeof items === 'string'
+    ? items.split(',').map((part) => {
+        const [sku, qty] = part.split(':');
+        return { sku: sku!, qty: Number(qty) };
+      })
+    : items;
+}
+
+export function resolveOrder(input: OrderInput, s: OrderSources): OrderSpec {
+  if ('session' in input) {
+    const c = verifySession(input.session, s.merchantKey, s.clock.now());
+    return {
+      orderId: c.orderId,
+      amount: c.amount,
+      customer: c.customer ?? {},
+      items: c.items?.length ? c.items : [{ name: `Order ${c.orderId}`, price: c.amount, quantity: 1 }],
+      allowed: c.methods,
+    };
+  }
+  if ('items' in input) {
+    if (!s.catalog) throw forbidden('catalog_disabled', 'Catalog checkout is not configured on this server (BAYAR_CATALOG).');
+    const cart = parseCart(input.items);
+    const lines = cart.map(({ sku, qty }) => {
+      const entry = s.catalog![sku];
+      if (!entry) throw badRequest('unknown_sku', `SKU "${sku}" is not in the catalog.`);
+      return { name: entry.name, price: entry.price, quantity: qty, sku };
+    });
+    const amount = lines.reduce((sum, l) => sum + l.price * l.quantity, 0);
+    if (!Number.isSafeInteger(amount) || amount > 999_999_999_999) throw badRequest('invalid_amount', 'The cart total is too large.');
+    // Two customers may buy the same cart: each checkout is its own order unless the page names one.
+    const orderId = input.orderId ?? `cart-${randomBytes(10).toString('hex')}`;
+    return { orderId, amount, customer: input.customer ?? {}, items: lines };
+  }
+  if (!s.allowUnsigned) {
+    throw forbidden('unsigned_checkout_disabled', 'This server does not accept amounts from the page; mint a session with POST /api/sessions.');
+  }
+  return {
+    orderId: input.orderId,
+    amount: input.amount,
+    customer: input.customer ?? {},
+    items: [{ name: `Order ${input.orderId}`, price: input.amount, quantity: 1 }],
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The payment as the ledger keeps it, and its public shape (contract.md §3 "Payment object").
+ */
+import type { Customer, MethodFamily, Payment, PaymentStatus, ProviderId } from '../api-types.js';
+
+export interface Instructions {
+  va?: { bank: string; number: string; billerCode?: string };
+  qris?: { qrString: string };
+  redirectUrl?: string;
+  cstore?: { store: string; paymentCode: string };
+}
+
+export interface PaymentRecord {
+  id: string;
+  orderId: string;
+  method: string;
+  family: MethodFamily;
+  provider: ProviderId;
+  /** Integer IDR. */
+  amount: number;
+  status: PaymentStatus;
+  /** Deterministic id sent to the provider for the current attempt. */
+  reference: string;
+  attempt: number;
+  /** The provider's own id, known once the provider answered. */
+  providerRef: string | null;
+  /** Null while the provider call is in flight. */
+  instructions: Instructions | null;
+  installment: { id: string; tenure: number } | null;
+  customer: Customer;
+  flags: string[];
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  paidAt: string | null;
+}
+
+export function toPublicPayment(r: PaymentRecord): Payment {
+  const p: Payment = {
+    id: r.id,
+    orderId: r.orderId,
+    method: r.method,
+    family: r.family,
+    provider: r.provider,
+    amount: r.amount,
+    currency: 'IDR',
+    status: r.status,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+  };
+  if (r.paidAt) p.paidAt = r.paidAt;
+  // Instructions are only useful (and only safe to show) while the customer can still pay.
+  if (r.instructions && r.status === 'pending') Object.assign(p, structuredClone(r.instructions));
+  if (r.installment) p.installment = { ...r.installment };
+  if (r.flags.length) p.flags = [...r.flags];
+  return p;
+}

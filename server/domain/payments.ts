@@ -1,0 +1,296 @@
+/**
+ * Payment use cases. Each reads top-down: validate against the order, talk to the provider through the
+ * resilient adapter, record the outcome in the ledger, then announce it. The ledger is written before anything
+ * is acknowledged, and every provider-driven change goes through Store.transition, which deduplicates by the
+ * provider's event identity and only allows legal state moves.
+ */
+import type { Customer, InstallmentOption, MethodFamily, PaymentStatus, ProviderId } from '../api-types.js';
+import {
+  AppError,
+  ProviderError,
+  ProviderNotSupportedError,
+  badRequest,
+  conflict,
+  notFound,
+  providerErrorToAppError,
+} from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import { randomId, sha256 } from '../lib/crypto.js';
+import type { Logger } from '../lib/logger.js';
+import { isTransient, type ResilientProvider } from '../providers/resilience.js';
+import type { LineItem, VerifiedWebhook, WebhookRequest } from '../providers/types.js';
+import type { HistoryEntry, Store, TransitionInput } from '../store/types.js';
+import type { LiveBus } from './live.js';
+import { candidatesFor, listMethods, parseMethodId } from './methods.js';
+import type { PaymentRecord } from './payment.js';
+
+export interface OrderSpec {
+  orderId: string;
+  /** Integer IDR, already trusted (session, catalog, or unsigned checkout allowed). */
+  amount: number;
+  customer: Customer;
+  items: LineItem[];
+  /** Methods the session allows (families or ids); undefined = all. */
+  allowed?: string[];
+}
+
+export interface PaymentServiceDeps {
+  store: Store;
+  providers: Map<ProviderId, ResilientProvider>;
+  routes: Record<MethodFamily, ProviderId[]>;
+  clock: Clock;
+  bus: LiveBus;
+  log: Logger;
+  /** Absolute base URL of this companion, for webhook URLs handed to providers. */
+  publicUrl: string;
+  /** Seconds a payment stays open unless the provider fixes a shorter window. */
+  ttlSeconds: number;
+  /** Called after every committed status change (merchant notifications hook). */
+  onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
+}
+
+/** Deterministic per payment and attempt, ≤ 32 chars of [A-Za-z0-9-]: every provider accepts it as its order id. */
+export function providerReference(paymentId: string, attempt: number): string {
+  return `BYR${sha256(paymentId).toString('hex').slice(0, 24).toUpperCase()}${attempt > 1 ? `-${attempt}` : ''}`;
+}
+
+export class PaymentService {
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly d: PaymentServiceDeps) {}
+
+  private router() {
+    return { routes: this.d.routes, get: (id: ProviderId) => this.d.providers.get(id) };
+  }
+
+  methods(amount: number | null, allowed?: string[]) {
+    return listMethods(this.router(), amount, allowed);
+  }
+
+  async installments(order: Pick<OrderSpec, 'amount' | 'items' | 'allowed'>): Promise<InstallmentOption[]> {
+    const methods = this.methods(order.amount, order.allowed).filter((m) => m.family === 'paylater');
+    for (const m of methods) {
+      const p = this.d.providers.get(m.provider);
+      if (!p?.installments) continue;
+      try {
+        return await p.installments(order.amount, order.items);
+      } catch (err) {
+        throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+      }
+    }
+    return [];
+  }
+
+  async get(id: string): Promise<PaymentRecord> {
+    const p = typeof id === 'string' && id.length <= 64 ? await this.d.store.getPayment(id) : null;
+    if (!p) throw notFound('payment_not_found', 'No payment with this id.');
+    return p;
+  }
+
+  /** Runs fn once per key at a time in this process; concurrent callers share the result. */
+  private single<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const existing = this.inflight.get(key) as Promise<T> | undefined;
+    if (existing) return existing;
+    const p = fn().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  /**
+   * Creates a payment, or returns the order's pending payment for the same method (created = false).
+   * Fails over to the next provider in the route when one is unavailable.
+   */
+  async create(order: OrderSpec, methodId: string, installmentId?: string): Promise<{ payment: PaymentRecord; created: boolean }> {
+    const candidates = candidatesFor(this.router(), methodId, order.amount, order.allowed).map((p) => this.d.providers.get(p.id)!);
+    const { family, channel } = parseMethodId(methodId)!;
+    return this.single(`create:${order.orderId}:${methodId}`, async () => {
+      const installment = family === 'paylater' ? await this.resolveInstallment(order, installmentId) : null;
+      const now = this.d.clock.now();
+      const id = randomId('pay_', 18);
+      const first = candidates[0]!;
+      const ins = await this.d.store.insertPayment({
+        id,
+        orderId: order.orderId,
+        method: methodId,
+        family,
+        provider: first.id,
+        amount: order.amount,
+        status: 'pending',
+        reference: providerReference(id, 1),
+        attempt: 1,
+        installment,
+        customer: order.customer,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + this.d.ttlSeconds * 1000).toISOString(),
+      });
+      if (!ins.inserted) {
+        if (ins.payment.amount !== order.amount) {
+          throw conflict('order_amount_changed', `Order ${order.orderId} already has a pending ${methodId} payment for a different amount; cancel it first.`, {
+            paymentId: ins.payment.id,
+          });
+        }
+        if (ins.payment.instructions) return { payment: ins.payment, created: false };
+        throw conflict('payment_in_progress', 'This order is already being set up with the provider; retry in a moment.', { paymentId: ins.payment.id });
+      }
+      return { payment: await this.openWithProviders(ins.payment, candidates, order, channel), created: true };
+    });
+  }
+
+  private async resolveInstallment(order: OrderSpec, installmentId: string | undefined) {
+    if (!installmentId) throw badRequest('installment_required', 'PayLater needs an instalment option: pass `installment` with an id from GET /api/installments.');
+    const options = await this.installments(order);
+    const chosen = options.find((o) => o.id === installmentId);
+    if (!chosen) {
+      throw badRequest('invalid_installment', `"${installmentId}" is not an instalment option for this amount.`, { options: options.map((o) => o.id) });
+    }
+    return { id: chosen.id, tenure: chosen.tenure };
+  }
+
+  private async openWithProviders(payment: PaymentRecord, candidates: ResilientProvider[], order: OrderSpec, channel: string) {
+    let lastErr: unknown;
+    for (const [i, provider] of candidates.entries()) {
+      const attempt = i + 1;
+      const reference = providerReference(payment.id, attempt);
+      if (attempt > 1) await this.d.store.updateAttempt(payment.id, { provider: provider.id, reference, attempt, at: this.d.clock.now().toISOString() });
+      try {
+        const r = await provider.create({
+          paymentId: payment.id,
+          reference,
+          orderId: order.orderId,
+          amount: order.amount,
+          family: payment.family,
+          channel,
+          customer: order.customer,
+          items: order.items,
+          expiresAt: new Date(payment.expiresAt),
+          installment: payment.installment?.id,
+          webhookUrl: `${this.d.publicUrl}/webhooks/${provider.id}`,
+          returnUrl: undefined,
+        });
+        const { providerRef, expiresAt, ...instructions } = r;
+        const { payment: saved, history } = await this.d.store.attachProviderResult(payment.id, {
+          provider: provider.id,
+          reference,
+          attempt,
+          providerRef,
+          expiresAt,
+          instructions,
+          at: this.d.clock.now().toISOString(),
+        });
+        this.announce(saved, history);
+        return saved;
+      } catch (err) {
+        lastErr = err;
+        if (isTransient(err)) {
+          this.d.log.warn({ provider: provider.id, paymentId: payment.id, err: (err as Error).message }, 'provider unavailable, failing over');
+          continue;
+        }
+        break;
+      }
+    }
+    await this.markFailed(payment.id, lastErr);
+    if (lastErr instanceof ProviderError) {
+      if (isTransient(lastErr)) {
+        throw new AppError(503, 'provider_unavailable', 'No payment provider for this method is reachable right now; try again shortly.', {
+          tried: candidates.map((c) => c.id),
+        });
+      }
+      throw providerErrorToAppError(lastErr);
+    }
+    throw lastErr;
+  }
+
+  private async markFailed(id: string, err: unknown) {
+    const reason = err instanceof ProviderError ? `provider_${err.kind}` : 'internal_error';
+    const r = await this.d.store.transition({ paymentId: id, to: 'failed', at: this.d.clock.now().toISOString(), reason, source: 'api' });
+    if (r.history) this.announce(r.payment, r.history);
+  }
+
+  async cancel(id: string): Promise<PaymentRecord> {
+    const payment = await this.get(id);
+    if (payment.status !== 'pending' || !payment.instructions || !payment.providerRef) {
+      throw conflict('payment_not_pending', `Only a pending payment can be cancelled; this one is ${payment.status}.`);
+    }
+    const provider = this.d.providers.get(payment.provider);
+    if (provider) {
+      try {
+        await provider.cancel({ providerRef: payment.providerRef, reference: payment.reference });
+      } catch (err) {
+        // A provider without a cancel call keeps the code alive until it expires; a payment that still arrives
+        // is then recorded as a late payment (never dropped).
+        if (!(err instanceof ProviderNotSupportedError)) throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+      }
+    }
+    const r = await this.transition({ paymentId: id, to: 'cancelled', at: this.d.clock.now().toISOString(), reason: 'cancelled', source: 'api' });
+    if (r.outcome !== 'applied') throw conflict('payment_not_pending', `Only a pending payment can be cancelled; this one is ${r.payment.status}.`);
+    return r.payment;
+  }
+
+  private async transition(t: TransitionInput) {
+    const r = await this.d.store.transition(t);
+    if (r.outcome === 'applied' && r.history) this.announce(r.payment, r.history);
+    return r;
+  }
+
+  private announce(p: PaymentRecord, h: HistoryEntry) {
+    this.d.bus.publish(h);
+    this.d.onChange?.(p, h);
+  }
+
+  /**
+   * A provider webhook: verify on the raw bytes (throws 401 before anything is stored), then apply each event
+   * exactly once. Concurrent deliveries of one event share one processing run in this process; across
+   * processes the inbox's primary key decides.
+   */
+  async applyWebhook(providerId: ProviderId, req: WebhookRequest): Promise<VerifiedWebhook['ack']> {
+    const provider = this.d.providers.get(providerId);
+    if (!provider) throw notFound('provider_not_enabled', `${providerId} is not enabled on this server.`);
+    const verified = provider.verifyWebhook(req);
+    for (const ev of verified.events) {
+      await this.single(`webhook:${providerId}:${ev.eventId}`, () => this.applyEvent(provider, ev, req.rawBody.toString('utf8')));
+    }
+    return verified.ack;
+  }
+
+  private async applyEvent(provider: ResilientProvider, ev: VerifiedWebhook['events'][number], payload: string) {
+    const store = this.d.store;
+    if (await store.hasEvent(provider.id, ev.eventId)) return;
+    const payment =
+      (ev.reference ? await store.findByReference(provider.id, ev.reference) : null) ??
+      (ev.providerRef ? await store.findByProviderRef(provider.id, ev.providerRef) : null);
+    const at = this.d.clock.now().toISOString();
+    const event = { provider: provider.id, eventId: ev.eventId, payload };
+    if (!payment) {
+      this.d.log.warn({ provider: provider.id, eventId: ev.eventId }, 'webhook for an unknown payment');
+      await store.recordEvent({ ...event, paymentId: null, outcome: 'unknown_payment', at });
+      return;
+    }
+    let status: PaymentStatus = ev.status;
+    let amount = ev.amount;
+    let paidAt = ev.paidAt;
+    if (status === 'paid' && provider.webhookNeedsConfirmation && payment.providerRef) {
+      // These webhooks carry no timestamp or body signature that binds them to now: ask the provider itself.
+      // A failure here throws, the webhook is answered 5xx and the provider delivers it again.
+      try {
+        const confirmed = await provider.status({ providerRef: payment.providerRef, reference: payment.reference });
+        status = confirmed.status;
+        amount = confirmed.amount ?? amount;
+        paidAt = confirmed.paidAt ?? paidAt;
+      } catch (err) {
+        throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+      }
+    }
+    const base = { paymentId: payment.id, at, source: `webhook:${provider.id}`, event };
+    if (status === 'paid' && amount !== undefined && amount !== payment.amount) {
+      this.d.log.error({ paymentId: payment.id, expected: payment.amount, got: amount }, 'paid amount differs from the ledger');
+      await this.transition({ ...base, to: null, reason: 'amount_mismatch', addFlags: ['amount_mismatch'] });
+      return;
+    }
+    if (status === 'paid' && payment.status !== 'pending' && payment.status !== 'paid' && payment.status !== 'refunded') {
+      this.d.log.error({ paymentId: payment.id, status: payment.status }, 'payment arrived after the payment closed');
+      await this.transition({ ...base, to: null, reason: 'late_payment', addFlags: ['late_payment'] });
+      return;
+    }
+    await this.transition({ ...base, to: status, reason: `provider:${ev.providerStatus}`, paidAt });
+  }
+}

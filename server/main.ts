@@ -1,0 +1,84 @@
+/**
+ * Process entry: config → store → listen → app. SIGTERM/SIGINT: stop accepting, end SSE streams (clients resume
+ * with Last-Event-ID), let in-flight requests finish, close the ledger, exit 0.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppDeps, type BayarApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './lib/logger.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { Store } from './store/types.js';
+
+export interface Running {
+  server: Server;
+  bayar: BayarApp;
+  store: Store;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function start(config: Config, deps: Partial<Omit<AppDeps, 'config' | 'store' | 'publicUrl'>> = {}): Promise<Running> {
+  const store = new SqliteStore(config.dbPath);
+  await store.migrate();
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const url = config.publicUrl ?? `http://${host}:${port}`;
+  const bayar = createApp({ ...deps, config, store, publicUrl: url });
+  server.on('request', bayar.app);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      bayar.streams.closeAll();
+      server.closeIdleConnections();
+      await closed;
+      await bayar.close();
+      await store.close();
+    })());
+  return { server, bayar, store, url, stop };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const running = await start(config);
+  log.info({ url: running.url, mode: config.mode, db: config.dbPath, providers: [...running.bayar.providers.keys()] }, `Bayar companion listening on ${running.url}`);
+  if (config.mode === 'sandbox') log.info(`Demo storefront: ${running.url}/`);
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 25_000);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Fault handling around every adapter: a circuit breaker per provider (cockatiel) so a provider that keeps
+ * failing is skipped at once and routing fails over, and retries with full-jitter exponential backoff for
+ * idempotent reads only (status). Creates are not retried here: a create is retried only through failover or
+ * by the caller with the same deterministic reference, which the provider deduplicates.
+ */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  fullJitterGenerator,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { ProviderTimeoutError, ProviderUnavailableError } from '../errors.js';
+import type { PaymentProvider } from './types.js';
+
+export const isTransient = (err: unknown) => err instanceof ProviderUnavailableError || err instanceof ProviderTimeoutError;
+
+export interface ResilienceOptions {
+  /** Consecutive transient failures that open the circuit. */
+  breakerThreshold: number;
+  /** How long the circuit stays open before one trial call. */
+  halfOpenAfterMs: number;
+  /** Attempts for idempotent calls, including the first. */
+  readAttempts: number;
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+}
+
+export const DEFAULT_RESILIENCE: ResilienceOptions = {
+  breakerThreshold: 5,
+  halfOpenAfterMs: 15_000,
+  readAttempts: 3,
+  retryInitialDelayMs: 100,
+  retryMaxDelayMs: 2_000,
+};
+
+export interface ResilientProvider extends PaymentProvider {
+  readonly breaker: CircuitBreakerPolicy;
+  circuitState(): 'closed' | 'open' | 'half_open' | 'isolated';
+}
+
+export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAULT_RESILIENCE): ResilientProvider {
+  const breaker = circuitBreaker(handleWhen(isTransient), {
+    halfOpenAfter: o.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(o.breakerThreshold),
+  });
+  const readRetry = retry(handleWhen(isTransient), {
+    maxAttempts: o.readAttempts - 1,
+    backoff: new ExponentialBackoff({ initialDelay: o.retryInitialDelayMs, maxDelay: o.retryMaxDelayMs, generator: fullJitterGenerator }),
+  });
+  const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await breaker.execute(fn);
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) throw new ProviderUnavailableError(p.id, `${p.id} circuit is open after repeated failures`);
+      throw err;
+    }
+  };
+  const wrapped: ResilientProvider = {
+    id: p.id,
+    webhookNeedsConfirmation: p.webhookNeedsConfirmation,
+    breaker,
+    circuitState: () =>
+      ({ [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated' })[
+        breaker.state
+      ] as 'closed',
+    methods: () => p.methods(),
+    create: (i) => guarded(() => p.create(i)),
+    status: (r) => readRetry.execute(() => guarded(() => p.status(r))),
+    cancel: (r) => guarded(() => p.cancel(r)),
+    refund: (i) => guarded(() => p.refund(i)),
+    verifyWebhook: (req) => p.verifyWebhook(req),
+  };
+  if (p.installments) wrapped.installments = (amount, items) => readRetry.execute(() => guarded(() => p.installments!(amount, items)));
+  if (p.rejectAck) wrapped.rejectAck = (err) => p.rejectAck!(err);
+  return wrapped;
+}
+

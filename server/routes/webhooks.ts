@@ -1,0 +1,33 @@
+/**
+ * Provider webhooks. Raw body only here: signatures are verified on the exact bytes received, before parsing.
+ */
+import express, { Router } from 'express';
+import { PROVIDER_IDS, type ProviderId } from '../api-types.js';
+import { WebhookVerificationError, notFound } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import type { PaymentService } from '../domain/payments.js';
+import type { ResilientProvider } from '../providers/resilience.js';
+
+export function webhookRoutes(service: PaymentService, providers: Map<ProviderId, ResilientProvider>, clock: Clock): Router {
+  const r = Router();
+  r.post('/webhooks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
+    const id = req.params.provider as ProviderId;
+    if (!PROVIDER_IDS.includes(id)) throw notFound('not_found', `No webhook endpoint for "${id}".`);
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    try {
+      const ack = await service.applyWebhook(id, { headers, rawBody, path: req.originalUrl.split('?')[0]!, receivedAt: clock.now() });
+      res.status(ack.status).json(ack.body);
+    } catch (err) {
+      const provider = providers.get(id);
+      if (err instanceof WebhookVerificationError && provider?.rejectAck) {
+        const rej = provider.rejectAck(err);
+        res.status(rej.status).json(rej.body);
+        return;
+      }
+      throw err;
+    }
+  });
+  return r;
+}

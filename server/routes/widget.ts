@@ -1,0 +1,78 @@
+/**
+ * The widget API (contract.md §3): thin handlers — validate, call one use case, map the result.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
+import { badRequest } from '../errors.js';
+import { toPublicPayment } from '../domain/payment.js';
+import { resolveOrder, type OrderInput, type OrderSources } from '../domain/orders.js';
+import type { PaymentService } from '../domain/payments.js';
+import type { LiveStreams } from './sse.js';
+import { amount, cartItems, createPaymentSchema } from './schemas.js';
+import { parse } from './validate.js';
+
+const orderQuery = z.union([
+  z.object({ session: z.string().min(1).max(8192) }).strict(),
+  z.object({ amount: z.coerce.number().pipe(amount) }).strict(),
+  z.object({ items: cartItems }).strict(),
+]);
+
+/** `?session=` / `?amount=` / `?items=` → the order's trusted amount and allowed methods. */
+function orderFromQuery(req: Request, sources: OrderSources) {
+  const q = req.query as Record<string, unknown>;
+  const pick = q.session !== undefined ? { session: q.session } : q.items !== undefined ? { items: q.items } : q.amount !== undefined ? { amount: q.amount } : null;
+  if (!pick) throw badRequest('invalid_request', 'Pass ?session=<token>, ?amount=<integer IDR> or ?items=SKU:QTY,….');
+  const parsed = parse(orderQuery, pick);
+  if ('amount' in parsed) {
+    // The amount in a query only filters what is shown; payments still need a trusted order.
+    return { amount: parsed.amount, items: [{ name: 'Order', price: parsed.amount, quantity: 1 }], allowed: undefined };
+  }
+  const order = resolveOrder(parsed as OrderInput, { ...sources, allowUnsigned: true });
+  return { amount: order.amount, items: order.items, allowed: order.allowed };
+}
+
+export function widgetRoutes(service: PaymentService, sources: OrderSources, streams: LiveStreams): Router {
+  const r = Router();
+
+  r.get('/api/methods', (req, res) => {
+    const order = orderFromQuery(req, sources);
+    const body: MethodsResponse = { methods: service.methods(order.amount, order.allowed) };
+    res.json(body);
+  });
+
+  r.get('/api/installments', async (req, res) => {
+    const order = orderFromQuery(req, sources);
+    const body: InstallmentsResponse = { options: await service.installments(order) };
+    res.json(body);
+  });
+
+  r.post('/api/payments', async (req, res) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    const input = parse(createPaymentSchema(body), body);
+    const { method, installment, ...orderInput } = input;
+    const order = resolveOrder(orderInput as OrderInput, sources);
+    const { payment, created } = await service.create(order, method, installment);
+    const out: PaymentResponse = { payment: toPublicPayment(payment) };
+    res.status(created ? 201 : 200).json(out);
+  });
+
+  r.get('/api/payments/:id', async (req, res) => {
+    const out: PaymentResponse = { payment: toPublicPayment(await service.get(req.params.id!)) };
+    res.json(out);
+  });
+
+  r.get('/api/payments/:id/events', async (req, res) => {
+    const payment = await service.get(req.params.id!);
+    const header = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+    const lastEventId = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+    await streams.open(req, res, payment.id, lastEventId);
+  });
+
+  r.post('/api/payments/:id/cancel', async (req, res) => {
+    const out: PaymentResponse = { payment: toPublicPayment(await service.cancel(req.params.id!)) };
+    res.json(out);
+  });
+
+  return r;
+}

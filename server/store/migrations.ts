@@ -1,0 +1,72 @@
+/**
+ * Versioned migrations. Each runs once, in order, inside a transaction, and is recorded in schema_migrations.
+ * The SQL is kept to what SQLite and PostgreSQL both accept except where noted per dialect.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: string;
+  postgres: string;
+}
+
+const paymentsTable = (seqType: string, bigint: string) => `
+CREATE TABLE payments (
+  id            TEXT PRIMARY KEY,
+  order_id      TEXT NOT NULL,
+  method        TEXT NOT NULL,
+  family        TEXT NOT NULL,
+  provider      TEXT NOT NULL,
+  amount        ${bigint} NOT NULL CHECK (amount > 0),
+  currency      TEXT NOT NULL DEFAULT 'IDR',
+  status        TEXT NOT NULL CHECK (status IN ('pending','paid','expired','cancelled','failed','refunded')),
+  reference     TEXT NOT NULL,
+  attempt       INTEGER NOT NULL DEFAULT 1,
+  provider_ref  TEXT,
+  instructions  TEXT,
+  installment   TEXT,
+  customer      TEXT NOT NULL DEFAULT '{}',
+  flags         TEXT NOT NULL DEFAULT '[]',
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  expires_at    TEXT NOT NULL,
+  paid_at       TEXT
+);
+-- One pending payment per order and method: the database, not the application, guarantees it.
+CREATE UNIQUE INDEX payments_one_pending ON payments (order_id, method) WHERE status = 'pending';
+CREATE UNIQUE INDEX payments_reference ON payments (provider, reference);
+CREATE INDEX payments_provider_ref ON payments (provider, provider_ref);
+CREATE INDEX payments_order ON payments (order_id, created_at);
+CREATE INDEX payments_status_expires ON payments (status, expires_at);
+CREATE INDEX payments_created ON payments (created_at, id);
+
+CREATE TABLE payment_history (
+  seq         ${seqType},
+  payment_id  TEXT NOT NULL REFERENCES payments (id),
+  status      TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  snapshot    TEXT NOT NULL,
+  at          TEXT NOT NULL
+);
+CREATE INDEX payment_history_payment ON payment_history (payment_id, seq);
+
+-- The webhook inbox: a provider event identity is stored once, so a duplicate is detected by the constraint.
+CREATE TABLE provider_events (
+  provider     TEXT NOT NULL,
+  event_id     TEXT NOT NULL,
+  payment_id   TEXT,
+  outcome      TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  received_at  TEXT NOT NULL,
+  PRIMARY KEY (provider, event_id)
+);
+`;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'ledger',
+    sqlite: paymentsTable('INTEGER PRIMARY KEY AUTOINCREMENT', 'INTEGER'),
+    postgres: paymentsTable('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', 'BIGINT'),
+  },
+];

@@ -1,0 +1,271 @@
+/**
+ * The embedded ledger: SQLite through better-sqlite3, WAL journal with synchronous=FULL so a committed change
+ * survives power loss, not just a process crash. better-sqlite3 is synchronous, so each store method is one
+ * transaction that no other request can interleave with inside this process.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { PaymentStatus, ProviderId } from '../api-types.js';
+import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
+import { canTransition } from '../domain/state-machine.js';
+import { MIGRATIONS } from './migrations.js';
+import type { HistoryEntry, ListFilter, NewPayment, Store, TransitionInput, TransitionResult } from './types.js';
+
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  method: string;
+  family: string;
+  provider: string;
+  amount: number;
+  status: string;
+  reference: string;
+  attempt: number;
+  provider_ref: string | null;
+  instructions: string | null;
+  installment: string | null;
+  customer: string;
+  flags: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  paid_at: string | null;
+}
+
+interface HistoryRow {
+  seq: number;
+  payment_id: string;
+  status: string;
+  reason: string;
+  source: string;
+  snapshot: string;
+  at: string;
+}
+
+const fromRow = (r: PaymentRow): PaymentRecord => ({
+  id: r.id,
+  orderId: r.order_id,
+  method: r.method,
+  family: r.family as PaymentRecord['family'],
+  provider: r.provider as ProviderId,
+  amount: Number(r.amount),
+  status: r.status as PaymentStatus,
+  reference: r.reference,
+  attempt: r.attempt,
+  providerRef: r.provider_ref,
+  instructions: r.instructions ? JSON.parse(r.instructions) : null,
+  installment: r.installment ? JSON.parse(r.installment) : null,
+  customer: JSON.parse(r.customer),
+  flags: JSON.parse(r.flags),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  expiresAt: r.expires_at,
+  paidAt: r.paid_at,
+});
+
+const fromHistory = (h: HistoryRow): HistoryEntry => ({
+  seq: Number(h.seq),
+  paymentId: h.payment_id,
+  status: h.status as PaymentStatus,
+  reason: h.reason,
+  source: h.source,
+  at: h.at,
+  snapshot: h.snapshot,
+});
+
+export function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+export function decodeCursor(c: string): [string, string] | null {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? (v as [string, string]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private migrated = false;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async migrate() {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sqlite);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      })();
+    }
+    this.migrated = true;
+  }
+
+  async ready() {
+    if (!this.migrated || !this.db.open) return false;
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    return row.v === MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  }
+
+  async close() {
+    if (this.db.open) this.db.close();
+  }
+
+  private getRow(id: string): PaymentRecord | null {
+    const r = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  private addHistory(p: PaymentRecord, reason: string, source: string, at: string): HistoryEntry {
+    const snapshot = JSON.stringify(toPublicPayment(p));
+    const info = this.db
+      .prepare('INSERT INTO payment_history (payment_id, status, reason, source, snapshot, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(p.id, p.status, reason, source, snapshot, at);
+    return { seq: Number(info.lastInsertRowid), paymentId: p.id, status: p.status, reason, source, at, snapshot };
+  }
+
+  async insertPayment(p: NewPayment) {
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
+             created_at, updated_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+        )
+        .run(p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
+          p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.createdAt, p.expiresAt);
+      if (info.changes === 1) return { inserted: true as const, payment: this.getRow(p.id)! };
+      const existing = this.db
+        .prepare("SELECT * FROM payments WHERE order_id = ? AND method = ? AND status = 'pending'")
+        .get(p.orderId, p.method) as PaymentRow | undefined;
+      if (!existing) throw new Error(`payment insert conflicted but no pending payment exists for ${p.orderId}/${p.method}`);
+      return { inserted: false as const, payment: fromRow(existing) };
+    }).immediate();
+  }
+
+  async attachProviderResult(
+    id: string,
+    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: object; at: string },
+  ) {
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `UPDATE payments SET provider = ?, reference = ?, attempt = ?, provider_ref = ?, expires_at = ?, instructions = ?, updated_at = ?
+           WHERE id = ? AND status = 'pending' AND instructions IS NULL`,
+        )
+        .run(r.provider, r.reference, r.attempt, r.providerRef, r.expiresAt, JSON.stringify(r.instructions), r.at, id);
+      if (info.changes !== 1) throw new Error(`payment ${id} is not awaiting a provider result`);
+      const payment = this.getRow(id)!;
+      return { payment, history: this.addHistory(payment, 'created', `provider:${r.provider}`, r.at) };
+    }).immediate();
+  }
+
+  async updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }) {
+    this.db
+      .prepare(`UPDATE payments SET provider = ?, reference = ?, attempt = ?, updated_at = ? WHERE id = ? AND instructions IS NULL`)
+      .run(a.provider, a.reference, a.attempt, a.at, id);
+    return this.getRow(id)!;
+  }
+
+  async getPayment(id: string) {
+    return this.getRow(id);
+  }
+
+  async findByReference(provider: ProviderId, reference: string) {
+    const r = this.db.prepare('SELECT * FROM payments WHERE provider = ? AND reference = ?').get(provider, reference) as PaymentRow | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  async findByProviderRef(provider: ProviderId, providerRef: string) {
+    const r = this.db.prepare('SELECT * FROM payments WHERE provider = ? AND provider_ref = ?').get(provider, providerRef) as PaymentRow | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  async listPayments(f: ListFilter) {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.orderId) (where.push('order_id = ?'), args.push(f.orderId));
+    if (f.status) (where.push('status = ?'), args.push(f.status));
+    if (f.from) (where.push('created_at >= ?'), args.push(f.from));
+    if (f.to) (where.push('created_at < ?'), args.push(f.to));
+    const cursor = f.after ? decodeCursor(f.after) : null;
+    if (cursor) (where.push('(created_at > ? OR (created_at = ? AND id > ?))'), args.push(cursor[0], cursor[0], cursor[1]));
+    const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, f.limit + 1) as PaymentRow[];
+    const page = rows.slice(0, f.limit).map(fromRow);
+    const last = page[page.length - 1];
+    return { payments: page, next: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  async transition(t: TransitionInput): Promise<TransitionResult> {
+    return this.db.transaction((): TransitionResult => {
+      const current = this.getRow(t.paymentId);
+      if (!current) throw new Error(`payment ${t.paymentId} not found`);
+      if (t.event) {
+        const ins = this.db
+          .prepare(
+            `INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
+             VALUES (?, ?, ?, 'received', ?, ?) ON CONFLICT DO NOTHING`,
+          )
+          .run(t.event.provider, t.event.eventId, t.paymentId, t.event.payload, t.at);
+        if (ins.changes === 0) return { outcome: 'duplicate', payment: current };
+      }
+      const legal = t.to !== null && canTransition(current.status, t.to);
+      const newFlags = (t.addFlags ?? []).filter((f) => !current.flags.includes(f));
+      let outcome: TransitionResult['outcome'] = 'ignored';
+      let history: HistoryEntry | undefined;
+      if (legal || newFlags.length) {
+        const flags = [...current.flags, ...newFlags];
+        const status = legal ? t.to! : current.status;
+        const paidAt = legal && t.to === 'paid' ? (t.paidAt ?? t.at) : current.paidAt;
+        // Guarded on the status we read: a concurrent writer (another instance) cannot make us apply twice.
+        const upd = this.db
+          .prepare('UPDATE payments SET status = ?, flags = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status = ?')
+          .run(status, JSON.stringify(flags), paidAt, t.at, t.paymentId, current.status);
+        if (upd.changes !== 1) throw new Error(`payment ${t.paymentId} changed concurrently`);
+        const payment = this.getRow(t.paymentId)!;
+        if (legal) {
+          outcome = 'applied';
+          history = this.addHistory(payment, t.reason, t.source, t.at);
+        }
+        if (t.event) this.db.prepare('UPDATE provider_events SET outcome = ? WHERE provider = ? AND event_id = ?').run(legal ? 'applied' : `flagged:${newFlags.join(',')}`, t.event.provider, t.event.eventId);
+        return { outcome, payment, history };
+      }
+      if (t.event) this.db.prepare("UPDATE provider_events SET outcome = 'ignored' WHERE provider = ? AND event_id = ?").run(t.event.provider, t.event.eventId);
+      return { outcome, payment: current };
+    }).immediate();
+  }
+
+  async hasEvent(provider: ProviderId, eventId: string) {
+    return !!this.db.prepare('SELECT 1 FROM provider_events WHERE provider = ? AND event_id = ?').get(provider, eventId);
+  }
+
+  async recordEvent(e: { provider: ProviderId; eventId: string; payload: string; paymentId: string | null; outcome: string; at: string }) {
+    const info = this.db
+      .prepare(
+        `INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      )
+      .run(e.provider, e.eventId, e.paymentId, e.outcome, e.payload, e.at);
+    return info.changes === 1;
+  }
+
+  async history(paymentId: string, afterSeq = 0) {
+    const rows = this.db.prepare('SELECT * FROM payment_history WHERE payment_id = ? AND seq > ? ORDER BY seq').all(paymentId, afterSeq) as HistoryRow[];
+    return rows.map(fromHistory);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The ledger behind one interface. Every method is one atomic unit of work, so an implementation can map it to
+ * one transaction (SQLite here; PostgreSQL for multi-instance deployments implements the same interface).
+ * Methods are async even where SQLite is synchronous, so callers do not change when the engine does.
+ */
+import type { PaymentStatus, ProviderId } from '../api-types.js';
+import type { Instructions, PaymentRecord } from '../domain/payment.js';
+
+export interface HistoryEntry {
+  /** Increasing across the whole ledger: the SSE event id. */
+  seq: number;
+  paymentId: string;
+  status: PaymentStatus;
+  reason: string;
+  source: string;
+  at: string;
+  /** The public payment as it was right after this change. */
+  snapshot: string;
+}
+
+export interface ProviderEventInput {
+  provider: ProviderId;
+  eventId: string;
+  payload: string;
+}
+
+export interface TransitionInput {
+  paymentId: string;
+  /** Null records the event and flags without changing the status. */
+  to: PaymentStatus | null;
+  at: string;
+  reason: string;
+  /** `webhook:<provider>`, `api`, `sandbox`, `reconciler`… */
+  source: string;
+  paidAt?: string;
+  /** Flags to add, whether or not the status changes. */
+  addFlags?: string[];
+  /** When the change comes from a provider event: recorded in the inbox in the same transaction. */
+  event?: ProviderEventInput;
+}
+
+export type TransitionOutcome =
+  /** Status changed (history row written). */
+  | 'applied'
+  /** The provider event was seen before: nothing changed. */
+  | 'duplicate'
+  /** Not a legal move from the current status (late, out of order, or a repeat of the current status). */
+  | 'ignored';
+
+export interface TransitionResult {
+  outcome: TransitionOutcome;
+  payment: PaymentRecord;
+  history?: HistoryEntry;
+}
+
+export interface NewPayment extends Omit<PaymentRecord, 'providerRef' | 'instructions' | 'paidAt' | 'updatedAt' | 'flags'> {}
+
+export interface ListFilter {
+  orderId?: string;
+  status?: PaymentStatus;
+  from?: string;
+  to?: string;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations; idempotent. */
+  migrate(): Promise<void>;
+  /** Store open and migrations applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+
+  /**
+   * Inserts a pending payment. When the order already has a pending payment for the same method the insert
+   * does nothing and that payment is returned instead (one pending payment per order and method).
+   */
+  insertPayment(p: NewPayment): Promise<{ inserted: true; payment: PaymentRecord } | { inserted: false; payment: PaymentRecord }>;
+  /** Stores what the provider answered for a pending payment and writes its first history entry. */
+  attachProviderResult(
+    id: string,
+    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: Instructions; at: string },
+  ): Promise<{ payment: PaymentRecord; history: HistoryEntry }>;
+  /** Moves a still-initiating payment to another provider attempt (failover). */
+  updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }): Promise<PaymentRecord>;
+
+  getPayment(id: string): Promise<PaymentRecord | null>;
+  findByReference(provider: ProviderId, reference: string): Promise<PaymentRecord | null>;
+  findByProviderRef(provider: ProviderId, providerRef: string): Promise<PaymentRecord | null>;
+  listPayments(f: ListFilter): Promise<{ payments: PaymentRecord[]; next: string | null }>;
+
+  /** Atomically: inbox insert (if an event is given), state-machine check, status update, history row. */
+  transition(t: TransitionInput): Promise<TransitionResult>;
+  /** Whether a provider event is already in the inbox. */
+  hasEvent(provider: ProviderId, eventId: string): Promise<boolean>;
+  /** Records a verified provider event that changes nothing (unknown payment, flagged mismatch). */
+  recordEvent(e: ProviderEventInput & { paymentId: string | null; outcome: string; at: string }): Promise<boolean>;
+
+  /** History entries of a payment after a given seq (all when omitted), oldest first. */
+  history(paymentId: string, afterSeq?: number): Promise<HistoryEntry[]>;
+}

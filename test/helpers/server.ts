@@ -1,0 +1,127 @@
+/**
+ * Test harness: a real companion on 127.0.0.1:0 with a real SQLite ledger in a temp dir, sandbox emulators
+ * mounted, and an optional HTTP client wrapper so a test can watch or hold back what goes over the wire.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sandboxConfig, type Config } from '../../server/config.js';
+import { createFetchClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../server/lib/http.js';
+import { start, type Running } from '../../server/main.js';
+
+export interface TestServer extends Running {
+  dir: string;
+  dbPath: string;
+  /** Stops the server and deletes its data directory. */
+  destroy(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}, dir?: string, deps: Parameters<typeof start>[1] = {}): Promise<TestServer> {
+  const d = dir ?? mkdtempSync(join(tmpdir(), 'bayar-test-'));
+  const dbPath = join(d, 'bayar.db');
+  const config = sandboxConfig({ port: 0, host: '127.0.0.1', dbPath, ...overrides });
+  const running = await start(config, deps);
+  return {
+    ...running,
+    dir: d,
+    dbPath,
+    async destroy() {
+      await running.stop();
+      rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An HttpClient that lets a test intercept requests (e.g. hold back a webhook to deliver it itself). */
+export class TapClient implements HttpClient {
+  readonly seen: HttpRequest[] = [];
+  private readonly inner = createFetchClient();
+  intercept: ((req: HttpRequest) => HttpResponse | undefined) | null = null;
+  async request(req: HttpRequest) {
+    this.seen.push(req);
+    const fake = this.intercept?.(req);
+    return fake ?? this.inner.request(req);
+  }
+}
+
+export interface JsonResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+  const res = await fetch(base + path, {
+    method,
+    headers: body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+export interface SseMessage {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/** Minimal SSE reader over fetch, so tests see exactly what the server sent. */
+export function openSse(url: string, headers: Record<string, string> = {}) {
+  const messages: SseMessage[] = [];
+  const ctrl = new AbortController();
+  const waiters: Array<() => void> = [];
+  const done = (async () => {
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ctrl.signal });
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += dec.decode(value, { stream: true });
+      let idx;
+      while ((idx = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, idx);
+        buf = buf.slice(idx + 2);
+        const msg: SseMessage = { data: '' };
+        let hasData = false;
+        for (const line of block.split('\n')) {
+          if (line.startsWith('id: ')) msg.id = line.slice(4);
+          else if (line.startsWith('event: ')) msg.event = line.slice(7);
+          else if (line.startsWith('data: ')) ((msg.data += line.slice(6)), (hasData = true));
+        }
+        if (hasData) {
+          messages.push(msg);
+          waiters.splice(0).forEach((w) => w());
+        }
+      }
+    }
+  })().catch(() => undefined);
+  return {
+    messages,
+    /** Resolves once `pred` holds over the messages received so far (polls on each new message). */
+    async until(pred: (m: SseMessage[]) => boolean, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pred(messages)) {
+        if (Date.now() > deadline) throw new Error(`SSE condition not met; got ${JSON.stringify(messages)}`);
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 50);
+        });
+      }
+    },
+    close() {
+      ctrl.abort();
+      return done;
+    },
+  };
+}
+
+export const merchantHeaders = (key: string) => ({ authorization: `Bearer ${key}` });
