@@ -6,12 +6,15 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
 import type { Config } from './config.js';
 import { AppError, ProviderError, providerErrorToAppError } from './errors.js';
 import { LocalBus, type LiveBus } from './domain/live.js';
+import { Notifier } from './domain/notifier.js';
 import { PaymentService } from './domain/payments.js';
+import { Reconciler } from './domain/reconciler.js';
 import type { PaymentRecord } from './domain/payment.js';
 import { createEmulators } from './emulators/index.js';
 import type { Emulator } from './emulators/types.js';
@@ -22,6 +25,7 @@ import { providerFactories as defaultFactories } from './providers/index.js';
 import type { ProviderFactories } from './providers/registry.js';
 import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type ResilientProvider } from './providers/resilience.js';
 import type { ProviderContext } from './providers/types.js';
+import { idempotent } from './routes/idempotency.js';
 import { merchantRoutes } from './routes/merchant.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { LiveStreams } from './routes/sse.js';
@@ -47,6 +51,10 @@ export interface AppDeps {
   /** Directory of the built widget (default ./dist). */
   distDir?: string;
   onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
+  /** Requests per minute per client IP on the widget and merchant APIs (webhooks are exempt). */
+  rateLimitPerMinute?: number;
+  notifierOptions?: { baseDelayMs?: number; maxDelayMs?: number; intervalMs?: number };
+  reconcilerOptions?: { intervalMs?: number; minCheckIntervalMs?: number };
 }
 
 export interface BayarApp {
@@ -56,6 +64,10 @@ export interface BayarApp {
   emulators: Map<ProviderId, Emulator>;
   streams: LiveStreams;
   log: Logger;
+  notifier: Notifier | null;
+  reconciler: Reconciler;
+  /** Starts background work: notification delivery and reconciliation. */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +104,7 @@ export function createApp(deps: AppDeps): BayarApp {
       )
     : new Map<ProviderId, Emulator>();
 
+  let notifier: Notifier | null = null;
   const service = new PaymentService({
     store,
     providers,
@@ -101,8 +114,16 @@ export function createApp(deps: AppDeps): BayarApp {
     log,
     publicUrl,
     ttlSeconds: config.paymentTtlSeconds,
-    onChange: deps.onChange,
+    notify: !!config.notifyUrl,
+    onChange: (p, h) => {
+      notifier?.kick();
+      deps.onChange?.(p, h);
+    },
   });
+  if (config.notifyUrl) {
+    notifier = new Notifier({ url: config.notifyUrl, merchantKey: config.merchantKey, store, http, clock, log, ...deps.notifierOptions });
+  }
+  const reconciler = new Reconciler({ store, service, clock, log, ...deps.reconcilerOptions });
   const streams = new LiveStreams(store, bus);
   const orderSources = { merchantKey: config.merchantKey, allowUnsigned: config.allowUnsigned, catalog: config.catalog, clock };
 
@@ -146,9 +167,21 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use(webhookRoutes(service, providers, clock));
 
   app.use('/api', cors(config.allowedOrigins));
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute ?? 600,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      // SSE streams are long-lived and reconnect by design; sandbox simulation is a developer tool.
+      skip: (req) => req.path.endsWith('/events'),
+      handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
+    }),
+  );
   app.use('/api', express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(widgetRoutes(service, orderSources, streams));
-  app.use(merchantRoutes(config.merchantKey, clock));
+  app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments')));
+  app.use(merchantRoutes(config.merchantKey, clock, idempotent(store, clock, 'sessions')));
   if (sandbox) app.use(sandboxRoutes(service, emulators));
 
   const dist = deps.distDir ?? join(ROOT, 'dist');
@@ -167,8 +200,15 @@ export function createApp(deps: AppDeps): BayarApp {
     emulators,
     streams,
     log,
+    notifier,
+    reconciler,
+    startBackground() {
+      notifier?.start();
+      reconciler.start();
+    },
     async close() {
       streams.closeAll();
+      await Promise.all([notifier?.stop(), reconciler.stop()]);
       await bus.close();
     },
   };

@@ -18,7 +18,10 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function start(config: Config, deps: Partial<Omit<AppDeps, 'config' | 'store' | 'publicUrl'>> = {}): Promise<Running> {
+export async function start(
+  config: Config,
+  deps: Partial<Omit<AppDeps, 'config' | 'store' | 'publicUrl'>> & { background?: boolean } = {},
+): Promise<Running> {
   const store = new SqliteStore(config.dbPath);
   await store.migrate();
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
@@ -31,6 +34,7 @@ export async function start(config: Config, deps: Partial<Omit<AppDeps, 'config'
   const url = config.publicUrl ?? `http://${host}:${port}`;
   const bayar = createApp({ ...deps, config, store, publicUrl: url });
   server.on('request', bayar.app);
+  if (deps.background !== false) bayar.startBackground();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

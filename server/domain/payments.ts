@@ -45,8 +45,10 @@ export interface PaymentServiceDeps {
   publicUrl: string;
   /** Seconds a payment stays open unless the provider fixes a shorter window. */
   ttlSeconds: number;
-  /** Called after every committed status change (merchant notifications hook). */
+  /** Called after every committed status change (e.g. to wake the notification worker). */
   onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
+  /** Whether status changes queue merchant notifications (BAYAR_NOTIFY_URL is set). */
+  notify: boolean;
 }
 
 /** Deterministic per payment and attempt, ≤ 32 chars of [A-Za-z0-9-]: every provider accepts it as its order id. */
@@ -176,6 +178,7 @@ export class PaymentService {
           expiresAt,
           instructions,
           at: this.d.clock.now().toISOString(),
+          notify: this.d.notify,
         });
         this.announce(saved, history);
         return saved;
@@ -202,8 +205,7 @@ export class PaymentService {
 
   private async markFailed(id: string, err: unknown) {
     const reason = err instanceof ProviderError ? `provider_${err.kind}` : 'internal_error';
-    const r = await this.d.store.transition({ paymentId: id, to: 'failed', at: this.d.clock.now().toISOString(), reason, source: 'api' });
-    if (r.history) this.announce(r.payment, r.history);
+    await this.transition({ paymentId: id, to: 'failed', at: this.d.clock.now().toISOString(), reason, source: 'api' });
   }
 
   async cancel(id: string): Promise<PaymentRecord> {
@@ -227,7 +229,7 @@ export class PaymentService {
   }
 
   private async transition(t: TransitionInput) {
-    const r = await this.d.store.transition(t);
+    const r = await this.d.store.transition({ ...t, notify: this.d.notify });
     if (r.outcome === 'applied' && r.history) this.announce(r.payment, r.history);
     return r;
   }
@@ -292,5 +294,25 @@ export class PaymentService {
       return;
     }
     await this.transition({ ...base, to: status, reason: `provider:${ev.providerStatus}`, paidAt });
+  }
+
+  /**
+   * Asks the provider for a pending payment's status and applies it (the reconciler's unit of work).
+   * Returns whether the status changed.
+   */
+  async reconcile(payment: PaymentRecord): Promise<boolean> {
+    const provider = this.d.providers.get(payment.provider);
+    if (!provider || !payment.providerRef || payment.status !== 'pending') return false;
+    const at = this.d.clock.now().toISOString();
+    await this.d.store.markChecked(payment.id, at);
+    const s = await provider.status({ providerRef: payment.providerRef, reference: payment.reference });
+    if (s.status === 'pending') return false;
+    const base = { paymentId: payment.id, at, source: 'reconciler' };
+    if (s.status === 'paid' && s.amount !== undefined && s.amount !== payment.amount) {
+      await this.transition({ ...base, to: null, reason: 'amount_mismatch', addFlags: ['amount_mismatch'] });
+      return false;
+    }
+    const r = await this.transition({ ...base, to: s.status, reason: `provider:${s.providerStatus}`, paidAt: s.paidAt });
+    return r.outcome === 'applied';
   }
 }

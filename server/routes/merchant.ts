@@ -1,7 +1,7 @@
 /**
  * The merchant API (`Authorization: Bearer $BAYAR_MERCHANT_KEY`): called by the merchant's backend, never the page.
  */
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { CreateSessionResponse } from '../api-types.js';
 import { unauthorized } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -20,9 +20,9 @@ export function requireMerchant(merchantKey: string) {
   };
 }
 
-export function merchantRoutes(merchantKey: string, clock: Clock): Router {
+export function merchantRoutes(merchantKey: string, clock: Clock, idem: RequestHandler): Router {
   const r = Router();
-  r.post('/api/sessions', requireMerchant(merchantKey), (req, res) => {
+  r.post('/api/sessions', requireMerchant(merchantKey), idem, (req, res) => {
     const body = parse(createSessionBody, req.body);
     const exp = Math.floor(clock.now().getTime() / 1000) + (body.expiresIn ?? 3600);
     const session = signSession(

@@ -1,7 +1,7 @@
 /**
  * The widget API (contract.md §3): thin handlers — validate, call one use case, map the result.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
 import { badRequest } from '../errors.js';
@@ -12,18 +12,18 @@ import type { LiveStreams } from './sse.js';
 import { amount, cartItems, createPaymentSchema } from './schemas.js';
 import { parse } from './validate.js';
 
-const orderQuery = z.union([
-  z.object({ session: z.string().min(1).max(8192) }).strict(),
-  z.object({ amount: z.coerce.number().pipe(amount) }).strict(),
-  z.object({ items: cartItems }).strict(),
-]);
+const orderQuery = {
+  session: z.object({ session: z.string().min(1).max(8192) }).strict(),
+  amount: z.object({ amount: z.string().regex(/^\d{1,12}$/, { message: 'must be a whole number of rupiah' }).transform(Number).pipe(amount) }).strict(),
+  items: z.object({ items: cartItems }).strict(),
+};
 
 /** `?session=` / `?amount=` / `?items=` → the order's trusted amount and allowed methods. */
 function orderFromQuery(req: Request, sources: OrderSources) {
   const q = req.query as Record<string, unknown>;
-  const pick = q.session !== undefined ? { session: q.session } : q.items !== undefined ? { items: q.items } : q.amount !== undefined ? { amount: q.amount } : null;
-  if (!pick) throw badRequest('invalid_request', 'Pass ?session=<token>, ?amount=<integer IDR> or ?items=SKU:QTY,….');
-  const parsed = parse(orderQuery, pick);
+  const kind = q.session !== undefined ? 'session' : q.items !== undefined ? 'items' : q.amount !== undefined ? 'amount' : null;
+  if (!kind) throw badRequest('invalid_request', 'Pass ?session=<token>, ?amount=<integer IDR> or ?items=SKU:QTY,….');
+  const parsed = parse(orderQuery[kind], { [kind]: q[kind] });
   if ('amount' in parsed) {
     // The amount in a query only filters what is shown; payments still need a trusted order.
     return { amount: parsed.amount, items: [{ name: 'Order', price: parsed.amount, quantity: 1 }], allowed: undefined };
@@ -32,7 +32,7 @@ function orderFromQuery(req: Request, sources: OrderSources) {
   return { amount: order.amount, items: order.items, allowed: order.allowed };
 }
 
-export function widgetRoutes(service: PaymentService, sources: OrderSources, streams: LiveStreams): Router {
+export function widgetRoutes(service: PaymentService, sources: OrderSources, streams: LiveStreams, idem: RequestHandler): Router {
   const r = Router();
 
   r.get('/api/methods', (req, res) => {
@@ -47,7 +47,7 @@ export function widgetRoutes(service: PaymentService, sources: OrderSources, str
     res.json(body);
   });
 
-  r.post('/api/payments', async (req, res) => {
+  r.post('/api/payments', idem, async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
     const input = parse(createPaymentSchema(body), body);
     const { method, installment, ...orderInput } = input;

@@ -62,11 +62,52 @@ CREATE TABLE provider_events (
 );
 `;
 
+const reliability = (seqType: string) => `
+-- Idempotency-Key records: the first response for a key is replayed; another body under the same key is refused.
+CREATE TABLE idempotency_keys (
+  scope            TEXT NOT NULL,
+  key              TEXT NOT NULL,
+  request_hash     TEXT NOT NULL,
+  state            TEXT NOT NULL CHECK (state IN ('in_progress','done')),
+  response_status  INTEGER,
+  response_body    TEXT,
+  created_at       TEXT NOT NULL,
+  locked_until     TEXT NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+
+-- Merchant notifications, written in the same transaction as the status change they announce (transactional
+-- outbox), delivered at least once and in order per payment.
+CREATE TABLE outbox (
+  id               ${seqType},
+  payment_id       TEXT NOT NULL,
+  history_seq      BIGINT NOT NULL,
+  body             TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  TEXT NOT NULL,
+  claimed_until    TEXT,
+  delivered_at     TEXT,
+  last_error       TEXT,
+  created_at       TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at);
+CREATE INDEX outbox_payment ON outbox (payment_id, id);
+
+-- When the reconciler last asked the provider about a payment (providers rate-limit status calls).
+ALTER TABLE payments ADD COLUMN checked_at TEXT;
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'ledger',
     sqlite: paymentsTable('INTEGER PRIMARY KEY AUTOINCREMENT', 'INTEGER'),
     postgres: paymentsTable('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', 'BIGINT'),
+  },
+  {
+    version: 2,
+    name: 'idempotency, outbox, reconciliation',
+    sqlite: reliability('INTEGER PRIMARY KEY AUTOINCREMENT'),
+    postgres: reliability('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY'),
   },
 ];

@@ -10,7 +10,7 @@ import type { PaymentStatus, ProviderId } from '../api-types.js';
 import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
 import { canTransition } from '../domain/state-machine.js';
 import { MIGRATIONS } from './migrations.js';
-import type { HistoryEntry, ListFilter, NewPayment, Store, TransitionInput, TransitionResult } from './types.js';
+import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
 
 interface PaymentRow {
   id: string;
@@ -129,12 +129,18 @@ export class SqliteStore implements Store {
     return r ? fromRow(r) : null;
   }
 
-  private addHistory(p: PaymentRecord, reason: string, source: string, at: string): HistoryEntry {
+  private addHistory(p: PaymentRecord, reason: string, source: string, at: string, notify = false): HistoryEntry {
     const snapshot = JSON.stringify(toPublicPayment(p));
     const info = this.db
       .prepare('INSERT INTO payment_history (payment_id, status, reason, source, snapshot, at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(p.id, p.status, reason, source, snapshot, at);
-    return { seq: Number(info.lastInsertRowid), paymentId: p.id, status: p.status, reason, source, at, snapshot };
+    const seq = Number(info.lastInsertRowid);
+    if (notify) {
+      this.db
+        .prepare('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(p.id, seq, `{"type":"payment.status","payment":${snapshot}}`, at, at);
+    }
+    return { seq, paymentId: p.id, status: p.status, reason, source, at, snapshot };
   }
 
   async insertPayment(p: NewPayment) {
@@ -159,7 +165,7 @@ export class SqliteStore implements Store {
 
   async attachProviderResult(
     id: string,
-    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: object; at: string },
+    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: object; at: string; notify?: boolean },
   ) {
     return this.db.transaction(() => {
       const info = this.db
@@ -170,7 +176,7 @@ export class SqliteStore implements Store {
         .run(r.provider, r.reference, r.attempt, r.providerRef, r.expiresAt, JSON.stringify(r.instructions), r.at, id);
       if (info.changes !== 1) throw new Error(`payment ${id} is not awaiting a provider result`);
       const payment = this.getRow(id)!;
-      return { payment, history: this.addHistory(payment, 'created', `provider:${r.provider}`, r.at) };
+      return { payment, history: this.addHistory(payment, 'created', `provider:${r.provider}`, r.at, r.notify) };
     }).immediate();
   }
 
@@ -240,7 +246,7 @@ export class SqliteStore implements Store {
         const payment = this.getRow(t.paymentId)!;
         if (legal) {
           outcome = 'applied';
-          history = this.addHistory(payment, t.reason, t.source, t.at);
+          history = this.addHistory(payment, t.reason, t.source, t.at, t.notify);
         }
         if (t.event) this.db.prepare('UPDATE provider_events SET outcome = ? WHERE provider = ? AND event_id = ?').run(legal ? 'applied' : `flagged:${newFlags.join(',')}`, t.event.provider, t.event.eventId);
         return { outcome, payment, history };
@@ -267,5 +273,81 @@ export class SqliteStore implements Store {
   async history(paymentId: string, afterSeq = 0) {
     const rows = this.db.prepare('SELECT * FROM payment_history WHERE payment_id = ? AND seq > ? ORDER BY seq').all(paymentId, afterSeq) as HistoryRow[];
     return rows.map(fromHistory);
+  }
+
+  async beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string): Promise<IdempotencyBegin> {
+    return this.db.transaction((): IdempotencyBegin => {
+      const ins = this.db
+        .prepare(
+          `INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at, locked_until) VALUES (?, ?, ?, 'in_progress', ?, ?)
+           ON CONFLICT DO NOTHING`,
+        )
+        .run(scope, key, requestHash, at, lockUntil);
+      if (ins.changes === 1) return { kind: 'new' };
+      const row = this.db.prepare('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?').get(scope, key) as
+        | { request_hash: string; state: string; response_status: number; response_body: string; locked_until: string }
+        | undefined;
+      if (!row) return { kind: 'in_progress' };
+      if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+      if (row.state === 'done') return { kind: 'replay', status: row.response_status, body: row.response_body };
+      if (row.locked_until < at) {
+        // The holder died mid-request: take the key over.
+        this.db.prepare('UPDATE idempotency_keys SET locked_until = ?, created_at = ? WHERE scope = ? AND key = ?').run(lockUntil, at, scope, key);
+        return { kind: 'new' };
+      }
+      return { kind: 'in_progress' };
+    }).immediate();
+  }
+
+  async completeIdempotent(scope: string, key: string, status: number, body: string) {
+    this.db
+      .prepare("UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ? WHERE scope = ? AND key = ?")
+      .run(status, body, scope, key);
+  }
+
+  async abandonIdempotent(scope: string, key: string) {
+    this.db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'in_progress'").run(scope, key);
+  }
+
+  async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRow[]> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT o.id, o.payment_id, o.history_seq, o.body, o.attempts FROM outbox o
+           WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? AND (o.claimed_until IS NULL OR o.claimed_until < ?)
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.payment_id = o.payment_id AND e.delivered_at IS NULL AND e.id < o.id)
+           ORDER BY o.id LIMIT ?`,
+        )
+        .all(now, now, limit) as Array<{ id: number; payment_id: string; history_seq: number; body: string; attempts: number }>;
+      const claim = this.db.prepare('UPDATE outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id = ?');
+      for (const r of rows) claim.run(leaseUntil, r.id);
+      return rows.map((r) => ({ id: Number(r.id), paymentId: r.payment_id, historySeq: Number(r.history_seq), body: r.body, attempts: r.attempts + 1 }));
+    }).immediate();
+  }
+
+  async markDelivered(id: number, at: string) {
+    this.db.prepare('UPDATE outbox SET delivered_at = ?, claimed_until = NULL, last_error = NULL WHERE id = ?').run(at, id);
+  }
+
+  async markDeliveryFailed(id: number, nextAttemptAt: string, error: string) {
+    this.db.prepare('UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, last_error = ? WHERE id = ?').run(nextAttemptAt, error.slice(0, 500), id);
+  }
+
+  async outboxBacklog() {
+    return (this.db.prepare('SELECT COUNT(*) AS c FROM outbox WHERE delivered_at IS NULL').get() as { c: number }).c;
+  }
+
+  async duePending(checkedBefore: string, limit: number) {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM payments WHERE status = 'pending' AND provider_ref IS NOT NULL AND (checked_at IS NULL OR checked_at < ?)
+         ORDER BY checked_at IS NOT NULL, checked_at, created_at LIMIT ?`,
+      )
+      .all(checkedBefore, limit) as PaymentRow[];
+    return rows.map(fromRow);
+  }
+
+  async markChecked(id: string, at: string) {
+    this.db.prepare('UPDATE payments SET checked_at = ? WHERE id = ?').run(at, id);
   }
 }

@@ -37,6 +37,22 @@ export interface TransitionInput {
   addFlags?: string[];
   /** When the change comes from a provider event: recorded in the inbox in the same transaction. */
   event?: ProviderEventInput;
+  /** Queue a merchant notification in the same transaction (transactional outbox). */
+  notify?: boolean;
+}
+
+export type IdempotencyBegin =
+  | { kind: 'new' }
+  | { kind: 'replay'; status: number; body: string }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+export interface OutboxRow {
+  id: number;
+  paymentId: string;
+  historySeq: number;
+  body: string;
+  attempts: number;
 }
 
 export type TransitionOutcome =
@@ -81,7 +97,7 @@ export interface Store {
   /** Stores what the provider answered for a pending payment and writes its first history entry. */
   attachProviderResult(
     id: string,
-    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: Instructions; at: string },
+    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: Instructions; at: string; notify?: boolean },
   ): Promise<{ payment: PaymentRecord; history: HistoryEntry }>;
   /** Moves a still-initiating payment to another provider attempt (failover). */
   updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }): Promise<PaymentRecord>;
@@ -100,4 +116,26 @@ export interface Store {
 
   /** History entries of a payment after a given seq (all when omitted), oldest first. */
   history(paymentId: string, afterSeq?: number): Promise<HistoryEntry[]>;
+
+  /**
+   * Claims an Idempotency-Key for a request body hash. `in_progress` while another request holds it (until
+   * `lockUntil` passes, after which a crashed holder's claim is taken over).
+   */
+  beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string): Promise<IdempotencyBegin>;
+  completeIdempotent(scope: string, key: string, status: number, body: string): Promise<void>;
+  /** Forgets a key whose request failed, so nothing is left behind by bad input. */
+  abandonIdempotent(scope: string, key: string): Promise<void>;
+
+  /**
+   * Claims due, undelivered notifications — at most the oldest one per payment, so each payment's notifications
+   * go out in order — leasing them until `leaseUntil` so no other worker sends them meanwhile.
+   */
+  claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRow[]>;
+  markDelivered(id: number, at: string): Promise<void>;
+  markDeliveryFailed(id: number, nextAttemptAt: string, error: string): Promise<void>;
+  outboxBacklog(): Promise<number>;
+
+  /** Pending payments with a provider id whose status was last checked before `checkedBefore` (or never). */
+  duePending(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;
+  markChecked(id: string, at: string): Promise<void>;
 }

@@ -24,7 +24,7 @@ export const en: Translation = {
   timeLeft: 'Time left',
   remaining: (m) => (m >= 60 ? `About ${Math.round(m / 60)} hours left` : `${m} minutes left`),
   expiredNote: 'Payment time is up',
-  copy: (what) => `Copy ${what}`,
+  copy: 'Copy',
   copied: 'Copied',
   vaNumber: 'Virtual Account number',
   billerCode: 'Biller code',

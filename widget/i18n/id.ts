@@ -24,7 +24,7 @@ export const id: Translation = {
   timeLeft: 'Sisa waktu',
   remaining: (m) => (m >= 60 ? `Sisa waktu sekitar ${Math.round(m / 60)} jam` : `Sisa waktu ${m} menit`),
   expiredNote: 'Waktu pembayaran habis',
-  copy: (what) => `Salin ${what}`,
+  copy: 'Salin',
   copied: 'Disalin',
   vaNumber: 'Nomor Virtual Account',
   billerCode: 'Kode perusahaan (biller)',

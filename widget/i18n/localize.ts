@@ -1,20 +1,52 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { en } from './en.js';
 import { id } from './id.js';
 import type { Translation } from './translation.js';
 
 export type Locale = 'id' | 'en';
 export type { Translation };
 
-const translations: Record<Locale, Translation> = { id, en };
+/** Bahasa Indonesia ships in the first load; English is its own small chunk, fetched the first time it is asked for. */
+const loaded: Partial<Record<Locale, Translation>> = { id };
+const loaders: Record<Locale, () => Promise<Translation>> = {
+  id: async () => id,
+  en: async () => (await import('./en.js')).en,
+};
+const loading = new Map<Locale, Promise<void>>();
+const hosts = new Set<ReactiveControllerHost>();
 
 /** Anything unknown falls back to Bahasa Indonesia, the default (contract.md §2). */
-export const translationFor = (locale: string | undefined): Translation =>
-  translations[(locale ?? '').toLowerCase().slice(0, 2) as Locale] ?? id;
+export const toLocale = (locale: string | undefined): Locale => ((locale ?? '').toLowerCase().slice(0, 2) === 'en' ? 'en' : 'id');
+
+/** Resolves once `locale`'s texts are available; every connected element then re-renders with them. */
+export const ensureLocale = (locale: string | undefined): Promise<void> => {
+  const key = toLocale(locale);
+  if (loaded[key]) return Promise.resolve();
+  let promise = loading.get(key);
+  if (!promise) {
+    promise = loaders[key]().then(
+      (translation) => {
+        loaded[key] = translation;
+        hosts.forEach((host) => host.requestUpdate());
+      },
+      () => {
+        loading.delete(key); // stay on the default; a later switch retries
+      },
+    );
+    loading.set(key, promise);
+  }
+  return promise;
+};
+
+/** The texts for `locale` if loaded (starting the load otherwise), else the default's. */
+export const translationFor = (locale: string | undefined): Translation => {
+  const key = toLocale(locale);
+  if (!loaded[key]) void ensureLocale(key);
+  return loaded[key] ?? id;
+};
 
 /**
- * Tiny localize controller: `this.i18n.t` is the translation for the host's current `locale`. Because `locale` is a
- * reactive property, changing the attribute re-renders every text live.
+ * Tiny localize controller: `this.i18n.t` is the translation for the host's current `locale`. `locale` is a reactive
+ * property, so changing the attribute re-renders every text live (after a first fetch of that language's chunk).
  */
 export class LocalizeController implements ReactiveController {
   constructor(private readonly host: ReactiveControllerHost & { locale?: string }) {
@@ -25,5 +57,11 @@ export class LocalizeController implements ReactiveController {
     return translationFor(this.host.locale);
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    hosts.add(this.host);
+  }
+
+  hostDisconnected(): void {
+    hosts.delete(this.host);
+  }
 }

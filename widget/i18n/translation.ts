@@ -31,7 +31,7 @@ export interface Translation {
   /** Polite live-region text at coarse steps. */
   remaining: (minutes: number) => string;
   expiredNote: string;
-  copy: (what: string) => string;
+  copy: string;
   copied: string;
   vaNumber: string;
   billerCode: string;

@@ -1,10 +1,6 @@
 /**
- * Where this script was loaded from, captured while it first runs: `document.currentScript` for the classic IIFE
- * build (bayar.js; it is null in modules and after the first run), `import.meta.url` for the ES module
- * (bayar.mjs). The `server` attribute defaults to its origin (contract.md §2), and the IIFE loads its lazy QR chunk
- * next to it.
+ * The `server` attribute defaults to the origin the script was loaded from (contract.md §2). Every build runs this
+ * as an ES module (dist/bayar.mjs; dist/bayar.js is a classic-script loader that imports bayar.mjs from its own
+ * directory, see widget/loader.ts), so `import.meta.url` is that place in both cases.
  */
-export const scriptBase: string =
-  (document.currentScript as HTMLScriptElement | null)?.src || import.meta.url || location.href;
-
-export const defaultServer = (): string => new URL(scriptBase).origin;
+export const defaultServer = (): string => new URL(import.meta.url).origin;

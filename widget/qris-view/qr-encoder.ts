@@ -7,8 +7,8 @@ export interface QrMatrix {
 }
 
 /**
- * The lazy chunk (dist/chunks/qr.js): encodes text as a QR symbol (byte mode, error correction M, smallest version
- * that fits). It must import nothing from the widget so the IIFE and the ES build can both load it.
+ * The lazy chunk (dist/chunks/qr-*.js), imported by <bayar-qris-view> only when it draws a code: encodes text as a
+ * QR symbol (byte mode, error correction M, smallest version that fits).
  */
 export function encodeQr(text: string): QrMatrix {
   const qr = qrcode(0, 'M');

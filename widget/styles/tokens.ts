@@ -57,16 +57,6 @@ export const tokens = css`
     color: var(--_muted);
     font-size: 0.9em;
   }
-  .stack {
-    display: grid;
-    gap: calc(var(--_space) * 0.75);
-  }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) * 0.5);
-    align-items: center;
-  }
   .sr-only {
     position: absolute;
     width: 1px;
@@ -113,17 +103,6 @@ export const tokens = css`
     padding: 0.25em 0;
     min-height: 0;
   }
-  .amount {
-    font-size: 1.5em;
-    font-weight: 700;
-    font-variant-numeric: tabular-nums;
-  }
-  .box {
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    padding: var(--_space);
-    background: var(--_bg);
-  }
 `;
 
 /** Brand colours of the bundled marks (internal/brands.ts). */
@@ -144,17 +123,17 @@ export const marks = css`
     flex: none;
   }
   [data-brand='bca'] { --_m: #0060af; }
-  [data-brand='bni'] { --_m: #f15a23; }
+  [data-brand='bni'] { --_m: #c2410c; }
   [data-brand='bri'] { --_m: #00529c; }
   [data-brand='mandiri'] { --_m: #003d79; color: #ffc20e; }
   [data-brand='permata'] { --_m: #c8102e; }
   [data-brand='cimb'] { --_m: #7a0019; }
-  [data-brand='bsi'] { --_m: #00857c; }
-  [data-brand='danamon'] { --_m: #e96f0c; }
+  [data-brand='bsi'] { --_m: #00756d; }
+  [data-brand='danamon'] { --_m: #b45309; }
   [data-brand='qris'] { --_m: #111827; }
   [data-brand='ovo'] { --_m: #4c3494; }
-  [data-brand='dana'] { --_m: #0f7bd8; }
-  [data-brand='gopay'] { --_m: #00880a; }
+  [data-brand='dana'] { --_m: #0b6bc0; }
+  [data-brand='gopay'] { --_m: #047857; }
   [data-brand='shopeepay'] { --_m: #d0011b; }
   [data-brand='linkaja'] { --_m: #d71920; }
   [data-brand='indomaret'] { --_m: #0a4aa6; }

@@ -92,30 +92,27 @@ export function createDokuEmulator(
     res.status(status).type('application/json').send(text);
   }
 
-  /** Header presence, Client-Id, timestamp window and signature. Returns the headers, or null after answering. */
-  function authenticate(req: Request, res: Response, body: Buffer | null) {
+  /**
+   * Header presence, timestamp window, Client-Id and signature over the raw received bytes. Returns the caller's
+   * identity, or the error to answer with.
+   */
+  function authenticate(req: Request, body: Buffer | null): { clientId: string; requestId: string } | { status: number; message: string[] } {
     const missing = REQUIRED_HEADERS.filter((h) => !req.get(h));
-    if (missing.length) {
-      error(res, 400, ...missing.map((h) => `Invalid Header ${h}: required`));
-      return null;
-    }
+    if (missing.length) return { status: 400, message: missing.map((h) => `Invalid Header ${h}: required`) };
     const clientId = req.get('Client-Id')!;
     const requestId = req.get('Request-Id')!;
     const timestamp = req.get('Request-Timestamp')!;
     const signature = req.get('Signature')!;
-    if (requestId.length > 128) return void error(res, 400, 'Invalid Header Request-Id: max 128 characters'), null;
-    if (!TIMESTAMP_RE.test(timestamp)) return void error(res, 400, 'Invalid Header Request-Timestamp: expected yyyy-MM-ddTHH:mm:ssZ (UTC)'), null;
+    if (requestId.length > 128) return { status: 400, message: ['Invalid Header Request-Id: max 128 characters'] };
+    if (!TIMESTAMP_RE.test(timestamp)) return { status: 400, message: ['Invalid Header Request-Timestamp: expected yyyy-MM-ddTHH:mm:ssZ (UTC)'] };
     if (Math.abs(opts.clock.now().getTime() - new Date(timestamp).getTime()) > windowMs) {
-      return void error(res, 400, 'Invalid Header Request-Timestamp: outside the allowed window'), null;
+      return { status: 400, message: ['Invalid Header Request-Timestamp: outside the allowed window'] };
     }
-    if (clientId !== creds.clientId) return void error(res, 401, 'Invalid Client-Id'), null;
-    if (!signature.startsWith('HMACSHA256=')) return void error(res, 401, 'Invalid Header Signature: expected HMACSHA256=<base64>'), null;
-    const ok = signatureMatches(
-      creds.secretKey,
-      { clientId, requestId, timestamp, target: req.path, ...(body ? { digest: digestOf(body) } : {}) },
-      signature,
-    );
-    if (!ok) return void error(res, 401, 'Invalid Signature'), null;
+    if (clientId !== creds.clientId) return { status: 401, message: ['Invalid Client-Id'] };
+    if (!signature.startsWith('HMACSHA256=')) return { status: 401, message: ['Invalid Header Signature: expected HMACSHA256=<base64>'] };
+    const target = req.path;
+    const ok = signatureMatches(creds.secretKey, { clientId, requestId, timestamp, target, ...(body ? { digest: digestOf(body) } : {}) }, signature);
+    if (!ok) return { status: 401, message: ['Invalid Signature'] };
     return { clientId, requestId };
   }
 
@@ -270,8 +267,8 @@ export function createDokuEmulator(
 
   router.post('/checkout/v1/payment', raw, (req, res) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const auth = authenticate(req, res, body);
-    if (!auth) return;
+    const auth = authenticate(req, body);
+    if ('status' in auth) return error(res, auth.status, ...auth.message);
     const key = `${auth.clientId}\n${auth.requestId}`;
     const cached = state.idempotency.get(key);
     if (cached) {
@@ -337,8 +334,8 @@ export function createDokuEmulator(
   });
 
   router.get('/orders/v1/status/:id', (req, res) => {
-    const auth = authenticate(req, res, null);
-    if (!auth) return;
+    const auth = authenticate(req, null);
+    if ('status' in auth) return error(res, auth.status, ...auth.message);
     const s = state.find(String(req.params.id));
     if (!s) return error(res, 404, 'Transaction not found');
     sendSigned(req, res, 200, auth.clientId, auth.requestId, JSON.stringify(statusBody(s)));

@@ -28,6 +28,21 @@ import type { KomerceCancelData, KomerceCancelRequest, KomerceCreateData, Komerc
 export type KomerceCredentials = NonNullable<ProviderCredentials['komerce']>;
 
 const CANCEL_REASON = 'Cancelled by the merchant';
+/** Komerce's documented status limit: 1 request per 3 s per payment_id (§3.2). */
+const STATUS_INTERVAL_MS = 3000;
+
+/**
+ * A 429 from Komerce: transient (an `unavailable` ProviderError), carrying how long to wait. It says nothing
+ * about Komerce's health, so a circuit breaker may prefer not to count it.
+ */
+export class KomerceRateLimitedError extends ProviderUnavailableError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(PROVIDER, message);
+  }
+}
 
 export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderContext): PaymentProvider {
   const base = creds.baseUrl.replace(/\/+$/, '');
@@ -59,8 +74,12 @@ export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderCo
     if (res.status === 429) {
       // Transient: Komerce allows 1 status request per 3 s per payment_id (§3.2). [unconfirmed] that the
       // limit answers 429 (and with Retry-After); any 429 is treated as "try again shortly".
-      const retry = res.headers['retry-after'];
-      throw new ProviderUnavailableError(PROVIDER, `Komerce rate limit hit on ${op} (at most 1 status request per 3 s per payment); retry ${retry ? `after ${retry} s` : 'in a few seconds'}`);
+      const seconds = Number(res.headers['retry-after']);
+      const retryAfterMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : STATUS_INTERVAL_MS;
+      throw new KomerceRateLimitedError(
+        `Komerce rate limit hit on ${op} (at most 1 status request per 3 s per payment); retry after ${retryAfterMs / 1000} s`,
+        retryAfterMs,
+      );
     }
     if (res.status >= 400) {
       const code = typeof meta.code === 'number' || typeof meta.code === 'string' ? String(meta.code) : String(res.status);

@@ -1,0 +1,173 @@
+/**
+ * Builds the widget into dist/ (the companion serves dist/ at its root):
+ *
+ *   dist/bayar.mjs            ES module entry: registers <bayar-checkout> and the method picker.
+ *   dist/bayar.js             classic script (IIFE) for `<script src>`: imports ./bayar.mjs from its own directory.
+ *   dist/chunks/views-*.js    the payment views (VA, QRIS, hand-off, instalments, status), loaded once the method
+ *                             list is on screen.
+ *   dist/chunks/qr-*.js       the QR encoder (qrcode-generator), loaded only when a QRIS code is shown.
+ *   (plus a small shared chunk if the bundler splits one out)
+ *
+ * Why bayar.js is a loader and not a second copy of the element: an IIFE cannot code-split, so an IIFE build of the
+ * element would carry everything in its first load (about 20 KB gzip, over the 15 KB budget) and could only reach
+ * its lazy chunks through a second, ES copy of Lit. Instead bayar.js is a few hundred bytes (widget/loader.ts) that
+ * does `import(new URL('./bayar.mjs', document.currentScript.src))`: it works from a plain <script src> on any page,
+ * both ways of loading share one module graph (loading either twice registers nothing twice), and all chunk URLs
+ * are relative imports resolved by the browser next to bayar.mjs. Module scripts are fetched in CORS mode, so a page
+ * on another origin needs CORS headers on /bayar.mjs and /chunks/* from the companion.
+ *
+ * `vite build` runs the ES build from this config, then the loader's IIFE build from the `bayar:loader` plugin's
+ * closeBundle hook (one Vite build cannot mix an ES build with an IIFE).
+ */
+import { fileURLToPath } from 'node:url';
+import { build, defineConfig, type Plugin } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const outDir = 'dist';
+
+/**
+ * Lit's css``/html``/svg`` literals keep the source's indentation; HTML and CSS ignore it, so it is squeezed out of
+ * our own sources before bundling (only the static parts of the literals: `${…}` expressions are left untouched).
+ */
+function squeezeTemplates(): Plugin {
+  return {
+    name: 'bayar:squeeze-templates',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]widget[\\/].*\.ts$/.test(id)) return null;
+      return { code: squeeze(code), map: null };
+    },
+  };
+}
+
+/** Scans for tagged literals and rewrites their static parts; nested literals inside `${}` are handled recursively. */
+export function squeeze(code: string): string {
+  let out = '';
+  let i = 0;
+  const tag = /\b(css|html|svg)`/g;
+  for (let m = tag.exec(code); m; m = tag.exec(code)) {
+    out += code.slice(i, m.index + m[0].length);
+    const [text, end] = template(code, m.index + m[0].length, m[1]!);
+    out += text;
+    i = tag.lastIndex = end;
+  }
+  return out + code.slice(i);
+}
+
+/** Reads one template literal body starting after its opening backtick; returns [rewritten body + closing backtick, next index]. */
+function template(code: string, start: number, kind: string | null): [string, number] {
+  let out = '';
+  let part = '';
+  const flush = () => {
+    out += kind === 'css' ? squeezeCss(part) : kind ? part.replace(/\s*\n\s*/g, ' ') : part;
+    part = '';
+  };
+  let i = start;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (c === '\\') {
+      part += c + code[i + 1];
+      i += 2;
+    } else if (c === '`') {
+      flush();
+      return [out + '`', i + 1];
+    } else if (c === '$' && code[i + 1] === '{') {
+      flush();
+      const [expr, end] = expression(code, i + 2);
+      out += '${' + expr;
+      i = end;
+    } else {
+      part += c;
+      i++;
+    }
+  }
+  throw new Error('unterminated template literal');
+}
+
+/** Reads a `${…}` expression up to and including its closing brace, rewriting nested tagged literals. */
+function expression(code: string, start: number): [string, number] {
+  let out = '';
+  let depth = 0;
+  let i = start;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (c === '`') {
+      const tagged = /\b(css|html|svg)$/.exec(code.slice(Math.max(0, i - 4), i));
+      const [text, end] = template(code, i + 1, tagged ? tagged[1]! : null);
+      out += '`' + text;
+      i = end;
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (code[j] !== c) j += code[j] === '\\' ? 2 : 1;
+      out += code.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      if (c === '{') depth++;
+      if (c === '}' && depth-- === 0) return [out + '}', i + 1];
+      out += c;
+      i++;
+    }
+  }
+  throw new Error('unterminated template expression');
+}
+
+const squeezeCss = (css: string): string =>
+  css
+    .replace(/\/\*[^]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,])\s*/g, '$1')
+    .replace(/:\s+/g, ':')
+    .replace(/;}/g, '}')
+    .replace(/([^\w.-])0\.(\d)/g, '$1.$2');
+
+/** Second pass: the classic-script loader, written into dist/ after the ES build. */
+function loaderBuild(): Plugin {
+  return {
+    name: 'bayar:loader',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        root,
+        configFile: false,
+        publicDir: false,
+        logLevel: 'warn',
+        build: {
+          outDir,
+          emptyOutDir: false,
+          target: 'es2020',
+          minify: true,
+          sourcemap: false,
+          lib: { entry: 'widget/loader.ts', formats: ['iife'], name: 'BayarLoader', fileName: () => 'bayar.js' },
+        },
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  publicDir: false,
+  plugins: [squeezeTemplates(), loaderBuild()],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    reportCompressedSize: false,
+    lib: {
+      entry: { bayar: 'widget/index.ts' },
+      formats: ['es'],
+      fileName: () => 'bayar.mjs',
+    },
+    rolldownOptions: {
+      // Lets the bundler keep modules shared with the views chunk inside bayar.mjs (one request, no waterfall)
+      // instead of a separate common chunk; bayar.mjs may then export a few extra internal bindings.
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        // Vite keeps whitespace in ES library builds for downstream bundlers; these files go straight to browsers.
+        minify: true,
+      },
+    },
+  },
+});

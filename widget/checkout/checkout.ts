@@ -1,0 +1,517 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type {
+  CreatePaymentRequest,
+  Customer,
+  InstallmentOption,
+  MethodFamily,
+  Payment,
+  PaymentMethod,
+} from '../../server/api-types.js';
+import { PaymentStatusController } from '../controllers/payment-status.js';
+import { ApiError, BayarApi, type OrderQuery } from '../internal/api.js';
+import { ensureLocale } from '../i18n/localize.js';
+import { BayarElement } from '../internal/base.js';
+import { formatIdr, safeHttpUrl } from '../internal/format.js';
+import { loadViews } from '../internal/lazy.js';
+import { defaultServer } from '../internal/script-base.js';
+import { tokens } from '../styles/tokens.js';
+import { checkoutStyles } from './checkout.styles.js';
+import type { BayarEventMap } from './events.js';
+
+type View = 'loading' | 'setup' | 'pick' | 'pending' | 'final';
+
+/** The order as the server knows it: query for GETs, body base for POST /api/payments, identity for resuming. */
+interface Order {
+  query: OrderQuery;
+  body: Omit<CreatePaymentRequest, 'method' | 'installment'>;
+  identity: string;
+}
+
+interface ShownError {
+  code: string;
+  message: string;
+  retry?: () => void;
+}
+
+/** A random Idempotency-Key (128 bits), with a fallback where randomUUID needs a secure context. */
+const randomKey = (): string =>
+  crypto.randomUUID?.() ??
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** localStorage may throw (sandboxed frames, disabled storage): resuming is best effort. */
+const storage = {
+  get: (key: string) => {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set: (key: string, value: string) => {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+      // ignore
+    }
+  },
+  remove: (key: string) => {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      // ignore
+    }
+  },
+};
+
+/**
+ * @summary Embeddable checkout for Indonesian payments: the customer picks a method (Virtual Account, QRIS, e-wallet,
+ * convenience store, PayLater), sees exactly what to do, and the element turns to "paid" by itself when the provider
+ * confirms (Server-Sent Events, with polling as a fallback). A reload resumes the order's pending payment.
+ *
+ * @attr server - base URL of the companion server. Default: the origin the script was loaded from.
+ * @attr session - checkout session token from the merchant backend (`POST /api/sessions`).
+ * @attr order-id - unsigned checkout: the order id (with `amount`).
+ * @attr amount - unsigned checkout: the integer IDR amount.
+ * @attr items - catalog checkout: `SKU:QTY,SKU:QTY`, priced by the server.
+ * @attr customer-name - unsigned/catalog checkout only.
+ * @attr customer-email - unsigned/catalog checkout only.
+ * @attr customer-phone - unsigned/catalog checkout only.
+ * @attr methods - optional filter, comma separated: families (`va`, `qris`, `ewallet`, `cstore`, `paylater`) or method ids (`va:bca`).
+ * @attr locale - `id` (default) or `en`; switches live.
+ *
+ * @fires bayar-ready - `{ methods }`: methods loaded and shown.
+ * @fires bayar-method-select - `{ method }`: the customer picked a method.
+ * @fires bayar-payment-pending - `{ payment }`: a payment was created or resumed; instructions are on screen.
+ * @fires bayar-payment-paid - `{ payment }`: the server confirmed payment.
+ * @fires bayar-payment-expired - `{ payment }`: the payment expired unpaid.
+ * @fires bayar-payment-cancelled - `{ payment }`: the payment was cancelled.
+ * @fires bayar-payment-failed - `{ payment }`: the provider declined or failed it.
+ * @fires bayar-error - `{ code, message }`: a request failed; `code` is the server's error code or a client code such as `network_error`.
+ *
+ * @csspart base - the checkout card.
+ * @csspart method - each payment method (a radio), inside the method picker.
+ * @csspart va-number - the VA number (and Mandiri biller code / bill key).
+ * @csspart copy-button - copy buttons.
+ * @csspart qr - the QRIS canvas.
+ * @csspart countdown - deadline and remaining time.
+ * @csspart instructions - how-to-pay steps.
+ * @csspart installment - each PayLater instalment option.
+ * @csspart status - the outcome panel (paid, expired, cancelled, failed).
+ *
+ * @cssprop [--bayar-color-primary=#1d4ed8] - accent: buttons, selection, focus ring.
+ * @cssprop [--bayar-color-text=#0f172a] - text.
+ * @cssprop [--bayar-color-muted=#475569] - secondary text.
+ * @cssprop [--bayar-color-background=#ffffff] - card and control surfaces.
+ * @cssprop [--bayar-color-border=#cbd5e1] - borders.
+ * @cssprop [--bayar-color-success=#15803d] - paid.
+ * @cssprop [--bayar-color-danger=#b91c1c] - errors, expiry, failure.
+ * @cssprop [--bayar-radius=12px] - corner radius.
+ * @cssprop [--bayar-font-family=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - font.
+ * @cssprop [--bayar-space=16px] - spacing unit.
+ */
+export class BayarCheckout extends BayarElement {
+  static override styles = [tokens, checkoutStyles];
+
+  /** Base URL of the companion server; empty means the origin this script was loaded from. */
+  @property() server = '';
+  @property() session = '';
+  @property({ attribute: 'order-id' }) orderId = '';
+  @property({ type: Number }) amount?: number;
+  @property() items = '';
+  @property({ attribute: 'customer-name' }) customerName = '';
+  @property({ attribute: 'customer-email' }) customerEmail = '';
+  @property({ attribute: 'customer-phone' }) customerPhone = '';
+  /** Filter: families or method ids, comma separated. */
+  @property() methods = '';
+
+  @state() private view: View = 'loading';
+  @state() private allMethods: PaymentMethod[] = [];
+  @state() private selected = '';
+  @state() private options: InstallmentOption[] | null = null;
+  @state() private installment = '';
+  @state() private current: Payment | null = null;
+  @state() private busy = false;
+  @state() private error: ShownError | null = null;
+  /** Text of the polite status region announcing transitions. */
+  @state() private live = '';
+
+  private api = new BayarApi('');
+  private order: Order | null = null;
+  private methodsLoaded = false;
+  /** Identity of the inputs the current load was started for. */
+  private loadedFor?: string;
+  /** Bumped by every (re)start so late answers of an older load are dropped. */
+  private generation = 0;
+  /** `paymentId:status` already announced: each transition fires once. */
+  private readonly fired = new Set<string>();
+  /** The attempt being made: its key is reused if the same attempt is retried after a failure. */
+  private attempt?: { what: string; key: string };
+
+  private readonly status = new PaymentStatusController(this, (payment) => this.apply(payment));
+
+  /** The current payment object, or `null`. Read-only. */
+  get payment(): Payment | null {
+    return this.current;
+  }
+
+  /** Back to method picking, unless the current payment is paid. The pending payment is left to expire. */
+  reset(): void {
+    if (this.current?.status === 'paid' || this.current?.status === 'refunded') return;
+    this.status.stop();
+    if (this.order) storage.remove(this.storageKey(this.order));
+    this.current = null;
+    this.error = null;
+    this.selected = '';
+    this.options = null;
+    this.installment = '';
+    this.attempt = undefined;
+    if (this.methodsLoaded) this.view = 'pick';
+    else void this.loadMethods(this.generation);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // Inputs that name the server or the order restart the flow; `methods` and `locale` only re-render.
+    const inputs = JSON.stringify([this.server, this.session, this.orderId, this.amount, this.items]);
+    if (inputs !== this.loadedFor) {
+      this.loadedFor = inputs;
+      void this.start();
+    }
+  }
+
+  // ---- flow -------------------------------------------------------------------------------------------------------
+
+  private emit<K extends keyof BayarEventMap>(type: K, detail: BayarEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private readOrder(): Order | null {
+    const c: Customer = {};
+    if (this.customerName) c.name = this.customerName;
+    if (this.customerEmail) c.email = this.customerEmail;
+    if (this.customerPhone) c.phone = this.customerPhone;
+    const customer = Object.keys(c).length ? c : undefined;
+    if (this.session) return { query: { session: this.session }, body: { session: this.session }, identity: `session:${this.session}` };
+    if (this.items) return { query: { items: this.items }, body: { items: this.items, customer }, identity: `items:${this.items}` };
+    const amount = this.amount;
+    if (this.orderId && amount !== undefined && Number.isSafeInteger(amount) && amount > 0)
+      return { query: { amount }, body: { orderId: this.orderId, amount, customer }, identity: `order:${this.orderId}` };
+    return null;
+  }
+
+  private storageKey(order: Order): string {
+    return `bayar:payment:${this.api.base}|${order.identity}`;
+  }
+
+  /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
+  private async start(): Promise<void> {
+    const generation = ++this.generation;
+    this.status.stop();
+    this.current = null;
+    this.allMethods = [];
+    this.methodsLoaded = false;
+    this.selected = '';
+    this.options = null;
+    this.error = null;
+    this.api = new BayarApi(this.server || defaultServer());
+    const order = (this.order = this.readOrder());
+    if (!order) {
+      this.view = 'setup';
+      this.fail(new ApiError('invalid_config', 'Set session, order-id with amount, or items.'));
+      return;
+    }
+    this.view = 'loading';
+    const saved = storage.get(this.storageKey(order));
+    if (saved) {
+      try {
+        const payment = await this.api.getPayment(saved);
+        if (generation !== this.generation) return;
+        if (payment.status === 'pending' || payment.status === 'paid') return this.show(payment);
+        storage.remove(this.storageKey(order));
+      } catch (e) {
+        if (generation !== this.generation) return;
+        // Forget it only when the server says it is gone; on a network error keep it for the next load.
+        if (e instanceof ApiError && e.status >= 400 && e.status < 500) storage.remove(this.storageKey(order));
+      }
+    }
+    await this.loadMethods(generation);
+  }
+
+  private async loadMethods(generation: number): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    this.view = 'loading';
+    this.error = null;
+    try {
+      // The method list appears in the right language: its texts load alongside the methods.
+      const [methods] = await Promise.all([this.api.methods(order.query), ensureLocale(this.locale)]);
+      if (generation !== this.generation) return;
+      this.allMethods = methods;
+      this.methodsLoaded = true;
+      if (this.current) return; // a payment was shown meanwhile
+      this.view = 'pick';
+      await this.updateComplete;
+      this.emit('bayar-ready', { methods: this.visibleMethods() });
+      this.prepareViews();
+    } catch (e) {
+      if (generation !== this.generation) return;
+      this.view = 'pick';
+      this.fail(e, () => void this.loadMethods(this.generation));
+    }
+  }
+
+  /** The loaded methods after the `methods` filter (families or ids). */
+  private visibleMethods(): PaymentMethod[] {
+    const wanted = this.methods
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    return wanted.length
+      ? this.allMethods.filter((m) => wanted.includes(m.family) || wanted.includes(m.id.toLowerCase()))
+      : this.allMethods;
+  }
+
+  private onSelect(method: PaymentMethod): void {
+    this.selected = method.id;
+    this.error = null;
+    this.attempt = undefined;
+    this.emit('bayar-method-select', { method });
+    this.installment = '';
+    this.options = null;
+    if (method.family === 'paylater') void this.loadInstallments(method.id);
+  }
+
+  private async loadInstallments(methodId: string): Promise<void> {
+    const order = this.order;
+    if (!order) return;
+    try {
+      const options = await this.api.installments(order.query);
+      if (this.selected !== methodId) return;
+      this.options = options;
+      if (options.length === 1) this.installment = options[0]!.id;
+    } catch (e) {
+      if (this.selected !== methodId) return;
+      this.options = [];
+      this.fail(e, () => {
+        this.error = null;
+        void this.loadInstallments(methodId);
+      });
+    }
+  }
+
+  private onPay(): void {
+    const method = this.visibleMethods().find((m) => m.id === this.selected);
+    if (!method || this.busy) return;
+    const paylater = method.family === 'paylater';
+    if (paylater && !this.installment) return;
+    // PayLater approval opens from this click itself so pop-up blockers allow it: a blank tab now, pointed at the
+    // lender's page once the payment exists. If it was blocked anyway, the hand-off view shows a link to click.
+    let approval: Window | null = null;
+    if (paylater) {
+      approval = window.open('about:blank', '_blank');
+      if (approval) approval.opener = null;
+    }
+    void this.create(method.id, method.family, paylater ? this.installment : undefined, approval);
+  }
+
+  private async create(methodId: string, family: MethodFamily, installment: string | undefined, approval: Window | null): Promise<void> {
+    const order = this.order;
+    if (!order || this.busy) return;
+    const what = `${methodId}|${installment ?? ''}`;
+    if (this.attempt?.what !== what) this.attempt = { what, key: randomKey() };
+    this.busy = true;
+    this.error = null;
+    try {
+      const body = { ...order.body, method: methodId, ...(installment ? { installment } : {}) } as CreatePaymentRequest;
+      const payment = await this.api.createPayment(body, this.attempt.key);
+      this.attempt = undefined;
+      if (approval) {
+        const url = family === 'paylater' ? safeHttpUrl(payment.redirectUrl) : null;
+        if (url) approval.location.href = url;
+        else approval.close();
+      }
+      if (payment.redirectUrl && !safeHttpUrl(payment.redirectUrl))
+        this.fail(new ApiError('invalid_redirect', 'The provider sent a redirect URL that is not http(s); it was refused.'));
+      this.show(payment);
+    } catch (e) {
+      approval?.close();
+      this.fail(e, () => void this.create(methodId, family, installment, null));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Makes sure the payment views' chunk is loaded (see internal/lazy.ts); a failed load offers a retry. */
+  private prepareViews(): void {
+    loadViews().catch(() =>
+      this.fail(new ApiError('network_error', 'Could not load the payment views.'), () => this.prepareViews()),
+    );
+  }
+
+  /** Shows a payment (created, resumed, or updated by the status stream) and announces its status once. */
+  private show(payment: Payment): void {
+    this.prepareViews();
+    const previous = this.current;
+    this.current = payment;
+    const order = this.order;
+    if (order) {
+      if (payment.status === 'pending' || payment.status === 'paid') storage.set(this.storageKey(order), payment.id);
+      else storage.remove(this.storageKey(order));
+    }
+    this.view = payment.status === 'pending' ? 'pending' : 'final';
+    if (payment.status === 'pending' && (previous?.id !== payment.id || this.status.mode === 'idle'))
+      this.status.watch(this.api, payment);
+    if (payment.status !== 'pending') this.status.stop();
+    void this.announce(payment);
+  }
+
+  /** A newer state of the current payment (SSE, poll, cancel). Stale or foreign ones are ignored. */
+  private apply(payment: Payment): void {
+    const current = this.current;
+    if (!current || payment.id !== current.id) return;
+    // A final status never goes back to pending (a late poll answer must not resurrect instructions).
+    if (current.status !== 'pending' && payment.status === 'pending') return;
+    this.show(payment);
+  }
+
+  private async announce(payment: Payment): Promise<void> {
+    const key = `${payment.id}:${payment.status}`;
+    if (payment.status === 'refunded' || this.fired.has(key)) return;
+    this.fired.add(key);
+    this.live = payment.status === 'pending' ? this.t.waiting : this.t.status[payment.status];
+    // Fire once the state is on screen: the view's chunk loaded, this element and the view rendered.
+    await loadViews().catch(() => undefined);
+    await this.updateComplete;
+    await (this.renderRoot.querySelector('.view') as BayarElement | null)?.updateComplete;
+    this.emit(`bayar-payment-${payment.status}`, { payment });
+  }
+
+  private fail(e: unknown, retry?: () => void): void {
+    const error = e instanceof ApiError ? e : new ApiError('client_error', e instanceof Error ? e.message : String(e));
+    const t = this.t;
+    const message =
+      error.code === 'network_error' ? t.errors.network : error.code === 'invalid_config' ? t.errors.config : error.message;
+    this.error = { code: error.code, message, retry };
+    this.emit('bayar-error', { code: error.code, message: error.message });
+  }
+
+  private async onCancel(): Promise<void> {
+    const payment = this.current;
+    if (!payment || this.busy) return;
+    this.busy = true;
+    try {
+      this.apply(await this.api.cancelPayment(payment.id));
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** A view's local countdown ran out: ask the server now instead of waiting for the next message. */
+  private onExpire(): void {
+    void this.status.refresh();
+  }
+
+  private onRenew(): void {
+    const p = this.current;
+    if (!p) return;
+    this.attempt = undefined;
+    void this.create(p.method, p.family, undefined, null);
+  }
+
+  // ---- rendering --------------------------------------------------------------------------------------------------
+
+  protected override render() {
+    const t = this.t;
+    const error = this.error;
+    return html`
+      <div part="base" class="card" lang=${t.lang} aria-busy=${this.view === 'loading' || this.busy ? 'true' : 'false'}>
+        ${this.renderView()}
+        ${error
+          ? html`<div class="alert" role="alert" data-code=${error.code}>
+              <strong>${t.errorTitle}</strong>
+              <p>${error.message}</p>
+              ${error.retry
+                ? html`<button type="button" @click=${() => (this.error = null, error.retry!())}>${t.tryAgain}</button>`
+                : nothing}
+            </div>`
+          : nothing}
+        <div class="sr-only" role="status">${this.live}</div>
+      </div>
+    `;
+  }
+
+  private renderView() {
+    const t = this.t;
+    switch (this.view) {
+      case 'loading':
+        return html`<p class="muted loading"><span class="spinner" aria-hidden="true"></span>${t.loading}</p>`;
+      case 'setup':
+        return nothing;
+      case 'pick':
+        return this.renderPicker();
+      case 'pending':
+        return html`${this.renderPayment(this.current!)}
+          <div class="actions">
+            <button type="button" class="link" ?disabled=${this.busy} @click=${this.onCancel}>${t.cancel}</button>
+          </div>`;
+      case 'final':
+        return html`<bayar-status-view class="view" .payment=${this.current} locale=${this.locale} @retry=${this.reset}></bayar-status-view>`;
+    }
+  }
+
+  private renderPicker() {
+    const t = this.t;
+    const methods = this.visibleMethods();
+    if (!this.methodsLoaded) return nothing;
+    if (!methods.length) return html`<p class="muted">${t.noMethods}</p>`;
+    const selected = methods.find((m) => m.id === this.selected);
+    const paylater = selected?.family === 'paylater';
+    const ready = selected && (!paylater || this.installment) && !this.busy;
+    const amount = this.session || this.items || !this.amount ? null : formatIdr(this.amount);
+    return html`
+      <bayar-method-picker
+        .methods=${methods}
+        .value=${selected?.id ?? ''}
+        locale=${this.locale}
+        @change=${(e: CustomEvent<PaymentMethod>) => this.onSelect(e.detail)}
+      ></bayar-method-picker>
+      ${paylater
+        ? html`<bayar-installment-options
+            .options=${this.options}
+            .value=${this.installment}
+            locale=${this.locale}
+            @change=${(e: CustomEvent<string>) => ((this.installment = e.detail), (this.attempt = undefined))}
+          ></bayar-installment-options>`
+        : nothing}
+      <button type="button" class="primary pay" ?disabled=${!ready} @click=${this.onPay}>
+        ${this.busy ? t.processing : t.pay(amount)}
+      </button>
+    `;
+  }
+
+  private renderPayment(p: Payment) {
+    const qrError = (e: CustomEvent<{ code: string; message: string }>) => this.fail(new ApiError(e.detail.code, e.detail.message));
+    if (p.va)
+      return html`<bayar-va-view class="view" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-va-view>`;
+    if (p.qris)
+      return html`<bayar-qris-view
+        class="view"
+        .payment=${p}
+        .clock=${this.clock}
+        locale=${this.locale}
+        @expire=${this.onExpire}
+        @renew=${this.onRenew}
+        @qr-error=${qrError}
+      ></bayar-qris-view>`;
+    return html`<bayar-handoff-view class="view" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-handoff-view>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bayar-checkout': BayarCheckout;
+  }
+}

@@ -1,0 +1,102 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { Payment } from '../../server/api-types.js';
+import { CopyController } from '../controllers/copy.js';
+import { CountdownController } from '../controllers/countdown.js';
+import { BayarElement } from '../internal/base.js';
+import { channelName, mark } from '../internal/brands.js';
+import { formatIdr, groupDigits, safeHttpUrl } from '../internal/format.js';
+import { codeField, countdownTemplate } from '../internal/templates.js';
+import { marks, tokens } from '../styles/tokens.js';
+import { viewStyles } from '../styles/views.js';
+import { handoffViewStyles } from './handoff-view.styles.js';
+
+/**
+ * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, or a clear
+ * button to the e-wallet's or PayLater lender's page (`redirectUrl`, http(s) only, anything else is refused), with a
+ * countdown while the checkout keeps listening for the outcome.
+ *
+ * @attr locale - `id` (default) or `en`.
+ *
+ * @fires expire - (internal) the local countdown reached the deadline.
+ *
+ * @csspart payment-code - the store payment code.
+ * @csspart copy-button - the copy button.
+ * @csspart countdown - deadline and remaining time.
+ * @csspart instructions - the store steps.
+ *
+ * @cssprop [--bayar-color-primary=#1d4ed8] - accent (hand-off button).
+ * @cssprop [--bayar-color-text=#0f172a] - text.
+ * @cssprop [--bayar-color-muted=#475569] - secondary text.
+ * @cssprop [--bayar-color-background=#ffffff] - surfaces.
+ * @cssprop [--bayar-color-border=#cbd5e1] - borders.
+ * @cssprop [--bayar-color-danger=#b91c1c] - errors.
+ * @cssprop [--bayar-radius=12px] - corner radius.
+ * @cssprop [--bayar-font-family=system-ui, …] - font.
+ * @cssprop [--bayar-space=16px] - spacing unit.
+ */
+export class BayarHandoffView extends BayarElement {
+  static override styles = [tokens, marks, viewStyles, handoffViewStyles];
+
+  /** The pending payment: with `cstore`, or with `redirectUrl` (e-wallet, PayLater). */
+  @property({ attribute: false }) payment: Payment | null = null;
+
+  private readonly countdown = new CountdownController(this, () => this.notify('expire'));
+  private readonly copier = new CopyController(this);
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('payment')) this.countdown.expiresAt = this.payment?.expiresAt;
+  }
+
+  protected override render() {
+    const p = this.payment;
+    if (!p) return nothing;
+    const t = this.t;
+    const amount = formatIdr(p.amount);
+    const channel = p.method.split(':')[1] || p.family;
+    const name = channelName(p.cstore?.store || channel);
+    const countdown = countdownTemplate(t, this.countdown, p.expiresAt, this.locale);
+    const total = html`<div>
+      <div class="muted">${t.total}</div>
+      <div class="amount">${amount}</div>
+    </div>`;
+
+    if (p.cstore) {
+      return html`
+        <section class="stack" aria-labelledby="title">
+          <div class="head">${mark(p.cstore.store || channel)}<h2 id="title">${t.cstoreTitle(name)}</h2></div>
+          ${codeField(t, this.copier, 'code', t.paymentCode, p.cstore.paymentCode, 'payment-code')} ${total} ${countdown}
+          <div part="instructions">
+            <h3>${t.howToPay}</h3>
+            <ol>
+              ${t.cstoreSteps(name, groupDigits(p.cstore.paymentCode), amount).map((s) => html`<li>${s}</li>`)}
+            </ol>
+          </div>
+        </section>
+      `;
+    }
+
+    const paylater = p.family === 'paylater';
+    const url = safeHttpUrl(p.redirectUrl);
+    return html`
+      <section class="stack" aria-labelledby="title">
+        <div class="head">${mark(channel)}<h2 id="title">${paylater ? t.approvalTitle : t.redirectTitle(name)}</h2></div>
+        ${total}
+        <p>${paylater ? t.approvalNote : t.redirectNote}</p>
+        ${url
+          ? html`<a class="button primary" href=${url} target="_blank" rel="noopener noreferrer"
+              >${paylater ? t.approvalButton : t.redirectButton(name)}</a
+            >`
+          : html`<p class="error" role="alert">${t.errors.redirect}</p>`}
+        ${countdown}
+        <p class="muted waiting"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bayar-handoff-view': BayarHandoffView;
+  }
+}

@@ -1,0 +1,28 @@
+import { LitElement } from 'lit';
+import { property } from 'lit/decorators.js';
+import { LocalizeController } from '../i18n/localize.js';
+import type { Clock } from './clock.js';
+
+/** Shared base of every Bayar element: the `locale` input, translations, the injectable clock. */
+export class BayarElement extends LitElement {
+  /** `id` (default) or `en`; switches every text live. */
+  @property() locale = 'id';
+
+  /**
+   * The clock controllers use (countdown, polling, the "Copied" timeout). Not an attribute: tests set a fake one
+   * before the element connects; `<bayar-checkout>` hands its own to the views it renders.
+   * @internal
+   */
+  clock?: Clock;
+
+  protected readonly i18n = new LocalizeController(this);
+
+  protected get t() {
+    return this.i18n.t;
+  }
+
+  /** Tells the parent element something (not bubbling, not composed: these events are not public API). */
+  protected notify(type: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

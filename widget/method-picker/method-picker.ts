@@ -1,0 +1,137 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { MethodFamily, PaymentMethod } from '../../server/api-types.js';
+import { BayarElement } from '../internal/base.js';
+import { mark } from '../internal/brands.js';
+import { marks, tokens } from '../styles/tokens.js';
+import { methodPickerStyles } from './method-picker.styles.js';
+
+const FAMILIES: MethodFamily[] = ['va', 'qris', 'ewallet', 'cstore', 'paylater'];
+
+/**
+ * @summary The payment methods as one radio group, grouped by family (Virtual Account, QRIS, e-wallet, convenience
+ * store, PayLater). Keyboard: Tab reaches the group once (roving tabindex), arrow keys move, Home/End jump, Space or
+ * Enter selects; a click selects too.
+ *
+ * @attr locale - `id` (default) or `en`.
+ * @attr value - the selected method id, e.g. `va:bca`.
+ *
+ * @fires change - (internal, not bubbling) the customer selected a method; detail is the `PaymentMethod`.
+ *
+ * @csspart method - each method (a radio).
+ *
+ * @cssprop [--bayar-color-primary=#1d4ed8] - selected border and focus ring.
+ * @cssprop [--bayar-color-text=#0f172a] - text.
+ * @cssprop [--bayar-color-muted=#475569] - family headings.
+ * @cssprop [--bayar-color-background=#ffffff] - surfaces.
+ * @cssprop [--bayar-color-border=#cbd5e1] - borders.
+ * @cssprop [--bayar-radius=12px] - corner radius.
+ * @cssprop [--bayar-font-family=system-ui, …] - font.
+ * @cssprop [--bayar-space=16px] - spacing unit.
+ */
+export class BayarMethodPicker extends BayarElement {
+  static override styles = [tokens, marks, methodPickerStyles];
+
+  /** Methods to offer, already filtered. */
+  @property({ attribute: false }) methods: PaymentMethod[] = [];
+
+  /** Selected method id. */
+  @property() value = '';
+
+  /** The method holding the group's single tab stop (moves with the arrow keys). */
+  @state() private focusId = '';
+
+  private radios(): HTMLElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="radio"]')];
+  }
+
+  private select(method: PaymentMethod): void {
+    this.focusId = method.id;
+    if (method.id === this.value) return;
+    this.value = method.id;
+    this.notify('change', method);
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    const radios = this.radios();
+    const index = radios.indexOf(event.target as HTMLElement);
+    if (index < 0) return;
+    const last = radios.length - 1;
+    let next = -1;
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'ArrowRight':
+        next = index === last ? 0 : index + 1;
+        break;
+      case 'ArrowUp':
+      case 'ArrowLeft':
+        next = index === 0 ? last : index - 1;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = last;
+        break;
+      case ' ':
+      case 'Enter': {
+        event.preventDefault();
+        const method = this.methods.find((m) => m.id === radios[index]!.dataset.id);
+        if (method) this.select(method);
+        return;
+      }
+      default:
+        return;
+    }
+    event.preventDefault();
+    const target = radios[next]!;
+    this.focusId = target.dataset.id ?? '';
+    target.tabIndex = 0;
+    target.focus();
+  }
+
+  protected override render() {
+    const t = this.t;
+    const ids = this.methods.map((m) => m.id);
+    const tabStop = ids.includes(this.focusId) ? this.focusId : ids.includes(this.value) ? this.value : ids[0];
+    const groups = FAMILIES.map((family) => [family, this.methods.filter((m) => m.family === family)] as const).filter(
+      ([, list]) => list.length,
+    );
+    if (!groups.length) return nothing;
+    return html`
+      <h2 id="title">${t.methodsTitle}</h2>
+      <div role="radiogroup" aria-labelledby="title" class="groups" @keydown=${this.onKeydown}>
+        ${groups.map(
+          ([family, list]) => html`
+            <div role="group" aria-labelledby=${`family-${family}`} class="group">
+              <div id=${`family-${family}`} class="family">${t.families[family]}</div>
+              ${list.map(
+                (m) => html`
+                  <div
+                    role="radio"
+                    part="method"
+                    class="method"
+                    data-id=${m.id}
+                    aria-checked=${m.id === this.value ? 'true' : 'false'}
+                    tabindex=${m.id === tabStop ? 0 : -1}
+                    @click=${() => this.select(m)}
+                  >
+                    ${mark(m.channel)}
+                    <span class="label">${m.label}</span>
+                    <span class="check" aria-hidden="true"></span>
+                  </div>
+                `,
+              )}
+            </div>
+          `,
+        )}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bayar-method-picker': BayarMethodPicker;
+  }
+}

@@ -1,0 +1,171 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { parseQris } from '../../server/lib/qris.js';
+import type { Payment } from '../../server/api-types.js';
+import { CountdownController } from '../controllers/countdown.js';
+import { BayarElement } from '../internal/base.js';
+import { mark } from '../internal/brands.js';
+import { formatIdr } from '../internal/format.js';
+import { countdownTemplate } from '../internal/templates.js';
+import { marks, tokens } from '../styles/tokens.js';
+import { viewStyles } from '../styles/views.js';
+import { qrisViewStyles } from './qris-view.styles.js';
+
+/** Pixels per QR module on the canvas (the PNG download uses the same canvas). */
+const SCALE = 8;
+/** Quiet zone in modules on each side, as the QR spec asks. */
+const QUIET = 4;
+
+/** A payload is drawn only if it is a well-formed QRIS with a correct CRC and, when dynamic, the payment's amount. */
+const checkQris = (payload: string | undefined, amount: number): boolean => {
+  if (!payload) return false;
+  try {
+    const info = parseQris(payload);
+    return info.amount === null || info.amount === amount;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * @summary QRIS payment: the QR drawn from the server's `qrString` (after checking its CRC; the encoder is loaded only
+ * now), the amount, a countdown to the absolute `expiresAt`, "Download QR", and a note that any QRIS app can pay. At
+ * expiry the code is hidden for good and a "new QR" action is offered.
+ *
+ * @attr locale - `id` (default) or `en`.
+ *
+ * @fires renew - (internal) the customer asked for a new QR.
+ * @fires expire - (internal) the local countdown reached `expiresAt`.
+ * @fires qr-error - (internal) the payload was refused or the encoder could not load; detail `{ code, message }`.
+ *
+ * @csspart qr - the QR canvas.
+ * @csspart countdown - deadline and remaining time.
+ *
+ * @cssprop [--bayar-color-primary=#1d4ed8] - accent.
+ * @cssprop [--bayar-color-text=#0f172a] - text.
+ * @cssprop [--bayar-color-muted=#475569] - secondary text.
+ * @cssprop [--bayar-color-background=#ffffff] - surfaces.
+ * @cssprop [--bayar-color-border=#cbd5e1] - borders.
+ * @cssprop [--bayar-color-danger=#b91c1c] - errors and the expired note.
+ * @cssprop [--bayar-radius=12px] - corner radius.
+ * @cssprop [--bayar-font-family=system-ui, …] - font.
+ * @cssprop [--bayar-space=16px] - spacing unit.
+ */
+export class BayarQrisView extends BayarElement {
+  static override styles = [tokens, marks, viewStyles, qrisViewStyles];
+
+  /** The pending payment; must carry `qris.qrString`. */
+  @property({ attribute: false }) payment: Payment | null = null;
+
+  /** Why no code is shown: a refused payload, an encoder that failed to load, or none. */
+  @state() private problem: 'invalid' | 'load' | null = null;
+  /** The code expired: hidden for good for this payment. */
+  @state() private gone = false;
+
+  @query('canvas') private canvas?: HTMLCanvasElement | null;
+
+  private paymentId?: string;
+  private drawn?: string;
+
+  private readonly countdown = new CountdownController(this, () => {
+    this.gone = true;
+    this.notify('expire');
+  });
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('payment')) return;
+    const p = this.payment;
+    if (p?.id !== this.paymentId) {
+      this.paymentId = p?.id;
+      this.gone = false;
+      this.drawn = undefined;
+      this.problem = null;
+      if (p && !checkQris(p.qris?.qrString, p.amount)) {
+        this.problem = 'invalid';
+        this.notify('qr-error', { code: 'invalid_qris', message: 'The QRIS payload failed its format or CRC check; it was not drawn.' });
+      }
+    }
+    this.countdown.expiresAt = p?.expiresAt;
+  }
+
+  protected override updated(): void {
+    const text = this.payment?.qris?.qrString;
+    if (text && this.canvas && this.drawn !== text) void this.draw(text);
+  }
+
+  private async draw(text: string): Promise<void> {
+    this.drawn = text;
+    let encodeQr;
+    try {
+      // Loaded only now: the encoder is its own chunk (dist/chunks/qr-*.js).
+      ({ encodeQr } = await import('./qr-encoder.js'));
+    } catch {
+      this.drawn = undefined;
+      this.problem = 'load';
+      this.notify('qr-error', { code: 'qr_load_failed', message: 'The QR encoder could not be loaded.' });
+      return;
+    }
+    const canvas = this.canvas;
+    if (!canvas || this.drawn !== text || this.gone) return;
+    const qr = encodeQr(text);
+    const side = (qr.size + QUIET * 2) * SCALE;
+    canvas.width = canvas.height = side;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, side, side);
+    ctx.fillStyle = '#000';
+    for (let row = 0; row < qr.size; row++)
+      for (let col = 0; col < qr.size; col++)
+        if (qr.dark(row, col)) ctx.fillRect((col + QUIET) * SCALE, (row + QUIET) * SCALE, SCALE, SCALE);
+    canvas.dataset.drawn = text.slice(-4);
+  }
+
+  private download(): void {
+    const canvas = this.canvas;
+    if (!canvas?.dataset.drawn) return;
+    const link = document.createElement('a');
+    link.href = canvas.toDataURL('image/png');
+    link.download = `qris-${(this.payment?.orderId ?? 'payment').replace(/[^\w-]+/g, '_')}.png`;
+    link.click();
+  }
+
+  protected override render() {
+    const p = this.payment;
+    if (!p) return nothing;
+    const t = this.t;
+    const amount = formatIdr(p.amount);
+    const renew = html`<button type="button" class="primary" @click=${() => this.notify('renew')}>${t.newQr}</button>`;
+    let body;
+    if (this.problem) {
+      body = html`<p class="error" role="alert">${this.problem === 'load' ? t.errors.network : t.errors.qris}</p>
+        ${this.problem === 'invalid' ? renew : nothing}`;
+    } else if (this.gone || this.countdown.expired) {
+      body = html`<p class="error">${t.qrExpired}</p>
+        ${renew}`;
+    } else {
+      body = html`
+        <div class="qr-frame"><canvas part="qr" role="img" aria-label=${t.qrAlt(amount)} width="264" height="264"></canvas></div>
+        ${countdownTemplate(t, this.countdown, p.expiresAt, this.locale)}
+        <button type="button" @click=${this.download}>${t.downloadQr}</button>
+      `;
+    }
+    return html`
+      <section class="stack" aria-labelledby="title">
+        <div class="head">${mark('qris')}<h2 id="title">${t.qrisTitle}</h2></div>
+        <div>
+          <div class="muted">${t.total}</div>
+          <div class="amount">${amount}</div>
+        </div>
+        ${body}
+        <p class="muted">${t.qrisNote}</p>
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bayar-qris-view': BayarQrisView;
+  }
+}

@@ -1,0 +1,77 @@
+import { html, nothing, svg } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { Payment } from '../../server/api-types.js';
+import { BayarElement } from '../internal/base.js';
+import { formatDeadline, formatIdr } from '../internal/format.js';
+import { tokens } from '../styles/tokens.js';
+import { statusViewStyles } from './status-view.styles.js';
+
+// Static icons: no dynamic data ever goes into SVG markup.
+const tick = svg`<path d="M7 12.5l3.2 3.2L17 9" />`;
+const cross = svg`<path d="M8.5 8.5l7 7M15.5 8.5l-7 7" />`;
+const clock = svg`<path d="M12 7v5l3 2" />`;
+
+/**
+ * @summary The outcome of a payment: paid (with amount and time), expired ("try again"), cancelled (choose another
+ * method), failed ("try again") or refunded.
+ *
+ * @attr locale - `id` (default) or `en`.
+ *
+ * @fires retry - (internal) the customer wants to start over (not offered once paid).
+ *
+ * @csspart status - the outcome panel.
+ *
+ * @cssprop [--bayar-color-primary=#1d4ed8] - the retry button.
+ * @cssprop [--bayar-color-text=#0f172a] - text.
+ * @cssprop [--bayar-color-muted=#475569] - secondary text.
+ * @cssprop [--bayar-color-success=#15803d] - paid.
+ * @cssprop [--bayar-color-danger=#b91c1c] - expired, cancelled, failed.
+ * @cssprop [--bayar-radius=12px] - corner radius.
+ * @cssprop [--bayar-font-family=system-ui, …] - font.
+ * @cssprop [--bayar-space=16px] - spacing unit.
+ */
+export class BayarStatusView extends BayarElement {
+  static override styles = [tokens, statusViewStyles];
+
+  /** The payment in its final status. */
+  @property({ attribute: false }) payment: Payment | null = null;
+
+  protected override render() {
+    const p = this.payment;
+    if (!p || p.status === 'pending') return nothing;
+    const t = this.t;
+    const s = t.status;
+    const status = p.status;
+    const good = status === 'paid' || status === 'refunded';
+    const [title, text] = {
+      paid: [s.paid, s.paidNote],
+      refunded: [s.refunded, s.refundedText],
+      expired: [s.expired, s.expiredText],
+      cancelled: [s.cancelled, s.cancelledText],
+      failed: [s.failed, s.failedText],
+    }[status];
+    return html`
+      <div part="status" class="status ${good ? 'good' : 'bad'}" data-status=${status}>
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+          <circle cx="12" cy="12" r="10" />
+          ${status === 'paid' ? tick : status === 'expired' ? clock : good ? tick : cross}
+        </svg>
+        <h2>${title}</h2>
+        <p>${text}</p>
+        <p class="amount">${formatIdr(p.amount)}</p>
+        ${p.paidAt && good ? html`<p class="muted">${formatDeadline(p.paidAt, this.locale === 'en' ? 'en' : 'id')}</p>` : nothing}
+        ${good
+          ? nothing
+          : html`<button type="button" class="primary" @click=${() => this.notify('retry')}>
+              ${status === 'cancelled' ? t.changeMethod : t.tryAgain}
+            </button>`}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bayar-status-view': BayarStatusView;
+  }
+}
