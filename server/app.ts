@@ -27,6 +27,7 @@ import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type Resili
 import type { ProviderContext } from './providers/types.js';
 import { idempotent } from './routes/idempotency.js';
 import { merchantRoutes } from './routes/merchant.js';
+import { returnRoutes } from './routes/return-page.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { LiveStreams } from './routes/sse.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -183,6 +184,7 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments')));
   app.use(merchantRoutes(config.merchantKey, clock, idempotent(store, clock, 'sessions')));
   if (sandbox) app.use(sandboxRoutes(service, emulators));
+  app.use(returnRoutes(service));
 
   const dist = deps.distDir ?? join(ROOT, 'dist');
   if (existsSync(dist)) {

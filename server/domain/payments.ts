@@ -56,6 +56,19 @@ export function providerReference(paymentId: string, attempt: number): string {
   return `BYR${sha256(paymentId).toString('hex').slice(0, 24).toUpperCase()}${attempt > 1 ? `-${attempt}` : ''}`;
 }
 
+/** After this long without instructions, a payment's creator is presumed dead and the create is resumed. */
+const STALE_CREATE_MS = 60_000;
+
+async function retryTransient<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isTransient(err)) throw err;
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 200)));
+    return fn();
+  }
+}
+
 export class PaymentService {
   private readonly inflight = new Map<string, Promise<unknown>>();
 
@@ -132,7 +145,12 @@ export class PaymentService {
           });
         }
         if (ins.payment.instructions) return { payment: ins.payment, created: false };
-        throw conflict('payment_in_progress', 'This order is already being set up with the provider; retry in a moment.', { paymentId: ins.payment.id });
+        // A payment left without instructions by a process that died mid-create: finish it with the same
+        // deterministic reference, so the provider hands back the code it already issued instead of a second one.
+        const stale = now.getTime() - new Date(ins.payment.updatedAt).getTime() > STALE_CREATE_MS;
+        if (!stale) throw conflict('payment_in_progress', 'This order is already being set up with the provider; retry in a moment.', { paymentId: ins.payment.id });
+        const resumeFrom = candidates.findIndex((c) => c.id === ins.payment.provider);
+        return { payment: await this.openWithProviders(ins.payment, candidates.slice(Math.max(0, resumeFrom)), order, channel, ins.payment.attempt), created: true };
       }
       return { payment: await this.openWithProviders(ins.payment, candidates, order, channel), created: true };
     });
@@ -148,14 +166,17 @@ export class PaymentService {
     return { id: chosen.id, tenure: chosen.tenure };
   }
 
-  private async openWithProviders(payment: PaymentRecord, candidates: ResilientProvider[], order: OrderSpec, channel: string) {
+  private async openWithProviders(payment: PaymentRecord, candidates: ResilientProvider[], order: OrderSpec, channel: string, firstAttempt = 1) {
     let lastErr: unknown;
     for (const [i, provider] of candidates.entries()) {
-      const attempt = i + 1;
+      const attempt = firstAttempt + i;
       const reference = providerReference(payment.id, attempt);
-      if (attempt > 1) await this.d.store.updateAttempt(payment.id, { provider: provider.id, reference, attempt, at: this.d.clock.now().toISOString() });
+      if (attempt !== payment.attempt) await this.d.store.updateAttempt(payment.id, { provider: provider.id, reference, attempt, at: this.d.clock.now().toISOString() });
       try {
-        const r = await provider.create({
+        // A create carries a deterministic reference, so repeating it is safe: the provider replays its first
+        // answer. One repeat covers a lost answer (timeout, reset) before failing over to another provider,
+        // which would otherwise leave a second live code behind.
+        const r = await retryTransient(() => provider.create({
           paymentId: payment.id,
           reference,
           orderId: order.orderId,
@@ -167,8 +188,10 @@ export class PaymentService {
           expiresAt: new Date(payment.expiresAt),
           installment: payment.installment?.id,
           webhookUrl: `${this.d.publicUrl}/webhooks/${provider.id}`,
-          returnUrl: undefined,
-        });
+          // Redirect flows (e-wallet, PayLater, hosted pages) send the customer here when done; the widget that
+          // opened them keeps listening on the original page.
+          returnUrl: `${this.d.publicUrl}/return/${payment.id}`,
+        }));
         const { providerRef, expiresAt, ...instructions } = r;
         const { payment: saved, history } = await this.d.store.attachProviderResult(payment.id, {
           provider: provider.id,

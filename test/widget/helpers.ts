@@ -447,8 +447,9 @@ export async function clickButton(el: Element, label: string | RegExp): Promise<
 
 /** Picks a method, pays, and waits for the pending payment to be on screen. */
 export async function payWith(el: BayarCheckout, log: EventLog, id: string): Promise<Payment> {
+  const before = log.count('bayar-payment-pending');
   await pickMethod(el, id);
   await pressPay(el);
-  await until(() => log.count('bayar-payment-pending') > 0, 'pending payment');
+  await until(() => log.count('bayar-payment-pending') > before, 'pending payment');
   return el.payment!;
 }

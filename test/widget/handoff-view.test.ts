@@ -1,0 +1,60 @@
+import { expect } from '@open-wc/testing';
+import type { Payment } from '../../server/api-types.js';
+import type { BayarHandoffView } from '../../widget/index.js';
+import { FakeClock, find, findAll, makePayment, mountElement, rp, teardownPage, textOf } from './helpers.js';
+
+async function handoff(payment: Payment, locale = 'id') {
+  const el = document.createElement('bayar-handoff-view') as BayarHandoffView;
+  el.payment = payment;
+  el.locale = locale;
+  el.clock = new FakeClock();
+  await mountElement(el);
+  return el;
+}
+
+describe('<bayar-handoff-view>', () => {
+  afterEach(teardownPage);
+
+  it('e-wallet: a clear button to the provider, opening in a new tab, while the page keeps waiting', async () => {
+    const el = await handoff(makePayment('ewallet:ovo'));
+    const link = find<HTMLAnchorElement>(el, 'a.button')!;
+    expect(link.href).to.equal('https://wallet.test/ovo/checkout?ref=abc');
+    expect(link.target).to.equal('_blank');
+    expect(link.rel).to.include('noopener');
+    expect(textOf(link)).to.equal('Buka OVO');
+    const text = textOf(el);
+    expect(text).to.include('Lanjutkan di OVO').and.include(rp(150000)).and.include('Menunggu konfirmasi');
+    await expect(el).to.be.accessible();
+  });
+
+  for (const url of ['javascript:alert(1)', 'data:text/html,<b>x</b>', '//wallet.test/x', 'ftp://wallet.test/x']) {
+    it(`refuses a redirect URL that is not http(s): ${url}`, async () => {
+      const el = await handoff(makePayment('ewallet:dana', { redirectUrl: url }));
+      expect(findAll(el, 'a')).to.have.length(0);
+      expect(find(el, '[role="alert"]')!.textContent).to.include('tidak valid');
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('convenience store: the payment code with Indomaret steps', async () => {
+    const el = await handoff(makePayment('cstore:indomaret'));
+    expect(find(el, '[part="payment-code"]')!.textContent).to.equal('BYR1 2345 6789 0');
+    expect(find(el, '[part="copy-button"]')).to.exist;
+    const steps = textOf(find(el, '[part="instructions"]')!);
+    expect(steps).to.include('Datang ke gerai Indomaret terdekat').and.include('BYR1 2345 6789 0').and.include(rp(150000));
+    await expect(el).to.be.accessible();
+  });
+
+  it('convenience store: Alfamart, in English', async () => {
+    const el = await handoff(makePayment('cstore:alfamart'), 'en');
+    expect(textOf(el)).to.include('Pay at Alfamart').and.include('Go to the nearest Alfamart store');
+    await expect(el).to.be.accessible();
+  });
+
+  it('PayLater: explains the approval page and links to it', async () => {
+    const el = await handoff(makePayment('paylater:indodana'));
+    expect(textOf(el)).to.include('Selesaikan persetujuan PayLater');
+    expect(find<HTMLAnchorElement>(el, 'a.button')!.href).to.equal('https://lender.test/approve/xyz');
+    await expect(el).to.be.accessible();
+  });
+});

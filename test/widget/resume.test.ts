@@ -1,0 +1,85 @@
+import { expect } from '@open-wc/testing';
+import type { FakeServer } from './helpers.js';
+import { FakeEventSource, find, makePayment, mountCheckout, payWith, radios, setupPage, teardownPage, textOf, until } from './helpers.js';
+
+let server: FakeServer;
+
+/** A reload: the element goes away and a new one is created for the same order (storage survives). */
+async function reload(el: Element, attrs: Record<string, string> = {}) {
+  el.parentElement!.remove();
+  return mountCheckout(attrs);
+}
+
+describe('<bayar-checkout>: resuming after a reload', () => {
+  beforeEach(() => {
+    server = setupPage();
+  });
+  afterEach(teardownPage);
+
+  it('picks up the pending payment of the same order instead of creating another', async () => {
+    const first = await mountCheckout({ session: 'sess_abc' });
+    const payment = await payWith(first.el, first.log, 'va:bca');
+    const { el, log } = await reload(first.el, { session: 'sess_abc' });
+    await until(() => log.count('bayar-payment-pending') === 1, 'resumed');
+    expect(server.seen('POST', '/api/payments'), 'no second payment').to.have.length(1);
+    expect(server.seen('GET', `/api/payments/${payment.id}`)).to.have.length(1);
+    expect(log.of('bayar-payment-pending')[0]!.detail.payment.id).to.equal(payment.id);
+    expect(log.count('bayar-ready'), 'straight to the instructions').to.equal(0);
+    expect(find(el, '[part="va-number"]')!.textContent).to.equal('8808 1234 5678 9012');
+    expect(FakeEventSource.latest!.url).to.include(payment.id);
+    await expect(el).to.be.accessible();
+  });
+
+  it('unsigned checkout is keyed by the order id', async () => {
+    const attrs = { session: '', 'order-id': 'ORDER-77', amount: '150000' };
+    const first = await mountCheckout(attrs);
+    const payment = await payWith(first.el, first.log, 'qris:qris');
+    const again = await reload(first.el, attrs);
+    await until(() => again.log.count('bayar-payment-pending') === 1, 'resumed');
+    expect(again.el.payment?.id).to.equal(payment.id);
+    // Another order on the same server starts fresh.
+    const other = await mountCheckout({ session: '', 'order-id': 'ORDER-78', amount: '150000' });
+    expect(other.log.names()).to.deep.equal(['bayar-ready']);
+  });
+
+  it('catalog checkout is keyed by the items, and a different server is a different store', async () => {
+    const first = await mountCheckout({ session: '', items: 'SKU-1:1' });
+    await payWith(first.el, first.log, 'va:bca');
+    const other = await mountCheckout({ session: '', items: 'SKU-1:1', server: 'https://other.test' });
+    expect(other.log.names()).to.deep.equal(['bayar-ready']);
+    const again = await reload(first.el, { session: '', items: 'SKU-1:1' });
+    await until(() => again.log.count('bayar-payment-pending') === 1, 'resumed');
+  });
+
+  it('a payment that ended meanwhile is forgotten and the methods are shown', async () => {
+    const first = await mountCheckout();
+    const payment = await payWith(first.el, first.log, 'va:bca');
+    server.update(payment.id, { status: 'expired' });
+    const { el, log } = await reload(first.el);
+    expect(log.names()).to.deep.equal(['bayar-ready']);
+    expect(radios(el).length).to.be.greaterThan(0);
+    const third = await reload(el);
+    expect(server.seen('GET', `/api/payments/${payment.id}`), 'not asked again').to.have.length(1);
+    expect(third.log.names()).to.deep.equal(['bayar-ready']);
+  });
+
+  it('a paid order shows "paid" after a reload', async () => {
+    const first = await mountCheckout();
+    const payment = await payWith(first.el, first.log, 'va:bca');
+    server.update(payment.id, { status: 'paid' });
+    FakeEventSource.latest!.status({ ...payment, status: 'paid' });
+    await until(() => first.log.count('bayar-payment-paid') === 1, 'paid');
+    const { el, log } = await reload(first.el);
+    await until(() => log.count('bayar-payment-paid') === 1, 'paid shown');
+    expect(textOf(el)).to.include('Pembayaran berhasil');
+    expect(server.seen('POST', '/api/payments')).to.have.length(1);
+  });
+
+  it('an unknown stored id (404) is forgotten', async () => {
+    localStorage.setItem('bayar:payment:https://pay.test|session:sess_demo', 'pay_gone');
+    const { log } = await mountCheckout();
+    expect(log.names()).to.deep.equal(['bayar-ready']);
+    expect(localStorage.getItem('bayar:payment:https://pay.test|session:sess_demo')).to.equal(null);
+    expect(makePayment('va:bca').status).to.equal('pending');
+  });
+});

@@ -1,0 +1,47 @@
+import { expect } from '@open-wc/testing';
+import type { Payment } from '../../server/api-types.js';
+import type { BayarStatusView } from '../../widget/index.js';
+import { clickButton, find, findAll, makePayment, mountElement, rp, teardownPage, textOf } from './helpers.js';
+
+async function statusView(payment: Payment, locale = 'id') {
+  const el = document.createElement('bayar-status-view') as BayarStatusView;
+  el.payment = payment;
+  el.locale = locale;
+  const retries: Event[] = [];
+  el.addEventListener('retry', (e) => retries.push(e));
+  await mountElement(el);
+  return { el, retries };
+}
+
+describe('<bayar-status-view>', () => {
+  afterEach(teardownPage);
+
+  it('paid: success, amount, time, and no way to pay again', async () => {
+    const { el } = await statusView(makePayment('va:bca', { status: 'paid', paidAt: '2025-11-24T10:15:00+07:00' }));
+    const text = textOf(el);
+    expect(text).to.include('Pembayaran berhasil').and.include(rp(150000)).and.include('24 November 2025');
+    expect(find(el, '[part="status"]')!.dataset.status).to.equal('paid');
+    expect(findAll(el, 'button')).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  const cases: Array<[Payment['status'], string, string]> = [
+    ['expired', 'Waktu pembayaran habis', 'Coba lagi'],
+    ['cancelled', 'Pembayaran dibatalkan', 'Ganti metode'],
+    ['failed', 'Pembayaran gagal', 'Coba lagi'],
+  ];
+  for (const [status, title, action] of cases) {
+    it(`${status}: says so and offers "${action}"`, async () => {
+      const { el, retries } = await statusView(makePayment('qris:qris', { status }));
+      expect(textOf(el)).to.include(title);
+      await clickButton(el, action);
+      expect(retries).to.have.length(1);
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('speaks English', async () => {
+    const { el } = await statusView(makePayment('va:bca', { status: 'expired' }), 'en');
+    expect(textOf(el)).to.include('Payment time is up').and.include('Try again');
+  });
+});
