@@ -239,8 +239,15 @@ export class PaymentService {
     const provider = this.d.providers.get(payment.provider);
     if (provider) {
       try {
-        await provider.cancel({ providerRef: payment.providerRef, reference: payment.reference });
+        const st = await provider.cancel({ providerRef: payment.providerRef, reference: payment.reference });
+        if (st.status !== 'cancelled' && st.status !== 'pending') {
+          // Too late: the provider says it was already paid (or expired). Record what happened instead.
+          const at = this.d.clock.now().toISOString();
+          const r = await this.transition({ paymentId: id, to: st.status, at, reason: `provider:${st.providerStatus}`, source: 'api', paidAt: st.paidAt });
+          throw conflict('payment_not_pending', `The provider says this payment is already ${st.status}; it cannot be cancelled.`, { status: r.payment.status });
+        }
       } catch (err) {
+        if (err instanceof AppError) throw err;
         // A provider without a cancel call keeps the code alive until it expires; a payment that still arrives
         // is then recorded as a late payment (never dropped).
         if (!(err instanceof ProviderNotSupportedError)) throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
@@ -291,7 +298,8 @@ export class PaymentService {
       return;
     }
     let status: PaymentStatus = ev.status;
-    let amount = ev.amount;
+    // Every amount anyone states for this payment must match the ledger: the webhook's and the status API's.
+    const amounts = ev.amount === undefined ? [] : [ev.amount];
     let paidAt = ev.paidAt;
     if (status === 'paid' && provider.webhookNeedsConfirmation && payment.providerRef) {
       // These webhooks carry no timestamp or body signature that binds them to now: ask the provider itself.
@@ -299,15 +307,15 @@ export class PaymentService {
       try {
         const confirmed = await provider.status({ providerRef: payment.providerRef, reference: payment.reference });
         status = confirmed.status;
-        amount = confirmed.amount ?? amount;
+        if (confirmed.amount !== undefined) amounts.push(confirmed.amount);
         paidAt = confirmed.paidAt ?? paidAt;
       } catch (err) {
         throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
       }
     }
     const base = { paymentId: payment.id, at, source: `webhook:${provider.id}`, event };
-    if (status === 'paid' && amount !== undefined && amount !== payment.amount) {
-      this.d.log.error({ paymentId: payment.id, expected: payment.amount, got: amount }, 'paid amount differs from the ledger');
+    if (status === 'paid' && amounts.some((a) => a !== payment.amount)) {
+      this.d.log.error({ paymentId: payment.id, expected: payment.amount, got: amounts }, 'paid amount differs from the ledger');
       await this.transition({ ...base, to: null, reason: 'amount_mismatch', addFlags: ['amount_mismatch'] });
       return;
     }

@@ -21,9 +21,12 @@ export function sandboxRoutes(service: PaymentService, emulators: Map<ProviderId
     const emulator = emulators.get(payment.provider);
     if (!emulator) throw new AppError(409, 'emulator_not_mounted', `${payment.provider} runs against a real server here, not the built-in emulator.`);
     const result = await emulator.simulate(action, payment.providerRef, { amount: payment.amount });
-    if (result.webhookStatus !== null && result.webhookStatus >= 300) {
+    if (result.webhookStatus !== null && (result.webhookStatus < 200 || result.webhookStatus >= 300)) {
       throw new AppError(502, 'webhook_rejected', `The ${payment.provider} emulator's webhook was answered ${result.webhookStatus}.`);
     }
+    // Some provider events come with no webhook (e.g. a Xendit QR code expiring): the companion learns them by
+    // asking the provider, as the reconciler would on its next pass.
+    if (result.webhookStatus === null) await service.reconcile(payment);
     const out: PaymentResponse = { payment: toPublicPayment(await service.get(payment.id)) };
     res.json(out);
   });

@@ -349,7 +349,7 @@ export async function mountCheckout(
   el.clock = clock;
   const log = new EventLog(el);
   return mountElement(el).then(async () => {
-    if (waitReady) await until(() => log.count('bayar-ready') > 0 || log.count('bayar-payment-pending') > 0 || log.count('bayar-error') > 0, 'checkout ready');
+    if (waitReady) await until(() => log.events.length > 0, 'checkout ready (any event)');
     return { el, log, clock };
   });
 }

@@ -423,6 +423,7 @@ export function createMidtransEmulator(
     };
     byId.set(transactionId, t);
     byOrder.set(orderId, t);
+    // HTTP 200 with the outcome ("201" pending) in the body; the HTTP status Midtrans pairs with it is [unconfirmed].
     res.status(200).json({ ...view(t), ...chargeOnly, status_message: message });
   }
 

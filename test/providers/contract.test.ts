@@ -1,0 +1,162 @@
+/**
+ * One provider contract suite, run against every adapter + emulator pair through the whole companion (routes,
+ * ledger, webhooks): the behaviour a storefront relies on must not depend on which provider serves the payment.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ProviderId } from '../../server/api-types.js';
+import { parseRoutes } from '../../server/config.js';
+import { ProviderNotSupportedError } from '../../server/errors.js';
+import type { HttpRequest } from '../../server/lib/http.js';
+import { TapClient, api, startTestServer, type TestServer } from '../helpers/server.js';
+
+interface Case {
+  provider: ProviderId;
+  route: string;
+  method: string;
+  /** Which instruction the payment must carry. */
+  instruction: 'va' | 'qris' | 'redirectUrl' | 'cstore';
+  paylater?: boolean;
+  /** Breaks the webhook's authentication in the way that matters for this provider. */
+  tamper: (r: HttpRequest) => HttpRequest;
+  /** Whether the emulator can pay a different amount than asked (fixed-amount channels cannot). */
+  canMispay: boolean;
+  /** The provider's minimum spacing between status requests for one payment (Komerce: 1 per 3 s). */
+  statusSpacingMs?: number;
+}
+
+const flip = (s: string) => (s.at(-2) === 'a' ? s.slice(0, -2) + 'b' + s.slice(-1) : s.slice(0, -2) + 'a' + s.slice(-1));
+const tamperHeader = (name: string) => (r: HttpRequest): HttpRequest => {
+  const key = Object.keys(r.headers ?? {}).find((k) => k.toLowerCase() === name)!;
+  assert.ok(key, `webhook carries ${name}`);
+  return { ...r, headers: { ...r.headers, [key]: flip(r.headers![key]!) } };
+};
+const tamperBody = (r: HttpRequest): HttpRequest => {
+  const body = JSON.parse(r.body!);
+  body.signature_key = flip(body.signature_key);
+  return { ...r, body: JSON.stringify(body) };
+};
+
+const CASES: Case[] = [
+  { provider: 'komerce', route: 'va=komerce', method: 'va:bca', instruction: 'va', tamper: tamperHeader('x-callback-api-key'), canMispay: true, statusSpacingMs: 3100 },
+  { provider: 'komerce', route: 'qris=komerce', method: 'qris:qris', instruction: 'qris', tamper: tamperHeader('x-callback-api-key'), canMispay: true, statusSpacingMs: 3100 },
+  { provider: 'doku', route: 'ewallet=doku', method: 'ewallet:dana', instruction: 'redirectUrl', tamper: tamperHeader('signature'), canMispay: true },
+  { provider: 'indodana', route: 'paylater=indodana', method: 'paylater:indodana', instruction: 'redirectUrl', paylater: true, tamper: tamperHeader('authorization'), canMispay: true },
+  { provider: 'xendit', route: 'va=xendit', method: 'va:bni', instruction: 'va', tamper: tamperHeader('x-callback-token'), canMispay: true },
+  { provider: 'xendit', route: 'qris=xendit', method: 'qris:qris', instruction: 'qris', tamper: tamperHeader('x-callback-token'), canMispay: false },
+  { provider: 'midtrans', route: 'cstore=midtrans', method: 'cstore:indomaret', instruction: 'cstore', tamper: tamperBody, canMispay: false },
+  { provider: 'midtrans', route: 'va=midtrans', method: 'va:bri', instruction: 'va', tamper: tamperBody, canMispay: false },
+];
+
+const customer = { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' };
+
+for (const c of CASES) {
+  describe(`provider contract: ${c.provider} ${c.method}`, () => {
+    let s: TestServer;
+    const tap = new TapClient();
+    let n = 0;
+    before(async () => {
+      s = await startTestServer({ routes: parseRoutes(c.route, []) }, undefined, { http: tap });
+    });
+    after(() => s.destroy());
+
+    const create = async (amount = 150_000) => {
+      let installment: string | undefined;
+      if (c.paylater) {
+        const opts = await api(s.url, 'GET', `/api/installments?amount=${amount}`);
+        assert.equal(opts.status, 200, JSON.stringify(opts.body));
+        installment = opts.body.options[0].id;
+      }
+      const r = await api(s.url, 'POST', '/api/payments', { orderId: `${c.provider}-${++n}`, amount, method: c.method, installment, customer });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.payment.provider, c.provider);
+      return r.body.payment;
+    };
+    /** Has the emulator act, but holds its webhook back and returns it. */
+    const captureWebhook = async (id: string, action: 'pay' | 'expire', amount?: number) => {
+      let held: HttpRequest | undefined;
+      tap.intercept = (req) => (req.url.includes(`/webhooks/${c.provider}`) && !held ? ((held = req), { status: 200, headers: {}, body: '{}' }) : undefined);
+      const p = await s.store.getPayment(id);
+      await s.bayar.emulators.get(c.provider)!.simulate(action, p!.providerRef!, amount === undefined ? {} : { amount });
+      tap.intercept = null;
+      assert.ok(held, 'the emulator sent a webhook');
+      return held;
+    };
+    const deliver = (r: HttpRequest) => fetch(r.url, { method: 'POST', headers: r.headers, body: r.body });
+
+    it('create → the right instruction', async () => {
+      const p = await create();
+      assert.equal(p.status, 'pending');
+      assert.ok(p[c.instruction], `payment carries ${c.instruction}`);
+      if (c.instruction === 'redirectUrl') assert.match(p.redirectUrl, /^https?:\/\//);
+      assert.ok(new Date(p.expiresAt).getTime() > Date.now());
+    });
+
+    it('status sync: the provider says pending, then paid; the reconciler applies it without a webhook', async () => {
+      const p = await create();
+      const rec = (await s.store.getPayment(p.id))!;
+      const prov = s.bayar.providers.get(c.provider)!;
+      assert.equal((await prov.status({ providerRef: rec.providerRef!, reference: rec.reference })).status, 'pending');
+      await captureWebhook(p.id, 'pay'); // the webhook is lost
+      assert.equal((await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment.status, 'pending');
+      if (c.statusSpacingMs) await new Promise((r) => setTimeout(r, c.statusSpacingMs));
+      assert.equal(await s.bayar.service.reconcile(rec), true);
+      assert.equal((await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment.status, 'paid');
+    });
+
+    it('paid webhook → paid; tampered → 401 and no change; replayed → no change', async () => {
+      const p = await create();
+      const hook = await captureWebhook(p.id, 'pay');
+      const bad = await deliver(c.tamper(hook));
+      assert.equal(bad.status, 401);
+      assert.equal((await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment.status, 'pending');
+      const ok = await deliver(hook);
+      assert.ok(ok.status >= 200 && ok.status < 300, `webhook answered ${ok.status}`);
+      assert.equal((await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment.status, 'paid');
+      const historyBefore = await s.store.history(p.id);
+      for (let i = 0; i < 3; i++) assert.ok((await deliver(hook)).status < 300);
+      assert.deepEqual(await s.store.history(p.id), historyBefore);
+    });
+
+    it('expiry → expired', async () => {
+      const p = await create();
+      const r = await api(s.url, 'POST', `/api/sandbox/payments/${p.id}/expire`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.payment.status, 'expired');
+    });
+
+    it('cancel → cancelled (at the provider where it has a cancel call)', async () => {
+      const p = await create();
+      const r = await api(s.url, 'POST', `/api/payments/${p.id}/cancel`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.payment.status, 'cancelled');
+      const rec = (await s.store.getPayment(p.id))!;
+      const st = await s.bayar.providers.get(c.provider)!.status({ providerRef: rec.providerRef!, reference: rec.reference }).catch((e) => e);
+      if (!(st instanceof Error)) assert.ok(['cancelled', 'pending', 'expired'].includes(st.status));
+    });
+
+    it('refund → a refund or an explicit NotSupported', async () => {
+      const p = await create();
+      await api(s.url, 'POST', `/api/sandbox/payments/${p.id}/pay`);
+      const rec = (await s.store.getPayment(p.id))!;
+      assert.equal(rec.status, 'paid');
+      try {
+        const r = await s.bayar.providers.get(c.provider)!.refund({ providerRef: rec.providerRef!, reference: rec.reference, refundId: `rf-${p.id.slice(4, 20)}`, amount: 10_000, reason: 'customer request' });
+        assert.ok(r.refundRef);
+        assert.ok(['succeeded', 'pending'].includes(r.status));
+      } catch (err) {
+        assert.ok(err instanceof ProviderNotSupportedError, `refund failed with ${(err as Error).name}: ${(err as Error).message}`);
+      }
+    });
+
+    it('a paid amount that differs from the ledger → not paid, flagged amount_mismatch', { skip: !c.canMispay && 'fixed-amount channel: the emulator cannot pay another amount' }, async () => {
+      const p = await create();
+      const hook = await captureWebhook(p.id, 'pay', 149_000);
+      const r = await deliver(hook);
+      assert.ok(r.status < 300, `webhook answered ${r.status}`);
+      const after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
+      assert.equal(after.status, 'pending');
+      assert.deepEqual(after.flags, ['amount_mismatch']);
+    });
+  });
+}
