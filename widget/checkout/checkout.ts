@@ -133,8 +133,8 @@ export class BayarCheckout extends BayarElement {
   @state() private current: Payment | null = null;
   @state() private busy = false;
   @state() private error: ShownError | null = null;
-  /** Text of the polite status region announcing transitions. */
-  @state() private live = '';
+  /** Status announced by the polite live region (its text follows the locale). */
+  @state() private live: Payment['status'] | '' = '';
 
   private api = new BayarApi('');
   private order: Order | null = null;
@@ -225,7 +225,7 @@ export class BayarCheckout extends BayarElement {
     const saved = storage.get(this.storageKey(order));
     if (saved) {
       try {
-        const payment = await this.api.getPayment(saved);
+        const [payment] = await Promise.all([this.api.getPayment(saved), ensureLocale(this.locale)]);
         if (generation !== this.generation) return;
         if (payment.status === 'pending' || payment.status === 'paid') return this.show(payment);
         storage.remove(this.storageKey(order));
@@ -379,7 +379,7 @@ export class BayarCheckout extends BayarElement {
     const key = `${payment.id}:${payment.status}`;
     if (payment.status === 'refunded' || this.fired.has(key)) return;
     this.fired.add(key);
-    this.live = payment.status === 'pending' ? this.t.waiting : this.t.status[payment.status];
+    this.live = payment.status;
     // Fire once the state is on screen: the view's chunk loaded, this element and the view rendered.
     await loadViews().catch(() => undefined);
     await this.updateComplete;
@@ -438,7 +438,7 @@ export class BayarCheckout extends BayarElement {
                 : nothing}
             </div>`
           : nothing}
-        <div class="sr-only" role="status">${this.live}</div>
+        <div class="sr-only" role="status">${!this.live ? '' : this.live === 'pending' ? t.waiting : t.status[this.live]}</div>
       </div>
     `;
   }
