@@ -41,7 +41,7 @@ function squeezeTemplates(): Plugin {
 }
 
 /** Scans for tagged literals and rewrites their static parts; nested literals inside `${}` are handled recursively. */
-export function squeeze(code: string): string {
+function squeeze(code: string): string {
   let out = '';
   let i = 0;
   const tag = /\b(css|html|svg)`/g;

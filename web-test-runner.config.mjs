@@ -25,7 +25,8 @@ export default {
       },
     }),
   ],
-  concurrency: 2,
+  // One test page at a time: pages share the origin's localStorage, which the resume tests rely on.
+  concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 60000,
   testsStartTimeout: 60000,

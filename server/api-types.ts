@@ -76,6 +76,36 @@ export interface Payment {
   installment?: { id: string; tenure: number };
   /** Conditions an operator should look at, e.g. `amount_mismatch`, `late_payment`. */
   flags?: string[];
+  /** Integer IDR refunded so far (partial refunds keep status `paid`). */
+  refundedAmount?: number;
+}
+
+export interface Refund {
+  id: string;
+  paymentId: string;
+  /** Integer IDR. */
+  amount: number;
+  reason: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  createdAt: string;
+}
+
+/** `POST /api/payments/:id/refund` (merchant API). */
+export interface RefundRequest {
+  amount: number;
+  reason: string;
+}
+
+export interface RefundResponse {
+  refund: Refund;
+  payment: Payment;
+}
+
+/** `GET /api/payments` (merchant API). */
+export interface PaymentListResponse {
+  payments: Payment[];
+  /** Pass as `?cursor=` for the next page; null on the last page. */
+  next: string | null;
 }
 
 export interface PaymentResponse {
@@ -135,7 +165,4 @@ export interface StatusEventData {
 }
 
 /** Merchant notification body (`BAYAR_NOTIFY_URL`). */
-export interface MerchantNotification {
-  type: 'payment.status';
-  payment: Payment;
-}
+export type MerchantNotification = { type: 'payment.status'; payment: Payment } | { type: 'payment.refund'; payment: Payment; refund: Refund };

@@ -116,10 +116,8 @@ export function createApp(deps: AppDeps): BayarApp {
     publicUrl,
     ttlSeconds: config.paymentTtlSeconds,
     notify: !!config.notifyUrl,
-    onChange: (p, h) => {
-      notifier?.kick();
-      deps.onChange?.(p, h);
-    },
+    onChange: deps.onChange,
+    wake: () => notifier?.kick(),
   });
   if (config.notifyUrl) {
     notifier = new Notifier({ url: config.notifyUrl, merchantKey: config.merchantKey, store, http, clock, log, ...deps.notifierOptions });
@@ -181,9 +179,9 @@ export function createApp(deps: AppDeps): BayarApp {
     }),
   );
   app.use('/api', express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(merchantRoutes({ merchantKey: config.merchantKey, clock, idem: idempotent(store, clock, 'merchant'), service, store, providers }));
   app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments')));
-  app.use(merchantRoutes(config.merchantKey, clock, idempotent(store, clock, 'sessions')));
-  if (sandbox) app.use(sandboxRoutes(service, emulators));
+    if (sandbox) app.use(sandboxRoutes(service, emulators));
   app.use(returnRoutes(service));
 
   const dist = deps.distDir ?? join(ROOT, 'dist');

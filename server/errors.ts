@@ -51,6 +51,20 @@ export class ProviderUnavailableError extends ProviderError {
   readonly kind = 'unavailable' as const;
 }
 
+/**
+ * The provider asks us to slow down (e.g. Komerce's 1 status request per 3 s per payment). Transient, but not a
+ * sign of an unhealthy provider: it never opens the circuit breaker.
+ */
+export class ProviderRateLimitedError extends ProviderUnavailableError {
+  constructor(
+    provider: string,
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(provider, message);
+  }
+}
+
 export class ProviderTimeoutError extends ProviderError {
   readonly kind = 'timeout' as const;
 }

@@ -33,6 +33,20 @@ export interface PaymentRecord {
   updatedAt: string;
   expiresAt: string;
   paidAt: string | null;
+  /** Integer IDR refunded so far (succeeded refunds, plus pending ones reserved against the paid amount). */
+  refundedAmount: number;
+}
+
+export interface RefundRecord {
+  id: string;
+  paymentId: string;
+  amount: number;
+  reason: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  providerRef: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export function toPublicPayment(r: PaymentRecord): Payment {
@@ -53,5 +67,6 @@ export function toPublicPayment(r: PaymentRecord): Payment {
   if (r.instructions && r.status === 'pending') Object.assign(p, structuredClone(r.instructions));
   if (r.installment) p.installment = { ...r.installment };
   if (r.flags.length) p.flags = [...r.flags];
+  if (r.refundedAmount > 0) p.refundedAmount = r.refundedAmount;
   return p;
 }

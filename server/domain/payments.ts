@@ -13,6 +13,7 @@ import {
   conflict,
   notFound,
   providerErrorToAppError,
+  unprocessable,
 } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { randomId, sha256 } from '../lib/crypto.js';
@@ -22,7 +23,7 @@ import type { LineItem, VerifiedWebhook, WebhookRequest } from '../providers/typ
 import type { HistoryEntry, Store, TransitionInput } from '../store/types.js';
 import type { LiveBus } from './live.js';
 import { candidatesFor, listMethods, parseMethodId } from './methods.js';
-import type { PaymentRecord } from './payment.js';
+import type { PaymentRecord, RefundRecord } from './payment.js';
 
 export interface OrderSpec {
   orderId: string;
@@ -45,8 +46,10 @@ export interface PaymentServiceDeps {
   publicUrl: string;
   /** Seconds a payment stays open unless the provider fixes a shorter window. */
   ttlSeconds: number;
-  /** Called after every committed status change (e.g. to wake the notification worker). */
+  /** Called after every committed status change. */
   onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
+  /** Called after anything that may have queued a merchant notification (wakes the delivery worker). */
+  wake?: () => void;
   /** Whether status changes queue merchant notifications (BAYAR_NOTIFY_URL is set). */
   notify: boolean;
 }
@@ -267,6 +270,7 @@ export class PaymentService {
   private announce(p: PaymentRecord, h: HistoryEntry) {
     this.d.bus.publish(h);
     this.d.onChange?.(p, h);
+    this.d.wake?.();
   }
 
   /**
@@ -345,5 +349,44 @@ export class PaymentService {
     }
     const r = await this.transition({ ...base, to: s.status, reason: `provider:${s.providerStatus}`, paidAt: s.paidAt });
     return r.outcome === 'applied';
+  }
+
+  /**
+   * A full or partial refund (merchant API). The amount is reserved in the ledger before the provider is
+   * called, so concurrent refunds can never add up to more than was paid; a refund the provider refuses
+   * releases its reservation.
+   */
+  async refund(id: string, amount: number, reason: string): Promise<{ refund: RefundRecord; payment: PaymentRecord }> {
+    const payment = await this.get(id);
+    const provider = this.d.providers.get(payment.provider);
+    const at = () => this.d.clock.now().toISOString();
+    const begin = await this.d.store.beginRefund({ id: randomId('rf_', 16), paymentId: id, amount, reason, at: at() });
+    if (!begin.ok) {
+      if (begin.why === 'not_paid') throw conflict('payment_not_paid', `Only a paid payment can be refunded; this one is ${begin.payment.status}.`);
+      throw unprocessable('refund_exceeds_payment', `Refunds would exceed the paid amount; at most Rp${begin.payment.amount - begin.payment.refundedAmount} can still be refunded.`, {
+        refundable: begin.payment.amount - begin.payment.refundedAmount,
+      });
+    }
+    const refundId = begin.refund.id;
+    try {
+      if (!provider || !payment.providerRef) throw new ProviderNotSupportedError(payment.provider, `${payment.provider} is not enabled on this server`);
+      const r = await provider.refund({ providerRef: payment.providerRef, reference: payment.reference, refundId, amount, reason });
+      if (r.status === 'pending') {
+        // Accepted but not final at the provider: the reservation stays until reconciliation settles it.
+        return { refund: { ...begin.refund, providerRef: r.refundRef }, payment: await this.get(id) };
+      }
+      const done = await this.d.store.finishRefund(refundId, { status: 'succeeded', providerRef: r.refundRef, at: at(), notify: this.d.notify });
+      if (done.history) this.announce(done.payment, done.history);
+      this.d.wake?.();
+      return { refund: done.refund, payment: done.payment };
+    } catch (err) {
+      await this.d.store.finishRefund(refundId, { status: 'failed', error: (err as Error).message, at: at(), notify: false });
+      if (err instanceof ProviderNotSupportedError) {
+        throw unprocessable('refund_not_supported', `${payment.provider} cannot refund this payment through its API: ${err.message}. Refund it from the provider's dashboard or by bank transfer.`, {
+          provider: payment.provider,
+        });
+      }
+      throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+    }
   }
 }

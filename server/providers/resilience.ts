@@ -15,7 +15,7 @@ import {
   retry,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import { ProviderTimeoutError, ProviderUnavailableError } from '../errors.js';
+import { ProviderRateLimitedError, ProviderTimeoutError, ProviderUnavailableError } from '../errors.js';
 import type { PaymentProvider } from './types.js';
 
 export const isTransient = (err: unknown) => err instanceof ProviderUnavailableError || err instanceof ProviderTimeoutError;
@@ -44,8 +44,20 @@ export interface ResilientProvider extends PaymentProvider {
   circuitState(): 'closed' | 'open' | 'half_open' | 'isolated';
 }
 
+/** When the provider names how long to wait (and it is short), wait that long and ask once more. */
+async function honourRateLimit<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof ProviderRateLimitedError) || err.retryAfterMs > 5_000) throw err;
+    await new Promise((r) => setTimeout(r, err.retryAfterMs));
+    return fn();
+  }
+}
+
 export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAULT_RESILIENCE): ResilientProvider {
-  const breaker = circuitBreaker(handleWhen(isTransient), {
+  // Being asked to slow down says nothing about the provider's health.
+  const breaker = circuitBreaker(handleWhen((e) => isTransient(e) && !(e instanceof ProviderRateLimitedError)), {
     halfOpenAfter: o.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(o.breakerThreshold),
   });
@@ -71,7 +83,7 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
       ] as 'closed',
     methods: () => p.methods(),
     create: (i) => guarded(() => p.create(i)),
-    status: (r) => readRetry.execute(() => guarded(() => p.status(r))),
+    status: (r) => honourRateLimit(() => readRetry.execute(() => guarded(() => p.status(r)))),
     cancel: (r) => guarded(() => p.cancel(r)),
     refund: (i) => guarded(() => p.refund(i)),
     verifyWebhook: (req) => p.verifyWebhook(req),

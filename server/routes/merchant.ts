@@ -2,12 +2,18 @@
  * The merchant API (`Authorization: Bearer $BAYAR_MERCHANT_KEY`): called by the merchant's backend, never the page.
  */
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { CreateSessionResponse } from '../api-types.js';
+import { z } from 'zod';
+import { PAYMENT_STATUSES, type CreateSessionResponse, type PaymentListResponse, type ProviderId, type RefundResponse } from '../api-types.js';
+import { toPublicPayment } from '../domain/payment.js';
+import type { PaymentService } from '../domain/payments.js';
+import { buildStatement, statementCsv } from '../domain/reconciliation.js';
+import type { ResilientProvider } from '../providers/resilience.js';
+import type { Store } from '../store/types.js';
 import { unauthorized } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { safeEqual } from '../lib/crypto.js';
 import { signSession } from '../domain/sessions.js';
-import { createSessionBody } from './schemas.js';
+import { amount, createSessionBody, orderId } from './schemas.js';
 import { parse } from './validate.js';
 
 export function requireMerchant(merchantKey: string) {
@@ -20,8 +26,62 @@ export function requireMerchant(merchantKey: string) {
   };
 }
 
-export function merchantRoutes(merchantKey: string, clock: Clock, idem: RequestHandler): Router {
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be an ISO 8601 date or date-time' });
+const listQuery = z
+  .object({
+    orderId: orderId.optional(),
+    status: z.enum(PAYMENT_STATUSES).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    limit: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(200)).optional(),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+const refundBody = z.object({ amount, reason: z.string().trim().min(1).max(200) }).strict();
+const reconciliationQuery = z
+  .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be YYYY-MM-DD' }), format: z.enum(['csv', 'json']).default('json') })
+  .strict();
+
+export interface MerchantDeps {
+  merchantKey: string;
+  clock: Clock;
+  idem: RequestHandler;
+  service: PaymentService;
+  store: Store;
+  providers: Map<ProviderId, ResilientProvider>;
+}
+
+export function merchantRoutes({ merchantKey, clock, idem, service, store, providers }: MerchantDeps): Router {
   const r = Router();
+  const auth = requireMerchant(merchantKey);
+
+  r.get('/api/payments', auth, async (req, res) => {
+    const q = parse(listQuery, req.query);
+    const toIso = (d?: string) => (d === undefined ? undefined : new Date(d.length === 10 ? `${d}T00:00:00+07:00` : d).toISOString());
+    const page = await store.listPayments({ orderId: q.orderId, status: q.status, from: toIso(q.from), to: toIso(q.to), limit: q.limit ?? 50, after: q.cursor });
+    const out: PaymentListResponse = { payments: page.payments.map(toPublicPayment), next: page.next };
+    res.json(out);
+  });
+
+  r.post('/api/payments/:id/refund', auth, idem, async (req, res) => {
+    const body = parse(refundBody, req.body);
+    const { refund, payment } = await service.refund(String(req.params.id), body.amount, body.reason);
+    const out: RefundResponse = {
+      refund: { id: refund.id, paymentId: refund.paymentId, amount: refund.amount, reason: refund.reason, status: refund.status, createdAt: refund.createdAt },
+      payment: toPublicPayment(payment),
+    };
+    res.status(201).json(out);
+  });
+
+  r.get('/api/reconciliation', auth, async (req, res) => {
+    const q = parse(reconciliationQuery, req.query);
+    const statement = await buildStatement(q.date, store, providers);
+    if (q.format === 'csv') {
+      res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="bayar-${q.date}.csv"`);
+      res.send(statementCsv(statement));
+    } else res.json(statement);
+  });
+
   r.post('/api/sessions', requireMerchant(merchantKey), idem, (req, res) => {
     const body = parse(createSessionBody, req.body);
     const exp = Math.floor(clock.now().getTime() / 1000) + (body.expiresIn ?? 3600);

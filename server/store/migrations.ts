@@ -97,6 +97,23 @@ CREATE INDEX outbox_payment ON outbox (payment_id, id);
 ALTER TABLE payments ADD COLUMN checked_at TEXT;
 `;
 
+const refunds = (bigint: string) => `
+CREATE TABLE refunds (
+  id           TEXT PRIMARY KEY,
+  payment_id   TEXT NOT NULL REFERENCES payments (id),
+  amount       ${bigint} NOT NULL CHECK (amount > 0),
+  reason       TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('pending','succeeded','failed')),
+  provider_ref TEXT,
+  error        TEXT,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+CREATE INDEX refunds_payment ON refunds (payment_id);
+CREATE INDEX refunds_created ON refunds (created_at);
+ALTER TABLE payments ADD COLUMN refunded_amount ${bigint} NOT NULL DEFAULT 0;
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -110,4 +127,5 @@ export const MIGRATIONS: Migration[] = [
     sqlite: reliability('INTEGER PRIMARY KEY AUTOINCREMENT'),
     postgres: reliability('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY'),
   },
+  { version: 3, name: 'refunds', sqlite: refunds('INTEGER'), postgres: refunds('BIGINT') },
 ];

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PaymentStatus, ProviderId } from '../api-types.js';
-import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
+import { toPublicPayment, type PaymentRecord, type RefundRecord } from '../domain/payment.js';
 import { canTransition } from '../domain/state-machine.js';
 import { MIGRATIONS } from './migrations.js';
 import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
@@ -31,6 +31,7 @@ interface PaymentRow {
   updated_at: string;
   expires_at: string;
   paid_at: string | null;
+  refunded_amount: number;
 }
 
 interface HistoryRow {
@@ -62,6 +63,7 @@ const fromRow = (r: PaymentRow): PaymentRecord => ({
   updatedAt: r.updated_at,
   expiresAt: r.expires_at,
   paidAt: r.paid_at,
+  refundedAmount: Number(r.refunded_amount ?? 0),
 });
 
 const fromHistory = (h: HistoryRow): HistoryEntry => ({
@@ -72,6 +74,30 @@ const fromHistory = (h: HistoryRow): HistoryEntry => ({
   source: h.source,
   at: h.at,
   snapshot: h.snapshot,
+});
+
+interface RefundRow {
+  id: string;
+  payment_id: string;
+  amount: number;
+  reason: string;
+  status: string;
+  provider_ref: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const fromRefund = (r: RefundRow): RefundRecord => ({
+  id: r.id,
+  paymentId: r.payment_id,
+  amount: Number(r.amount),
+  reason: r.reason,
+  status: r.status as RefundRecord['status'],
+  providerRef: r.provider_ref,
+  error: r.error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export function encodeCursor(createdAt: string, id: string): string {
@@ -349,5 +375,61 @@ export class SqliteStore implements Store {
 
   async markChecked(id: string, at: string) {
     this.db.prepare('UPDATE payments SET checked_at = ? WHERE id = ?').run(at, id);
+  }
+
+  async beginRefund(r: { id: string; paymentId: string; amount: number; reason: string; at: string }) {
+    return this.db.transaction(() => {
+      const p = this.getRow(r.paymentId);
+      if (!p) throw new Error(`payment ${r.paymentId} not found`);
+      if (p.status !== 'paid') return { ok: false as const, why: 'not_paid' as const, payment: p };
+      // The guard is in the UPDATE itself, so it holds for any engine and any number of concurrent refunds.
+      const upd = this.db
+        .prepare("UPDATE payments SET refunded_amount = refunded_amount + ?, updated_at = ? WHERE id = ? AND status = 'paid' AND refunded_amount + ? <= amount")
+        .run(r.amount, r.at, r.paymentId, r.amount);
+      if (upd.changes !== 1) return { ok: false as const, why: 'exceeds' as const, payment: p };
+      this.db
+        .prepare("INSERT INTO refunds (id, payment_id, amount, reason, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)")
+        .run(r.id, r.paymentId, r.amount, r.reason, r.at, r.at);
+      return { ok: true as const, refund: fromRefund(this.db.prepare('SELECT * FROM refunds WHERE id = ?').get(r.id) as RefundRow) };
+    }).immediate();
+  }
+
+  async finishRefund(id: string, o: { status: 'succeeded' | 'failed'; providerRef?: string; error?: string; at: string; notify: boolean }) {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT * FROM refunds WHERE id = ?').get(id) as RefundRow | undefined;
+      if (!row) throw new Error(`refund ${id} not found`);
+      if (row.status !== 'pending') return { refund: fromRefund(row), payment: this.getRow(row.payment_id)! };
+      this.db.prepare('UPDATE refunds SET status = ?, provider_ref = ?, error = ?, updated_at = ? WHERE id = ?').run(o.status, o.providerRef ?? null, o.error ?? null, o.at, id);
+      if (o.status === 'failed') {
+        this.db.prepare('UPDATE payments SET refunded_amount = refunded_amount - ?, updated_at = ? WHERE id = ?').run(row.amount, o.at, row.payment_id);
+      }
+      let payment = this.getRow(row.payment_id)!;
+      const refund = fromRefund(this.db.prepare('SELECT * FROM refunds WHERE id = ?').get(id) as RefundRow);
+      let history: HistoryEntry | undefined;
+      if (o.status === 'succeeded') {
+        const done = (this.db.prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM refunds WHERE payment_id = ? AND status = 'succeeded'").get(row.payment_id) as { s: number }).s;
+        if (Number(done) === payment.amount && payment.status === 'paid') {
+          this.db.prepare("UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ? AND status = 'paid'").run(o.at, payment.id);
+          payment = this.getRow(payment.id)!;
+          history = this.addHistory(payment, 'refunded', 'api', o.at, o.notify);
+        }
+        if (o.notify) {
+          const body = JSON.stringify({ type: 'payment.refund', payment: toPublicPayment(payment), refund: { id: refund.id, paymentId: refund.paymentId, amount: refund.amount, reason: refund.reason, status: refund.status, createdAt: refund.createdAt } });
+          const seq = history?.seq ?? 0;
+          this.db.prepare('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)').run(payment.id, seq, body, o.at, o.at);
+        }
+      }
+      return { refund, payment, history };
+    }).immediate();
+  }
+
+  async listRefunds(f: { paymentId?: string; from?: string; to?: string }) {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.paymentId) (where.push('payment_id = ?'), args.push(f.paymentId));
+    if (f.from) (where.push('created_at >= ?'), args.push(f.from));
+    if (f.to) (where.push('created_at < ?'), args.push(f.to));
+    const rows = this.db.prepare(`SELECT * FROM refunds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`).all(...args) as RefundRow[];
+    return rows.map(fromRefund);
   }
 }

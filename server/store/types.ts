@@ -4,7 +4,7 @@
  * Methods are async even where SQLite is synchronous, so callers do not change when the engine does.
  */
 import type { PaymentStatus, ProviderId } from '../api-types.js';
-import type { Instructions, PaymentRecord } from '../domain/payment.js';
+import type { Instructions, PaymentRecord, RefundRecord } from '../domain/payment.js';
 
 export interface HistoryEntry {
   /** Increasing across the whole ledger: the SSE event id. */
@@ -69,7 +69,7 @@ export interface TransitionResult {
   history?: HistoryEntry;
 }
 
-export interface NewPayment extends Omit<PaymentRecord, 'providerRef' | 'instructions' | 'paidAt' | 'updatedAt' | 'flags'> {}
+export interface NewPayment extends Omit<PaymentRecord, 'providerRef' | 'instructions' | 'paidAt' | 'updatedAt' | 'flags' | 'refundedAmount'> {}
 
 export interface ListFilter {
   orderId?: string;
@@ -134,6 +134,24 @@ export interface Store {
   markDelivered(id: number, at: string): Promise<void>;
   markDeliveryFailed(id: number, nextAttemptAt: string, error: string): Promise<void>;
   outboxBacklog(): Promise<number>;
+
+  /**
+   * Reserves a refund against the paid amount: refused unless the payment is paid and the sum of its refunds
+   * (pending and succeeded) plus this one stays within the amount. Atomic, so concurrent refunds cannot
+   * together exceed what was paid.
+   */
+  beginRefund(r: { id: string; paymentId: string; amount: number; reason: string; at: string }): Promise<
+    { ok: true; refund: RefundRecord } | { ok: false; why: 'not_paid' | 'exceeds'; payment: PaymentRecord }
+  >;
+  /**
+   * Settles a refund. A failed one releases its reservation; a succeeded one queues a `payment.refund`
+   * notification and, once the refunds add up to the amount, moves the payment to refunded.
+   */
+  finishRefund(
+    id: string,
+    o: { status: 'succeeded' | 'failed'; providerRef?: string; error?: string; at: string; notify: boolean },
+  ): Promise<{ refund: RefundRecord; payment: PaymentRecord; history?: HistoryEntry }>;
+  listRefunds(f: { paymentId?: string; from?: string; to?: string }): Promise<RefundRecord[]>;
 
   /** Pending payments with a provider id whose status was last checked before `checkedBefore` (or never). */
   duePending(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;

@@ -43,6 +43,11 @@ describe('<bayar-checkout>: choosing a method', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('without a server attribute, talks to the origin the script was loaded from', async () => {
+    await mountCheckout({ server: '' });
+    expect(server.seen('GET', '/api/methods')[0]!.url.origin).to.equal(location.origin);
+  });
+
   it('unsigned checkout asks with the amount; catalog checkout with the items', async () => {
     await mountCheckout({ session: '', 'order-id': 'ORDER-9', amount: '250000' });
     expect(server.seen('GET', '/api/methods')[0]!.url.search).to.equal('?amount=250000');

@@ -90,12 +90,14 @@ const storage = {
  * @fires bayar-error - `{ code, message }`: a request failed; `code` is the server's error code or a client code such as `network_error`.
  *
  * @csspart base - the checkout card.
+ * (Parts of the inner views are forwarded with `exportparts`, so `bayar-checkout::part(qr)` works from the page.)
  * @csspart method - each payment method (a radio), inside the method picker.
  * @csspart va-number - the VA number (and Mandiri biller code / bill key).
  * @csspart copy-button - copy buttons.
  * @csspart qr - the QRIS canvas.
  * @csspart countdown - deadline and remaining time.
  * @csspart instructions - how-to-pay steps.
+ * @csspart payment-code - the convenience-store payment code.
  * @csspart installment - each PayLater instalment option.
  * @csspart status - the outcome panel (paid, expired, cancelled, failed).
  *
@@ -458,7 +460,7 @@ export class BayarCheckout extends BayarElement {
             <button type="button" class="link" ?disabled=${this.busy} @click=${this.onCancel}>${t.cancel}</button>
           </div>`;
       case 'final':
-        return html`<bayar-status-view class="view" .payment=${this.current} locale=${this.locale} @retry=${this.reset}></bayar-status-view>`;
+        return html`<bayar-status-view class="view" exportparts="status" .payment=${this.current} locale=${this.locale} @retry=${this.reset}></bayar-status-view>`;
     }
   }
 
@@ -473,6 +475,7 @@ export class BayarCheckout extends BayarElement {
     const amount = this.session || this.items || !this.amount ? null : formatIdr(this.amount);
     return html`
       <bayar-method-picker
+        exportparts="method"
         .methods=${methods}
         .value=${selected?.id ?? ''}
         locale=${this.locale}
@@ -480,6 +483,7 @@ export class BayarCheckout extends BayarElement {
       ></bayar-method-picker>
       ${paylater
         ? html`<bayar-installment-options
+            exportparts="installment"
             .options=${this.options}
             .value=${this.installment}
             locale=${this.locale}
@@ -495,10 +499,11 @@ export class BayarCheckout extends BayarElement {
   private renderPayment(p: Payment) {
     const qrError = (e: CustomEvent<{ code: string; message: string }>) => this.fail(new ApiError(e.detail.code, e.detail.message));
     if (p.va)
-      return html`<bayar-va-view class="view" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-va-view>`;
+      return html`<bayar-va-view class="view" exportparts="va-number, copy-button, countdown, instructions" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-va-view>`;
     if (p.qris)
       return html`<bayar-qris-view
         class="view"
+        exportparts="qr, countdown"
         .payment=${p}
         .clock=${this.clock}
         locale=${this.locale}
@@ -506,7 +511,7 @@ export class BayarCheckout extends BayarElement {
         @renew=${this.onRenew}
         @qr-error=${qrError}
       ></bayar-qris-view>`;
-    return html`<bayar-handoff-view class="view" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-handoff-view>`;
+    return html`<bayar-handoff-view class="view" exportparts="payment-code, copy-button, countdown, instructions" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-handoff-view>`;
   }
 }
 

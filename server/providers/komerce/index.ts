@@ -11,14 +11,7 @@
  *   "paid" callback is confirmed through status() before it is trusted (webhookNeedsConfirmation).
  */
 import type { ProviderCredentials } from '../../config.js';
-import {
-  ProviderAuthError,
-  ProviderNotSupportedError,
-  ProviderRejectedError,
-  ProviderTimeoutError,
-  ProviderUnavailableError,
-  WebhookVerificationError,
-} from '../../errors.js';
+import { ProviderAuthError, ProviderNotSupportedError, ProviderRejectedError, ProviderTimeoutError, ProviderUnavailableError, WebhookVerificationError, ProviderRateLimitedError } from '../../errors.js';
 import { HttpNetworkError, HttpTimeoutError, type HttpRequest, type HttpResponse } from '../../lib/http.js';
 import type { PaymentProvider, PaymentRef, ProviderContext, ProviderStatus, WebhookRequest } from '../types.js';
 import { fromCallbackBody, fromCreateData, fromStatusData, komerceMethods, PROVIDER, toCreateRequest, toWireStatus } from './mapping.js';
@@ -35,12 +28,9 @@ const STATUS_INTERVAL_MS = 3000;
  * A 429 from Komerce: transient (an `unavailable` ProviderError), carrying how long to wait. It says nothing
  * about Komerce's health, so a circuit breaker may prefer not to count it.
  */
-export class KomerceRateLimitedError extends ProviderUnavailableError {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(PROVIDER, message);
+export class KomerceRateLimitedError extends ProviderRateLimitedError {
+  constructor(message: string, retryAfterMs: number) {
+    super(PROVIDER, message, retryAfterMs);
   }
 }
 
