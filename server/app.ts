@@ -21,6 +21,7 @@ import type { Emulator } from './emulators/types.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createFetchClient, type HttpClient } from './lib/http.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { Metrics } from './lib/metrics.js';
 import { providerFactories as defaultFactories } from './providers/index.js';
 import type { ProviderFactories } from './providers/registry.js';
 import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type ResilientProvider } from './providers/resilience.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   notifierOptions?: { baseDelayMs?: number; maxDelayMs?: number; intervalMs?: number };
   reconcilerOptions?: { intervalMs?: number; minCheckIntervalMs?: number };
+  /** Node process metrics (CPU, memory, event loop) on /metrics; off for apps sharing one process in tests. */
+  defaultMetrics?: boolean;
 }
 
 export interface BayarApp {
@@ -65,6 +68,7 @@ export interface BayarApp {
   emulators: Map<ProviderId, Emulator>;
   streams: LiveStreams;
   log: Logger;
+  metrics: Metrics;
   notifier: Notifier | null;
   reconciler: Reconciler;
   /** Starts background work: notification delivery and reconciliation. */
@@ -92,9 +96,14 @@ export function createApp(deps: AppDeps): BayarApp {
   const factories = { ...defaultFactories, ...deps.providerFactories };
   const ctx: ProviderContext = { http, clock, timeouts: deps.timeouts ?? DEFAULT_TIMEOUTS };
   const providers = new Map<ProviderId, ResilientProvider>();
+  const metrics = new Metrics(store, () => [...providers.values()].map((p) => ({ provider: p.id, state: p.circuitState() })), deps.defaultMetrics !== false);
+  const observe = (provider: string, operation: string, outcome: string, seconds: number) => {
+    metrics.providerCalls.observe({ provider, operation, outcome }, seconds);
+    if (outcome !== 'ok') metrics.providerErrors.inc({ provider, operation, kind: outcome });
+  };
   for (const id of PROVIDER_IDS) {
     const c = creds[id];
-    if (c) providers.set(id, withResilience((factories[id] as (c: unknown, ctx: ProviderContext) => ResilientProvider)(c, ctx), deps.resilience ?? DEFAULT_RESILIENCE));
+    if (c) providers.set(id, withResilience((factories[id] as (c: unknown, ctx: ProviderContext) => ResilientProvider)(c, ctx), deps.resilience ?? DEFAULT_RESILIENCE, observe));
   }
 
   const emulators = sandbox
@@ -153,9 +162,13 @@ export function createApp(deps: AppDeps): BayarApp {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
-  app.use(requestLog(log));
+  app.use(requestLog(log, metrics));
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.get('/metrics', async (_req, res) => {
+    metrics.sseConnections.set(streams.size);
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.get('/readyz', async (_req, res) => {
     const ok = await store.ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', store: store.kind });
@@ -163,7 +176,7 @@ export function createApp(deps: AppDeps): BayarApp {
 
   // Emulators parse their own bodies (they verify signatures over raw bytes).
   for (const [id, e] of emulators) app.use(`/emulators/${id}`, e.router);
-  app.use(webhookRoutes(service, providers, clock));
+  app.use(webhookRoutes(service, providers, clock, metrics));
 
   app.use('/api', cors(config.allowedOrigins));
   app.use(
@@ -200,6 +213,7 @@ export function createApp(deps: AppDeps): BayarApp {
     emulators,
     streams,
     log,
+    metrics,
     notifier,
     reconciler,
     startBackground() {
@@ -214,11 +228,15 @@ export function createApp(deps: AppDeps): BayarApp {
   };
 }
 
-function requestLog(log: Logger): RequestHandler {
+function requestLog(log: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      // The matched route pattern, never the raw path: ids would explode the label set.
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path.startsWith('/emulators/') ? '/emulators' : 'unmatched';
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method, route }, ms / 1000);
       log.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();

@@ -55,7 +55,24 @@ async function honourRateLimit<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAULT_RESILIENCE): ResilientProvider {
+/** Told about every provider call: operation, outcome (`ok` or the error kind) and duration. */
+export type CallObserver = (provider: string, operation: string, outcome: string, seconds: number) => void;
+
+export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAULT_RESILIENCE, observe?: CallObserver): ResilientProvider {
+  const timed =
+    <A extends unknown[], T>(op: string, fn: (...a: A) => Promise<T>) =>
+    async (...a: A): Promise<T> => {
+      const t0 = process.hrtime.bigint();
+      const done = (outcome: string) => observe?.(p.id, op, outcome, Number(process.hrtime.bigint() - t0) / 1e9);
+      try {
+        const r = await fn(...a);
+        done('ok');
+        return r;
+      } catch (err) {
+        done((err as { kind?: string }).kind ?? 'error');
+        throw err;
+      }
+    };
   // Being asked to slow down says nothing about the provider's health.
   const breaker = circuitBreaker(handleWhen((e) => isTransient(e) && !(e instanceof ProviderRateLimitedError)), {
     halfOpenAfter: o.halfOpenAfterMs,
@@ -82,13 +99,13 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
         breaker.state
       ] as 'closed',
     methods: () => p.methods(),
-    create: (i) => guarded(() => p.create(i)),
-    status: (r) => honourRateLimit(() => readRetry.execute(() => guarded(() => p.status(r)))),
-    cancel: (r) => guarded(() => p.cancel(r)),
-    refund: (i) => guarded(() => p.refund(i)),
+    create: timed('create', (i) => guarded(() => p.create(i))),
+    status: timed('status', (r) => honourRateLimit(() => readRetry.execute(() => guarded(() => p.status(r))))),
+    cancel: timed('cancel', (r) => guarded(() => p.cancel(r))),
+    refund: timed('refund', (i) => guarded(() => p.refund(i))),
     verifyWebhook: (req) => p.verifyWebhook(req),
   };
-  if (p.installments) wrapped.installments = (amount, items) => readRetry.execute(() => guarded(() => p.installments!(amount, items)));
+  if (p.installments) wrapped.installments = timed('installments', (amount, items) => readRetry.execute(() => guarded(() => p.installments!(amount, items))));
   if (p.rejectAck) wrapped.rejectAck = (err) => p.rejectAck!(err);
   return wrapped;
 }

@@ -5,10 +5,11 @@ import express, { Router } from 'express';
 import { PROVIDER_IDS, type ProviderId } from '../api-types.js';
 import { WebhookVerificationError, notFound } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { PaymentService } from '../domain/payments.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 
-export function webhookRoutes(service: PaymentService, providers: Map<ProviderId, ResilientProvider>, clock: Clock): Router {
+export function webhookRoutes(service: PaymentService, providers: Map<ProviderId, ResilientProvider>, clock: Clock, metrics: Metrics): Router {
   const r = Router();
   r.post('/webhooks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
     const id = req.params.provider as ProviderId;
@@ -18,8 +19,10 @@ export function webhookRoutes(service: PaymentService, providers: Map<ProviderId
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     try {
       const ack = await service.applyWebhook(id, { headers, rawBody, path: req.originalUrl.split('?')[0]!, receivedAt: clock.now() });
+      metrics.webhookVerifications.inc({ provider: id, outcome: 'verified' });
       res.status(ack.status).json(ack.body);
     } catch (err) {
+      if (err instanceof WebhookVerificationError) metrics.webhookVerifications.inc({ provider: id, outcome: err.code });
       const provider = providers.get(id);
       if (err instanceof WebhookVerificationError && provider?.rejectAck) {
         const rej = provider.rejectAck(err);

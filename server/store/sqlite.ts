@@ -363,6 +363,11 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT COUNT(*) AS c FROM outbox WHERE delivered_at IS NULL').get() as { c: number }).c;
   }
 
+  async countByStatus() {
+    const rows = this.db.prepare('SELECT status, COUNT(*) AS c FROM payments GROUP BY status').all() as Array<{ status: string; c: number }>;
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.c)]));
+  }
+
   async duePending(checkedBefore: string, limit: number) {
     const rows = this.db
       .prepare(

@@ -134,6 +134,8 @@ export interface Store {
   markDelivered(id: number, at: string): Promise<void>;
   markDeliveryFailed(id: number, nextAttemptAt: string, error: string): Promise<void>;
   outboxBacklog(): Promise<number>;
+  /** Number of payments per status (for metrics). */
+  countByStatus(): Promise<Record<string, number>>;
 
   /**
    * Reserves a refund against the paid amount: refused unless the payment is paid and the sum of its refunds

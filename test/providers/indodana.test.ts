@@ -227,8 +227,8 @@ describe('Indodana adapter against the emulator', () => {
     // 2.95 % × 3 months of 1.000.000 = 88.500 interest; 1.088.500 / 3 rounded up = 362.834.
     assert.deepEqual({ ...m3 }, { id: '3_months', tenure: 3, tenureUnit: 'months', monthlyInstallment: 362_834, installmentAmount: 1_088_502, totalInterest: 88_500, rate: 2.95, provider: 'indodana' });
     for (const o of options) {
-      for (const v of [o.monthlyInstallment, o.installmentAmount, o.totalInterest]) assert.ok(Number.isInteger(v));
-      assert.ok(o.installmentAmount >= 1_000_000 + o.totalInterest);
+      for (const v of [o.monthlyInstallment, o.installmentAmount, o.totalInterest]) assert.ok(Number.isInteger(v), `${o.id}: ${v} is whole rupiah`);
+      assert.ok(o.installmentAmount >= 1_000_000 + o.totalInterest, `${o.id}: instalments cover amount + interest`);
     }
     // A cart that does not add up is still priced on the amount (one item for the whole amount).
     const again = await provider.installments!(1_000_000, [{ name: 'X', price: 1, quantity: 1 }]);
@@ -246,7 +246,7 @@ describe('Indodana adapter against the emulator', () => {
     const i = input();
     const r = await provider.create(i);
     const t = emulator.inspect(i.reference);
-    assert.ok(t);
+    assert.ok(t, 'the emulator holds the transaction');
     assert.equal(r.providerRef, t.transactionId);
     assert.equal(r.redirectUrl, `${emuBase}/approval/${t.transactionId}`);
     assert.equal(r.expiresAt, i.expiresAt.toISOString());
@@ -416,7 +416,7 @@ describe('Indodana webhook verification', () => {
     await provider.create(i);
     await emulator.simulate('pay', i.reference);
     good = last().req;
-    assert.ok(last().verified);
+    assert.ok(last().verified, 'the paid notification verified');
   });
   const withAuth = (authorization: string | undefined): WebhookRequest => ({ ...good, headers: { ...good.headers, authorization } });
   const expectCode = (req: WebhookRequest, code: string) =>
@@ -568,7 +568,7 @@ describe('Indodana failures map to ProviderError kinds', () => {
     emulator.setFault('reset-after-commit', 1);
     await assert.rejects(provider.create(i), ProviderUnavailableError);
     const committed = emulator.inspect(i.reference);
-    assert.ok(committed);
+    assert.ok(committed, 'the first attempt was committed');
     assert.equal((await provider.create(i)).providerRef, committed.transactionId);
   });
 

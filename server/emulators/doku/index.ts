@@ -347,7 +347,7 @@ export function createDokuEmulator(
   router.get('/checkout-link-v2/:tokenId', (req, res) => {
     const s = state.find(String(req.params.tokenId));
     if (!s || s.tokenId !== req.params.tokenId) return res.status(404).type('html').send(resultPage('Not found', 'This checkout link does not exist.'));
-    res.type('html').send(checkoutPage(s, merchantName, opts.baseUrl().replace(/\/+$/, '')));
+    res.type('html').send(checkoutPage(s, merchantName));
   });
 
   router.post('/checkout-link-v2/:tokenId/pay', form, async (req, res) => {

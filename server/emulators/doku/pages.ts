@@ -31,7 +31,7 @@ button.secondary{background:#667085}.row{display:flex;gap:.5rem}.note{color:#667
 code{word-break:break-all;font-size:.75rem}
 </style>`;
 
-export function checkoutPage(s: CheckoutSession, merchantName: string, base: string): string {
+export function checkoutPage(s: CheckoutSession, merchantName: string): string {
   const head = `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>DOKU Checkout (emulator)</title>${STYLE}</head><body><main>`;
   const summary = `<h1>${esc(merchantName)}</h1><div class="note">Invoice ${esc(s.invoiceNumber)}</div><div class="amount">${esc(idr(s.amount))}</div>`;
   if (s.status !== 'PENDING') {
@@ -53,7 +53,8 @@ export function checkoutPage(s: CheckoutSession, merchantName: string, base: str
         }),
       )}</code>`
     : '';
-  const action = `${base}/checkout-link-v2/${encodeURIComponent(s.tokenId)}`;
+  // Relative to /checkout-link-v2/{token}, so the page works behind any proxy prefix.
+  const action = encodeURIComponent(s.tokenId);
   return (
     `${head}${summary}` +
     `<form method="post" action="${esc(action)}/pay"><fieldset><legend>Metode pembayaran</legend>${options}</fieldset>${qris}` +

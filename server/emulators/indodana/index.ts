@@ -335,7 +335,7 @@ export function createIndodanaEmulator(
   router.get('/approval/:transactionId', (req, res) => {
     const t = findForPage(req);
     if (!t) return res.status(404).type('html').send(resultPage('Not found', 'This Indodana checkout does not exist.'));
-    res.type('html').send(approvalPage(t, base()));
+    res.type('html').send(approvalPage(t));
   });
 
   router.post('/approval/:transactionId/approve', (req, res, next) => {

@@ -19,13 +19,14 @@ button.secondary{background:#8a9996}.row{display:flex;gap:.5rem;margin-top:1rem}
 const page = (title: string, inner: string) =>
   `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>${STYLE}</head><body><main>${inner}</main></body></html>`;
 
-export function approvalPage(t: Transaction, base: string): string {
+export function approvalPage(t: Transaction): string {
   const head = `<h1>Indodana PayLater (emulator)</h1><div>${esc(t.sellerName)} · ${esc(t.merchantOrderId)}</div><div class="amount">${esc(idr(t.amount))}</div>`;
   if (t.status !== 'PENDING') return page('Indodana PayLater', `${head}<p>Status: <strong>${esc(t.status)}</strong></p>`);
   const plan = PLANS.find((p) => p.id === t.paymentType)!;
   const q = quote(t.amount, plan);
   const tenure = plan.id === '30_days' ? 'Bayar dalam 30 hari' : `${plan.months} bulan`;
-  const action = `${base}/approval/${encodeURIComponent(t.transactionId)}`;
+  // Relative to /approval/{transactionId}, so the page works behind any proxy prefix.
+  const action = encodeURIComponent(t.transactionId);
   return page(
     'Indodana PayLater',
     `${head}<dl><dt>Pelanggan</dt><dd>${esc(t.customerName)}</dd><dt>Tenor</dt><dd>${esc(tenure)}</dd>` +

@@ -171,7 +171,7 @@ export function fromNotification(body: DokuNotification, requestId: string): Web
   const amount = fromDokuAmount(body.order?.amount);
   const paidAt = status === 'paid' ? isoOrUndefined(body.transaction?.date) : undefined;
   return {
-    eventId: `doku:${requestId}`,
+    eventId: requestId,
     reference,
     providerRef: reference,
     status,

@@ -142,6 +142,7 @@ export function createIndodanaProvider(
     methods: () => [{ family: 'paylater', channel: 'indodana', label: 'Indodana PayLater', minAmount: INDODANA_MIN_AMOUNT, maxAmount: INDODANA_MAX_AMOUNT }],
 
     async installments(amount: number, items: LineItem[]): Promise<InstallmentOption[]> {
+      // A read with no side effects: it shares the status deadline.
       const json = await send('status', 'POST', CALCULATION_PATH, {
         amount: toIndodanaAmount(amount),
         items: toIndodanaItems(items, amount, 'Order total'),

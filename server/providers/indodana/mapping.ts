@@ -215,7 +215,7 @@ export function fromStatusResponse(body: IndodanaStatusResponse): ProviderStatus
 /** Identity of a notification: nothing in it is unique per delivery, so the facts that make it unique are hashed. */
 export function notificationEventId(n: IndodanaNotification): string {
   const digest = createHash('sha256').update(`${n.merchantOrderId}\n${n.transactionStatus}\n${n.transactionId ?? ''}`).digest('hex');
-  return `indodana:${digest}`;
+  return digest;
 }
 
 export function fromNotification(n: IndodanaNotification): WebhookEvent | null {

@@ -13,7 +13,7 @@ export function indodanaSignature(apiKey: string, apiSecret: string, nonce: stri
 }
 
 /** Unix seconds, as the SDK's `time()`. */
-export const indodanaNonce = (now: Date) => now.getTime();
+export const indodanaNonce = (now: Date) => Math.floor(now.getTime() / 1000);
 
 export function indodanaBearer(apiKey: string, apiSecret: string, nonce: string | number): string {
   return `Bearer ${apiKey}:${nonce}:${indodanaSignature(apiKey, apiSecret, nonce)}`;

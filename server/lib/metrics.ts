@@ -1,0 +1,82 @@
+/**
+ * Prometheus metrics (prom-client), one registry per app so several apps in one process (tests) do not collide.
+ * Gauges that mirror the ledger (payments by status, outbox backlog) are read from the store at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProviderId } from '../api-types.js';
+import type { Store } from '../store/types.js';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'bayar_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'bayar_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly providerCalls = new Histogram({
+    name: 'bayar_provider_call_duration_seconds',
+    help: 'Provider API call latency by provider, operation and outcome',
+    labelNames: ['provider', 'operation', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+    registers: [this.registry],
+  });
+  readonly providerErrors = new Counter({
+    name: 'bayar_provider_errors_total',
+    help: 'Provider API call failures by provider, operation and kind',
+    labelNames: ['provider', 'operation', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookVerifications = new Counter({
+    name: 'bayar_webhook_verifications_total',
+    help: 'Provider webhooks by verification outcome',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly sseConnections = new Gauge({
+    name: 'bayar_sse_connections',
+    help: 'Open live-status (SSE) streams',
+    registers: [this.registry],
+  });
+
+  constructor(store: Store, circuits: () => Array<{ provider: ProviderId; state: string }>, withDefaults = true) {
+    if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'bayar_' });
+    new Gauge({
+      name: 'bayar_payments',
+      help: 'Payments in the ledger by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [status, n] of Object.entries(await store.countByStatus())) this.set({ status }, n);
+      },
+    });
+    new Gauge({
+      name: 'bayar_outbox_backlog',
+      help: 'Merchant notifications not yet delivered',
+      registers: [this.registry],
+      async collect() {
+        this.set(await store.outboxBacklog());
+      },
+    });
+    new Gauge({
+      name: 'bayar_provider_circuit_state',
+      help: 'Circuit breaker state per provider (1 for the current state)',
+      labelNames: ['provider', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of circuits()) {
+          for (const state of ['closed', 'open', 'half_open', 'isolated']) this.set({ provider: c.provider, state }, c.state === state ? 1 : 0);
+        }
+      },
+    });
+  }
+}
