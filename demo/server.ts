@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { CreateSessionRequest, CreateSessionResponse } from '../server/api-types.js';
 import type { HttpClient } from '../server/lib/http.js';
 
@@ -31,13 +31,57 @@ export async function mintSession(http: HttpClient, bayarUrl: string, merchantKe
   return JSON.parse(res.body) as CreateSessionResponse;
 }
 
+/** The storefront's own texts (the widget brings its own); demo.js swaps them live from /demo/texts.json. */
+export const DEMO_TEXTS = {
+  id: {
+    language: 'Bahasa',
+    newOrder: 'Pesanan baru',
+    cart: 'Keranjang',
+    order: 'Pesanan',
+    total: 'Total',
+    payment: 'Pembayaran',
+    sandboxTitle: 'Panel sandbox',
+    sandboxNote: 'Berperan sebagai bank pelanggan atau sebagai jam. Emulator penyedia mengirim webhook bertanda tangan ke companion.',
+    paymentId: 'Pembayaran:',
+    simPay: 'Bayar',
+    simExpire: 'Kedaluwarsakan',
+    events: 'Peristiwa',
+  },
+  en: {
+    language: 'Language',
+    newOrder: 'New order',
+    cart: 'Cart',
+    order: 'Order',
+    total: 'Total',
+    payment: 'Payment',
+    sandboxTitle: 'Sandbox panel',
+    sandboxNote: "Act as the customer's bank or the clock. The provider emulator sends its signed webhook to the companion.",
+    paymentId: 'Payment:',
+    simPay: 'Pay',
+    simExpire: 'Expire',
+    events: 'Events',
+  },
+};
+type DemoTexts = (typeof DEMO_TEXTS)['id'];
+
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
 
 export function demoRoutes(o: { merchantKey: string; publicUrl: string; http: HttpClient }): Router {
   const r = Router();
   const template = readFileSync(join(here, 'index.html'), 'utf8');
-  r.use('/demo', express.static(here, { index: false, extensions: [], setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  // Only the page's own assets: the directory also holds this file and the HTML template.
+  for (const file of ['demo.css', 'demo.js']) {
+    r.get(`/demo/${file}`, (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(here, file), (err) => err && next(err));
+    });
+  }
+  // The language switch re-labels the page without a reload.
+  r.get('/demo/texts.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json(DEMO_TEXTS);
+  });
 
   r.get('/', async (req, res, next) => {
     try {
@@ -53,7 +97,9 @@ export function demoRoutes(o: { merchantKey: string; publicUrl: string; http: Ht
         expiresIn: 3600,
       });
       const locale = req.query.lang === 'en' ? 'en' : 'id';
+      const texts = DEMO_TEXTS[locale];
       const html = template
+        .replace(/\{\{t:(\w+)\}\}/g, (_m, key: string) => escapeAttr(texts[key as keyof DemoTexts] ?? key))
         .replaceAll('{{SESSION}}', escapeAttr(session))
         .replaceAll('{{ORDER_ID}}', escapeAttr(orderId))
         .replaceAll('{{LOCALE}}', locale)

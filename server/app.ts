@@ -176,14 +176,14 @@ export function createApp(deps: AppDeps): BayarApp {
 
   // Emulators parse their own bodies (they verify signatures over raw bytes).
   for (const [id, e] of emulators) app.use(`/emulators/${id}`, e.router);
-  app.use(webhookRoutes(service, providers, clock, metrics));
+  app.use(webhookRoutes(service, providers, clock, metrics, config.webhookAllowedIps));
 
   app.use('/api', cors(config.allowedOrigins));
   app.use(
     '/api',
     rateLimit({
       windowMs: 60_000,
-      limit: deps.rateLimitPerMinute ?? 600,
+      limit: deps.rateLimitPerMinute ?? config.rateLimitPerMinute,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       // SSE streams are long-lived and reconnect by design; sandbox simulation is a developer tool.

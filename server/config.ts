@@ -3,6 +3,7 @@
  * list of every problem at once, so an operator fixes them in one go. Nothing else reads process.env.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { METHOD_FAMILIES, PROVIDER_IDS, type MethodFamily, type ProviderId } from './api-types.js';
 
@@ -38,6 +39,13 @@ export interface Config {
   logLevel: string;
   /** Seconds a payment stays open unless the provider fixes it (QRIS). */
   paymentTtlSeconds: number;
+  /** Per-provider webhook source allowlists (`<ID>_WEBHOOK_IPS`); a provider without one accepts any source. */
+  webhookAllowedIps: Partial<Record<ProviderId, string[]>>;
+  /** Requests per minute per client IP on /api (webhooks exempt). */
+  rateLimitPerMinute: number;
+  /** Slow clients are dropped: whole headers within this, whole request within requestTimeoutMs. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 /** Documented sandbox hosts (providers.md §1.1, §2.1, §3.1, §4.1, §5.1), the live-mode defaults. */
@@ -94,6 +102,12 @@ const envSchema = z.object({
   BAYAR_ROUTES: optionalString,
   BAYAR_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(3600).max(30 * 86400).default(86400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BAYAR_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  DOKU_WEBHOOK_IPS: optionalString,
+  INDODANA_WEBHOOK_IPS: optionalString,
+  KOMERCE_WEBHOOK_IPS: optionalString,
+  XENDIT_WEBHOOK_IPS: optionalString,
+  MIDTRANS_WEBHOOK_IPS: optionalString,
   DOKU_CLIENT_ID: optionalString,
   DOKU_SECRET_KEY: optionalString,
   DOKU_BASE_URL: url('DOKU_BASE_URL'),
@@ -224,6 +238,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const catalog = e.BAYAR_CATALOG ? loadCatalog(e.BAYAR_CATALOG, problems) : null;
+  const webhookAllowedIps: Partial<Record<ProviderId, string[]>> = {};
+  for (const id of PROVIDER_IDS) {
+    const raw = e[`${id.toUpperCase()}_WEBHOOK_IPS` as 'DOKU_WEBHOOK_IPS'];
+    if (!raw) continue;
+    const ips = raw.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = ips.filter((ip) => isIP(ip) === 0);
+    if (bad.length) problems.push(`${id.toUpperCase()}_WEBHOOK_IPS: not IP addresses: ${bad.join(', ')}`);
+    else webhookAllowedIps[id] = ips;
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -242,6 +265,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerBaseUrlOverrides: overrides,
     logLevel: e.LOG_LEVEL,
     paymentTtlSeconds: e.BAYAR_PAYMENT_TTL_SECONDS,
+    webhookAllowedIps,
+    rateLimitPerMinute: e.BAYAR_RATE_LIMIT_PER_MINUTE,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
   };
 }
 

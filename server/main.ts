@@ -24,7 +24,13 @@ export async function start(
 ): Promise<Running> {
   const store = new SqliteStore(config.dbPath);
   await store.migrate();
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
+  const server = createServer({
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: config.headersTimeoutMs,
+    keepAliveTimeout: 5_000,
+    // How often Node checks those deadlines; its 30 s default would let a slow client linger well past them.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.headersTimeoutMs / 4))),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -61,6 +61,8 @@ export function providerReference(paymentId: string, attempt: number): string {
 
 /** After this long without instructions, a payment's creator is presumed dead and the create is resumed. */
 const STALE_CREATE_MS = 60_000;
+/** An updatedAt that makes an unfinished create resumable at once. */
+const RESUMABLE_NOW = new Date(0).toISOString();
 
 async function retryTransient<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -217,16 +219,23 @@ export class PaymentService {
         break;
       }
     }
-    await this.markFailed(payment.id, lastErr);
-    if (lastErr instanceof ProviderError) {
-      if (isTransient(lastErr)) {
-        throw new AppError(503, 'provider_unavailable', 'No payment provider for this method is reachable right now; try again shortly.', {
-          tried: candidates.map((c) => c.id),
-        });
-      }
-      throw providerErrorToAppError(lastErr);
+    if (isTransient(lastErr)) {
+      // Every provider failed without a clear answer: any of them may still have issued a code. The payment is
+      // kept (without instructions) and rewound to its first attempt, so the customer's next try replays the
+      // same deterministic references and gets back whatever code was issued, instead of a second one.
+      await this.d.store.updateAttempt(payment.id, {
+        provider: candidates[0]!.id,
+        reference: providerReference(payment.id, firstAttempt),
+        attempt: firstAttempt,
+        at: RESUMABLE_NOW,
+      });
+      throw new AppError(503, 'provider_unavailable', 'No payment provider for this method is reachable right now; try again shortly.', {
+        tried: candidates.map((c) => c.id),
+        paymentId: payment.id,
+      });
     }
-    throw lastErr;
+    await this.markFailed(payment.id, lastErr);
+    throw lastErr instanceof ProviderError ? providerErrorToAppError(lastErr) : lastErr;
   }
 
   private async markFailed(id: string, err: unknown) {
@@ -323,6 +332,19 @@ export class PaymentService {
       await this.transition({ ...base, to: null, reason: 'amount_mismatch', addFlags: ['amount_mismatch'] });
       return;
     }
+    if (status === 'refunded') {
+      // A provider's "refunded" says money went back, not how much (Midtrans partial_refund, a partially
+      // refunded Xendit charge). The ledger's own refund records decide when a payment is fully refunded
+      // (Store.finishRefund); a refund nobody asked Bayar for is flagged for the merchant to look at.
+      const ours = payment.refundedAmount > 0 || payment.status === 'refunded';
+      if (ours || payment.status !== 'paid') {
+        await this.transition({ ...base, to: null, reason: `provider:${ev.providerStatus}` });
+      } else {
+        this.d.log.warn({ paymentId: payment.id, provider: provider.id }, 'provider reports a refund Bayar did not make');
+        await this.transition({ ...base, to: null, reason: 'external_refund', addFlags: ['external_refund'] });
+      }
+      return;
+    }
     if (status === 'paid' && payment.status !== 'pending' && payment.status !== 'paid' && payment.status !== 'refunded') {
       this.d.log.error({ paymentId: payment.id, status: payment.status }, 'payment arrived after the payment closed');
       await this.transition({ ...base, to: null, reason: 'late_payment', addFlags: ['late_payment'] });
@@ -382,7 +404,7 @@ export class PaymentService {
     } catch (err) {
       await this.d.store.finishRefund(refundId, { status: 'failed', error: (err as Error).message, at: at(), notify: false });
       if (err instanceof ProviderNotSupportedError) {
-        throw unprocessable('refund_not_supported', `${payment.provider} cannot refund this payment through its API: ${err.message}. Refund it from the provider's dashboard or by bank transfer.`, {
+        throw unprocessable('refund_not_supported', `${payment.provider} cannot refund this payment through its API: ${err.message.replace(/\.+$/, '')}. Refund it from the provider's dashboard or by bank transfer.`, {
           provider: payment.provider,
         });
       }

@@ -3,17 +3,30 @@
  */
 import express, { Router } from 'express';
 import { PROVIDER_IDS, type ProviderId } from '../api-types.js';
-import { WebhookVerificationError, notFound } from '../errors.js';
+import { AppError, WebhookVerificationError, notFound } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { PaymentService } from '../domain/payments.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 
-export function webhookRoutes(service: PaymentService, providers: Map<ProviderId, ResilientProvider>, clock: Clock, metrics: Metrics): Router {
+export function webhookRoutes(
+  service: PaymentService,
+  providers: Map<ProviderId, ResilientProvider>,
+  clock: Clock,
+  metrics: Metrics,
+  allowedIps: Partial<Record<ProviderId, string[]>> = {},
+): Router {
   const r = Router();
   r.post('/webhooks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
     const id = req.params.provider as ProviderId;
     if (!PROVIDER_IDS.includes(id)) throw notFound('not_found', `No webhook endpoint for "${id}".`);
+    const allow = allowedIps[id];
+    // The socket's address, never a forwarded header: a header can be forged by anyone.
+    const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (allow && !allow.includes(source)) {
+      metrics.webhookVerifications.inc({ provider: id, outcome: 'source_not_allowed' });
+      throw new AppError(403, 'webhook_source_not_allowed', `Webhooks for ${id} are accepted only from its published addresses.`);
+    }
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;

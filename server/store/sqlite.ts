@@ -208,7 +208,7 @@ export class SqliteStore implements Store {
 
   async updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }) {
     this.db
-      .prepare(`UPDATE payments SET provider = ?, reference = ?, attempt = ?, updated_at = ? WHERE id = ? AND instructions IS NULL`)
+      .prepare(`UPDATE payments SET provider = ?, reference = ?, attempt = ?, updated_at = ? WHERE id = ? AND instructions IS NULL AND status = 'pending'`)
       .run(a.provider, a.reference, a.attempt, a.at, id);
     return this.getRow(id)!;
   }

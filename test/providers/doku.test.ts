@@ -287,6 +287,8 @@ describe('Doku adapter against the emulator', () => {
       assert.match(html, /Rp\s?150\.000/);
       assert.doesNotMatch(html, /<script/i);
       assert.doesNotMatch(html, /\sstyle=/i);
+      const actions = [...html.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => new URL(m[1]!, r.redirectUrl).href);
+      assert.deepEqual(actions, [`${r.redirectUrl}/pay`, `${r.redirectUrl}/cancel`]);
       if (type === 'QRIS') assert.match(html, /000201010212/);
     });
   }

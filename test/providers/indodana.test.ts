@@ -2,6 +2,7 @@
  * Indodana PayLater adapter against its strict emulator, over real HTTP on 127.0.0.1 (providers.md §2).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,7 @@ import {
   INDODANA_STATUS,
   mapIndodanaStatus,
   normalizeRate,
+  notificationEventId,
   splitName,
   toIndodanaItems,
   toIndodanaPhone,
@@ -207,6 +209,14 @@ describe('Indodana mapping', () => {
     assert.equal(one[0]!.price * one[0]!.quantity, 3500);
   });
 
+  it('event id = sha256 of merchantOrderId, transactionStatus and transactionId', () => {
+    const n = { merchantOrderId: 'BYR-1', transactionStatus: 'INITIATED', transactionId: 'TRX-1', amount: 1000 };
+    const expected = createHash('sha256').update('BYR-1\nINITIATED\nTRX-1').digest('hex');
+    assert.equal(notificationEventId(n), expected);
+    assert.equal(notificationEventId({ ...n, amount: 2000 }), expected);
+    assert.notEqual(notificationEventId({ ...n, transactionStatus: 'PAID' }), expected);
+  });
+
   it('formats names, phones and WIB dates', () => {
     assert.deepEqual(splitName('Siti Nurhaliza Putri'), { firstName: 'Siti', lastName: 'Nurhaliza Putri' });
     assert.equal(toIndodanaPhone('+62 812-3456-7890'), '081234567890');
@@ -262,8 +272,8 @@ describe('Indodana adapter against the emulator', () => {
     const html = await page.text();
     assert.equal(page.status, 200);
     assert.match(html, /Rp\s?1\.500\.000/);
-    assert.match(html, /action="[^"]+\/approve"/);
-    assert.match(html, /action="[^"]+\/reject"/);
+    const actions = [...html.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => new URL(m[1]!, r.redirectUrl).href);
+    assert.deepEqual(actions, [`${r.redirectUrl}/approve`, `${r.redirectUrl}/reject`]);
     assert.doesNotMatch(html, /<script/i);
     assert.doesNotMatch(html, /\sstyle=/i);
   });

@@ -4,27 +4,16 @@
  * (un-acknowledged ones re-sent, as providers do), every payment is paid exactly once.
  */
 import assert from 'node:assert/strict';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { SANDBOX_CREDENTIALS } from '../../server/config.js';
+import { dokuHeaders, dokuNotification } from '../helpers/doku.js';
 import { api } from '../helpers/server.js';
 import { freePort, startChild, type Child } from '../helpers/process.js';
-
-const { clientId, secretKey } = SANDBOX_CREDENTIALS.doku;
-
-/** Doku's notification signature (providers.md §1.6), written here independently of the adapter. */
-function dokuHeaders(body: string, requestId: string): Record<string, string> {
-  const ts = new Date().toISOString().slice(0, 19) + 'Z';
-  const digest = createHash('sha256').update(body).digest('base64');
-  const comp = `Client-Id:${clientId}\nRequest-Id:${requestId}\nRequest-Timestamp:${ts}\nRequest-Target:/webhooks/doku\nDigest:${digest}`;
-  const sig = createHmac('sha256', secretKey).update(comp).digest('base64');
-  return { 'content-type': 'application/json', 'client-id': clientId, 'request-id': requestId, 'request-timestamp': ts, signature: `HMACSHA256=${sig}` };
-}
 
 describe('kill -9 during a webhook storm', () => {
   it('loses no acknowledged event and applies none twice', { timeout: 180_000 }, async () => {
@@ -54,17 +43,7 @@ describe('kill -9 during a webhook storm', () => {
           d.close();
         }
       })();
-      const notes = refs.map((p) => ({
-        paymentId: p.id,
-        requestId: randomUUID(),
-        body: JSON.stringify({
-          service: { id: 'EMONEY' },
-          acquirer: { id: 'DANA' },
-          channel: { id: 'EMONEY_DANA' },
-          order: { invoice_number: p.reference, amount: p.amount },
-          transaction: { status: 'SUCCESS', date: new Date().toISOString().slice(0, 19) + 'Z', original_request_id: randomUUID() },
-        }),
-      }));
+      const notes = refs.map((p) => ({ paymentId: p.id, requestId: randomUUID(), body: dokuNotification(p.reference, p.amount) }));
       const deliveries = notes.flatMap((n) => Array.from({ length: 5 }, () => n));
       for (let i = deliveries.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));

@@ -46,21 +46,25 @@ describe('provider faults', () => {
     }
   });
 
-  it('every provider for the method down → 503 provider_unavailable, the attempt recorded as failed', async () => {
+  it('every provider for the method down → 503 provider_unavailable; the retry resumes the same payment', async () => {
     for (const id of ['komerce', 'xendit', 'midtrans'] as const) emu(id).setFault('error500');
+    let paymentId: string;
     try {
       const r = await api(s.url, 'POST', '/api/payments', { orderId: 'FO-3', amount: 100_000, method: 'va:bri' });
+      paymentId = r.body.error.details.paymentId;
       assert.equal(r.status, 503);
       assert.equal(r.body.error.code, 'provider_unavailable');
       assert.deepEqual(r.body.error.details.tried, ['komerce', 'xendit', 'midtrans']);
       const list = await s.store.listPayments({ orderId: 'FO-3', limit: 10 });
-      assert.deepEqual(list.payments.map((p) => p.status), ['failed']);
+      assert.equal(list.payments.length, 1);
+      assert.equal(list.payments[0]!.instructions, null, 'kept, without a code, to be resumed');
     } finally {
       for (const id of ['komerce', 'xendit', 'midtrans'] as const) emu(id).setFault(null);
     }
-    // The next attempt works once providers are back.
+    // The next attempt, once providers are back, finishes the same payment.
     const ok = await api(s.url, 'POST', '/api/payments', { orderId: 'FO-3', amount: 100_000, method: 'va:bri' });
     assert.equal(ok.status, 201);
+    assert.equal(ok.body.payment.id, paymentId);
   });
 
   it('a status read that meets 500, 500, then 200 succeeds on the third attempt', async () => {

@@ -4,12 +4,15 @@ export const methodPickerStyles = css`
   h2 {
     margin-bottom: calc(var(--_space) * 0.75);
   }
+  /* minmax(0, 1fr): a long label or brand mark wraps instead of pushing the list out of a narrow card. */
   .groups {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: calc(var(--_space) * 0.9);
   }
   .group {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.5em;
   }
   .family {
@@ -43,6 +46,7 @@ export const methodPickerStyles = css`
     flex: 1;
     min-width: 0;
     font-weight: 550;
+    overflow-wrap: anywhere;
   }
   .check {
     width: 1.15em;

@@ -1,0 +1,123 @@
+/**
+ * The practical ceiling for each benchmarked endpoint: a bare node:http server doing the same I/O-free work as
+ * the companion (the same query/body validation, routing, adapters, signature check and JSON) but no
+ * middleware, no ledger and no provider call. Run as its own process like the companion (see server-child.ts
+ * for the IPC protocol: 'ready' and 'stop').
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PROVIDER_IDS, type MethodsResponse, type PaymentResponse, type ProviderId } from '../server/api-types.js';
+import { loadConfig, type ProviderCredentials } from '../server/config.js';
+import { AppError } from '../server/errors.js';
+import { systemClock } from '../server/lib/clock.js';
+import { randomId } from '../server/lib/crypto.js';
+import { candidatesFor, listMethods, parseMethodId } from '../server/domain/methods.js';
+import { resolveOrder, type OrderInput } from '../server/domain/orders.js';
+import { toPublicPayment, type PaymentRecord } from '../server/domain/payment.js';
+import { providerReference } from '../server/domain/payments.js';
+import { providerFactories } from '../server/providers/index.js';
+import type { PaymentProvider, ProviderContext } from '../server/providers/types.js';
+import { amount as amountSchema, createPaymentSchema } from '../server/routes/schemas.js';
+import { parse } from '../server/routes/validate.js';
+
+const config = loadConfig({ BAYAR_MODE: 'sandbox', LOG_LEVEL: 'silent' });
+const ctx: ProviderContext = {
+  http: { request: () => Promise.reject(new Error('the ceiling server makes no provider calls')) },
+  clock: systemClock,
+  timeouts: { create: 1, status: 1, cancel: 1, refund: 1 },
+};
+const providers = new Map<ProviderId, PaymentProvider>();
+for (const id of PROVIDER_IDS) {
+  const c = config.providers[id];
+  if (!c) continue;
+  const creds = { ...c, baseUrl: `http://127.0.0.1:9/emulators/${id}` } as NonNullable<ProviderCredentials[typeof id]>;
+  providers.set(id, (providerFactories[id] as (c: unknown, ctx: ProviderContext) => PaymentProvider)(creds, ctx));
+}
+const router = { routes: config.routes, get: (id: ProviderId) => providers.get(id) };
+const sources = { merchantKey: config.merchantKey, allowUnsigned: config.allowUnsigned, catalog: config.catalog, clock: systemClock };
+const doku = providers.get('doku')!;
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (req.method === 'GET' && url.pathname === '/api/methods') {
+    const raw = url.searchParams.get('amount') ?? '';
+    if (!/^\d{1,12}$/.test(raw)) throw new AppError(400, 'invalid_amount', 'amount must be a whole number of rupiah');
+    const body: MethodsResponse = { methods: listMethods(router, amountSchema.parse(Number(raw))) };
+    return json(res, 200, body);
+  }
+  if (req.method === 'POST' && url.pathname === '/api/payments') {
+    const body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
+    const { method, ...orderInput } = parse(createPaymentSchema(body), body);
+    const order = resolveOrder(orderInput as OrderInput, sources);
+    const first = candidatesFor(router, method, order.amount, order.allowed)[0]!;
+    const { family, channel } = parseMethodId(method)!;
+    const now = new Date();
+    const id = randomId('pay_', 18);
+    const record: PaymentRecord = {
+      id,
+      orderId: order.orderId,
+      method,
+      family,
+      provider: first.id,
+      amount: order.amount,
+      status: 'pending',
+      reference: providerReference(id, 1),
+      attempt: 1,
+      providerRef: `ref-${id}`,
+      instructions: { va: { bank: channel.toUpperCase(), number: '8808' + String(now.getTime()).slice(-12) } },
+      installment: null,
+      customer: order.customer,
+      flags: [],
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + config.paymentTtlSeconds * 1000).toISOString(),
+      paidAt: null,
+      refundedAmount: 0,
+    };
+    const out: PaymentResponse = { payment: toPublicPayment(record) };
+    return json(res, 201, out);
+  }
+  if (req.method === 'POST' && url.pathname === '/webhooks/doku') {
+    const rawBody = await readBody(req);
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const verified = doku.verifyWebhook({ headers, rawBody, path: url.pathname, receivedAt: new Date() });
+    return json(res, verified.ack.status, verified.ack.body);
+  }
+  json(res, 404, { error: { code: 'not_found', message: 'not found' } });
+}
+
+const server = createServer((req, res) => {
+  handle(req, res).catch((err) => {
+    const status = err instanceof AppError ? err.status : 500;
+    json(res, status, { error: { code: err instanceof AppError ? err.code : 'internal_error', message: String(err?.message ?? err) } });
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
+});
+process.on('message', (raw) => {
+  const msg = raw as { id: number; cmd: string };
+  if (msg.cmd === 'stop') {
+    server.close();
+    server.closeAllConnections();
+    process.send?.({ id: msg.id, result: 'stopped' }, () => process.exit(0));
+  } else process.send?.({ id: msg.id, error: `unknown command ${msg.cmd}` });
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,169 @@
+/**
+ * Live status across instances: PostgreSQL LISTEN/NOTIFY. A status change committed by any instance is
+ * announced with NOTIFY (its history seq and payment id, never the payment itself); every instance holding an
+ * SSE stream for that payment then reads the payment's new history entries from the ledger and hands them to its
+ * streams. The ledger stays the only source of what is sent, so ids are ledger seqs on every instance and a
+ * client resuming with Last-Event-ID on another instance gets exactly what followed.
+ *
+ * A notification is a hint: one lost while the LISTEN connection was down is made up on reconnect by reading
+ * every watched payment's history again.
+ */
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { randomId } from '../lib/crypto.js';
+import type { Logger } from '../lib/logger.js';
+import type { PostgresStore } from '../store/postgres.js';
+import type { HistoryEntry } from '../store/types.js';
+import type { LiveBus } from './live.js';
+
+export const LIVE_CHANNEL = 'bayar_status';
+
+export interface PgBusOptions {
+  store: Pick<PostgresStore, 'pool' | 'clientConfig' | 'history'>;
+  log?: Logger;
+  channel?: string;
+  /** Longest wait between LISTEN reconnection attempts. */
+  maxReconnectMs?: number;
+}
+
+export class PgBus implements LiveBus {
+  private readonly emitter = new EventEmitter();
+  /** Identifies this instance's own notifications, which it has already acted on. */
+  private readonly instance = randomId('i', 10);
+  /** Per watched payment: the highest seq handed to its streams. Absent until the first hand-over. */
+  private readonly delivered = new Map<string, number>();
+  /** Per watched payment: the ledger read in progress, so reads for one payment never overlap or reorder. */
+  private readonly reads = new Map<string, Promise<void>>();
+  private readonly pending = new Set<string>();
+  private listener: pg.Client | null = null;
+  private closed = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly channel: string;
+
+  constructor(private readonly o: PgBusOptions) {
+    this.channel = o.channel ?? LIVE_CHANNEL;
+    // One listener per open SSE stream: thousands are expected.
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Opens the LISTEN connection; resolves once notifications are flowing, so no stream opens before that. */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ ...this.o.store.clientConfig, keepAlive: true });
+    client.on('notification', (n) => {
+      if (n.channel === this.channel && n.payload) this.onNotification(n.payload);
+    });
+    client.on('error', (err) => {
+      this.o.log?.warn({ err: err.message }, 'live status: LISTEN connection failed; reconnecting');
+      this.lost(client);
+    });
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+  }
+
+  private lost(client: pg.Client, attempt = 1) {
+    if (this.listener !== client && this.listener !== null) return;
+    this.listener = null;
+    client.end().catch(() => undefined);
+    if (this.closed || this.reconnectTimer) return;
+    const delay = Math.min(this.o.maxReconnectMs ?? 5_000, 100 * 2 ** Math.min(attempt, 10));
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect().then(
+        // Anything announced while we were not listening is in the ledger: read it for every watched payment.
+        () => this.catchUpAll(),
+        (err) => {
+          this.o.log?.warn({ err: (err as Error).message, attempt }, 'live status: LISTEN reconnect failed');
+          this.lost(client, attempt + 1);
+        },
+      );
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  private onNotification(payload: string) {
+    let msg: { i?: unknown; s?: unknown; p?: unknown };
+    try {
+      msg = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (msg.i === this.instance || typeof msg.p !== 'string' || typeof msg.s !== 'number') return;
+    if ((this.delivered.get(msg.p) ?? 0) >= msg.s) return;
+    this.refresh(msg.p);
+  }
+
+  private catchUpAll() {
+    for (const paymentId of this.emitter.eventNames()) if (typeof paymentId === 'string') this.refresh(paymentId);
+  }
+
+  /**
+   * Hands a watched payment's history entries newer than what its streams got to them, read from the ledger.
+   * Reading (rather than forwarding the announced entry) fills any gap: an entry whose notification is still
+   * on its way, or was lost, is delivered now and in seq order.
+   */
+  private refresh(paymentId: string) {
+    if (this.emitter.listenerCount(paymentId) === 0) return;
+    if (this.reads.has(paymentId)) {
+      this.pending.add(paymentId);
+      return;
+    }
+    const run = (async () => {
+      try {
+        do {
+          this.pending.delete(paymentId);
+          const entries = await this.o.store.history(paymentId, this.delivered.get(paymentId) ?? 0);
+          if (this.emitter.listenerCount(paymentId) === 0) return;
+          for (const h of entries) {
+            if (h.seq <= (this.delivered.get(paymentId) ?? 0)) continue;
+            this.delivered.set(paymentId, h.seq);
+            this.emitter.emit(paymentId, h);
+          }
+        } while (this.pending.has(paymentId) && !this.closed);
+      } catch (err) {
+        this.o.log?.warn({ err: (err as Error).message, paymentId }, 'live status: could not read the ledger');
+      } finally {
+        this.reads.delete(paymentId);
+      }
+    })();
+    this.reads.set(paymentId, run);
+  }
+
+  publish(entry: HistoryEntry) {
+    if (this.closed) return;
+    this.refresh(entry.paymentId);
+    const payload = JSON.stringify({ i: this.instance, s: entry.seq, p: entry.paymentId });
+    this.o.store.pool.query('SELECT pg_notify($1, $2)', [this.channel, payload]).catch((err: Error) => {
+      // The change is committed; streams elsewhere pick it up on their next reconnect or the widget's poll.
+      this.o.log?.warn({ err: err.message, paymentId: entry.paymentId, seq: entry.seq }, 'live status: NOTIFY failed');
+    });
+  }
+
+  subscribe(paymentId: string, fn: (entry: HistoryEntry) => void) {
+    this.emitter.on(paymentId, fn);
+    return () => {
+      this.emitter.off(paymentId, fn);
+      if (this.emitter.listenerCount(paymentId) === 0) this.delivered.delete(paymentId);
+    };
+  }
+
+  async close() {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => undefined);
+    await Promise.allSettled([...this.reads.values()]);
+    this.emitter.removeAllListeners();
+  }
+}

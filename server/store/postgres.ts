@@ -1,0 +1,557 @@
+/**
+ * The shared ledger for several companion instances: PostgreSQL through a `pg` pool. Same interface and same
+ * guarantees as the SQLite store, but here other processes really do write at the same time, so every guarantee
+ * is held by the database: unique constraints decide duplicates (inbox, idempotency keys, one pending payment per
+ * order and method), state changes lock the payment row and are guarded on the status they read, and background
+ * work is claimed with FOR UPDATE SKIP LOCKED plus a lease, so a job runs once and a dead instance's claims lapse.
+ *
+ * Times stay ISO-8601 TEXT, exactly as in SQLite: they have a fixed width, so text order is time order.
+ */
+import pg from 'pg';
+import type { PaymentStatus, ProviderId } from '../api-types.js';
+import { toPublicPayment, type PaymentRecord, type RefundRecord } from '../domain/payment.js';
+import { canTransition } from '../domain/state-machine.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { MIGRATIONS } from './migrations.js';
+import { decodeCursor, encodeCursor } from './sqlite.js';
+import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
+
+/** `postgres://` and `postgresql://` URLs select this store; anything else in BAYAR_DB is a SQLite path. */
+export function isPostgresUrl(s: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(s);
+}
+
+/** The URL with its password masked, for logs. */
+export function redactDbUrl(s: string): string {
+  if (!isPostgresUrl(s)) return s;
+  try {
+    const u = new URL(s);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://[unparseable]';
+  }
+}
+
+/** Key of the session-level advisory lock migrations run under (ASCII "bayar"). */
+const MIGRATION_LOCK = '422856761714';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  method: string;
+  family: string;
+  provider: string;
+  amount: string;
+  status: string;
+  reference: string;
+  attempt: number;
+  provider_ref: string | null;
+  instructions: string | null;
+  installment: string | null;
+  customer: string;
+  flags: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  paid_at: string | null;
+  refunded_amount: string;
+}
+
+interface HistoryRow {
+  seq: string;
+  payment_id: string;
+  status: string;
+  reason: string;
+  source: string;
+  snapshot: string;
+  at: string;
+}
+
+interface RefundRow {
+  id: string;
+  payment_id: string;
+  amount: string;
+  reason: string;
+  status: string;
+  provider_ref: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+// BIGINT arrives as a string (it may exceed 2^53); rupiah amounts and ledger seqs stay far below that.
+const fromRow = (r: PaymentRow): PaymentRecord => ({
+  id: r.id,
+  orderId: r.order_id,
+  method: r.method,
+  family: r.family as PaymentRecord['family'],
+  provider: r.provider as ProviderId,
+  amount: Number(r.amount),
+  status: r.status as PaymentStatus,
+  reference: r.reference,
+  attempt: Number(r.attempt),
+  providerRef: r.provider_ref,
+  instructions: r.instructions ? JSON.parse(r.instructions) : null,
+  installment: r.installment ? JSON.parse(r.installment) : null,
+  customer: JSON.parse(r.customer),
+  flags: JSON.parse(r.flags),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  expiresAt: r.expires_at,
+  paidAt: r.paid_at,
+  refundedAmount: Number(r.refunded_amount ?? 0),
+});
+
+const fromHistory = (h: HistoryRow): HistoryEntry => ({
+  seq: Number(h.seq),
+  paymentId: h.payment_id,
+  status: h.status as PaymentStatus,
+  reason: h.reason,
+  source: h.source,
+  at: h.at,
+  snapshot: h.snapshot,
+});
+
+const fromRefund = (r: RefundRow): RefundRecord => ({
+  id: r.id,
+  paymentId: r.payment_id,
+  amount: Number(r.amount),
+  reason: r.reason,
+  status: r.status as RefundRecord['status'],
+  providerRef: r.provider_ref,
+  error: r.error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Serialization failures and deadlocks are safe to retry: the transaction was rolled back whole. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export interface PostgresStoreOptions {
+  /** Pool size per instance (default 10, or `pool_max` in the URL's query). */
+  max?: number;
+  /** Time for claims the store makes on its own (the reconciler's due-payment claim). */
+  clock?: Clock;
+  log?: Logger;
+}
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly pool: pg.Pool;
+  /** Connection settings without pool options, for a dedicated client (the LISTEN connection). */
+  readonly clientConfig: pg.ClientConfig;
+  private readonly clock: Clock;
+  private migrated = false;
+  private closed = false;
+
+  constructor(url: string, o: PostgresStoreOptions = {}) {
+    const u = new URL(url);
+    const poolMax = Number(u.searchParams.get('pool_max') ?? o.max ?? 10);
+    u.searchParams.delete('pool_max');
+    this.clientConfig = { connectionString: u.toString(), application_name: 'bayar' };
+    this.pool = new pg.Pool({ ...this.clientConfig, max: Number.isInteger(poolMax) && poolMax > 0 ? poolMax : 10 });
+    // An idle client losing its connection (server restart, failover) must not crash the process; the pool
+    // replaces it on the next checkout.
+    this.pool.on('error', (err) => o.log?.warn({ err: err.message }, 'postgres pool: idle connection lost'));
+    this.clock = o.clock ?? systemClock;
+  }
+
+  async migrate() {
+    const c = await this.pool.connect();
+    try {
+      // Instances starting together: one migrates, the others wait here and then find nothing to do.
+      await c.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+      try {
+        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+        const applied = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+        for (const m of MIGRATIONS) {
+          if (applied.has(m.version)) continue;
+          await c.query('BEGIN');
+          try {
+            await c.query(m.postgres);
+            await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+            await c.query('COMMIT');
+          } catch (err) {
+            await c.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        }
+      } finally {
+        await c.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`);
+      }
+    } finally {
+      c.release();
+    }
+    this.migrated = true;
+  }
+
+  async ready() {
+    if (!this.migrated || this.closed) return false;
+    const r = await this.pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+    return r.rows[0]?.v === MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  }
+
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  /** Runs fn in one READ COMMITTED transaction, retried whole on deadlock or serialization failure. */
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const c = await this.pool.connect();
+      let broken = false;
+      try {
+        await c.query('BEGIN');
+        const out = await fn(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => (broken = true));
+        if (attempt < 5 && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
+        throw err;
+      } finally {
+        c.release(broken);
+      }
+    }
+  }
+
+  private async getRow(q: Queryable, id: string, lock = false): Promise<PaymentRecord | null> {
+    const r = await q.query<PaymentRow>(`SELECT * FROM payments WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return r.rows[0] ? fromRow(r.rows[0]) : null;
+  }
+
+  private async insertOutbox(q: Queryable, paymentId: string, historySeq: number, body: string, at: string) {
+    await q.query('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5)', [paymentId, historySeq, body, at, at]);
+  }
+
+  /** Callers hold the payment row lock, so one payment's seqs are handed out in commit order (SSE resume relies on it). */
+  private async addHistory(q: Queryable, p: PaymentRecord, reason: string, source: string, at: string, notify = false): Promise<HistoryEntry> {
+    const snapshot = JSON.stringify(toPublicPayment(p));
+    const r = await q.query<{ seq: string }>(
+      'INSERT INTO payment_history (payment_id, status, reason, source, snapshot, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq',
+      [p.id, p.status, reason, source, snapshot, at],
+    );
+    const seq = Number(r.rows[0]!.seq);
+    if (notify) await this.insertOutbox(q, p.id, seq, `{"type":"payment.status","payment":${snapshot}}`, at);
+    return { seq, paymentId: p.id, status: p.status, reason, source, at, snapshot };
+  }
+
+  async insertPayment(p: NewPayment) {
+    for (let attempt = 1; ; attempt++) {
+      const ins = await this.pool.query<PaymentRow>(
+        `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
+           created_at, updated_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11, $12)
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
+          p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.expiresAt],
+      );
+      if (ins.rows[0]) return { inserted: true as const, payment: fromRow(ins.rows[0]) };
+      const existing = await this.pool.query<PaymentRow>("SELECT * FROM payments WHERE order_id = $1 AND method = $2 AND status = 'pending'", [p.orderId, p.method]);
+      if (existing.rows[0]) return { inserted: false as const, payment: fromRow(existing.rows[0]) };
+      // The pending payment we collided with closed in between (another instance): the slot is free again.
+      if (attempt >= 3) throw new Error(`payment insert conflicted but no pending payment exists for ${p.orderId}/${p.method}`);
+    }
+  }
+
+  async attachProviderResult(
+    id: string,
+    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: object; at: string; notify?: boolean },
+  ) {
+    return this.tx(async (c) => {
+      const upd = await c.query<PaymentRow>(
+        `UPDATE payments SET provider = $1, reference = $2, attempt = $3, provider_ref = $4, expires_at = $5, instructions = $6, updated_at = $7
+         WHERE id = $8 AND status = 'pending' AND instructions IS NULL RETURNING *`,
+        [r.provider, r.reference, r.attempt, r.providerRef, r.expiresAt, JSON.stringify(r.instructions), r.at, id],
+      );
+      if (upd.rowCount !== 1) throw new Error(`payment ${id} is not awaiting a provider result`);
+      const payment = fromRow(upd.rows[0]!);
+      return { payment, history: await this.addHistory(c, payment, 'created', `provider:${r.provider}`, r.at, r.notify) };
+    });
+  }
+
+  async updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }) {
+    await this.pool.query("UPDATE payments SET provider = $1, reference = $2, attempt = $3, updated_at = $4 WHERE id = $5 AND instructions IS NULL AND status = 'pending'", [
+      a.provider, a.reference, a.attempt, a.at, id,
+    ]);
+    return (await this.getRow(this.pool, id))!;
+  }
+
+  async getPayment(id: string) {
+    return this.getRow(this.pool, id);
+  }
+
+  async findByReference(provider: ProviderId, reference: string) {
+    const r = await this.pool.query<PaymentRow>('SELECT * FROM payments WHERE provider = $1 AND reference = $2', [provider, reference]);
+    return r.rows[0] ? fromRow(r.rows[0]) : null;
+  }
+
+  async findByProviderRef(provider: ProviderId, providerRef: string) {
+    const r = await this.pool.query<PaymentRow>('SELECT * FROM payments WHERE provider = $1 AND provider_ref = $2 LIMIT 1', [provider, providerRef]);
+    return r.rows[0] ? fromRow(r.rows[0]) : null;
+  }
+
+  async listPayments(f: ListFilter) {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const arg = (v: unknown) => (args.push(v), `$${args.length}`);
+    if (f.orderId) where.push(`order_id = ${arg(f.orderId)}`);
+    if (f.status) where.push(`status = ${arg(f.status)}`);
+    if (f.from) where.push(`created_at >= ${arg(f.from)}`);
+    if (f.to) where.push(`created_at < ${arg(f.to)}`);
+    const cursor = f.after ? decodeCursor(f.after) : null;
+    if (cursor) {
+      const at = arg(cursor[0]);
+      where.push(`(created_at > ${at} OR (created_at = ${at} AND id > ${arg(cursor[1])}))`);
+    }
+    const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ${arg(f.limit + 1)}`;
+    const rows = (await this.pool.query<PaymentRow>(sql, args)).rows;
+    const page = rows.slice(0, f.limit).map(fromRow);
+    const last = page[page.length - 1];
+    return { payments: page, next: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  async transition(t: TransitionInput): Promise<TransitionResult> {
+    return this.tx(async (c): Promise<TransitionResult> => {
+      if (t.event) {
+        // The inbox first: a copy of an event another transaction is applying waits here on the primary key
+        // and, once that one commits, comes back as a duplicate without touching the payment.
+        const ins = await c.query(
+          `INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
+           VALUES ($1, $2, $3, 'received', $4, $5) ON CONFLICT DO NOTHING`,
+          [t.event.provider, t.event.eventId, t.paymentId, t.event.payload, t.at],
+        );
+        if (ins.rowCount === 0) {
+          const current = await this.getRow(c, t.paymentId);
+          if (!current) throw new Error(`payment ${t.paymentId} not found`);
+          return { outcome: 'duplicate', payment: current };
+        }
+      }
+      // The row lock serialises every change to this payment across instances; the status guard on the UPDATE
+      // below makes a second application impossible even if it did not.
+      const current = await this.getRow(c, t.paymentId, true);
+      if (!current) throw new Error(`payment ${t.paymentId} not found`);
+      const legal = t.to !== null && canTransition(current.status, t.to);
+      const newFlags = (t.addFlags ?? []).filter((f) => !current.flags.includes(f));
+      if (legal || newFlags.length) {
+        const flags = [...current.flags, ...newFlags];
+        const status = legal ? t.to! : current.status;
+        const paidAt = legal && t.to === 'paid' ? (t.paidAt ?? t.at) : current.paidAt;
+        const upd = await c.query<PaymentRow>(
+          'UPDATE payments SET status = $1, flags = $2, paid_at = $3, updated_at = $4 WHERE id = $5 AND status = $6 RETURNING *',
+          [status, JSON.stringify(flags), paidAt, t.at, t.paymentId, current.status],
+        );
+        if (upd.rowCount !== 1) throw new Error(`payment ${t.paymentId} changed concurrently`);
+        const payment = fromRow(upd.rows[0]!);
+        let history: HistoryEntry | undefined;
+        if (legal) history = await this.addHistory(c, payment, t.reason, t.source, t.at, t.notify);
+        if (t.event) {
+          await c.query('UPDATE provider_events SET outcome = $1 WHERE provider = $2 AND event_id = $3', [
+            legal ? 'applied' : `flagged:${newFlags.join(',')}`, t.event.provider, t.event.eventId,
+          ]);
+        }
+        return { outcome: legal ? 'applied' : 'ignored', payment, history };
+      }
+      if (t.event) await c.query("UPDATE provider_events SET outcome = 'ignored' WHERE provider = $1 AND event_id = $2", [t.event.provider, t.event.eventId]);
+      return { outcome: 'ignored', payment: current };
+    });
+  }
+
+  async hasEvent(provider: ProviderId, eventId: string) {
+    const r = await this.pool.query('SELECT 1 FROM provider_events WHERE provider = $1 AND event_id = $2', [provider, eventId]);
+    return r.rowCount === 1;
+  }
+
+  async recordEvent(e: { provider: ProviderId; eventId: string; payload: string; paymentId: string | null; outcome: string; at: string }) {
+    const r = await this.pool.query(
+      `INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING`,
+      [e.provider, e.eventId, e.paymentId, e.outcome, e.payload, e.at],
+    );
+    return r.rowCount === 1;
+  }
+
+  async history(paymentId: string, afterSeq = 0) {
+    const r = await this.pool.query<HistoryRow>('SELECT * FROM payment_history WHERE payment_id = $1 AND seq > $2 ORDER BY seq', [paymentId, afterSeq]);
+    return r.rows.map(fromHistory);
+  }
+
+  async beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string): Promise<IdempotencyBegin> {
+    return this.tx(async (c): Promise<IdempotencyBegin> => {
+      const ins = await c.query(
+        `INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at, locked_until) VALUES ($1, $2, $3, 'in_progress', $4, $5)
+         ON CONFLICT DO NOTHING`,
+        [scope, key, requestHash, at, lockUntil],
+      );
+      if (ins.rowCount === 1) return { kind: 'new' };
+      // Locked, so two requests that both find a crashed holder's claim cannot both take it over.
+      const row = (
+        await c.query<{ request_hash: string; state: string; response_status: number; response_body: string; locked_until: string }>(
+          'SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2 FOR UPDATE',
+          [scope, key],
+        )
+      ).rows[0];
+      if (!row) return { kind: 'in_progress' };
+      if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+      if (row.state === 'done') return { kind: 'replay', status: Number(row.response_status), body: row.response_body };
+      if (row.locked_until < at) {
+        await c.query('UPDATE idempotency_keys SET locked_until = $1, created_at = $2 WHERE scope = $3 AND key = $4', [lockUntil, at, scope, key]);
+        return { kind: 'new' };
+      }
+      return { kind: 'in_progress' };
+    });
+  }
+
+  async completeIdempotent(scope: string, key: string, status: number, body: string) {
+    await this.pool.query("UPDATE idempotency_keys SET state = 'done', response_status = $1, response_body = $2 WHERE scope = $3 AND key = $4", [status, body, scope, key]);
+  }
+
+  async abandonIdempotent(scope: string, key: string) {
+    await this.pool.query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_progress'", [scope, key]);
+  }
+
+  async claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRow[]> {
+    // SKIP LOCKED: workers on other instances claiming at the same moment take other rows instead of waiting;
+    // a row they claimed and committed is excluded by its lease when this statement re-checks it.
+    const r = await this.pool.query<{ id: string; payment_id: string; history_seq: string; body: string; attempts: number }>(
+      `WITH due AS (
+         SELECT o.id FROM outbox o
+         WHERE o.delivered_at IS NULL AND o.next_attempt_at <= $1 AND (o.claimed_until IS NULL OR o.claimed_until < $1)
+           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.payment_id = o.payment_id AND e.delivered_at IS NULL AND e.id < o.id)
+         ORDER BY o.id LIMIT $3
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE outbox SET claimed_until = $2, attempts = outbox.attempts + 1 FROM due WHERE outbox.id = due.id
+       RETURNING outbox.id, outbox.payment_id, outbox.history_seq, outbox.body, outbox.attempts`,
+      [now, leaseUntil, limit],
+    );
+    return r.rows
+      .map((x) => ({ id: Number(x.id), paymentId: x.payment_id, historySeq: Number(x.history_seq), body: x.body, attempts: Number(x.attempts) }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async markDelivered(id: number, at: string) {
+    await this.pool.query('UPDATE outbox SET delivered_at = $1, claimed_until = NULL, last_error = NULL WHERE id = $2', [at, id]);
+  }
+
+  async markDeliveryFailed(id: number, nextAttemptAt: string, error: string) {
+    await this.pool.query('UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE id = $3 AND delivered_at IS NULL', [
+      nextAttemptAt, error.slice(0, 500), id,
+    ]);
+  }
+
+  async outboxBacklog() {
+    const r = await this.pool.query<{ c: string }>('SELECT COUNT(*) AS c FROM outbox WHERE delivered_at IS NULL');
+    return Number(r.rows[0]!.c);
+  }
+
+  async countByStatus() {
+    const r = await this.pool.query<{ status: string; c: string }>('SELECT status, COUNT(*) AS c FROM payments GROUP BY status');
+    return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.c)]));
+  }
+
+  async duePending(checkedBefore: string, limit: number) {
+    // Claims as it reads: checked_at moves to now in the same statement, so a reconciler on another instance
+    // passing a moment later does not ask the provider about the same payments (providers rate-limit status calls).
+    const now = this.clock.now().toISOString();
+    const r = await this.pool.query<PaymentRow>(
+      `WITH due AS (
+         SELECT id, checked_at AS previous FROM payments
+         WHERE status = 'pending' AND provider_ref IS NOT NULL AND (checked_at IS NULL OR checked_at < $1)
+         ORDER BY checked_at IS NOT NULL, checked_at, created_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE payments SET checked_at = $3 FROM due WHERE payments.id = due.id
+       RETURNING payments.*, due.previous`,
+      [checkedBefore, limit, now],
+    );
+    const rows = r.rows as Array<PaymentRow & { previous: string | null }>;
+    const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    // UPDATE … RETURNING has no order: restore the claim's (never checked first, then longest unchecked).
+    rows.sort((a, b) => (a.previous === b.previous ? cmp(a.created_at, b.created_at) : a.previous === null ? -1 : b.previous === null ? 1 : cmp(a.previous, b.previous)));
+    return rows.map(fromRow);
+  }
+
+  async markChecked(id: string, at: string) {
+    await this.pool.query('UPDATE payments SET checked_at = $1 WHERE id = $2', [at, id]);
+  }
+
+  async beginRefund(r: { id: string; paymentId: string; amount: number; reason: string; at: string }) {
+    return this.tx(async (c) => {
+      // Locked first, so a refused refund reports what is refundable after every concurrent refund, not before.
+      const p = await this.getRow(c, r.paymentId, true);
+      if (!p) throw new Error(`payment ${r.paymentId} not found`);
+      if (p.status !== 'paid') return { ok: false as const, why: 'not_paid' as const, payment: p };
+      const upd = await c.query(
+        "UPDATE payments SET refunded_amount = refunded_amount + $1, updated_at = $2 WHERE id = $3 AND status = 'paid' AND refunded_amount + $1 <= amount",
+        [r.amount, r.at, r.paymentId],
+      );
+      if (upd.rowCount !== 1) return { ok: false as const, why: 'exceeds' as const, payment: p };
+      const ins = await c.query<RefundRow>(
+        "INSERT INTO refunds (id, payment_id, amount, reason, status, created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', $5, $5) RETURNING *",
+        [r.id, r.paymentId, r.amount, r.reason, r.at],
+      );
+      return { ok: true as const, refund: fromRefund(ins.rows[0]!) };
+    });
+  }
+
+  async finishRefund(id: string, o: { status: 'succeeded' | 'failed'; providerRef?: string; error?: string; at: string; notify: boolean }) {
+    return this.tx(async (c) => {
+      const first = (await c.query<RefundRow>('SELECT payment_id FROM refunds WHERE id = $1', [id])).rows[0];
+      if (!first) throw new Error(`refund ${id} not found`);
+      // Payment row, then refund row: the same order as beginRefund, so concurrent refunds cannot deadlock, and
+      // the succeeded sum below is read while no other refund of this payment can settle.
+      await c.query('SELECT 1 FROM payments WHERE id = $1 FOR UPDATE', [first.payment_id]);
+      const row = (await c.query<RefundRow>('SELECT * FROM refunds WHERE id = $1 FOR UPDATE', [id])).rows[0]!;
+      if (row.status !== 'pending') return { refund: fromRefund(row), payment: (await this.getRow(c, row.payment_id))! };
+      const refund = fromRefund(
+        (
+          await c.query<RefundRow>('UPDATE refunds SET status = $1, provider_ref = $2, error = $3, updated_at = $4 WHERE id = $5 RETURNING *', [
+            o.status, o.providerRef ?? null, o.error ?? null, o.at, id,
+          ])
+        ).rows[0]!,
+      );
+      if (o.status === 'failed') {
+        await c.query('UPDATE payments SET refunded_amount = refunded_amount - $1, updated_at = $2 WHERE id = $3', [row.amount, o.at, row.payment_id]);
+      }
+      let payment = (await this.getRow(c, row.payment_id))!;
+      let history: HistoryEntry | undefined;
+      if (o.status === 'succeeded') {
+        const done = (await c.query<{ s: string }>("SELECT COALESCE(SUM(amount), 0) AS s FROM refunds WHERE payment_id = $1 AND status = 'succeeded'", [row.payment_id])).rows[0]!.s;
+        if (Number(done) === payment.amount && payment.status === 'paid') {
+          const upd = await c.query<PaymentRow>("UPDATE payments SET status = 'refunded', updated_at = $1 WHERE id = $2 AND status = 'paid' RETURNING *", [o.at, payment.id]);
+          if (upd.rows[0]) {
+            payment = fromRow(upd.rows[0]);
+            history = await this.addHistory(c, payment, 'refunded', 'api', o.at, o.notify);
+          }
+        }
+        if (o.notify) {
+          const body = JSON.stringify({
+            type: 'payment.refund',
+            payment: toPublicPayment(payment),
+            refund: { id: refund.id, paymentId: refund.paymentId, amount: refund.amount, reason: refund.reason, status: refund.status, createdAt: refund.createdAt },
+          });
+          await this.insertOutbox(c, payment.id, history?.seq ?? 0, body, o.at);
+        }
+      }
+      return { refund, payment, history };
+    });
+  }
+
+  async listRefunds(f: { paymentId?: string; from?: string; to?: string }) {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const arg = (v: unknown) => (args.push(v), `$${args.length}`);
+    if (f.paymentId) where.push(`payment_id = ${arg(f.paymentId)}`);
+    if (f.from) where.push(`created_at >= ${arg(f.from)}`);
+    if (f.to) where.push(`created_at < ${arg(f.to)}`);
+    const r = await this.pool.query<RefundRow>(`SELECT * FROM refunds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+    return r.rows.map(fromRefund);
+  }
+}
