@@ -90,7 +90,8 @@ export function providerErrorToAppError(err: ProviderError): AppError {
   switch (err.kind) {
     case 'rejected': {
       const e = err as ProviderRejectedError;
-      return new AppError(502, 'provider_rejected', `${err.provider} rejected the request: ${err.message}`, {
+      // The provider refused what this payment asks for (its own validation): the request cannot be served as it is.
+      return new AppError(422, 'provider_rejected', `${err.provider} rejected the request: ${err.message}`, {
         provider: err.provider,
         providerCode: e.providerCode,
       });

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps, type BayarApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './lib/logger.js';
+import { PgBus } from './domain/live-pg.js';
+import { PostgresStore, isPostgresUrl, redactDbUrl } from './store/postgres.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
 
@@ -22,8 +24,28 @@ export async function start(
   config: Config,
   deps: Partial<Omit<AppDeps, 'config' | 'store' | 'publicUrl'>> & { background?: boolean } = {},
 ): Promise<Running> {
-  const store = new SqliteStore(config.dbPath);
-  await store.migrate();
+  let store: Store;
+  let bus = deps.bus;
+  if (isPostgresUrl(config.dbPath)) {
+    // Several instances share one PostgreSQL ledger; live status then travels between them by LISTEN/NOTIFY.
+    const log = deps.log ?? createLogger(config.logLevel);
+    const pg = new PostgresStore(config.dbPath, { clock: deps.clock, log });
+    try {
+      await pg.migrate();
+      if (!bus) {
+        const pgBus = new PgBus({ store: pg, log });
+        await pgBus.start();
+        bus = pgBus;
+      }
+    } catch (err) {
+      await pg.close().catch(() => undefined);
+      throw err;
+    }
+    store = pg;
+  } else {
+    store = new SqliteStore(config.dbPath);
+    await store.migrate();
+  }
   const server = createServer({
     requestTimeout: config.requestTimeoutMs,
     headersTimeout: config.headersTimeoutMs,
@@ -38,7 +60,7 @@ export async function start(
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = config.publicUrl ?? `http://${host}:${port}`;
-  const bayar = createApp({ ...deps, config, store, publicUrl: url });
+  const bayar = createApp({ ...deps, config, store, bus, publicUrl: url });
   server.on('request', bayar.app);
   if (deps.background !== false) bayar.startBackground();
 
@@ -68,7 +90,7 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   const running = await start(config);
-  log.info({ url: running.url, mode: config.mode, db: config.dbPath, providers: [...running.bayar.providers.keys()] }, `Bayar companion listening on ${running.url}`);
+  log.info({ url: running.url, mode: config.mode, db: redactDbUrl(config.dbPath), providers: [...running.bayar.providers.keys()] }, `Bayar companion listening on ${running.url}`);
   if (config.mode === 'sandbox') log.info(`Demo storefront: ${running.url}/`);
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -39,7 +39,9 @@ export function webhookRoutes(
       const provider = providers.get(id);
       if (err instanceof WebhookVerificationError && provider?.rejectAck) {
         const rej = provider.rejectAck(err);
-        res.status(rej.status).json(rej.body);
+        // The provider's own rejection body, plus our error envelope for operators and tooling.
+        const body = rej.body && typeof rej.body === 'object' ? { ...rej.body, error: { code: err.code, message: err.message } } : rej.body;
+        res.status(rej.status).json(body);
         return;
       }
       throw err;

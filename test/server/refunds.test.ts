@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { MerchantNotification, Payment, RefundResponse } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { signNotification } from '../../server/domain/notifier.js';
+import type { HttpRequest } from '../../server/lib/http.js';
 import { TapClient, api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
@@ -174,8 +175,7 @@ describe('refunds', () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => refund(p.id, each, `concurrent refund ${i}`)));
     const ok = results.filter((r) => r.status === 201);
     const refused = results.filter((r) => r.status !== 201);
-    assert.equal(ok.length, Math.floor(amount / each), `statuses: ${results.map((r) => r.status).join(',')}`);
-    assert.equal(ok.length, 9);
+    assert.equal(ok.length, 9, `statuses: ${results.map((r) => r.status).join(',')}`);
     for (const r of refused) {
       assert.equal(r.status, 422);
       assert.equal((r.body as any).error.code, 'refund_exceeds_payment');
@@ -190,24 +190,31 @@ describe('refunds', () => {
     const after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
     assert.equal(after.refundedAmount, sum);
     assert.equal(after.status, 'paid', 'Rp 9,991 is still unrefunded');
-    const providerRefunds = tap.seen.filter((q) => q.method === 'POST' && q.url.includes('/emulators/xendit/') && q.url.endsWith('/refunds'));
+    const charge = (await s.store.getPayment(p.id))!.providerRef!;
+    const providerRefunds = tap.seen.filter((q) => q.method === 'POST' && q.url.endsWith(`/emulators/xendit/ewallets/charges/${charge}/refunds`));
     assert.equal(providerRefunds.length, 9, 'the provider was asked exactly as often as refunds succeeded');
   });
 
   it("the provider's own refund callback does not override the ledger; a refund made outside Bayar is flagged", async () => {
     // Partial refund through Bayar: Xendit's refund callback says "refunded", the ledger knows it was partial.
+    // The callback is held back and delivered by the test, so its effect is known once it is answered.
     const p = await paid('ewallet:dana', 90_000);
-    assert.equal((await refund(p.id, 30_000)).status, 201);
-    const deadline = Date.now() + 5_000;
-    const refundHooks = () => tap.seen.filter((q) => q.url.endsWith('/webhooks/xendit') && q.body?.includes('"ewallet.refund"') && q.body.includes(p.id) === false);
-    const charge = (await s.store.getPayment(p.id))!.providerRef!;
-    while (!tap.seen.some((q) => q.url.endsWith('/webhooks/xendit') && q.body?.includes(charge) && q.body.includes('ewallet.refund')) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
+    let held: HttpRequest | undefined;
+    tap.intercept = (q) => (q.url.endsWith('/webhooks/xendit') && q.body?.includes('"ewallet.refund"') ? ((held = q), { status: 200, headers: {}, body: '{}' }) : undefined);
+    try {
+      assert.equal((await refund(p.id, 30_000)).status, 201);
+      const deadline = Date.now() + 5_000;
+      while (!held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      tap.intercept = null;
     }
-    assert.ok(refundHooks().length >= 1, 'Xendit sent its refund callback');
-    let after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
+    assert.ok(held, 'Xendit sent its refund callback');
+    const delivered = await fetch(held.url, { method: 'POST', headers: held.headers, body: held.body });
+    assert.equal(delivered.status, 200);
+    const after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
     assert.equal(after.status, 'paid', 'two thirds are still paid');
     assert.equal(after.refundedAmount, 30_000);
+    assert.deepEqual((await s.store.getPayment(p.id))!.flags, []);
     assert.equal((await refund(p.id, 60_000)).body.payment.status, 'refunded', 'the rest can still be refunded');
 
     // A refund made in the provider's dashboard (here: straight at the emulator) reaches Bayar only as a callback.
@@ -224,8 +231,7 @@ describe('refunds', () => {
     const flagged = (await s.store.getPayment(q.id))!;
     assert.deepEqual(flagged.flags, ['external_refund']);
     assert.equal(flagged.status, 'paid', 'the ledger does not invent a refund record it never made');
-    after = (await api(s.url, 'GET', `/api/payments/${q.id}`)).body.payment;
-    assert.equal(after.refundedAmount, undefined);
+    assert.equal((await api(s.url, 'GET', `/api/payments/${q.id}`)).body.payment.refundedAmount, undefined);
   });
 
   for (const [method, provider] of [

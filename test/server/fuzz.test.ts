@@ -1,0 +1,108 @@
+/**
+ * Property-based fuzzing of every public endpoint (fast-check): whatever arrives, the answer is 2xx or 4xx with a
+ * machine-readable code — never 5xx — and a 4xx leaves the ledger exactly as it was.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { SANDBOX_CREDENTIALS } from '../../server/config.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const RUNS = Number(process.env.BAYAR_FUZZ_RUNS ?? 1000);
+const seed = Number(process.env.BAYAR_SEED ?? Date.now() % 2 ** 31);
+
+const TABLES = ['payments', 'payment_history', 'provider_events', 'idempotency_keys', 'outbox', 'refunds'];
+
+describe(`fuzzing every endpoint (${RUNS} runs, seed=${seed})`, () => {
+  let s: TestServer;
+  let db: Database.Database;
+  let paymentId = 'pay_none';
+  before(async () => {
+    console.log(`fuzz seed=${seed} (BAYAR_SEED=${seed} BAYAR_FUZZ_RUNS=${RUNS} reproduces it)`);
+    s = await startTestServer({ rateLimitPerMinute: 1_000_000 });
+    db = new Database(s.dbPath, { readonly: true });
+    const r = await fetch(`${s.url}/api/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: 'FUZZ-BASE', amount: 50_000, method: 'va:bca' }) });
+    paymentId = (await r.json()).payment.id;
+  });
+  after(async () => {
+    db.close();
+    await s.destroy();
+  });
+  const snapshot = () => TABLES.map((t) => (db.prepare(`SELECT COUNT(*) c, COALESCE(MAX(rowid), 0) m FROM ${t}`).get() as { c: number; m: number })).map((r) => `${r.c}/${r.m}`).join(',');
+  const statuses = () => (db.prepare('SELECT group_concat(status) s FROM (SELECT status FROM payments ORDER BY id)').get() as { s: string }).s;
+
+  const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', ' ', '../../etc/passwd', '<script>', '%00', 'va:bca', 'x'.repeat(300)));
+  const amount = fc.oneof(fc.integer({ min: -1e6, max: 2e12 }), fc.double(), fc.string({ maxLength: 12 }), fc.constantFrom(null, true, 1e21, -0, 10_000, 150_000, '150000'), fc.bigInt().map(String));
+  const method = fc.oneof(fc.constantFrom('va:bca', 'va:bni', 'qris:qris', 'ewallet:dana', 'ewallet:ovo', 'cstore:indomaret', 'paylater:indodana', 'va:', ':bca', 'crypto:btc'), text);
+  const customer = fc.oneof(fc.constant(undefined), fc.record({ name: fc.option(text), email: fc.option(fc.oneof(fc.emailAddress(), text)), phone: fc.option(fc.oneof(fc.constant('081234567890'), text)) }, { requiredKeys: [] }), fc.anything());
+  const paymentBody = fc.oneof(
+    fc.record({ orderId: fc.oneof(fc.stringMatching(/^[A-Z0-9-]{1,20}$/), text), amount, method, customer, installment: fc.option(text) }, { requiredKeys: [] }),
+    fc.record({ session: fc.oneof(text, fc.constant('eyJvcmRlcklkIjoiWCJ9.AAAA')), method }, { requiredKeys: [] }),
+    fc.record({ items: fc.oneof(text, fc.array(fc.record({ sku: text, qty: amount }))), method }, { requiredKeys: [] }),
+    fc.jsonValue(),
+  );
+  const rawBody = fc.oneof(paymentBody.map((b) => JSON.stringify(b)), fc.string({ maxLength: 200 }), fc.constant('{"a":'), fc.constant(''));
+  const id = fc.oneof(fc.constant('PAYMENT'), fc.string({ maxLength: 30 }).map(encodeURIComponent), fc.constant('pay_' + 'A'.repeat(200)));
+  const query = fc.dictionary(fc.constantFrom('amount', 'session', 'items', 'orderId', 'status', 'from', 'to', 'limit', 'cursor', 'date', 'format', 'x'), fc.oneof(text, amount.map(String)), { maxKeys: 3 });
+  const headers = fc.record(
+    {
+      'content-type': fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'),
+      authorization: fc.constantFrom(`Bearer ${SANDBOX_CREDENTIALS.merchantKey}`, 'Bearer nope', 'Basic abc'),
+      'idempotency-key': fc.oneof(fc.stringMatching(/^[a-z0-9]{1,12}$/), text),
+      'last-event-id': fc.oneof(fc.nat().map(String), text),
+      'x-callback-token': text,
+      'x-callback-api-key': text,
+      signature: text,
+    },
+    { requiredKeys: [] },
+  );
+  const request = fc.record({
+    route: fc.constantFrom(
+      'POST /api/payments',
+      'GET /api/methods',
+      'GET /api/installments',
+      'GET /api/payments/:id',
+      'POST /api/payments/:id/cancel',
+      'POST /api/sessions',
+      'GET /api/payments',
+      'POST /api/payments/:id/refund',
+      'GET /api/reconciliation',
+      'POST /api/sandbox/payments/:id/pay',
+      'POST /api/sandbox/payments/:id/expire',
+      'POST /webhooks/doku',
+      'POST /webhooks/indodana',
+      'POST /webhooks/komerce',
+      'POST /webhooks/xendit',
+      'POST /webhooks/midtrans',
+      'GET /healthz',
+    ),
+    id,
+    query,
+    body: rawBody,
+    headers,
+  });
+
+  it('answers 2xx/4xx with a code, never 5xx, and changes nothing on 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const [verb, pattern] = r.route.split(' ') as [string, string];
+        const pid = r.id === 'PAYMENT' ? paymentId : r.id;
+        const qs = new URLSearchParams(r.query as Record<string, string>).toString();
+        const url = `${s.url}${pattern.replace(':id', pid)}${verb === 'GET' && qs ? `?${qs}` : ''}`;
+        const before = snapshot();
+        const beforeStatuses = statuses();
+        const res = await fetch(url, { method: verb, headers: r.headers as Record<string, string>, body: verb === 'POST' ? r.body : undefined });
+        const text = await res.text();
+        assert.ok(res.status < 500, `${r.route} answered ${res.status}: ${text.slice(0, 300)}`);
+        if (res.status >= 400) {
+          const body = JSON.parse(text);
+          assert.match(body.error?.code ?? '', /^[a-z][a-z_]+$/, `${r.route} ${res.status} without a code: ${text.slice(0, 200)}`);
+          assert.equal(snapshot(), before, `${r.route} ${res.status} changed the ledger`);
+          assert.equal(statuses(), beforeStatuses);
+        }
+      }),
+      { numRuns: RUNS, seed },
+    );
+  });
+});
