@@ -1,13 +1,18 @@
 /**
- * Lazily loaded part of the widget (see internal/lazy.ts): registers the payment views. In dist/ this is
- * chunks/views-*.js; tests import it directly.
+ * Lazily loaded part of the widget (see internal/lazy.ts): the payment views and their Bahasa Indonesia texts. In
+ * dist/ this is chunks/views-*.js; tests import it directly.
  */
 import { BayarHandoffView } from './handoff-view/handoff-view.js';
+import { idViews } from './i18n/id-views.js';
+import { addViewTexts } from './i18n/localize.js';
 import { BayarInstallmentOptions } from './installment-options/installment-options.js';
 import { defineElements } from './internal/define.js';
 import { BayarQrisView } from './qris-view/qris-view.js';
 import { BayarStatusView } from './status-view/status-view.js';
 import { BayarVaView } from './va-view/va-view.js';
+
+// Texts first: the elements defined next render with them from their first update.
+addViewTexts(idViews);
 
 defineElements([
   ['bayar-va-view', BayarVaView],

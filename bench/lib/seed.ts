@@ -52,7 +52,7 @@ function withoutIndexes(db: Database.Database, fn: () => void) {
 
 const ids = (n: number) => {
   const raw = randomBytes(18 * n);
-  return Array.from({ length: n }, (_, i) => `pay_${raw.subarray(i * 18, (i + 1) * 18).toString('base64url')}`);
+  return Array.from({ length: n }, (_, i) => `pay_${raw.subarray(i * 18, (i + 1) * 18).toString('base64url')}`).sort();
 };
 
 const MIX = [

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PaymentStatus, ProviderId } from '../api-types.js';
 import { toPublicPayment, type PaymentRecord, type RefundRecord } from '../domain/payment.js';
+import { badRequest } from '../errors.js';
 import { canTransition } from '../domain/state-machine.js';
 import { MIGRATIONS } from './migrations.js';
 import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
@@ -235,6 +236,8 @@ export class SqliteStore implements Store {
     if (f.from) (where.push('created_at >= ?'), args.push(f.from));
     if (f.to) (where.push('created_at < ?'), args.push(f.to));
     const cursor = f.after ? decodeCursor(f.after) : null;
+    // Reading a damaged cursor as "from the start" would hand a paging client the same rows again, forever.
+    if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
     if (cursor) (where.push('(created_at > ? OR (created_at = ? AND id > ?))'), args.push(cursor[0], cursor[0], cursor[1]));
     const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, f.limit + 1) as PaymentRow[];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { sandboxConfig, type Config } from '../../server/config.js';
 import { createFetchClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../server/lib/http.js';
 import { start, type Running } from '../../server/main.js';
+import { databaseNameFor, postgres } from './pg.js';
 
 export interface TestServer extends Running {
   dir: string;
@@ -16,9 +17,21 @@ export interface TestServer extends Running {
   destroy(): Promise<void>;
 }
 
+/**
+ * With BAYAR_TEST_STORE=postgres the ledger is a PostgreSQL database named after the data directory (so a
+ * restart on the same directory finds it again), and dbPath is its URL.
+ */
 export async function startTestServer(overrides: Partial<Config> = {}, dir?: string, deps: Parameters<typeof start>[1] = {}): Promise<TestServer> {
   const d = dir ?? mkdtempSync(join(tmpdir(), 'bayar-test-'));
-  const dbPath = join(d, 'bayar.db');
+  let dbPath = join(d, 'bayar.db');
+  let dropDatabase = async () => {};
+  if (process.env.BAYAR_TEST_STORE === 'postgres') {
+    const pg = await postgres();
+    if (!pg.server) throw new Error(`BAYAR_TEST_STORE=postgres, but ${pg.skip}`);
+    const name = databaseNameFor(d);
+    dbPath = await pg.server.database(name);
+    dropDatabase = () => pg.server.dropDatabase(name);
+  }
   const config = sandboxConfig({ port: 0, host: '127.0.0.1', dbPath, ...overrides });
   const running = await start(config, deps);
   return {
@@ -27,6 +40,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, dir?: str
     dbPath,
     async destroy() {
       await running.stop();
+      await dropDatabase();
       rmSync(d, { recursive: true, force: true });
     },
   };

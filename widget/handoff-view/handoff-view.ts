@@ -12,9 +12,10 @@ import { viewStyles } from '../styles/views.js';
 import { handoffViewStyles } from './handoff-view.styles.js';
 
 /**
- * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, or a clear
- * button to the e-wallet's or PayLater lender's page (`redirectUrl`, http(s) only, anything else is refused), with a
- * countdown while the checkout keeps listening for the outcome.
+ * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, a clear
+ * button to the e-wallet's or PayLater lender's page (`redirectUrl`, http(s) only, anything else is refused), or, for
+ * an e-wallet that approves by a notification in its app (OVO), what to do there; with a countdown while the checkout
+ * keeps listening for the outcome.
  *
  * @attr locale - `id` (default) or `en`.
  *
@@ -23,7 +24,7 @@ import { handoffViewStyles } from './handoff-view.styles.js';
  * @csspart payment-code - the store payment code.
  * @csspart copy-button - the copy button.
  * @csspart countdown - deadline and remaining time.
- * @csspart instructions - the store steps.
+ * @csspart instructions - the store steps, or the in-app approval steps.
  *
  * @cssprop [--bayar-color-primary=#1d4ed8] - accent (hand-off button).
  * @cssprop [--bayar-color-text=#0f172a] - text.
@@ -38,7 +39,7 @@ import { handoffViewStyles } from './handoff-view.styles.js';
 export class BayarHandoffView extends BayarElement {
   static override styles = [tokens, marks, viewStyles, handoffViewStyles];
 
-  /** The pending payment: with `cstore`, or with `redirectUrl` (e-wallet, PayLater). */
+  /** The pending payment: with `cstore`, with `redirectUrl` (e-wallet, PayLater), or an e-wallet approved in its app. */
   @property({ attribute: false }) payment: Payment | null = null;
 
   private readonly countdown = new CountdownController(this, () => this.notify('expire'));
@@ -64,7 +65,7 @@ export class BayarHandoffView extends BayarElement {
     if (p.cstore) {
       return html`
         <section class="stack" aria-labelledby="title">
-          <div class="head">${mark(p.cstore.store || channel)}<h2 id="title">${t.cstoreTitle(name)}</h2></div>
+          <div class="head">${mark(p.cstore.store || channel)}<h2 id="title" tabindex="-1">${t.cstoreTitle(name)}</h2></div>
           ${codeField(t, this.copier, 'code', t.paymentCode, p.cstore.paymentCode, 'payment-code')} ${total} ${countdown}
           <div part="instructions">
             <h3>${t.howToPay}</h3>
@@ -78,18 +79,32 @@ export class BayarHandoffView extends BayarElement {
 
     const paylater = p.family === 'paylater';
     const url = safeHttpUrl(p.redirectUrl);
+    const waiting = html`${countdown}
+      <p class="muted waiting"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>`;
+    if (p.family === 'ewallet' && !p.redirectUrl) {
+      // OVO (through Xendit) sends a push notification to the customer's app: there is nothing to open here.
+      return html`
+        <section class="stack" aria-labelledby="title">
+          <div class="head">${mark(channel)}<h2 id="title" tabindex="-1">${t.appTitle(name)}</h2></div>
+          ${total}
+          <ol part="instructions" class="app-steps">
+            ${t.appSteps(name, amount).map((s) => html`<li>${s}</li>`)}
+          </ol>
+          ${waiting}
+        </section>
+      `;
+    }
     return html`
       <section class="stack" aria-labelledby="title">
-        <div class="head">${mark(channel)}<h2 id="title">${paylater ? t.approvalTitle : t.redirectTitle(name)}</h2></div>
+        <div class="head">${mark(channel)}<h2 id="title" tabindex="-1">${paylater ? t.approvalTitle : t.redirectTitle(name)}</h2></div>
         ${total}
         <p>${paylater ? t.approvalNote : t.redirectNote}</p>
         ${url
           ? html`<a class="button primary" href=${url} target="_blank" rel="noopener noreferrer"
               >${paylater ? t.approvalButton : t.redirectButton(name)}</a
             >`
-          : html`<p class="error" role="alert">${t.errors.redirect}</p>`}
-        ${countdown}
-        <p class="muted waiting"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>
+          : html`<p class="error" role="alert">${t.invalid.redirect}</p>`}
+        ${waiting}
       </section>
     `;
   }

@@ -1,6 +1,6 @@
 import type { Translation } from './translation.js';
 
-/** English. Bank menu names stay as the banks show them. */
+/** English, both halves in one lazy chunk. Bank menu names stay as the banks show them. */
 export const en: Translation = {
   lang: 'en',
   methodsTitle: 'Choose a payment method',
@@ -16,6 +16,8 @@ export const en: Translation = {
   errors: {
     network: 'Could not reach the payment server. Check your connection and try again.',
     config: 'Checkout is not configured: a session, an order-id with an amount, or items are needed.',
+  },
+  invalid: {
     redirect: 'The payment address from the provider is not valid.',
     qris: 'The QRIS code from the server is corrupt and is not shown. Create a new one.',
   },
@@ -75,6 +77,12 @@ export const en: Translation = {
   redirectTitle: (m) => `Continue in ${m}`,
   redirectNote: 'Finish the payment in the provider’s app or page. This page updates by itself.',
   redirectButton: (m) => `Open ${m}`,
+  appTitle: (w) => `Approve the payment in your ${w} app`,
+  appSteps: (w, amount) => [
+    `Open the ${w} app on the phone whose number you gave at checkout.`,
+    `Open the payment request notification (or the ${w} inbox).`,
+    `Check the amount, ${amount}, then confirm with your ${w} PIN.`,
+  ],
   approvalTitle: 'Finish the PayLater approval',
   approvalNote: 'The approval page opened in a new tab. This page updates by itself once it is approved.',
   approvalButton: 'Open the approval page',
@@ -87,14 +95,16 @@ export const en: Translation = {
   installmentDetail: (total, interest, rate) => `Total ${total} · interest ${interest} (${rate}%/month)`,
   status: {
     paid: 'Payment successful',
-    paidNote: 'Thank you! We have received your payment.',
     expired: 'Payment time is up',
-    expiredText: 'This payment expired before it was paid.',
     cancelled: 'Payment cancelled',
-    cancelledText: 'This payment was cancelled.',
     failed: 'Payment failed',
-    failedText: 'The provider declined or could not process this payment.',
     refunded: 'Payment refunded',
-    refundedText: 'This payment was refunded.',
+  },
+  statusText: {
+    paid: 'Thank you! We have received your payment.',
+    expired: 'This payment expired before it was paid.',
+    cancelled: 'This payment was cancelled.',
+    failed: 'The provider declined or could not process this payment.',
+    refunded: 'This payment was refunded.',
   },
 };

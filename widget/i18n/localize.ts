@@ -1,12 +1,17 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { id } from './id.js';
-import type { Translation } from './translation.js';
+import type { Translation, ViewTranslation } from './translation.js';
 
 export type Locale = 'id' | 'en';
 export type { Translation };
 
-/** Bahasa Indonesia ships in the first load; English is its own small chunk, fetched the first time it is asked for. */
-const loaded: Partial<Record<Locale, Translation>> = { id };
+/**
+ * Bahasa Indonesia's first-load half ships in bayar.mjs and its view texts arrive with the views' chunk
+ * (addViewTexts); English is its own small chunk, fetched the first time it is asked for. Until the views' chunk has
+ * run, `id` lacks the view texts, but so does the page lack every element that reads them (the same chunk defines
+ * them), hence the cast.
+ */
+const loaded: Partial<Record<Locale, Translation>> = { id: id as Translation };
 const loaders: Record<Locale, () => Promise<Translation>> = {
   id: async () => id,
   en: async () => (await import('./en.js')).en,
@@ -16,6 +21,12 @@ const hosts = new Set<ReactiveControllerHost>();
 
 /** Anything unknown falls back to Bahasa Indonesia, the default (contract.md §2). */
 export const toLocale = (locale: string | undefined): Locale => ((locale ?? '').toLowerCase().slice(0, 2) === 'en' ? 'en' : 'id');
+
+/** Called by the views' chunk as it loads: completes Bahasa Indonesia with the views' texts. */
+export const addViewTexts = (texts: ViewTranslation): void => {
+  loaded.id = { ...loaded.id!, ...texts };
+  hosts.forEach((host) => host.requestUpdate());
+};
 
 /** Resolves once `locale`'s texts are available; every connected element then re-renders with them. */
 export const ensureLocale = (locale: string | undefined): Promise<void> => {
@@ -41,7 +52,7 @@ export const ensureLocale = (locale: string | undefined): Promise<void> => {
 export const translationFor = (locale: string | undefined): Translation => {
   const key = toLocale(locale);
   if (!loaded[key]) void ensureLocale(key);
-  return loaded[key] ?? id;
+  return loaded[key] ?? loaded.id!;
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { MethodFamily } from '../../server/api-types.js';
+import type { MethodFamily, PaymentStatus } from '../../server/api-types.js';
 
 /** Bank-specific menu names for the VA instructions (kept as the bank shows them, in both languages). */
 export interface BankGuide {
@@ -10,8 +10,12 @@ export interface BankGuide {
   internet: [site: string, path: string];
 }
 
-/** Everything the widget says. `id.ts` (default) and `en.ts` implement it; the compiler checks both are complete. */
-export interface Translation {
+/**
+ * What the first load says: the method list, the pay button, errors, and the status words of the live region.
+ * `id.ts` ships in bayar.mjs; the rest of Bahasa Indonesia comes with the payment views' chunk (`id-views.ts`),
+ * which also defines every element that reads it. English (`en.ts`) is one lazy chunk holding both halves.
+ */
+export interface CoreTranslation {
   /** BCP 47 tag for the `lang` attribute. */
   lang: string;
   methodsTitle: string;
@@ -22,9 +26,18 @@ export interface Translation {
   processing: string;
   tryAgain: string;
   cancel: string;
-  changeMethod: string;
   errorTitle: string;
-  errors: { network: string; config: string; redirect: string; qris: string };
+  errors: { network: string; config: string };
+  waiting: string;
+  /** Outcome titles: the status panel's heading and what the live region says. */
+  status: Record<Exclude<PaymentStatus, 'pending'>, string>;
+}
+
+/** What the payment views say (loaded with them). Top-level keys must not repeat CoreTranslation's: they are merged. */
+export interface ViewTranslation {
+  changeMethod: string;
+  /** A code or address from the server that is refused. */
+  invalid: { redirect: string; qris: string };
   total: string;
   payBefore: string;
   timeLeft: string;
@@ -59,26 +72,21 @@ export interface Translation {
   redirectTitle: (method: string) => string;
   redirectNote: string;
   redirectButton: (method: string) => string;
+  /** E-wallets that approve by a notification in their app (OVO): nothing to open, only what to do. */
+  appTitle: (wallet: string) => string;
+  appSteps: (wallet: string, amount: string) => string[];
   approvalTitle: string;
   approvalNote: string;
   approvalButton: string;
-  waiting: string;
   installmentsTitle: string;
   installmentsLoading: string;
   noInstallments: string;
   tenure: (n: number, unit: 'days' | 'months') => string;
   perMonth: (amount: string) => string;
   installmentDetail: (total: string, interest: string, rate: string) => string;
-  status: {
-    paid: string;
-    paidNote: string;
-    expired: string;
-    expiredText: string;
-    cancelled: string;
-    cancelledText: string;
-    failed: string;
-    failedText: string;
-    refunded: string;
-    refundedText: string;
-  };
+  /** The sentence under each outcome title. */
+  statusText: Record<Exclude<PaymentStatus, 'pending'>, string>;
 }
+
+/** Everything the widget says. The compiler checks that each locale is complete. */
+export type Translation = CoreTranslation & ViewTranslation;

@@ -62,7 +62,8 @@ export class BayarInstallmentOptions extends BayarElement {
                       @change=${() => this.choose(o.id)}
                     />
                     <span>
-                      <strong>${t.tenure(o.tenure, o.tenureUnit)}</strong> · ${t.perMonth(formatIdr(o.monthlyInstallment))}
+                      <strong>${t.tenure(o.tenure, o.tenureUnit)}</strong> ·
+                      ${o.tenureUnit === 'days' ? formatIdr(o.installmentAmount) : t.perMonth(formatIdr(o.monthlyInstallment))}
                       <span class="muted detail"
                         >${t.installmentDetail(formatIdr(o.installmentAmount), formatIdr(o.totalInterest), number.format(o.rate))}</span
                       >

@@ -138,7 +138,7 @@ export class BayarQrisView extends BayarElement {
     const renew = html`<button type="button" class="primary" @click=${() => this.notify('renew')}>${t.newQr}</button>`;
     let body;
     if (this.problem) {
-      body = html`<p class="error" role="alert">${this.problem === 'load' ? t.errors.network : t.errors.qris}</p>
+      body = html`<p class="error" role="alert">${this.problem === 'load' ? t.errors.network : t.invalid.qris}</p>
         ${this.problem === 'invalid' ? renew : nothing}`;
     } else if (this.gone || this.countdown.expired) {
       body = html`<p class="error">${t.qrExpired}</p>
@@ -152,7 +152,7 @@ export class BayarQrisView extends BayarElement {
     }
     return html`
       <section class="stack" aria-labelledby="title">
-        <div class="head">${mark('qris')}<h2 id="title">${t.qrisTitle}</h2></div>
+        <div class="head">${mark('qris')}<h2 id="title" tabindex="-1">${t.qrisTitle}</h2></div>
         <div>
           <div class="muted">${t.total}</div>
           <div class="amount">${amount}</div>

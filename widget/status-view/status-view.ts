@@ -12,12 +12,13 @@ const cross = svg`<path d="M8.5 8.5l7 7M15.5 8.5l-7 7" />`;
 const clock = svg`<path d="M12 7v5l3 2" />`;
 
 /**
- * @summary The outcome of a payment: paid (with amount and time), expired ("try again"), cancelled (choose another
- * method), failed ("try again") or refunded.
+ * @summary The outcome of a payment: paid (with amount and time), expired ("try again"; for QRIS "new QR" or another
+ * method), cancelled (choose another method), failed ("try again") or refunded.
  *
  * @attr locale - `id` (default) or `en`.
  *
  * @fires retry - (internal) the customer wants to start over (not offered once paid).
+ * @fires renew - (internal) the customer wants a new QR for the same method (an expired QRIS payment).
  *
  * @csspart status - the outcome panel.
  *
@@ -40,31 +41,28 @@ export class BayarStatusView extends BayarElement {
     const p = this.payment;
     if (!p || p.status === 'pending') return nothing;
     const t = this.t;
-    const s = t.status;
     const status = p.status;
     const good = status === 'paid' || status === 'refunded';
-    const [title, text] = {
-      paid: [s.paid, s.paidNote],
-      refunded: [s.refunded, s.refundedText],
-      expired: [s.expired, s.expiredText],
-      cancelled: [s.cancelled, s.cancelledText],
-      failed: [s.failed, s.failedText],
-    }[status];
+    // An expired QR is replaced by a new one in place; other methods go back to choosing.
+    const renew = status === 'expired' && p.family === 'qris';
     return html`
       <div part="status" class="status ${good ? 'good' : 'bad'}" data-status=${status}>
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
           <circle cx="12" cy="12" r="10" />
           ${status === 'paid' ? tick : status === 'expired' ? clock : good ? tick : cross}
         </svg>
-        <h2>${title}</h2>
-        <p>${text}</p>
+        <h2 tabindex="-1">${t.status[status]}</h2>
+        <p>${renew ? t.qrExpired : t.statusText[status]}</p>
         <p class="amount">${formatIdr(p.amount)}</p>
         ${p.paidAt && good ? html`<p class="muted">${formatDeadline(p.paidAt, this.locale === 'en' ? 'en' : 'id')}</p>` : nothing}
         ${good
           ? nothing
-          : html`<button type="button" class="primary" @click=${() => this.notify('retry')}>
-              ${status === 'cancelled' ? t.changeMethod : t.tryAgain}
-            </button>`}
+          : renew
+            ? html`<button type="button" class="primary" @click=${() => this.notify('renew')}>${t.newQr}</button>
+                <button type="button" class="link" @click=${() => this.notify('retry')}>${t.changeMethod}</button>`
+            : html`<button type="button" class="primary" @click=${() => this.notify('retry')}>
+                ${status === 'cancelled' ? t.changeMethod : t.tryAgain}
+              </button>`}
       </div>
     `;
   }

@@ -37,6 +37,10 @@ export const tokens = css`
     outline: 2px solid var(--_primary);
     outline-offset: 2px;
   }
+  /* Headings take focus only to move the reading position to a new view; they are not controls. */
+  [tabindex='-1']:focus {
+    outline: none;
+  }
   h2,
   h3,
   p,

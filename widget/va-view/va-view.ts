@@ -65,7 +65,7 @@ export class BayarVaView extends BayarElement {
     };
     return html`
       <section class="stack" aria-labelledby="title">
-        <div class="head">${mark(bank)}<h2 id="title">${channelName(bank)} Virtual Account</h2></div>
+        <div class="head">${mark(bank)}<h2 id="title" tabindex="-1">${channelName(bank)} Virtual Account</h2></div>
         ${billerCode ? codeField(t, this.copier, 'biller', t.billerCode, billerCode, 'va-number') : nothing}
         ${codeField(t, this.copier, 'number', billerCode ? t.billKey : t.vaNumber, number, 'va-number')}
         <div>
