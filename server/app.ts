@@ -176,7 +176,7 @@ export function createApp(deps: AppDeps): BayarApp {
 
   // Emulators parse their own bodies (they verify signatures over raw bytes).
   for (const [id, e] of emulators) app.use(`/emulators/${id}`, e.router);
-  app.use(webhookRoutes(service, providers, clock, metrics, config.webhookAllowedIps));
+  app.use(webhookRoutes(service, providers, clock, metrics, config.webhookAllowedIps, new URL(publicUrl).pathname.replace(/\/+$/, '')));
 
   app.use('/api', cors(config.allowedOrigins));
   app.use(

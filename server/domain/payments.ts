@@ -9,6 +9,7 @@ import {
   AppError,
   ProviderError,
   ProviderNotSupportedError,
+  ProviderRejectedError,
   badRequest,
   conflict,
   notFound,
@@ -360,11 +361,23 @@ export class PaymentService {
   async reconcile(payment: PaymentRecord): Promise<boolean> {
     const provider = this.d.providers.get(payment.provider);
     if (!provider || !payment.providerRef || payment.status !== 'pending') return false;
-    const at = this.d.clock.now().toISOString();
+    const now = this.d.clock.now();
+    const at = now.toISOString();
     await this.d.store.markChecked(payment.id, at);
-    const s = await provider.status({ providerRef: payment.providerRef, reference: payment.reference });
-    if (s.status === 'pending') return false;
     const base = { paymentId: payment.id, at, source: 'reconciler' };
+    let s;
+    try {
+      s = await provider.status({ providerRef: payment.providerRef, reference: payment.reference });
+    } catch (err) {
+      // The provider no longer knows the payment (e.g. a sandbox emulator restarted, or a purged record) and its
+      // deadline has passed: nothing can be paid any more, so it expires here rather than staying pending forever.
+      if (err instanceof ProviderRejectedError && err.httpStatus === 404 && now.getTime() > new Date(payment.expiresAt).getTime()) {
+        const r = await this.transition({ ...base, to: 'expired', reason: 'provider_not_found_after_expiry' });
+        return r.outcome === 'applied';
+      }
+      throw err;
+    }
+    if (s.status === 'pending') return false;
     if (s.status === 'paid' && s.amount !== undefined && s.amount !== payment.amount) {
       await this.transition({ ...base, to: null, reason: 'amount_mismatch', addFlags: ['amount_mismatch'] });
       return false;
@@ -402,6 +415,13 @@ export class PaymentService {
       this.d.wake?.();
       return { refund: done.refund, payment: done.payment };
     } catch (err) {
+      if (isTransient(err)) {
+        // The provider may have refunded without our hearing back: the refund stays pending and its amount
+        // reserved, so a retry cannot refund twice; reconciliation shows it until an operator settles it.
+        throw new AppError(503, 'provider_unavailable', `${payment.provider} did not confirm the refund; it is recorded as pending (${refundId}). Check it before refunding again.`, {
+          refundId,
+        });
+      }
       await this.d.store.finishRefund(refundId, { status: 'failed', error: (err as Error).message, at: at(), notify: false });
       if (err instanceof ProviderNotSupportedError) {
         throw unprocessable('refund_not_supported', `${payment.provider} cannot refund this payment through its API: ${err.message.replace(/\.+$/, '')}. Refund it from the provider's dashboard or by bank transfer.`, {

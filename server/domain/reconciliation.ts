@@ -4,6 +4,7 @@
  * Providers are asked one payment at a time (a few in parallel at most), so their status rate limits hold.
  */
 import type { PaymentStatus, ProviderId } from '../api-types.js';
+import type { PaymentRecord } from './payment.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { Store } from '../store/types.js';
 
@@ -49,6 +50,18 @@ export function jakartaDay(date: string): { from: string; to: string } {
   return { from: start.toISOString(), to: new Date(start.getTime() + 86_400_000).toISOString() };
 }
 
+/**
+ * Whether the provider's status says the same as the ledger. Providers call any refund, partial or full,
+ * "refunded" (Midtrans partial_refund, a partly refunded Xendit charge; an Indodana order cancelled after
+ * approval reads "cancelled"), while the ledger keeps a partly refunded payment `paid`: both agree when the
+ * ledger has refunds of its own to show for it.
+ */
+function agrees(p: PaymentRecord, provider: PaymentStatus): boolean {
+  if (provider === p.status) return true;
+  const saysRefunded = provider === 'refunded' || (provider === 'cancelled' && p.provider === 'indodana');
+  return saysRefunded && p.refundedAmount > 0 && (p.status === 'paid' || p.status === 'refunded');
+}
+
 export async function buildStatement(date: string, store: Store, providers: Map<ProviderId, ResilientProvider>, concurrency = 3): Promise<Statement> {
   const { from, to } = jakartaDay(date);
   const payments = [];
@@ -91,7 +104,7 @@ export async function buildStatement(date: string, store: Store, providers: Map<
           row.providerStatus = s.status;
           row.providerDetail = s.providerStatus;
           const amountDiffers = s.status === 'paid' && s.amount !== undefined && s.amount !== p.amount;
-          row.mismatch = s.status !== p.status || amountDiffers;
+          row.mismatch = !agrees(p, s.status) || amountDiffers;
         } catch (err) {
           row.providerStatus = 'unavailable';
           row.providerDetail = (err as Error).message.slice(0, 200);

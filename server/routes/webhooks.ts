@@ -15,6 +15,8 @@ export function webhookRoutes(
   clock: Clock,
   metrics: Metrics,
   allowedIps: Partial<Record<ProviderId, string[]>> = {},
+  /** Path of BAYAR_PUBLIC_URL (e.g. `/bayar` behind a proxy that strips it): Doku signs the path it called. */
+  publicPathPrefix = '',
 ): Router {
   const r = Router();
   r.post('/webhooks/:provider', express.raw({ type: () => true, limit: '256kb' }), async (req, res) => {
@@ -31,7 +33,7 @@ export function webhookRoutes(
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     try {
-      const ack = await service.applyWebhook(id, { headers, rawBody, path: req.originalUrl.split('?')[0]!, receivedAt: clock.now() });
+      const ack = await service.applyWebhook(id, { headers, rawBody, path: publicPathPrefix + req.originalUrl.split('?')[0]!, receivedAt: clock.now() });
       metrics.webhookVerifications.inc({ provider: id, outcome: 'verified' });
       res.status(ack.status).json(ack.body);
     } catch (err) {

@@ -32,7 +32,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, dir?: str
     dbPath = await pg.server.database(name);
     dropDatabase = () => pg.server.dropDatabase(name);
   }
-  const config = sandboxConfig({ port: 0, host: '127.0.0.1', dbPath, ...overrides });
+  // The ledger always lives in this test's own directory, whatever config the test passes.
+  const config = sandboxConfig({ port: 0, host: '127.0.0.1', ...overrides, dbPath });
   const running = await start(config, deps);
   return {
     ...running,
