@@ -2,10 +2,7 @@
  * Doku Checkout adapter against its strict emulator, over real HTTP on 127.0.0.1 (providers.md §1).
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createDokuEmulator, type DokuEmulator } from '../../server/emulators/doku/index.js';
 import { sign as emulatorSign, digestOf as emulatorDigest } from '../../server/emulators/doku/signing.js';
@@ -22,79 +19,30 @@ import { createFetchClient } from '../../server/lib/http.js';
 import { createDokuProvider } from '../../server/providers/doku/index.js';
 import { DOKU_STATUS, fromDokuAmount, mapDokuStatus, parseDokuWibDate, toDokuLineItems } from '../../server/providers/doku/mapping.js';
 import { dokuDigest, dokuRequestHeaders, dokuSignature, dokuTimestamp } from '../../server/providers/doku/signing.js';
-import type { CreatePaymentInput, PaymentProvider, VerifiedWebhook, WebhookRequest } from '../../server/providers/types.js';
+import type { CreatePaymentInput, PaymentProvider, WebhookRequest } from '../../server/providers/types.js';
+import { fetchJson, testServers, webhookReceiver } from '../helpers/provider-harness.js';
 
 const CREDS = SANDBOX_CREDENTIALS.doku;
 const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
 const http = createFetchClient(5_000);
 const timeouts = { create: 3_000, status: 3_000, cancel: 3_000, refund: 3_000 };
 
-interface Delivery {
-  req: WebhookRequest;
-  verified?: VerifiedWebhook;
-  error?: unknown;
-}
-
 let emulator: DokuEmulator;
 let provider: PaymentProvider;
-let emuServer: Server;
-let hookServer: Server;
 let emuBase = '';
 let hookBase = '';
-const deliveries: Delivery[] = [];
-
-function listen(app: express.Express): Promise<Server> {
-  return new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-}
-const portOf = (s: Server) => (s.address() as AddressInfo).port;
-
-function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-}
+const servers = testServers();
+/** Verifies each notification with `provider` as it arrives, as the companion's webhook endpoint does. */
+const hooks = webhookReceiver(clock, { verifyWith: () => provider });
 
 before(async () => {
-  emulator = createDokuEmulator(CREDS, {
-    clock,
-    http,
-    defaultWebhookUrl: () => `${hookBase}/webhooks/doku`,
-    baseUrl: () => emuBase,
-  });
-  const emuApp = express();
-  emuApp.use('/emulators/doku', emulator.router);
-  emuServer = await listen(emuApp);
-  emuBase = `http://127.0.0.1:${portOf(emuServer)}/emulators/doku`;
-
-  const hookApp = express();
-  hookApp.post('/webhooks/doku', express.raw({ type: () => true }), (req, res) => {
-    const wr: WebhookRequest = {
-      headers: flatHeaders(req.headers),
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-      path: req.path,
-      receivedAt: clock.now(),
-    };
-    try {
-      const v = provider.verifyWebhook(wr);
-      deliveries.push({ req: wr, verified: v });
-      res.status(v.ack.status).json(v.ack.body);
-    } catch (err) {
-      deliveries.push({ req: wr, error: err });
-      res.status((err as { status?: number }).status ?? 500).json({ error: String(err) });
-    }
-  });
-  hookServer = await listen(hookApp);
-  hookBase = `http://127.0.0.1:${portOf(hookServer)}`;
-
+  hookBase = await servers.listen(hooks.app);
+  const defaultWebhookUrl = () => `${hookBase}/webhooks/doku`;
+  ({ emulator, base: emuBase } = await servers.emulator('/emulators/doku', (o) => createDokuEmulator(CREDS, o), { clock, defaultWebhookUrl }));
   provider = createDokuProvider({ ...CREDS, baseUrl: emuBase }, { http, clock, timeouts });
 });
 
-after(() => {
-  for (const s of [emuServer, hookServer]) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+after(() => servers.close());
 
 let seq = 0;
 function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
@@ -115,11 +63,7 @@ function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
   };
 }
 
-const lastDelivery = () => {
-  const d = deliveries.at(-1);
-  assert.ok(d, 'a notification was delivered');
-  return d;
-};
+const lastDelivery = hooks.last;
 
 /** A raw call to the emulator, signed by the test (with the adapter's vector-pinned signing functions). */
 async function rawCall(
@@ -134,15 +78,7 @@ async function rawCall(
     { requestId, timestamp: o.timestamp ?? dokuTimestamp(clock.now()), target: path, body: o.signedBody ?? body },
   );
   for (const h of o.omit ?? []) delete headers[h];
-  const res = await fetch(emuBase + path, { method, headers: { ...headers, ...o.extra }, body });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, text, json };
+  return fetchJson(emuBase + path, { method, headers: { ...headers, ...o.extra }, body });
 }
 
 const checkoutBody = (over: Record<string, unknown> = {}, order: Record<string, unknown> = {}, payment: Record<string, unknown> = {}) =>
@@ -330,10 +266,10 @@ describe('Doku adapter against the emulator', () => {
     assert.equal(before.status, 'pending');
     assert.equal(before.providerStatus, 'PENDING');
 
-    const n = deliveries.length;
+    const n = hooks.deliveries.length;
     const sim = await emulator.simulate('pay', i.reference);
     assert.equal(sim.webhookStatus, 200);
-    assert.equal(deliveries.length, n + 1);
+    assert.equal(hooks.deliveries.length, n + 1);
     const d = lastDelivery();
     assert.equal(d.error, undefined);
     const ev = d.verified!.events[0]!;

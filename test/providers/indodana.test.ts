@@ -3,10 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createIndodanaEmulator, type IndodanaEmulator } from '../../server/emulators/indodana/index.js';
 import { hmacHex as emulatorHmac } from '../../server/emulators/indodana/signing.js';
@@ -33,71 +30,30 @@ import {
   toWibIso,
 } from '../../server/providers/indodana/mapping.js';
 import { checkIndodanaBearer, indodanaBearer, indodanaSignature } from '../../server/providers/indodana/signing.js';
-import type { CreatePaymentInput, PaymentProvider, VerifiedWebhook, WebhookRequest } from '../../server/providers/types.js';
+import type { CreatePaymentInput, PaymentProvider, WebhookRequest } from '../../server/providers/types.js';
+import { fetchJson, testServers, webhookReceiver } from '../helpers/provider-harness.js';
 
 const CREDS = SANDBOX_CREDENTIALS.indodana;
 const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
 const http = createFetchClient(5_000);
 const timeouts = { create: 3_000, status: 3_000, cancel: 3_000, refund: 3_000 };
 
-interface Delivery {
-  req: WebhookRequest;
-  verified?: VerifiedWebhook;
-  error?: unknown;
-  answered?: { status: number; body: unknown };
-}
-
 let emulator: IndodanaEmulator;
 let provider: PaymentProvider;
-let emuServer: Server;
-let hookServer: Server;
 let emuBase = '';
 let hookBase = '';
-const deliveries: Delivery[] = [];
-
-const listen = (app: express.Express) => new Promise<Server>((resolve) => {
-  const s = app.listen(0, '127.0.0.1', () => resolve(s));
-});
-const portOf = (s: Server) => (s.address() as AddressInfo).port;
-const flat = (h: Record<string, string | string[] | undefined>) =>
-  Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])) as Record<string, string | undefined>;
+const servers = testServers();
+/** Verifies each notification with `provider` as it arrives and answers as it says (ack or rejectAck). */
+const hooks = webhookReceiver(clock, { verifyWith: () => provider });
 
 before(async () => {
-  emulator = createIndodanaEmulator(CREDS, {
-    clock,
-    http,
-    defaultWebhookUrl: () => `${hookBase}/webhooks/indodana`,
-    baseUrl: () => emuBase,
-  });
-  const emuApp = express();
-  emuApp.use('/emulators/indodana', emulator.router);
-  emuServer = await listen(emuApp);
-  emuBase = `http://127.0.0.1:${portOf(emuServer)}/emulators/indodana`;
-
-  const hookApp = express();
-  hookApp.post('/webhooks/indodana', express.raw({ type: () => true }), (req, res) => {
-    const wr: WebhookRequest = { headers: flat(req.headers), rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), path: req.path, receivedAt: clock.now() };
-    try {
-      const v = provider.verifyWebhook(wr);
-      deliveries.push({ req: wr, verified: v, answered: v.ack });
-      res.status(v.ack.status).json(v.ack.body);
-    } catch (err) {
-      const a = provider.rejectAck!(err as Error);
-      deliveries.push({ req: wr, error: err, answered: a });
-      res.status(a.status).json(a.body);
-    }
-  });
-  hookServer = await listen(hookApp);
-  hookBase = `http://127.0.0.1:${portOf(hookServer)}`;
+  hookBase = await servers.listen(hooks.app);
+  const defaultWebhookUrl = () => `${hookBase}/webhooks/indodana`;
+  ({ emulator, base: emuBase } = await servers.emulator('/emulators/indodana', (o) => createIndodanaEmulator(CREDS, o), { clock, defaultWebhookUrl }));
   provider = createIndodanaProvider({ ...CREDS, baseUrl: emuBase }, { http, clock, timeouts });
 });
 
-after(() => {
-  for (const s of [emuServer, hookServer]) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+after(() => servers.close());
 
 let seq = 0;
 function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
@@ -119,30 +75,13 @@ function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
   };
 }
 
-const last = () => {
-  const d = deliveries.at(-1);
-  assert.ok(d, 'a notification was delivered');
-  return d;
-};
+const last = hooks.last;
 
 async function api(method: 'GET' | 'POST', path: string, body?: unknown, auth?: string | null) {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const a = auth === undefined ? indodanaBearer(CREDS.apiKey, CREDS.apiSecret, Math.floor(clock.now().getTime() / 1000)) : auth;
   if (a !== null) headers.Authorization = a;
-  let text: string | undefined;
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    text = typeof body === 'string' ? body : JSON.stringify(body);
-  }
-  const res = await fetch(emuBase + path, { method, headers, body: text });
-  const t = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(t);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, json, text: t };
+  return fetchJson(emuBase + path, { method, headers, body });
 }
 
 function checkoutBody(over: Record<string, unknown> = {}, td: Record<string, unknown> = {}) {

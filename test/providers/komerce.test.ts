@@ -4,17 +4,13 @@
  * advances it.
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import express from 'express';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createKomerceEmulator, wib } from '../../server/emulators/komerce/index.js';
 import { signCallback } from '../../server/emulators/komerce/signing.js';
 import type { Emulator } from '../../server/emulators/types.js';
 import {
   ProviderAuthError,
-  ProviderError,
   ProviderNotSupportedError,
   ProviderRejectedError,
   ProviderTimeoutError,
@@ -22,12 +18,13 @@ import {
   WebhookVerificationError,
 } from '../../server/errors.js';
 import { ManualClock } from '../../server/lib/clock.js';
-import { createFetchClient, type HttpClient, type HttpRequest } from '../../server/lib/http.js';
+import { createFetchClient } from '../../server/lib/http.js';
 import { parseQris, parseTlv } from '../../server/lib/qris.js';
 import { createKomerceProvider, KomerceRateLimitedError } from '../../server/providers/komerce/index.js';
 import { komerceMethods } from '../../server/providers/komerce/mapping.js';
 import { callbackSignature, verifyCallbackSignature } from '../../server/providers/komerce/signing.js';
-import type { CreatePaymentInput, PaymentProvider, VerifiedWebhook } from '../../server/providers/types.js';
+import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
+import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver } from '../helpers/provider-harness.js';
 
 // ---- V-KOM-1 (providers.md §3.6)
 const V_KOM_1 = {
@@ -46,47 +43,22 @@ const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
 const nextStatusWindow = () => clock.advance(3000);
 
 let emulator: Emulator;
-let emulatorServer: Server;
-let receiverServer: Server;
 let baseUrl: string;
 let webhookUrl: string;
 let provider: PaymentProvider;
-const sent: HttpRequest[] = [];
-const answers: Array<{ url: string; status: number; body: string }> = [];
-
-interface Received {
-  headers: Record<string, string | undefined>;
-  rawBody: Buffer;
-  verified?: VerifiedWebhook;
-  error?: Error;
-}
-const received: Received[] = [];
-
-function listen(app: express.Express): Promise<Server> {
-  return new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-}
-const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-
-/** The fetch client, recording what the adapter sends. */
-function recordingClient(): HttpClient {
-  const inner = createFetchClient(5000);
-  return {
-    async request(req) {
-      sent.push(req);
-      const res = await inner.request(req);
-      answers.push({ url: req.url, status: res.status, body: res.body });
-      return res;
-    },
-  };
-}
+const servers = testServers();
+/** What the adapter sends and is answered. */
+const { client: http, sent, answers } = recordingHttp();
+/** Verifies each callback with `provider` as it arrives, as the companion's webhook endpoint does. */
+const hooks = webhookReceiver(clock, { verifyWith: () => provider });
+const received = hooks.deliveries;
+const lastReceived = hooks.last;
 
 function makeProvider(overrides: { apiKey?: string; callbackKey?: string; timeoutMs?: number } = {}): PaymentProvider {
   const t = overrides.timeoutMs ?? 5000;
   return createKomerceProvider(
     { apiKey: overrides.apiKey ?? CREDS.apiKey, callbackKey: overrides.callbackKey ?? CREDS.callbackKey, baseUrl },
-    { http: recordingClient(), clock, timeouts: { create: t, status: t, cancel: t, refund: t } },
+    { http, clock, timeouts: { create: t, status: t, cancel: t, refund: t } },
   );
 }
 
@@ -109,21 +81,8 @@ function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
 }
 
 /** A raw call to the emulator's API, as any client would make it. */
-async function api(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = { 'x-api-key': CREDS.apiKey }) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    redirect: 'manual',
-  });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, json, text, headers: res.headers };
+function api(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = { 'x-api-key': CREDS.apiKey }) {
+  return fetchJson(`${baseUrl}${path}`, { method, headers, body });
 }
 
 let rawSeq = 0;
@@ -143,57 +102,13 @@ function validBody(over: Record<string, unknown> = {}) {
   };
 }
 
-async function rejects<E extends ProviderError | WebhookVerificationError>(p: Promise<unknown> | (() => unknown), type: new (...a: any[]) => E): Promise<E> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    assert.ok(err instanceof type, `expected ${type.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
-    return err as E;
-  }
-  assert.fail(`expected ${type.name}, but nothing was thrown`);
-}
-
-function lastReceived(): Received {
-  const r = received.at(-1);
-  assert.ok(r, 'no webhook was received');
-  return r;
-}
-
 before(async () => {
-  const emuApp = express();
-  emulatorServer = await listen(emuApp);
-  baseUrl = `${urlOf(emulatorServer)}/emulators/komerce`;
-  emulator = createKomerceEmulator(CREDS, {
-    clock,
-    http: createFetchClient(5000),
-    defaultWebhookUrl: () => webhookUrl,
-    baseUrl: () => baseUrl,
-  });
-  emuApp.use('/emulators/komerce', emulator.router);
-
-  const hookApp = express();
-  hookApp.post('/webhooks/komerce', express.raw({ type: '*/*' }), (req, res) => {
-    const r: Received = { headers: req.headers as Record<string, string | undefined>, rawBody: req.body as Buffer };
-    received.push(r);
-    try {
-      r.verified = provider.verifyWebhook({ headers: r.headers, rawBody: r.rawBody, path: req.path, receivedAt: clock.now() });
-      res.status(r.verified.ack.status).json(r.verified.ack.body);
-    } catch (err) {
-      r.error = err as Error;
-      res.status((err as WebhookVerificationError).status ?? 500).json({ error: (err as Error).message });
-    }
-  });
-  receiverServer = await listen(hookApp);
-  webhookUrl = `${urlOf(receiverServer)}/webhooks/komerce`;
+  webhookUrl = `${await servers.listen(hooks.app)}/webhooks/komerce`;
+  ({ emulator, base: baseUrl } = await servers.emulator('/emulators/komerce', (o) => createKomerceEmulator(CREDS, o), { clock, defaultWebhookUrl: () => webhookUrl }));
   provider = makeProvider();
 });
 
-after(() => {
-  for (const s of [emulatorServer, receiverServer]) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+after(() => servers.close());
 
 describe('Komerce callback signature (V-KOM-1)', () => {
   it('adapter signing gives the known hex value', () => {
@@ -549,7 +464,7 @@ describe('Komerce status, pay and callbacks', () => {
     assert.equal(event.amount, 250_000);
     assert.equal(event.providerRef, r.providerRef);
     assert.equal(event.paidAt, paidAt.toISOString());
-    assert.equal(hook.headers['content-type'], 'application/json');
+    assert.equal(hook.req.headers['content-type'], 'application/json');
 
     nextStatusWindow();
     const paid = await provider.status(ref);
@@ -561,8 +476,8 @@ describe('Komerce status, pay and callbacks', () => {
     const r = await provider.create(i);
     await emulator.simulate('pay', r.providerRef);
     const hook = lastReceived();
-    assert.equal(hook.headers['x-callback-api-key'], callbackSignature(hook.rawBody, CREDS.callbackKey));
-    const body = JSON.parse(hook.rawBody.toString());
+    assert.equal(hook.req.headers['x-callback-api-key'], callbackSignature(hook.req.rawBody, CREDS.callbackKey));
+    const body = JSON.parse(hook.req.rawBody.toString());
     assert.deepEqual(body, {
       payment_id: r.providerRef,
       order_id: i.reference,

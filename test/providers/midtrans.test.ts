@@ -2,16 +2,14 @@
  * Midtrans Core API adapter against the strict Midtrans emulator, over real HTTP on 127.0.0.1 (providers.md §5).
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import express from 'express';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
-import { basicAuthMatches, signatureKey } from '../../server/emulators/midtrans/auth.js';
+import { signatureKey } from '../../server/emulators/midtrans/auth.js';
 import { createMidtransEmulator, type MidtransEmulator } from '../../server/emulators/midtrans/index.js';
+import { basicAuthMatches } from '../../server/emulators/shared/basic-auth.js';
+import type { EmulatorOptions } from '../../server/emulators/types.js';
 import {
   ProviderAuthError,
-  ProviderError,
   ProviderNotSupportedError,
   ProviderRejectedError,
   ProviderTimeoutError,
@@ -19,12 +17,12 @@ import {
   WebhookVerificationError,
 } from '../../server/errors.js';
 import { ManualClock } from '../../server/lib/clock.js';
-import { createFetchClient, type HttpClient, type HttpRequest } from '../../server/lib/http.js';
 import { parseQris } from '../../server/lib/qris.js';
 import { createMidtransProvider } from '../../server/providers/midtrans/index.js';
 import { commonStatus, customExpiry, fromWireAmount, itemDetails, toWib, wibToIso } from '../../server/providers/midtrans/mapping.js';
 import { basicAuthHeader, notificationSignature, verifyNotificationSignature } from '../../server/providers/midtrans/signing.js';
 import type { CreatePaymentInput, PaymentProvider, ProviderContext, WebhookRequest } from '../../server/providers/types.js';
+import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
 
 const CREDS = SANDBOX_CREDENTIALS.midtrans;
 const V_MID_2 = {
@@ -40,45 +38,6 @@ const V_MID_2 = {
 // ---------------------------------------------------------------------------------------------------------------
 // Harness
 
-interface Received {
-  path: string;
-  headers: Record<string, string | undefined>;
-  rawBody: Buffer;
-}
-
-function listen(app: express.Express): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}` });
-    });
-  });
-}
-
-function webhookReceiver() {
-  const queue: Received[] = [];
-  const waiters: Array<{ pred: (r: Received) => boolean; resolve: (r: Received) => void }> = [];
-  const app = express();
-  app.use(express.raw({ type: '*/*', limit: '1mb' }));
-  app.use((req, res) => {
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const r: Received = { path: req.path, headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
-    const i = waiters.findIndex((w) => w.pred(r));
-    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(r);
-    else queue.push(r);
-    res.status(200).json({ ok: true });
-  });
-  return {
-    app,
-    waitFor(pred: (r: Received) => boolean): Promise<Received> {
-      const i = queue.findIndex(pred);
-      if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]!);
-      return new Promise((resolve) => waiters.push({ pred, resolve }));
-    },
-  };
-}
-
 const json = (r: Received) => JSON.parse(r.rawBody.toString('utf8'));
 const about = (orderId: string, status?: string) => (r: Received) => {
   const b = json(r);
@@ -86,49 +45,25 @@ const about = (orderId: string, status?: string) => (r: Received) => {
 };
 
 const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
-const fetchClient = createFetchClient(5_000);
 /** Records what the adapter sends, to check request fields the emulator does not echo. */
-const sent: HttpRequest[] = [];
-const http: HttpClient = {
-  request(req) {
-    sent.push(req);
-    return fetchClient.request(req);
-  },
-};
-const receiver = webhookReceiver();
-let servers: Server[] = [];
+const { client: http, sent } = recordingHttp();
+const receiver = webhookReceiver(clock);
+const servers = testServers();
 let receiverUrl = '';
 let base = '';
 let base200 = '';
 let emu: MidtransEmulator;
-let emu200: MidtransEmulator;
 
 before(async () => {
-  const r = await listen(receiver.app);
-  receiverUrl = r.url;
-  const options = {
-    clock,
-    http: fetchClient,
-    defaultWebhookUrl: () => `${receiverUrl}/dashboard-url`,
-    baseUrl: () => base,
-  };
-  emu = createMidtransEmulator(CREDS, options);
-  emu200 = createMidtransEmulator(CREDS, { ...options, baseUrl: () => base200 }, { errorHttpStatus: 'always-200' });
-  const app = express();
-  app.use('/emulators/midtrans', emu.router);
-  app.use('/emulators/midtrans-200', emu200.router);
-  const e = await listen(app);
-  base = `${e.url}/emulators/midtrans`;
-  base200 = `${e.url}/emulators/midtrans-200`;
-  servers = [r.server, e.server];
+  receiverUrl = await servers.listen(receiver.app);
+  const options = { clock, defaultWebhookUrl: () => `${receiverUrl}/dashboard-url` };
+  ({ emulator: emu, base } = await servers.emulator('/emulators/midtrans', (o) => createMidtransEmulator(CREDS, o), options));
+  // Answers every error with HTTP 200, only the body's status_code telling (§5.4).
+  const always200 = (o: EmulatorOptions) => createMidtransEmulator(CREDS, o, { errorHttpStatus: 'always-200' });
+  ({ base: base200 } = await servers.emulator('/emulators/midtrans-200', always200, options));
 });
 
-after(() => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+after(() => servers.close());
 
 const TIMEOUTS = { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 };
 function provider(over: { serverKey?: string; baseUrl?: string; timeouts?: Partial<ProviderContext['timeouts']> } = {}): PaymentProvider {
@@ -161,38 +96,13 @@ function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
   };
 }
 
-const asWebhook = (r: Received): WebhookRequest => ({ headers: r.headers, rawBody: r.rawBody, path: r.path, receivedAt: clock.now() });
+const asWebhook = receiver.asWebhook;
 const lastCharge = () => [...sent].reverse().find((r) => r.url.endsWith('/v2/charge'))!;
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, opts: { auth?: boolean; base?: string } = {}) {
-  const res = await fetch(`${opts.base ?? base}${path}`, {
-    method,
-    headers: {
-      ...(opts.auth === false ? {} : { Authorization: basicAuthHeader(CREDS.serverKey) }),
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    redirect: 'manual',
-  });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
-}
-
-async function rejects<T extends ProviderError | WebhookVerificationError>(p: Promise<unknown> | (() => unknown), cls: new (...a: any[]) => T): Promise<T> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    assert.ok(err instanceof cls, `expected ${cls.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
-    return err as T;
-  }
-  assert.fail(`expected ${cls.name}, nothing was thrown`);
+  const auth: Record<string, string> = opts.auth === false ? {} : { Authorization: basicAuthHeader(CREDS.serverKey) };
+  const res = await fetchJson(`${opts.base ?? base}${path}`, { method, headers: { ...auth, ...headers }, body });
+  return { status: res.status, body: res.json, headers: res.headers };
 }
 
 /** A notification signed as Midtrans signs it, for hand-made cases. */

@@ -2,16 +2,12 @@
  * Xendit adapter against the strict Xendit emulator, over real HTTP on 127.0.0.1 (providers.md §4).
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import express from 'express';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
-import { basicAuthMatches } from '../../server/emulators/xendit/auth.js';
+import { basicAuthMatches } from '../../server/emulators/shared/basic-auth.js';
 import { createXenditEmulator, type XenditEmulator } from '../../server/emulators/xendit/index.js';
 import {
   ProviderAuthError,
-  ProviderError,
   ProviderNotSupportedError,
   ProviderRejectedError,
   ProviderTimeoutError,
@@ -19,97 +15,36 @@ import {
   WebhookVerificationError,
 } from '../../server/errors.js';
 import { ManualClock } from '../../server/lib/clock.js';
-import { createFetchClient, type HttpClient } from '../../server/lib/http.js';
 import { parseQris } from '../../server/lib/qris.js';
 import { createXenditProvider } from '../../server/providers/xendit/index.js';
 import { sanitizeVaName, STATUS_TABLE, toIndonesianMobile } from '../../server/providers/xendit/mapping.js';
 import { basicAuthHeader, verifyCallbackToken } from '../../server/providers/xendit/signing.js';
-import type { CreatePaymentInput, PaymentProvider, ProviderContext, WebhookRequest } from '../../server/providers/types.js';
+import type { CreatePaymentInput, PaymentProvider, ProviderContext } from '../../server/providers/types.js';
+import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
 
 const CREDS = SANDBOX_CREDENTIALS.xendit;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Harness: emulator app, webhook receiver app, adapter
 
-interface Received {
-  path: string;
-  headers: Record<string, string | undefined>;
-  rawBody: Buffer;
-}
-
-function listen(app: express.Express): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}` });
-    });
-  });
-}
-
-/** Collects webhooks; waitFor() hands each one to exactly one waiter, so tests never see each other's. */
-function webhookReceiver() {
-  const queue: Received[] = [];
-  const waiters: Array<{ pred: (r: Received) => boolean; resolve: (r: Received) => void }> = [];
-  const app = express();
-  app.use(express.raw({ type: '*/*', limit: '1mb' }));
-  app.use((req, res) => {
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const r: Received = { path: req.path, headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
-    const i = waiters.findIndex((w) => w.pred(r));
-    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(r);
-    else queue.push(r);
-    res.status(200).json({ ok: true });
-  });
-  return {
-    app,
-    waitFor(pred: (r: Received) => boolean): Promise<Received> {
-      const i = queue.findIndex(pred);
-      if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]!);
-      return new Promise((resolve) => waiters.push({ pred, resolve }));
-    },
-  };
-}
-
 const mentions = (text: string) => (r: Received) => r.rawBody.toString('utf8').includes(text);
 
 const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
-let requestsToEmulator = 0;
-const fetchClient = createFetchClient(5_000);
-const http: HttpClient = {
-  request(req) {
-    if (req.url.includes('/emulators/xendit')) requestsToEmulator++;
-    return fetchClient.request(req);
-  },
-};
-const receiver = webhookReceiver();
-let servers: Server[] = [];
+/** Counts what the adapter sends, to prove a refusal made no request. */
+const { client: http, sent } = recordingHttp();
+const receiver = webhookReceiver(clock);
+const servers = testServers();
 let receiverUrl = '';
 let base = '';
 let emu: XenditEmulator;
 
 before(async () => {
-  const r = await listen(receiver.app);
-  receiverUrl = r.url;
-  emu = createXenditEmulator(CREDS, {
-    clock,
-    http: fetchClient,
-    defaultWebhookUrl: () => `${receiverUrl}/webhooks/xendit`,
-    baseUrl: () => base,
-  });
-  const app = express();
-  app.use('/emulators/xendit', emu.router);
-  const e = await listen(app);
-  base = `${e.url}/emulators/xendit`;
-  servers = [r.server, e.server];
+  receiverUrl = await servers.listen(receiver.app);
+  const defaultWebhookUrl = () => `${receiverUrl}/webhooks/xendit`;
+  ({ emulator: emu, base } = await servers.emulator('/emulators/xendit', (o) => createXenditEmulator(CREDS, o), { clock, defaultWebhookUrl }));
 });
 
-after(() => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
+after(() => servers.close());
 
 const TIMEOUTS = { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 };
 function provider(over: { secretKey?: string; callbackToken?: string; timeouts?: Partial<ProviderContext['timeouts']> } = {}): PaymentProvider {
@@ -139,37 +74,12 @@ function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
   };
 }
 
-const asWebhook = (r: Received): WebhookRequest => ({ headers: r.headers, rawBody: r.rawBody, path: r.path, receivedAt: clock.now() });
+const asWebhook = receiver.asWebhook;
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, auth = true) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(auth ? { Authorization: basicAuthHeader(CREDS.secretKey) } : {}),
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    redirect: 'manual',
-  });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json, headers: res.headers };
-}
-
-async function rejects<T extends ProviderError | WebhookVerificationError>(p: Promise<unknown> | (() => unknown), cls: new (...a: any[]) => T): Promise<T> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (err) {
-    assert.ok(err instanceof cls, `expected ${cls.name}, got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
-    return err as T;
-  }
-  assert.fail(`expected ${cls.name}, nothing was thrown`);
+  const authorization: Record<string, string> = auth ? { Authorization: basicAuthHeader(CREDS.secretKey) } : {};
+  const res = await fetchJson(`${base}${path}`, { method, headers: { ...authorization, ...headers }, body });
+  return { status: res.status, body: res.json, headers: res.headers };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -260,10 +170,10 @@ describe('Xendit create', () => {
   });
 
   test('OVO without a phone number is refused before any request', async () => {
-    const before = requestsToEmulator;
+    const before = sent.length;
     const err = await rejects(provider().create(input({ family: 'ewallet', channel: 'ovo', customer: { name: 'X' } })), ProviderRejectedError);
     assert.equal(err.providerCode, 'MOBILE_NUMBER_REQUIRED');
-    assert.equal(requestsToEmulator, before);
+    assert.equal(sent.length, before);
   });
 
   test('unsupported method → ProviderNotSupportedError', async () => {

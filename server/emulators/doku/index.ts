@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
+import { isJsonObject as isObj } from '../shared/json-body.js';
 import { checkoutPage, resultPage } from './pages.js';
 import { TIMESTAMP_RE, digestOf, sign, signatureMatches, utcStamp, wibCompact } from './signing.js';
 import { type CheckoutSession, DokuState, type DokuLineItemIn, digits, newSessionId, newTokenId, newUuid } from './state.js';
@@ -54,7 +55,6 @@ export const KNOWN_METHOD_TYPES = [
 ];
 
 const REQUIRED_HEADERS = ['Client-Id', 'Request-Id', 'Request-Timestamp', 'Signature'] as const;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isHttpUrl = (v: unknown) => {
   if (typeof v !== 'string') return false;
   try {

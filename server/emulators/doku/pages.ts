@@ -4,10 +4,8 @@
  * CSP; a single <style> block is allowed.
  */
 import { buildDynamicQris } from '../../lib/qris.js';
+import { escapeHtml as esc, htmlPage, idr } from '../shared/html.js';
 import type { CheckoutSession } from './state.js';
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
 
 const LABELS: Record<string, string> = {
   QRIS: 'QRIS',
@@ -21,7 +19,7 @@ const LABELS: Record<string, string> = {
 export const methodLabel = (t: string) =>
   LABELS[t] ?? (t.startsWith('VIRTUAL_ACCOUNT_') ? `Virtual Account ${t.slice('VIRTUAL_ACCOUNT_'.length).replace(/^BANK_/, '').replace(/_/g, ' ')}` : t);
 
-const STYLE = `<style>
+const STYLE = `
 body{font-family:system-ui,sans-serif;background:#f4f6f8;color:#1d2433;margin:0;padding:2rem}
 main{max-width:28rem;margin:auto;background:#fff;border-radius:8px;padding:1.5rem;box-shadow:0 1px 3px #0002}
 h1{font-size:1.1rem;margin:0 0 .25rem}.amount{font-size:1.6rem;font-weight:700;margin:.5rem 0 1rem}
@@ -29,13 +27,16 @@ fieldset{border:1px solid #d0d5dd;border-radius:6px;margin:0 0 1rem}label{displa
 button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#e1251b;color:#fff;cursor:pointer}
 button.secondary{background:#667085}.row{display:flex;gap:.5rem}.note{color:#667085;font-size:.85rem}
 code{word-break:break-all;font-size:.75rem}
-</style>`;
+`;
+
+const page = (title: string, body: string) => htmlPage({ title, style: STYLE, body, lang: 'id' });
+
+const TITLE = 'DOKU Checkout (emulator)';
 
 export function checkoutPage(s: CheckoutSession, merchantName: string): string {
-  const head = `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>DOKU Checkout (emulator)</title>${STYLE}</head><body><main>`;
   const summary = `<h1>${esc(merchantName)}</h1><div class="note">Invoice ${esc(s.invoiceNumber)}</div><div class="amount">${esc(idr(s.amount))}</div>`;
   if (s.status !== 'PENDING') {
-    return `${head}${summary}<p>Status: <strong>${esc(s.status)}</strong></p></main></body></html>`;
+    return page(TITLE, `${summary}<p>Status: <strong>${esc(s.status)}</strong></p>`);
   }
   const options = s.methodTypes
     .map((t, i) => `<label><input type="radio" name="method" value="${esc(t)}"${i === 0 ? ' checked' : ''}> ${esc(methodLabel(t))}</label>`)
@@ -55,15 +56,15 @@ export function checkoutPage(s: CheckoutSession, merchantName: string): string {
     : '';
   // Relative to /checkout-link-v2/{token}, so the page works behind any proxy prefix.
   const action = encodeURIComponent(s.tokenId);
-  return (
-    `${head}${summary}` +
-    `<form method="post" action="${esc(action)}/pay"><fieldset><legend>Metode pembayaran</legend>${options}</fieldset>${qris}` +
-    `<p class="note">Pay before ${esc(s.expiresAt.toISOString())}</p><div class="row"><button type="submit">Pay</button></div></form>` +
-    `<form method="post" action="${esc(action)}/cancel"><div class="row"><button class="secondary" type="submit">Cancel</button></div></form>` +
-    `</main></body></html>`
+  return page(
+    TITLE,
+    summary +
+      `<form method="post" action="${esc(action)}/pay"><fieldset><legend>Metode pembayaran</legend>${options}</fieldset>${qris}` +
+      `<p class="note">Pay before ${esc(s.expiresAt.toISOString())}</p><div class="row"><button type="submit">Pay</button></div></form>` +
+      `<form method="post" action="${esc(action)}/cancel"><div class="row"><button class="secondary" type="submit">Cancel</button></div></form>`,
   );
 }
 
 export function resultPage(title: string, detail: string): string {
-  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>${esc(title)}</title>${STYLE}</head><body><main><h1>${esc(title)}</h1><p>${esc(detail)}</p></main></body></html>`;
+  return page(title, `<h1>${esc(title)}</h1><p>${esc(detail)}</p>`);
 }

@@ -13,6 +13,7 @@
 import express, { type Request, type Response } from 'express';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
+import { isJsonObject as isObj } from '../shared/json-body.js';
 import { approvalPage, resultPage } from './pages.js';
 import { bearerFor, checkBearer } from './signing.js';
 import { type EmuItem, IndodanaState, PLANS, type Transaction, canonical, newTransactionId, quote } from './state.js';
@@ -33,7 +34,6 @@ export interface IndodanaEmulator extends Emulator {
 const ORDER_ID_RE = /^[A-Za-z0-9=.\-_+@:&^%!$]{1,32}$/;
 const PHONE_RE = /^\+?\d{8,15}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const isMoney = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && Math.abs(Math.round(v * 100) - v * 100) < 1e-6;
 const cents = (v: number) => Math.round(v * 100);

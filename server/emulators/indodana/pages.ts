@@ -2,22 +2,19 @@
  * The emulated Indodana approval page: merchant, amount, chosen plan, and Approve / Reject as plain POST forms.
  * No scripts and no style attributes (strict CSP); one <style> block.
  */
+import { escapeHtml as esc, htmlPage, idr } from '../shared/html.js';
 import { PLANS, quote, type Transaction } from './state.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
-
-const STYLE = `<style>
+const STYLE = `
 body{font-family:system-ui,sans-serif;background:#f2f7f6;color:#14302b;margin:0;padding:2rem}
 main{max-width:28rem;margin:auto;background:#fff;border-radius:8px;padding:1.5rem;box-shadow:0 1px 3px #0002}
 h1{font-size:1.1rem;margin:0 0 .25rem}.amount{font-size:1.6rem;font-weight:700;margin:.5rem 0}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{color:#5b6f6b}
 button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#00a38c;color:#fff;cursor:pointer}
 button.secondary{background:#8a9996}.row{display:flex;gap:.5rem;margin-top:1rem}
-</style>`;
+`;
 
-const page = (title: string, inner: string) =>
-  `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>${STYLE}</head><body><main>${inner}</main></body></html>`;
+const page = (title: string, body: string) => htmlPage({ title, style: STYLE, body, lang: 'id' });
 
 export function approvalPage(t: Transaction): string {
   const head = `<h1>Indodana PayLater (emulator)</h1><div>${esc(t.sellerName)} · ${esc(t.merchantOrderId)}</div><div class="amount">${esc(idr(t.amount))}</div>`;

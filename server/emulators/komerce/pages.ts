@@ -3,12 +3,8 @@
  * pay-sandbox.komerce.id/{token} and has a "Simulate Payment" button, providers.md §3.1). Plain HTML forms,
  * no script and no inline style attributes, so it works under a strict Content-Security-Policy.
  */
+import { escapeHtml as esc, htmlPage, idr } from '../shared/html.js';
 import type { KomPayment } from './state.js';
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
 
 const STATUS_TEXT: Record<KomPayment['status'], string> = {
   PENDING: 'Waiting for payment',
@@ -64,14 +60,5 @@ export function renderNotFound(paymentId: string): string {
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main>${body}</main></body>
-</html>`;
+  return htmlPage({ title, style: STYLE, body });
 }

@@ -2,6 +2,7 @@
  * Validation of POST /api/v1/user/payment/create, field by field as Komerce documents it (providers.md §3.3,
  * §3.7). Each failure is one human message, answered 400 in the `{meta, data}` envelope.
  */
+import { isJsonObject as isObject } from '../shared/json-body.js';
 import { findBank, QRIS_METHOD, VA_MIN_TTL_SECONDS } from './catalog.js';
 
 export interface ValidCreate {
@@ -19,7 +20,6 @@ export interface ValidCreate {
 
 export type Validation = { ok: true; value: ValidCreate } | { ok: false; message: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

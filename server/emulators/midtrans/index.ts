@@ -10,7 +10,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { buildDynamicQris } from '../../lib/qris.js';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
-import { basicAuthMatches, signatureKey } from './auth.js';
+import { basicAuthMatches } from '../shared/basic-auth.js';
+import { isJsonObject as isObj, jsonObjectBody } from '../shared/json-body.js';
+import { signatureKey } from './auth.js';
 import { deeplinkPage, qrSvg, resultPage } from './pages.js';
 
 export interface MidtransEmulatorCredentials {
@@ -229,23 +231,8 @@ export function createMidtransEmulator(
       }
     };
 
-  function jsonBody(raw: unknown, allowEmpty = false): Body {
-    const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
-    if (text.trim() === '') {
-      if (allowEmpty) return {};
-      throw invalid('request body is required');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw invalid('request body is not valid JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('request body must be a JSON object');
-    return parsed as Body;
-  }
+  const jsonBody = (raw: unknown, allowEmpty = false): Body => jsonObjectBody(raw, invalid, allowEmpty);
 
-  const isObj = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\/[^\s,]+$/.test(v);
 
   /** X-Override-Notification replaces the dashboard URL; X-Append-Notification adds to it (up to 3, comma separated). */

@@ -10,7 +10,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { buildDynamicQris } from '../../lib/qris.js';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
-import { basicAuthMatches } from './auth.js';
+import { basicAuthMatches } from '../shared/basic-auth.js';
 import { checkoutPage, resultPage } from './pages.js';
 import {
   type Body,

@@ -2,26 +2,9 @@
  * The emulated e-wallet checkout page (what `actions.desktop_web_checkout_url` opens). Plain HTML forms, no
  * script and no style attributes, so it runs under a strict Content-Security-Policy.
  */
+import { walletPages } from '../shared/wallet-page.js';
 
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const idr = (n: number) =>
-  new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
-
-const STYLE = `<style>
-body{font-family:system-ui,sans-serif;background:#f4f6f8;color:#1b1f24;margin:0;display:flex;justify-content:center}
-main{background:#fff;margin:3rem 1rem;padding:2rem;border-radius:12px;max-width:24rem;width:100%;box-shadow:0 2px 12px #0002}
-h1{font-size:1.1rem;margin:0 0 1rem}.amount{font-size:1.8rem;font-weight:700;margin:.5rem 0 1.5rem}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;font-size:.9rem}dt{color:#5b6672}
-form{display:inline}button{font:inherit;padding:.6rem 1.4rem;border-radius:8px;border:1px solid #0b5cff;margin:1rem .5rem 0 0;cursor:pointer}
-.pay{background:#0b5cff;color:#fff}.cancel{background:#fff;color:#0b5cff}.note{color:#5b6672;font-size:.8rem;margin-top:1.5rem}
-</style>`;
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title>${STYLE}</head><body><main>${body}</main></body></html>`;
-}
+const pages = walletPages({ accent: '#0b5cff', background: '#f4f6f8' });
 
 export interface CheckoutView {
   chargeId: string;
@@ -33,22 +16,19 @@ export interface CheckoutView {
 }
 
 export function checkoutPage(v: CheckoutView): string {
-  const id = encodeURIComponent(v.chargeId);
-  const actions =
-    v.status === 'PENDING'
-      ? `<form method="post" action="${id}/pay"><button class="pay" type="submit">Pay</button></form>
-<form method="post" action="${id}/cancel"><button class="cancel" type="submit">Cancel</button></form>`
-      : `<p>This charge is <strong>${escapeHtml(v.status)}</strong>; there is nothing left to approve.</p>`;
-  return page(
-    `${v.wallet} checkout`,
-    `<h1>${escapeHtml(v.wallet)} · ${escapeHtml(v.merchant)}</h1>
-<div class="amount">${escapeHtml(idr(v.amount))}</div>
-<dl><dt>Reference</dt><dd>${escapeHtml(v.reference)}</dd><dt>Charge</dt><dd>${escapeHtml(v.chargeId)}</dd></dl>
-${actions}
-<p class="note">Xendit test-mode e-wallet checkout, emulated by Bayar. No money moves.</p>`,
-  );
+  return pages.approval({
+    title: `${v.wallet} checkout`,
+    heading: `${v.wallet} · ${v.merchant}`,
+    amount: v.amount,
+    details: [
+      ['Reference', v.reference],
+      ['Charge', v.chargeId],
+    ],
+    actionBase: v.status === 'PENDING' ? encodeURIComponent(v.chargeId) : null,
+    subject: 'charge',
+    status: v.status,
+    note: 'Xendit test-mode e-wallet checkout, emulated by Bayar. No money moves.',
+  });
 }
 
-export function resultPage(title: string, message: string): string {
-  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
-}
+export const resultPage = pages.result;

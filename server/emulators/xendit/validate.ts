@@ -3,6 +3,7 @@
  * missing or mistyped field (providers.md §4.7). Messages follow the `"field" is required` style of Xendit's
  * own validation answers.
  */
+import { type JsonObject, jsonObjectBody } from '../shared/json-body.js';
 
 export class XenditApiError extends Error {
   constructor(
@@ -14,26 +15,12 @@ export class XenditApiError extends Error {
   }
 }
 
-export type Body = Record<string, unknown>;
+export type Body = JsonObject;
 
 export const invalid = (message: string) => new XenditApiError(400, 'API_VALIDATION_ERROR', message);
 
 /** Parses a JSON object body; an empty body is `{}` only when `allowEmpty`. */
-export function jsonBody(raw: unknown, allowEmpty = false): Body {
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
-  if (text.trim() === '') {
-    if (allowEmpty) return {};
-    throw invalid('request body is required');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw invalid('request body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('request body must be a JSON object');
-  return parsed as Body;
-}
+export const jsonBody = (raw: unknown, allowEmpty = false): Body => jsonObjectBody(raw, invalid, allowEmpty);
 
 export function reqString(b: Body, key: string, max = 255): string {
   const v = b[key];

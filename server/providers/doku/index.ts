@@ -10,16 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ProviderCredentials } from '../../config.js';
-import {
-  ProviderAuthError,
-  ProviderNotSupportedError,
-  ProviderRejectedError,
-  ProviderTimeoutError,
-  ProviderUnavailableError,
-  WebhookVerificationError,
-} from '../../errors.js';
+import { ProviderNotSupportedError, ProviderUnavailableError, WebhookVerificationError } from '../../errors.js';
 import { safeEqual } from '../../lib/crypto.js';
-import { HttpNetworkError, HttpTimeoutError, type HttpResponse } from '../../lib/http.js';
+import { headerOf, type Op, type ProviderErrorBody, providerHttp, webhookJson } from '../http-call.js';
 import type {
   CreatePaymentInput,
   CreatePaymentResult,
@@ -66,7 +59,6 @@ export function createDokuProvider(
   ctx: ProviderContext,
   options: DokuProviderOptions = {},
 ): PaymentProvider {
-  const base = creds.baseUrl.replace(/\/+$/, '');
   const methodTypes: Record<string, string> = { ...DOKU_METHOD_TYPES, ...options.methodTypes };
   const windowMs = options.notificationWindowMs ?? 5 * 60_000;
   const cacheSize = options.replayCacheSize ?? 1000;
@@ -80,34 +72,11 @@ export function createDokuProvider(
       return { family, channel, label: DOKU_LABELS[k] ?? channel, minAmount: DOKU_MIN_AMOUNT, maxAmount: DOKU_MAX_AMOUNT };
     });
 
-  async function send(op: keyof ProviderContext['timeouts'], method: 'GET' | 'POST', target: string, requestId: string, body?: string) {
-    const headers = dokuRequestHeaders(creds, { requestId, timestamp: dokuTimestamp(ctx.clock.now()), target, body });
-    let res: HttpResponse;
-    try {
-      res = await ctx.http.request({ method, url: base + target, headers, body, timeoutMs: ctx.timeouts[op] });
-    } catch (err) {
-      if (err instanceof HttpTimeoutError) throw new ProviderTimeoutError(PROVIDER, `Doku did not answer ${method} ${target} in time`);
-      if (err instanceof HttpNetworkError) throw new ProviderUnavailableError(PROVIDER, err.message);
-      throw new ProviderUnavailableError(PROVIDER, `request to Doku failed: ${(err as Error)?.message ?? String(err)}`);
-    }
-    if (res.status >= 500) throw new ProviderUnavailableError(PROVIDER, `Doku answered HTTP ${res.status} to ${method} ${target}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(res.body);
-    } catch {
-      if (res.status < 300) throw new ProviderUnavailableError(PROVIDER, `Doku answered ${method} ${target} with malformed JSON`);
-      json = {};
-    }
-    return { status: res.status, json };
-  }
+  const api = providerHttp({ id: PROVIDER, name: 'Doku', baseUrl: creds.baseUrl, ctx, errorBody: dokuErrorBody });
 
-  function fail(status: number, json: unknown): never {
-    const e = (json ?? {}) as DokuErrorBody;
-    const messages = Array.isArray(e.message) ? e.message : typeof e.message === 'string' ? [e.message] : [];
-    const text = e.error?.message ?? (messages.join('; ') || `HTTP ${status}`);
-    if (status === 401 || status === 403) throw new ProviderAuthError(PROVIDER, `Doku refused our credentials: ${text}`);
-    const code = e.error?.code ?? messages[0] ?? `http_${status}`;
-    throw new ProviderRejectedError(PROVIDER, status, code, text);
+  function send(op: Op, method: 'GET' | 'POST', target: string, requestId: string, body?: string) {
+    const headers = dokuRequestHeaders(creds, { requestId, timestamp: dokuTimestamp(ctx.clock.now()), target, body });
+    return api.send(op, { method, path: target, headers, body });
   }
 
   function bodyFor(input: CreatePaymentInput, methodType: string): string {
@@ -132,13 +101,12 @@ export function createDokuProvider(
       const methodType = methodTypes[methodKey(input.family, input.channel)];
       if (!methodType) throw new ProviderNotSupportedError(PROVIDER, `Doku Checkout has no method for ${input.family}:${input.channel}`);
       const body = bodyFor(input, methodType);
-      const { status, json } = await send('create', 'POST', CHECKOUT_PATH, createRequestId(input.reference), body);
-      const r = json as DokuCheckoutResponse;
+      const answer = await send('create', 'POST', CHECKOUT_PATH, createRequestId(input.reference), body);
       // 409 with a SUCCESS body is Doku's idempotent replay of our own earlier create (§1.7): same page, same token.
-      const replay = status === 409 && Array.isArray(r.message) && r.message[0] === 'SUCCESS';
-      if (status >= 300 && !replay) fail(status, json);
+      const replay = answer.status === 409 && isSuccess(answer.json);
+      const r = (replay ? answer.json : api.expectOk(answer)) as DokuCheckoutResponse;
       const url = r.response?.payment?.url;
-      if (!Array.isArray(r.message) || r.message[0] !== 'SUCCESS' || typeof url !== 'string' || !url) {
+      if (!isSuccess(r) || typeof url !== 'string' || !url) {
         throw new ProviderUnavailableError(PROVIDER, 'Doku answered create without message SUCCESS and a payment url');
       }
       const expires = parseDokuWibDate(r.response?.payment?.expired_date) ?? input.expiresAt;
@@ -148,9 +116,7 @@ export function createDokuProvider(
 
     async status(ref: PaymentRef): Promise<ProviderStatus> {
       const invoice = ref.reference || ref.providerRef;
-      const { status, json } = await send('status', 'GET', STATUS_PATH + encodeURIComponent(invoice), randomUUID());
-      if (status >= 300) fail(status, json);
-      const body = json as DokuStatusResponse;
+      const body = api.expectOk(await send('status', 'GET', STATUS_PATH + encodeURIComponent(invoice), randomUUID())) as DokuStatusResponse;
       if (typeof body?.transaction?.status !== 'string') throw new ProviderUnavailableError(PROVIDER, 'Doku status answer has no transaction.status');
       return fromStatusResponse(body);
     },
@@ -165,7 +131,7 @@ export function createDokuProvider(
     },
 
     verifyWebhook(req: WebhookRequest): VerifiedWebhook {
-      const h = (name: string) => header(req.headers, name);
+      const h = (name: string) => headerOf(req.headers, name);
       const clientId = h('client-id');
       const requestId = h('request-id');
       const timestamp = h('request-timestamp');
@@ -186,12 +152,7 @@ export function createDokuProvider(
       if (Math.abs(ctx.clock.now().getTime() - sent.getTime()) > windowMs) {
         throw new WebhookVerificationError('webhook_stale', 'Doku notification Request-Timestamp is outside the accepted window');
       }
-      let body: DokuNotification;
-      try {
-        body = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('webhook_malformed', 'Doku notification body is not JSON');
-      }
+      const body = webhookJson(req.rawBody, 'Doku notification') as DokuNotification;
       const event = body && typeof body === 'object' ? fromNotification(body, requestId) : null;
       if (!event) throw new WebhookVerificationError('webhook_malformed', 'Doku notification lacks order.invoice_number or transaction.status');
       // Doku only needs a 2xx; anything else is retried at +30 min, +6 h, +12 h (§1.6).
@@ -201,9 +162,14 @@ export function createDokuProvider(
   return provider;
 }
 
-function header(headers: Record<string, string | undefined>, name: string): string | undefined {
-  const direct = headers[name];
-  if (direct !== undefined) return direct;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
+const isSuccess = (json: unknown) => {
+  const message = (json as DokuCheckoutResponse | null)?.message;
+  return Array.isArray(message) && message[0] === 'SUCCESS';
+};
+
+/** Doku's error envelope keeps `message` as an array or a string; `error.{code,message}` is [unconfirmed] (§1.9). */
+function dokuErrorBody(json: unknown, status: number): ProviderErrorBody {
+  const e = (json ?? {}) as DokuErrorBody;
+  const messages = Array.isArray(e.message) ? e.message : typeof e.message === 'string' ? [e.message] : [];
+  return { code: e.error?.code ?? messages[0] ?? `http_${status}`, message: e.error?.message ?? (messages.join('; ') || undefined) };
 }

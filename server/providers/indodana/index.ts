@@ -9,16 +9,8 @@
  */
 import type { InstallmentOption } from '../../api-types.js';
 import type { ProviderCredentials } from '../../config.js';
-import {
-  AppError,
-  ProviderAuthError,
-  ProviderNotSupportedError,
-  ProviderRejectedError,
-  ProviderTimeoutError,
-  ProviderUnavailableError,
-  WebhookVerificationError,
-} from '../../errors.js';
-import { HttpNetworkError, HttpTimeoutError, type HttpResponse } from '../../lib/http.js';
+import { AppError, ProviderNotSupportedError, ProviderRejectedError, ProviderUnavailableError, WebhookVerificationError } from '../../errors.js';
+import { headerOf, jsonRequest, type Op, type ProviderErrorBody, providerHttp, webhookJson } from '../http-call.js';
 import type {
   CreatePaymentInput,
   CreatePaymentResult,
@@ -78,49 +70,23 @@ export function createIndodanaProvider(
   ctx: ProviderContext,
   options: IndodanaProviderOptions = {},
 ): PaymentProvider {
-  const base = creds.baseUrl.replace(/\/+$/, '');
   const windowS = options.nonceWindowSeconds ?? 600;
   const cancellationPath = options.cancellationPath ?? CANCELLATION_PATH;
   const cancelledBy = options.cancelledBy ?? 'MERCHANT';
 
-  async function send(op: keyof ProviderContext['timeouts'], method: 'GET' | 'POST', path: string, payload?: unknown) {
-    const headers: Record<string, string> = {
-      Authorization: indodanaBearer(creds.apiKey, creds.apiSecret, indodanaNonce(ctx.clock.now())),
-      Accept: 'application/json',
-    };
-    const body = payload === undefined ? undefined : JSON.stringify(payload);
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let res: HttpResponse;
-    try {
-      res = await ctx.http.request({ method, url: base + path, headers, body, timeoutMs: ctx.timeouts[op] });
-    } catch (err) {
-      if (err instanceof HttpTimeoutError) throw new ProviderTimeoutError(PROVIDER, `Indodana did not answer ${method} ${path} in time`);
-      if (err instanceof HttpNetworkError) throw new ProviderUnavailableError(PROVIDER, err.message);
-      throw new ProviderUnavailableError(PROVIDER, `request to Indodana failed: ${(err as Error)?.message ?? String(err)}`);
-    }
-    if (res.status >= 500) throw new ProviderUnavailableError(PROVIDER, `Indodana answered HTTP ${res.status} to ${method} ${path}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(res.body);
-    } catch {
-      if (res.status < 300) throw new ProviderUnavailableError(PROVIDER, `Indodana answered ${method} ${path} with malformed JSON`);
-      json = {};
-    }
-    const e = (json ?? {}) as IndodanaErrorBody;
-    if (res.status >= 300 || e.status === 'ERROR') {
-      const kind = e.error?.kind ?? `http_${res.status}`;
-      const m = e.error?.message;
-      const text = typeof m === 'string' ? m : m === undefined ? `HTTP ${res.status}` : JSON.stringify(m);
-      if (res.status === 401 || res.status === 403) throw new ProviderAuthError(PROVIDER, `Indodana refused our credentials: ${text}`);
-      throw new ProviderRejectedError(PROVIDER, res.status, kind, text);
-    }
+  const api = providerHttp({ id: PROVIDER, name: 'Indodana', baseUrl: creds.baseUrl, ctx, errorBody: indodanaErrorBody });
+
+  async function send(op: Op, method: 'GET' | 'POST', path: string, payload?: unknown) {
+    const authorization = indodanaBearer(creds.apiKey, creds.apiSecret, indodanaNonce(ctx.clock.now()));
+    const answer = await api.send(op, jsonRequest(method, path, { Authorization: authorization }, payload));
+    const json = api.expectOk(answer);
+    // Indodana can refuse inside a 2xx answer too: its envelope's `status: "ERROR"` is what the SDKs check (§2.3).
+    if ((json as IndodanaErrorBody | null)?.status === 'ERROR') throw api.errorFor(answer.status, json, answer.what);
     return json;
   }
 
   const okOrUnavailable = (json: unknown, what: string) => {
-    if (!json || typeof json !== 'object' || (json as { status?: unknown }).status !== 'OK') {
-      throw new ProviderUnavailableError(PROVIDER, `Indodana answered ${what} without status OK`);
-    }
+    if (!json || typeof json !== 'object' || (json as { status?: unknown }).status !== 'OK') throw api.unexpected(what, 'status OK');
   };
 
   function sellerFor(input: CreatePaymentInput): SellerInfo {
@@ -209,12 +175,7 @@ export function createIndodanaProvider(
       if (!/^\d{1,12}$/.test(check.nonce)) throw new WebhookVerificationError('webhook_malformed', 'Indodana notification nonce is not Unix seconds');
       const skew = Math.abs(indodanaNonce(ctx.clock.now()) - Number(check.nonce));
       if (skew > windowS) throw new WebhookVerificationError('webhook_stale', 'Indodana notification nonce is outside the accepted window');
-      let body: IndodanaNotification;
-      try {
-        body = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('webhook_malformed', 'Indodana notification body is not JSON');
-      }
+      const body = webhookJson(req.rawBody, 'Indodana notification') as IndodanaNotification;
       const event = body && typeof body === 'object' ? fromNotification(body) : null;
       if (!event) throw new WebhookVerificationError('webhook_malformed', 'Indodana notification lacks merchantOrderId or transactionStatus');
       return { events: [event], ack: { status: 200, body: { status: 'OK', message: 'OK' } } };
@@ -238,9 +199,9 @@ export function createIndodanaProvider(
   return provider;
 }
 
-function headerOf(headers: Record<string, string | undefined>, name: string): string | undefined {
-  const direct = headers[name];
-  if (direct !== undefined) return direct;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
+/** `{status:"ERROR", error:{kind, message}}` [3rd]; the message may be a string or a structure of field errors. */
+function indodanaErrorBody(json: unknown, status: number): ProviderErrorBody {
+  const e = (json ?? {}) as IndodanaErrorBody;
+  const m = e.error?.message;
+  return { code: e.error?.kind ?? `http_${status}`, message: typeof m === 'string' || m === undefined ? m : JSON.stringify(m) };
 }

@@ -11,8 +11,9 @@
  *   "paid" callback is confirmed through status() before it is trusted (webhookNeedsConfirmation).
  */
 import type { ProviderCredentials } from '../../config.js';
-import { ProviderAuthError, ProviderNotSupportedError, ProviderRejectedError, ProviderTimeoutError, ProviderUnavailableError, WebhookVerificationError, ProviderRateLimitedError } from '../../errors.js';
-import { HttpNetworkError, HttpTimeoutError, type HttpRequest, type HttpResponse } from '../../lib/http.js';
+import { ProviderNotSupportedError, ProviderRateLimitedError, WebhookVerificationError } from '../../errors.js';
+import type { HttpRequest } from '../../lib/http.js';
+import { headerOf, type Op, type ProviderErrorBody, providerHttp, webhookJson } from '../http-call.js';
 import type { PaymentProvider, PaymentRef, ProviderContext, ProviderStatus, WebhookRequest } from '../types.js';
 import { fromCallbackBody, fromCreateData, fromStatusData, komerceMethods, PROVIDER, toCreateRequest, toWireStatus } from './mapping.js';
 import { apiHeaders, CALLBACK_SIGNATURE_HEADER, verifyCallbackSignature } from './signing.js';
@@ -35,50 +36,32 @@ export class KomerceRateLimitedError extends ProviderRateLimitedError {
 }
 
 export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderContext): PaymentProvider {
-  const base = creds.baseUrl.replace(/\/+$/, '');
+  const api = providerHttp({
+    id: PROVIDER,
+    name: 'Komerce',
+    baseUrl: creds.baseUrl,
+    ctx,
+    errorBody: komerceErrorBody,
+    credentialsHint: 'check KOMERCE_API_KEY and that it is a sandbox key for the sandbox host, a live key for the live one',
+    answer: 'a JSON {meta, data} envelope',
+  });
 
   /** One Komerce call: transport and HTTP failures become typed ProviderErrors; 2xx gives the envelope's data. */
-  async function call<T>(op: keyof ProviderContext['timeouts'], method: HttpRequest['method'], path: string, body?: unknown): Promise<T> {
+  async function call<T>(op: Op, method: HttpRequest['method'], path: string, body?: unknown): Promise<T> {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    let res: HttpResponse;
-    try {
-      res = await ctx.http.request({
-        method,
-        url: `${base}${path}`,
-        headers: apiHeaders(creds.apiKey, text !== undefined),
-        body: text,
-        timeoutMs: ctx.timeouts[op],
-      });
-    } catch (err) {
-      if (err instanceof HttpTimeoutError) throw new ProviderTimeoutError(PROVIDER, `Komerce ${op} timed out after ${ctx.timeouts[op]} ms`);
-      if (err instanceof HttpNetworkError) throw new ProviderUnavailableError(PROVIDER, `Komerce ${op} failed: ${err.message}`);
-      throw new ProviderUnavailableError(PROVIDER, `Komerce ${op} failed: ${(err as Error)?.message ?? String(err)}`);
-    }
-    const envelope = parseEnvelope(res.body);
-    const meta: Partial<KomerceMeta> = envelope?.meta ?? {};
-    const said = typeof meta.message === 'string' && meta.message ? meta.message : `HTTP ${res.status}`;
-    if (res.status >= 500) throw new ProviderUnavailableError(PROVIDER, `Komerce ${op} answered ${res.status}: ${said}`);
-    if (res.status === 401 || res.status === 403) {
-      throw new ProviderAuthError(PROVIDER, `Komerce refused the API key (${res.status}: ${said}); check KOMERCE_API_KEY and that it is a sandbox key for the sandbox host, a live key for the live one`);
-    }
-    if (res.status === 429) {
+    const answer = await api.send(op, { method, path, headers: apiHeaders(creds.apiKey, text !== undefined), body: text });
+    if (answer.status === 429) {
       // Transient: Komerce allows 1 status request per 3 s per payment_id (§3.2). [unconfirmed] that the
       // limit answers 429 (and with Retry-After); any 429 is treated as "try again shortly".
-      const seconds = Number(res.headers['retry-after']);
+      const seconds = Number(answer.headers['retry-after']);
       const retryAfterMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : STATUS_INTERVAL_MS;
       throw new KomerceRateLimitedError(
         `Komerce rate limit hit on ${op} (at most 1 status request per 3 s per payment); retry after ${retryAfterMs / 1000} s`,
         retryAfterMs,
       );
     }
-    if (res.status >= 400) {
-      const code = typeof meta.code === 'number' || typeof meta.code === 'string' ? String(meta.code) : String(res.status);
-      throw new ProviderRejectedError(PROVIDER, res.status, code, said);
-    }
-    if (res.status < 200 || res.status >= 300) throw new ProviderUnavailableError(PROVIDER, `Komerce ${op} answered an unexpected HTTP ${res.status}`);
-    if (!envelope || typeof envelope.data !== 'object' || envelope.data === null) {
-      throw new ProviderUnavailableError(PROVIDER, `Komerce ${op} answered ${res.status} without a JSON {meta, data} envelope`);
-    }
+    const envelope = asEnvelope(api.expectOk(answer));
+    if (!envelope || typeof envelope.data !== 'object' || envelope.data === null) throw api.unexpected(answer.what);
     return envelope.data as T;
   }
 
@@ -116,34 +99,27 @@ export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderCo
     },
 
     verifyWebhook(req: WebhookRequest) {
-      const header = headerValue(req.headers, CALLBACK_SIGNATURE_HEADER);
+      const header = headerOf(req.headers, CALLBACK_SIGNATURE_HEADER);
       if (!header) throw new WebhookVerificationError('webhook_signature_invalid', 'Komerce callback without an X-Callback-Api-Key header');
       if (!verifyCallbackSignature(req.rawBody, header, creds.callbackKey)) {
         throw new WebhookVerificationError('webhook_signature_invalid', 'Komerce callback signature (X-Callback-Api-Key) does not match the body; check KOMERCE_CALLBACK_KEY');
       }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('webhook_malformed', 'Komerce callback body is not JSON');
-      }
-      const event = fromCallbackBody(parsed);
+      const event = fromCallbackBody(webhookJson(req.rawBody, 'Komerce callback'));
       if (!event) throw new WebhookVerificationError('webhook_malformed', 'Komerce callback lacks payment_id or a known status');
       return { events: [event], ack: { status: 200, body: { status: 'ok' } } };
     },
   };
 }
 
-function parseEnvelope(text: string): Partial<KomerceEnvelope<unknown>> | null {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Partial<KomerceEnvelope<unknown>>) : null;
-  } catch {
-    return null;
-  }
+function asEnvelope(json: unknown): Partial<KomerceEnvelope<unknown>> | null {
+  return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Partial<KomerceEnvelope<unknown>>) : null;
 }
 
-function headerValue(headers: WebhookRequest['headers'], name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name && v) return v;
-  return undefined;
+/** Errors come in the same `{meta: {message, code, status}, data: null}` envelope as answers. */
+function komerceErrorBody(json: unknown, status: number): ProviderErrorBody {
+  const meta: Partial<KomerceMeta> = asEnvelope(json)?.meta ?? {};
+  return {
+    code: typeof meta.code === 'number' || typeof meta.code === 'string' ? String(meta.code) : String(status),
+    message: typeof meta.message === 'string' && meta.message ? meta.message : undefined,
+  };
 }

@@ -5,15 +5,9 @@
  * "paid" notification is confirmed through status().
  */
 import type { ProviderCredentials } from '../../config.js';
-import {
-  ProviderAuthError,
-  ProviderNotSupportedError,
-  ProviderRejectedError,
-  ProviderTimeoutError,
-  ProviderUnavailableError,
-  WebhookVerificationError,
-} from '../../errors.js';
-import { HttpTimeoutError, type HttpRequest } from '../../lib/http.js';
+import { ProviderNotSupportedError, ProviderRejectedError, WebhookVerificationError } from '../../errors.js';
+import type { HttpRequest } from '../../lib/http.js';
+import { jsonRequest, type Op, type ProviderErrorBody, providerHttp, webhookJson } from '../http-call.js';
 import type {
   CreatePaymentInput,
   CreatePaymentResult,
@@ -43,62 +37,36 @@ import {
 } from './mapping.js';
 import { basicAuthHeader, verifyNotificationSignature } from './signing.js';
 
-type Op = keyof ProviderContext['timeouts'];
-
 export function createMidtransProvider(creds: NonNullable<ProviderCredentials['midtrans']>, ctx: ProviderContext): PaymentProvider {
-  const base = creds.baseUrl.replace(/\/+$/, '');
   const authorization = basicAuthHeader(creds.serverKey);
+  const api = providerHttp({
+    id: PROVIDER,
+    name: 'Midtrans',
+    baseUrl: creds.baseUrl,
+    ctx,
+    errorBody: midtransErrorBody,
+    // Only 401 is Midtrans's "access denied"; a 403 refuses this request, not our key.
+    refusesCredentials: (status) => status === 401,
+    answer: 'a JSON object',
+    shapeError: WireShapeError,
+  });
+  const read = api.read;
 
   /**
    * Midtrans reports the outcome in the body's status_code as well as the HTTP status, and which HTTP status goes
-   * with which body code is [unconfirmed] (§5.4). So both are read: either saying 5xx → unavailable, 401 →
-   * auth, other ≥400 → rejected — except body 407 (expired), which is an answer, not an error.
+   * with which body code is [unconfirmed] (§5.4). So both are read: an error in either is an error — except body
+   * 407 (expired), which is an answer, not an error.
    */
   async function call(op: Op, method: HttpRequest['method'], path: string, opts: { body?: unknown; notifyUrl?: string } = {}): Promise<Record<string, unknown>> {
-    const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = { Authorization: authorization };
     if (opts.notifyUrl) headers['X-Override-Notification'] = opts.notifyUrl;
-    let res;
-    try {
-      res = await ctx.http.request({
-        method,
-        url: `${base}${path}`,
-        headers,
-        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-        timeoutMs: ctx.timeouts[op],
-      });
-    } catch (err) {
-      if (err instanceof HttpTimeoutError) throw new ProviderTimeoutError(PROVIDER, `Midtrans did not answer ${method} ${path} in time`);
-      throw new ProviderUnavailableError(PROVIDER, `Midtrans could not be reached: ${(err as Error).message}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(res.body);
-    } catch {
-      parsed = undefined;
-    }
-    const body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-    const bodyCode = body && typeof body.status_code === 'string' && /^\d{3}$/.test(body.status_code) ? Number(body.status_code) : null;
-    const message = [
-      body && typeof body.status_message === 'string' ? body.status_message : `HTTP ${res.status}`,
-      ...(body && Array.isArray(body.validation_messages) ? body.validation_messages.map(String) : []),
-    ].join('; ');
-    const effective = res.status >= 400 ? res.status : bodyCode !== null && bodyCode >= 400 && bodyCode !== 407 ? bodyCode : res.status;
-    if (effective >= 500) throw new ProviderUnavailableError(PROVIDER, `Midtrans answered ${effective}: ${message}`);
-    if (effective === 401) throw new ProviderAuthError(PROVIDER, `Midtrans refused the server key: ${message}`);
-    if (effective >= 400) throw new ProviderRejectedError(PROVIDER, effective, String(bodyCode ?? effective), message);
-    if (effective < 200 || effective >= 300) throw new ProviderUnavailableError(PROVIDER, `Midtrans answered an unexpected ${effective}`);
-    if (!body) throw new ProviderUnavailableError(PROVIDER, `Midtrans answered ${method} ${path} with malformed JSON`);
+    const answer = await api.send(op, jsonRequest(method, path, headers, opts.body));
+    const body = asObject(answer.json);
+    const bodyCode = bodyCodeOf(body);
+    const effective = answer.status >= 400 ? answer.status : bodyCode !== null && bodyCode >= 400 && bodyCode !== 407 ? bodyCode : answer.status;
+    api.expectOk(answer, effective);
+    if (!body) throw api.unexpected(answer.what);
     return body;
-  }
-
-  function read<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof WireShapeError) throw new ProviderUnavailableError(PROVIDER, `Midtrans answered an unexpected shape: ${err.message}`);
-      throw err;
-    }
   }
 
   const orderPath = (ref: PaymentRef) => `/v2/${encodeURIComponent(ref.reference)}`;
@@ -168,12 +136,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
     verifyWebhook(req: WebhookRequest): VerifiedWebhook {
       // The signature lives inside the JSON body, so the body must be parsed to find it; nothing in it is used
       // before the signature over its own strings has verified.
-      let body: unknown;
-      try {
-        body = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('webhook_malformed', 'Midtrans notification body is not JSON');
-      }
+      const body = webhookJson(req.rawBody, 'Midtrans notification');
       let signed;
       try {
         signed = signedFields(body);
@@ -192,4 +155,21 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
       }
     },
   };
+}
+
+const asObject = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+/** The body's `status_code` as a number, when it is one. */
+function bodyCodeOf(body: Record<string, unknown> | undefined): number | null {
+  return body && typeof body.status_code === 'string' && /^\d{3}$/.test(body.status_code) ? Number(body.status_code) : null;
+}
+
+/** `{status_code, status_message, validation_messages?}`; the body's status_code is the code when it has one. */
+function midtransErrorBody(json: unknown, status: number): ProviderErrorBody {
+  const body = asObject(json);
+  const messages = [
+    ...(body && typeof body.status_message === 'string' ? [body.status_message] : []),
+    ...(body && Array.isArray(body.validation_messages) ? body.validation_messages.map(String) : []),
+  ];
+  return { code: String(bodyCodeOf(body) ?? status), message: messages.length ? messages.join('; ') : undefined };
 }

@@ -4,15 +4,9 @@
  * `x-callback-token` only and carry no timestamp, so a "paid" callback is confirmed through status().
  */
 import type { ProviderCredentials } from '../../config.js';
-import {
-  ProviderAuthError,
-  ProviderNotSupportedError,
-  ProviderRejectedError,
-  ProviderTimeoutError,
-  ProviderUnavailableError,
-  WebhookVerificationError,
-} from '../../errors.js';
-import { HttpTimeoutError, type HttpRequest } from '../../lib/http.js';
+import { ProviderNotSupportedError, ProviderRejectedError, WebhookVerificationError } from '../../errors.js';
+import type { HttpRequest } from '../../lib/http.js';
+import { headerOf, jsonRequest, type Op, type ProviderErrorBody, providerHttp, webhookJson } from '../http-call.js';
 import type {
   CreatePaymentInput,
   CreatePaymentResult,
@@ -50,8 +44,6 @@ import {
 } from './mapping.js';
 import { basicAuthHeader, verifyCallbackToken } from './signing.js';
 
-type Op = keyof ProviderContext['timeouts'];
-
 /** 403 codes that mean our key may not do this at all (an operator problem), not that this request was wrong. */
 const AUTH_ERROR_CODES = new Set(['INVALID_API_KEY', 'REQUEST_FORBIDDEN_ERROR', 'INVALID_MERCHANT_CREDENTIALS']);
 
@@ -72,67 +64,31 @@ class RecentMap<K, V> {
   }
 }
 
-function headerOf(headers: Record<string, string | undefined>, name: string): string | undefined {
-  const want = name.toLowerCase();
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === want) return v;
-  return undefined;
-}
-
 export function createXenditProvider(creds: NonNullable<ProviderCredentials['xendit']>, ctx: ProviderContext): PaymentProvider {
-  const base = creds.baseUrl.replace(/\/+$/, '');
   const authorization = basicAuthHeader(creds.secretKey);
   const vaPayments = new RecentMap<string, string>(10_000);
+  const api = providerHttp({
+    id: PROVIDER,
+    name: 'Xendit',
+    baseUrl: creds.baseUrl,
+    ctx,
+    errorBody: xenditErrorBody,
+    refusesCredentials: (status, code) => status === 401 || (status === 403 && AUTH_ERROR_CODES.has(code)),
+    shapeError: WireShapeError,
+  });
+  /** Shape errors in an answer mean we cannot trust it: the same as a malformed answer. */
+  const read = api.read;
 
-  async function call(
+  function call(
     op: Op,
     method: HttpRequest['method'],
     path: string,
     opts: { body?: unknown; idempotencyKey?: string; qrV2?: boolean } = {},
   ): Promise<unknown> {
-    const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = { Authorization: authorization };
     if (opts.idempotencyKey) headers['X-IDEMPOTENCY-KEY'] = opts.idempotencyKey;
     if (opts.qrV2) headers['api-version'] = QR_API_VERSION;
-    let res;
-    try {
-      res = await ctx.http.request({
-        method,
-        url: `${base}${path}`,
-        headers,
-        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-        timeoutMs: ctx.timeouts[op],
-      });
-    } catch (err) {
-      if (err instanceof HttpTimeoutError) throw new ProviderTimeoutError(PROVIDER, `Xendit did not answer ${method} ${path} in time`);
-      throw new ProviderUnavailableError(PROVIDER, `Xendit could not be reached: ${(err as Error).message}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(res.body);
-    } catch {
-      parsed = undefined;
-    }
-    const errBody = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    const code = typeof errBody.error_code === 'string' ? errBody.error_code : `HTTP_${res.status}`;
-    const message = typeof errBody.message === 'string' ? errBody.message : `HTTP ${res.status}`;
-    if (res.status >= 500) throw new ProviderUnavailableError(PROVIDER, `Xendit answered ${res.status} ${code}: ${message}`);
-    if (res.status === 401 || (res.status === 403 && AUTH_ERROR_CODES.has(code))) {
-      throw new ProviderAuthError(PROVIDER, `Xendit refused the secret key (${code}): ${message}`);
-    }
-    if (res.status >= 400) throw new ProviderRejectedError(PROVIDER, res.status, code, message);
-    if (res.status < 200 || res.status >= 300) throw new ProviderUnavailableError(PROVIDER, `Xendit answered an unexpected ${res.status}`);
-    if (parsed === undefined) throw new ProviderUnavailableError(PROVIDER, `Xendit answered ${method} ${path} with malformed JSON`);
-    return parsed;
-  }
-
-  /** Shape errors in an answer mean we cannot trust it: the same as a malformed answer. */
-  function read<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof WireShapeError) throw new ProviderUnavailableError(PROVIDER, `Xendit answered an unexpected shape: ${err.message}`);
-      throw err;
-    }
+    return api.call(op, jsonRequest(method, path, headers, opts.body));
   }
 
   const id = (ref: string) => encodeURIComponent(ref);
@@ -251,12 +207,7 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
       if (!verifyCallbackToken(headerOf(req.headers, 'x-callback-token'), creds.callbackToken)) {
         throw new WebhookVerificationError('webhook_signature_invalid', 'x-callback-token does not match the Xendit callback verification token');
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(req.rawBody.toString('utf8'));
-      } catch {
-        throw new WebhookVerificationError('webhook_malformed', 'Xendit callback body is not JSON');
-      }
+      const body = webhookJson(req.rawBody, 'Xendit callback');
       let parsed;
       try {
         parsed = callbackEvents(body, headerOf(req.headers, 'webhook-id'), req.receivedAt);
@@ -267,5 +218,14 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
       if (parsed.vaPayment) vaPayments.set(parsed.vaPayment.vaId, parsed.vaPayment.paymentId);
       return { events: parsed.events, ack: { status: 200, body: { received: true } } };
     },
+  };
+}
+
+/** `{error_code, message}`, Xendit's error envelope on every API. */
+function xenditErrorBody(json: unknown, status: number): ProviderErrorBody {
+  const e = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  return {
+    code: typeof e.error_code === 'string' ? e.error_code : `HTTP_${status}`,
+    message: typeof e.message === 'string' ? e.message : undefined,
   };
 }

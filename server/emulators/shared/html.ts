@@ -1,0 +1,19 @@
+/**
+ * The shell of every emulated hosted page (checkout, approval, deeplink and result pages). No scripts and no
+ * style attributes, only one <style> block, so the pages render under a strict Content-Security-Policy.
+ */
+
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Rupiah as the providers' own pages show it ("Rp 150.000"). */
+export const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
+
+/** A whole page: `body` is trusted HTML (escape what goes into it), `style` the page's stylesheet. */
+export function htmlPage(o: { title: string; style: string; body: string; lang?: 'id' | 'en' }): string {
+  return (
+    `<!doctype html><html lang="${o.lang ?? 'en'}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(o.title)}</title>` +
+    `<style>${o.style}</style></head><body><main>${o.body}</main></body></html>`
+  );
+}
