@@ -2,8 +2,13 @@
  * The practical ceiling for each benchmarked endpoint: a bare node:http server doing the same I/O-free work as
  * the companion (the same query/body validation, routing, adapters, signature check and JSON) but no
  * middleware, no ledger and no provider call. Run as its own process like the companion (see server-child.ts
- * for the IPC protocol: 'ready' and 'stop').
+ * for the IPC protocol: 'ready', 'mem', 'fanout', 'stop'; plus 'publish' { paymentId }, which sends a "paid"
+ * event to that payment's streams, standing in for the companion's webhook).
+ *
+ * Its SSE streams are the minimum the companion's do: same headers, retry line, current status on open,
+ * heartbeat timer, one emitter listener per stream.
  */
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PROVIDER_IDS, type MethodsResponse, type PaymentResponse, type ProviderId } from '../server/api-types.js';
@@ -19,6 +24,7 @@ import { providerFactories } from '../server/providers/index.js';
 import type { PaymentProvider, ProviderContext } from '../server/providers/types.js';
 import { amount as amountSchema, createPaymentSchema } from '../server/routes/schemas.js';
 import { parse } from '../server/routes/validate.js';
+import { memory } from './lib/memory.js';
 
 const config = loadConfig({ BAYAR_MODE: 'sandbox', LOG_LEVEL: 'silent' });
 const ctx: ProviderContext = {
@@ -52,8 +58,41 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+const bus = new EventEmitter();
+bus.setMaxListeners(0);
+let streams = 0;
+let lastFanout: { ms: number; streams: number; status: string } | null = null;
+
+const snapshot = (paymentId: string, status: string) =>
+  JSON.stringify({ id: paymentId, orderId: 'SSE', method: 'ewallet:dana', family: 'ewallet', provider: 'doku', amount: 75_000, currency: 'IDR', status, createdAt: new Date().toISOString(), expiresAt: new Date().toISOString() });
+
+function events(req: IncomingMessage, res: ServerResponse, paymentId: string) {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.write('retry: 2000\n\n');
+  res.write(`id: 1\nevent: status\ndata: {"payment":${snapshot(paymentId, 'pending')}}\n\n`);
+  const send = (text: string) => res.write(text);
+  bus.on(paymentId, send);
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  heartbeat.unref();
+  streams++;
+  req.on('close', () => {
+    clearInterval(heartbeat);
+    bus.off(paymentId, send);
+    streams--;
+  });
+}
+
+function publish(paymentId: string) {
+  const text = `id: 2\nevent: status\ndata: {"payment":${snapshot(paymentId, 'paid')}}\n\n`;
+  const t0 = performance.now();
+  bus.emit(paymentId, text);
+  lastFanout = { ms: performance.now() - t0, streams, status: 'paid' };
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const sse = req.method === 'GET' ? /^\/api\/payments\/([\w-]{1,64})\/events$/.exec(url.pathname) : null;
+  if (sse) return events(req, res, sse[1]!);
   if (req.method === 'GET' && url.pathname === '/api/methods') {
     const raw = url.searchParams.get('amount') ?? '';
     if (!/^\d{1,12}$/.test(raw)) throw new AppError(400, 'invalid_amount', 'amount must be a whole number of rupiah');
@@ -112,9 +151,13 @@ server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
 });
-process.on('message', (raw) => {
-  const msg = raw as { id: number; cmd: string };
-  if (msg.cmd === 'stop') {
+process.on('message', async (raw) => {
+  const msg = raw as { id: number; cmd: string; arg?: { paymentId?: string } };
+  const reply = (result: unknown) => process.send?.({ id: msg.id, result });
+  if (msg.cmd === 'mem') reply({ ...(await memory()), streams });
+  else if (msg.cmd === 'publish') reply(publish(msg.arg?.paymentId ?? ''));
+  else if (msg.cmd === 'fanout') reply(lastFanout);
+  else if (msg.cmd === 'stop') {
     server.close();
     server.closeAllConnections();
     process.send?.({ id: msg.id, result: 'stopped' }, () => process.exit(0));

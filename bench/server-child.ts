@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../server/config.js';
 import { LocalBus } from '../server/domain/live.js';
 import { start } from '../server/main.js';
 import type { HistoryEntry } from '../server/store/types.js';
+import { memory } from './lib/memory.js';
 
 interface Fanout {
   seq: number;
@@ -50,17 +51,11 @@ async function main() {
   const running = await start(config, { rateLimitPerMinute: 1e9, bus: new TimedBus() });
   openStreams = () => running.bayar.streams.size;
 
-  const gc = (globalThis as { gc?: () => void }).gc;
   process.on('message', async (raw) => {
     const msg = raw as { id: number; cmd: string };
     try {
       if (msg.cmd === 'mem') {
-        // Two passes: the first may only schedule finalizers that free more on the second.
-        gc?.();
-        await new Promise((r) => setImmediate(r));
-        gc?.();
-        const m = process.memoryUsage();
-        send({ id: msg.id, result: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, streams: openStreams(), gc: !!gc } });
+        send({ id: msg.id, result: { ...(await memory()), streams: openStreams() } });
       } else if (msg.cmd === 'fanout') {
         send({ id: msg.id, result: lastFanout });
       } else if (msg.cmd === 'stop') {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test, in one command (`npm test`): type-check, build, server and provider tests (node:test), widget tests
-# (web-test-runner in headless Chromium), end-to-end tests (playwright-core against the demo).
+# Every test, in one command (`npm test`): type-check, build, server and provider tests (node:test), PostgreSQL
+# tests, widget tests (web-test-runner in headless Chromium), end-to-end tests (playwright-core against the demo).
 # Ends with one plain line "N passed, N failed" summing every runner; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +37,23 @@ if npm run build --silent; then passed=$((passed + 1)); else failed=$((failed + 
 
 run_node_tests server test/server/*.test.ts
 run_node_tests providers test/providers/*.test.ts
+
+# PostgreSQL: the store, the LISTEN/NOTIFY bus and two instances on one database (test/pg), then the provider
+# contract suite again with the PostgreSQL ledger. The server is BAYAR_TEST_PG_URL or a throwaway cluster made
+# with the installed initdb. Without one the tests skip and say why; BAYAR_REQUIRE_PG=1 (set by .ci/run) makes
+# that a failure instead.
+step postgres
+if pg_probe=$(node --import tsx test/helpers/pg.ts --probe 2>&1); then
+  echo "$pg_probe"
+  run_node_tests pg test/pg/*.test.ts
+  export BAYAR_TEST_STORE=postgres
+  run_node_tests providers-on-postgres test/providers/contract.test.ts
+  unset BAYAR_TEST_STORE
+else
+  echo "$pg_probe"
+  echo "PostgreSQL tests NOT run (reason above); install Debian's postgresql or set BAYAR_TEST_PG_URL."
+  if [ "${BAYAR_REQUIRE_PG:-0}" = 1 ]; then failed=$((failed + 1)); status=1; fi
+fi
 
 step widget
 if ls test/widget/*.test.ts >/dev/null 2>&1; then

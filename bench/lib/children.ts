@@ -67,7 +67,7 @@ export interface ChildServer {
   pid: number;
   url: string;
   output(): string;
-  request<T = unknown>(cmd: string, timeoutMs?: number): Promise<T>;
+  request<T = unknown>(cmd: string, arg?: unknown, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -126,14 +126,14 @@ export async function spawnServer(o: SpawnOptions): Promise<ChildServer> {
     });
   });
   const url = await within(`${o.script} start`, 30_000, ready);
-  const request = <T>(cmd: string, timeoutMs = 30_000) =>
+  const request = <T>(cmd: string, arg?: unknown, timeoutMs = 30_000) =>
     within(
       `${o.script} ${cmd}`,
       timeoutMs,
       new Promise<T>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        proc.send({ id, cmd });
+        proc.send({ id, cmd, arg });
       }),
     );
   return {
@@ -146,7 +146,7 @@ export async function spawnServer(o: SpawnOptions): Promise<ChildServer> {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise<void>((r) => proc.once('exit', () => r()));
       try {
-        await request('stop', 15_000);
+        await request('stop', undefined, 15_000);
       } catch {
         proc.kill('SIGKILL');
       }

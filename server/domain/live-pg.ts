@@ -22,7 +22,8 @@ export interface PgBusOptions {
   store: Pick<PostgresStore, 'pool' | 'clientConfig' | 'history'>;
   log?: Logger;
   channel?: string;
-  /** Longest wait between LISTEN reconnection attempts. */
+  /** First and longest wait between LISTEN reconnection attempts (default 100 ms, 5 s). */
+  minReconnectMs?: number;
   maxReconnectMs?: number;
 }
 
@@ -38,6 +39,7 @@ export class PgBus implements LiveBus {
   private listener: pg.Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
   private readonly channel: string;
 
   constructor(private readonly o: PgBusOptions) {
@@ -76,22 +78,23 @@ export class PgBus implements LiveBus {
       return;
     }
     this.listener = client;
+    this.failures = 0;
   }
 
-  private lost(client: pg.Client, attempt = 1) {
+  private lost(client: pg.Client) {
     if (this.listener !== client && this.listener !== null) return;
     this.listener = null;
     client.end().catch(() => undefined);
     if (this.closed || this.reconnectTimer) return;
-    const delay = Math.min(this.o.maxReconnectMs ?? 5_000, 100 * 2 ** Math.min(attempt, 10));
+    const delay = Math.min(this.o.maxReconnectMs ?? 5_000, (this.o.minReconnectMs ?? 100) * 2 ** Math.min(this.failures++, 10));
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.connect().then(
         // Anything announced while we were not listening is in the ledger: read it for every watched payment.
         () => this.catchUpAll(),
         (err) => {
-          this.o.log?.warn({ err: (err as Error).message, attempt }, 'live status: LISTEN reconnect failed');
-          this.lost(client, attempt + 1);
+          this.o.log?.warn({ err: (err as Error).message, failures: this.failures }, 'live status: LISTEN reconnect failed');
+          this.lost(client);
         },
       );
     }, delay);

@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { PaymentStatus, ProviderId } from '../api-types.js';
 import { toPublicPayment, type PaymentRecord, type RefundRecord } from '../domain/payment.js';
 import { canTransition } from '../domain/state-machine.js';
+import { badRequest } from '../errors.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
@@ -306,6 +307,8 @@ export class PostgresStore implements Store {
     if (f.from) where.push(`created_at >= ${arg(f.from)}`);
     if (f.to) where.push(`created_at < ${arg(f.to)}`);
     const cursor = f.after ? decodeCursor(f.after) : null;
+    // Reading a damaged cursor as "from the start" would hand a paging client the same rows again, forever.
+    if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
     if (cursor) {
       const at = arg(cursor[0]);
       where.push(`(created_at > ${at} OR (created_at = ${at} AND id > ${arg(cursor[1])}))`);

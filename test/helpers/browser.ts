@@ -1,9 +1,9 @@
 /**
  * End-to-end harness: headless Chromium (playwright-core driving /usr/bin/chromium, nothing downloaded) against a
- * real companion started in-process, on the demo storefront it serves at `/`. Every page of a context reports its
+ * real companion started in-process, on the demo storefront it serves at `/`. The demo page reports its
  * Content-Security-Policy violations, uncaught errors and console errors, so a test can assert there were none.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -53,7 +53,7 @@ function recordProblems() {
 }
 
 export class DemoPage {
-  /** Console errors and uncaught exceptions of every page in this context, with the page's URL. */
+  /** Console errors and uncaught exceptions of the demo page (providers' pages opened from it are theirs to judge). */
   readonly errors: string[] = [];
 
   constructor(
@@ -61,14 +61,10 @@ export class DemoPage {
     readonly context: BrowserContext,
     readonly page: Page,
   ) {
-    const watch = (p: Page) => {
-      p.on('console', (m) => {
-        if (m.type() === 'error') this.errors.push(`console.error on ${p.url()}: ${m.text()}`);
-      });
-      p.on('pageerror', (e) => this.errors.push(`uncaught on ${p.url()}: ${e.message}`));
-    };
-    watch(page);
-    context.on('page', watch);
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(`console.error on ${page.url()}: ${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => this.errors.push(`uncaught on ${page.url()}: ${e.message}`));
   }
 
   static async open(browser: Browser, base: string, o: DemoOptions = {}): Promise<DemoPage> {
@@ -136,6 +132,26 @@ export class DemoPage {
     return (await handle.jsonValue()) as Payment;
   }
 
+  /**
+   * All text of the widget, shadow roots included (innerText stops at a shadow host), whitespace collapsed. Includes
+   * screen-reader-only text and closed <details>, as a screen reader could reach them.
+   */
+  widgetText(): Promise<string> {
+    return this.page.evaluate(() => {
+      const parts: string[] = [];
+      const stack: Node[] = [document.querySelector('bayar-checkout')!.shadowRoot!];
+      while (stack.length) {
+        const node = stack.pop()!;
+        if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent ?? '');
+        if (node instanceof HTMLStyleElement) continue;
+        const children = [...((node as Element).shadowRoot ?? node).childNodes];
+        if (node.nodeType === Node.ELEMENT_NODE) parts.push(' ');
+        for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+      }
+      return parts.join('').replace(/\s+/g, ' ').trim();
+    });
+  }
+
   /** Event types written to the demo's event log, oldest first (the log shows newest first). */
   async loggedEvents(): Promise<string[]> {
     const types = await this.page.locator('#event-log li[data-event]').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.event!));
@@ -151,13 +167,9 @@ export class DemoPage {
     if (!res.ok()) throw new Error(`sandbox ${action} answered ${res.status()}: ${await res.text()}`);
   }
 
-  /** CSP violations seen by every open page of this context, plus console errors and uncaught exceptions. */
+  /** CSP violations seen by the demo page, plus its console errors and uncaught exceptions. */
   async problems(): Promise<string[]> {
-    const csp: string[] = [];
-    for (const p of this.context.pages()) {
-      if (p.isClosed()) continue;
-      csp.push(...(await p.evaluate(() => (window as unknown as { __bayarProblems?: string[] }).__bayarProblems ?? []).catch(() => [])));
-    }
+    const csp = await this.page.evaluate(() => (window as unknown as { __bayarProblems?: string[] }).__bayarProblems ?? []);
     return [...csp, ...this.errors];
   }
 
@@ -169,7 +181,81 @@ export class DemoPage {
     return path;
   }
 
+  /**
+   * The focused element, looked up through open shadow roots: `tag`, its `role`, `data-id`, class and text. (No
+   * named inner functions in page callbacks: tsx would wrap them in a helper the page does not have.)
+   */
+  focused(): Promise<{ tag: string; role: string | null; id: string | null; className: string; text: string } | null> {
+    return this.page.evaluate(() => {
+      let a: Element | null = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      if (!a || a === document.body) return null;
+      return {
+        tag: a.tagName.toLowerCase(),
+        role: a.getAttribute('role'),
+        id: (a as HTMLElement).dataset.id ?? null,
+        className: typeof a.className === 'string' ? a.className : '',
+        text: (a.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      };
+    });
+  }
+
+  /** Waits until focus is on a heading (a new view took it) and returns the heading's text. */
+  async focusedHeading(): Promise<string> {
+    await this.page.waitForFunction(() => {
+      let a: Element | null = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a?.tagName === 'H2';
+    });
+    return (await this.focused())!.text;
+  }
+
+  /**
+   * Layout defects at the current viewport: the page scrolling sideways, and any element inside the widget (shadow
+   * roots included) that sticks out past the widget's own box. Screen-reader-only text (1 px, clipped) is ignored.
+   */
+  overflow(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const out: string[] = [];
+      const doc = document.documentElement;
+      if (doc.scrollWidth > doc.clientWidth) out.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+      const host = document.querySelector('bayar-checkout');
+      if (!host) return ['no <bayar-checkout>'];
+      const box = host.getBoundingClientRect();
+      if (box.right > doc.clientWidth + 0.5) out.push(`<bayar-checkout> ends at ${box.right} beyond ${doc.clientWidth}`);
+      const roots: Array<Element | ShadowRoot> = [host.shadowRoot!];
+      while (roots.length) {
+        const root = roots.pop()!;
+        for (const el of root.querySelectorAll('*')) {
+          if (el.shadowRoot) roots.push(el.shadowRoot);
+          const r = el.getBoundingClientRect();
+          if (r.width <= 1 || getComputedStyle(el).position === 'absolute') continue;
+          if (r.left < box.left - 0.5 || r.right > box.right + 0.5) {
+            out.push(`<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> spans ${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(box.left)}–${Math.round(box.right)}`);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   close(): Promise<void> {
     return this.context.close();
+  }
+}
+
+/** Polls `pred` in Node until it holds: for server-side state (the ledger, open streams), never a fixed sleep. */
+export async function until(pred: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Fails early, with the fix, when the widget was not built (the companion serves dist/ at its root). */
+export function assertBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'bayar.mjs')) || !existsSync(join(ROOT, 'dist', 'bayar.js'))) {
+    throw new Error('dist/bayar.mjs is missing: run `npm run build` first (scripts/test.sh builds before the e2e tests).');
   }
 }

@@ -7,7 +7,7 @@
  *
  * `node --import tsx test/helpers/pg.ts --probe` prints whether a server is available (exit 0) or why not (exit 3).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,6 +142,9 @@ async function throwawayCluster(): Promise<PgAvailability> {
     return { skip: `could not start a throwaway PostgreSQL cluster with ${bin}: ${(err as Error).message.slice(0, 500)}` };
   }
   process.once('exit', stopSync);
+  // A test process killed outright runs no exit handler: a detached watchdog stops the cluster once it is gone.
+  const stopCmd = `${root ? 'runuser -u postgres -- ' : ''}'${join(bin, 'pg_ctl')}' -D '${data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '${dir}'`;
+  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCmd}`], { detached: true, stdio: 'ignore' }).unref();
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return { server: makeServer(adminUrl, `throwaway cluster (${bin}, port ${port})`, async () => stopSync()) };
 }

@@ -11,6 +11,7 @@ import {
   iso,
   makePayment,
   mountCheckout,
+  payButton,
   payWith,
   pickMethod,
   pressPay,
@@ -114,9 +115,9 @@ describe('<bayar-checkout>: paying', () => {
     await clock.sleep(2 * 3_600_000);
     await until(() => log.count('bayar-payment-expired') === 1, 'expired');
     expect(find(el, 'canvas')).to.equal(null);
-    expect(textOf(el)).to.include('Waktu pembayaran habis');
+    expect(textOf(el)).to.include('Waktu pembayaran habis').and.include('Buat QR baru');
     await expect(el).to.be.accessible();
-    await clickButton(el, 'Coba lagi');
+    await clickButton(el, 'Ganti metode');
     expect(radios(el)).to.have.length.greaterThan(0);
     expect(el.payment).to.equal(null);
   });
@@ -249,6 +250,37 @@ describe('<bayar-checkout>: paying', () => {
     await settle();
     expect(el.payment?.status).to.equal('paid');
     expect(payment.id).to.not.equal(again.id);
+  });
+
+  it('moves focus to the new view after "Pay", and a server update never takes focus from the page', async () => {
+    const deepActive = () => {
+      let a: Element | null = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a;
+    };
+    const { el, log } = await mountCheckout();
+    await pickMethod(el, 'va:bca');
+    payButton(el).focus();
+    const payment = await payWith(el, log, 'va:bca');
+    await until(() => deepActive()?.tagName === 'H2', 'heading focused');
+    expect(deepActive()!.textContent).to.include('BCA Virtual Account');
+    // Focus inside the view: the paid screen takes it over when the old view goes away.
+    find<HTMLButtonElement>(el, '[part="copy-button"]')!.focus();
+    FakeEventSource.latest!.status({ ...payment, status: 'paid' });
+    await until(() => log.count('bayar-payment-paid') === 1, 'paid');
+    await until(() => deepActive()?.tagName === 'H2', 'status heading focused');
+    expect(deepActive()!.textContent).to.equal('Pembayaran berhasil');
+    // Focus outside the widget stays where the customer put it.
+    const second = await mountCheckout({ session: 'sess_other' });
+    const other = await payWith(second.el, second.log, 'va:bsi');
+    const input = document.createElement('input');
+    document.body.appendChild(input);
+    input.focus();
+    FakeEventSource.latest!.status({ ...other, status: 'paid' });
+    await until(() => second.log.count('bayar-payment-paid') === 1, 'second paid');
+    await settle();
+    expect(document.activeElement).to.equal(input);
+    input.remove();
   });
 
   it('the `payment` property is read-only', async () => {

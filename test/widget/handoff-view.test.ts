@@ -27,6 +27,23 @@ describe('<bayar-handoff-view>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('e-wallet approved in its app (OVO through Xendit, no redirect): says what to do there, nothing to open', async () => {
+    const el = await handoff(makePayment('ewallet:ovo', { provider: 'xendit', redirectUrl: undefined }));
+    expect(findAll(el, 'a')).to.have.length(0);
+    expect(find(el, '[role="alert"]'), 'not an error').to.equal(null);
+    expect(find(el, 'h2')!.textContent).to.equal('Setujui pembayaran di aplikasi OVO');
+    const steps = findAll(el, '[part="instructions"] li').map(textOf);
+    expect(steps).to.have.length(3);
+    expect(steps[2]).to.include(rp(150000)).and.include('PIN OVO');
+    expect(textOf(el)).to.include('Menunggu konfirmasi').and.include('Sisa waktu');
+    await expect(el).to.be.accessible();
+  });
+
+  it('e-wallet approved in its app, in English', async () => {
+    const el = await handoff(makePayment('ewallet:ovo', { provider: 'xendit', redirectUrl: undefined }), 'en');
+    expect(textOf(el)).to.include('Approve the payment in your OVO app').and.include('confirm with your OVO PIN');
+  });
+
   for (const url of ['javascript:alert(1)', 'data:text/html,<b>x</b>', '//wallet.test/x', 'ftp://wallet.test/x']) {
     it(`refuses a redirect URL that is not http(s): ${url}`, async () => {
       const el = await handoff(makePayment('ewallet:dana', { redirectUrl: url }));

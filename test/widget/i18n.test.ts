@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../widget/i18n/en.js';
 import { id } from '../../widget/i18n/id.js';
+import { idViews } from '../../widget/i18n/id-views.js';
 import { ensureLocale } from '../../widget/i18n/localize.js';
 import type { Translation } from '../../widget/i18n/translation.js';
 import { find, mountCheckout, payButton, payWith, pickMethod, setupPage, teardownPage, textOf, until } from './helpers.js';
@@ -17,8 +18,15 @@ describe('localization', () => {
   afterEach(teardownPage);
 
   it('Indonesian and English have the same keys (the Translation interface, checked at runtime too)', () => {
-    const check: Translation[] = [id, en];
-    expect(shape(check[1]!)).to.deep.equal(shape(check[0]!));
+    const check: Translation[] = [{ ...id, ...idViews }, en];
+    expect(shape(check[1]!).sort()).to.deep.equal(shape(check[0]!).sort());
+  });
+
+  it('the first-load and view halves of Bahasa Indonesia share no key (they are merged shallowly)', () => {
+    const core = Object.keys(id);
+    expect(Object.keys(idViews).filter((k) => core.includes(k))).to.deep.equal([]);
+    expect(core).to.include('status').and.include('errors');
+    expect(Object.keys(idViews)).to.include('statusText').and.include('steps');
   });
 
   it('speaks Bahasa Indonesia by default', async () => {

@@ -20,7 +20,8 @@ describe('<bayar-installment-options>', () => {
     const { el } = await options();
     const rows = findAll(el, '[part="installment"]').map(textOf);
     expect(rows).to.have.length(3);
-    expect(rows[0]).to.include('Bayar dalam 30 hari').and.include(`${rp(150000)}/bulan`);
+    // Paid once after 30 days: one amount, not a monthly one.
+    expect(rows[0]).to.include('Bayar dalam 30 hari').and.include(rp(150000)).and.not.include(`${rp(150000)}/bulan`);
     expect(rows[1]).to.include('3 bulan').and.include(`${rp(53900)}/bulan`).and.include(`Total ${rp(161700)}`);
     expect(rows[1]).to.include(`bunga ${rp(11700)}`).and.include('2,6%/bulan');
     await expect(el).to.be.accessible();

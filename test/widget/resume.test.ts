@@ -30,6 +30,23 @@ describe('<bayar-checkout>: resuming after a reload', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('a session is keyed by the order it names: the shop mints a new token on every page view', async () => {
+    const token = (claims: object) => {
+      const utf8 = String.fromCharCode(...new TextEncoder().encode(JSON.stringify(claims)));
+      return `${btoa(utf8).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
+    };
+    const first = await mountCheckout({ session: token({ orderId: 'ORDER-9', amount: 150000, exp: 1 }) });
+    const payment = await payWith(first.el, first.log, 'va:bca');
+    const { el, log } = await reload(first.el, { session: token({ orderId: 'ORDER-9', amount: 150000, exp: 2, customer: { name: 'Siti Ñ' } }) });
+    await until(() => log.count('bayar-payment-pending') === 1, 'resumed with another token');
+    expect(el.payment?.id).to.equal(payment.id);
+    expect(server.seen('POST', '/api/payments'), 'no second payment').to.have.length(1);
+    // The same order id with another amount (the cart changed) is not that payment's order.
+    const changed = await reload(el, { session: token({ orderId: 'ORDER-9', amount: 175000, exp: 3 }) });
+    expect(changed.log.names()).to.deep.equal(['bayar-ready']);
+    expect(changed.el.payment).to.equal(null);
+  });
+
   it('unsigned checkout is keyed by the order id', async () => {
     const attrs = { session: '', 'order-id': 'ORDER-77', amount: '150000' };
     const first = await mountCheckout(attrs);

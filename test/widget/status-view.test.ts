@@ -8,9 +8,11 @@ async function statusView(payment: Payment, locale = 'id') {
   el.payment = payment;
   el.locale = locale;
   const retries: Event[] = [];
+  const renews: Event[] = [];
   el.addEventListener('retry', (e) => retries.push(e));
+  el.addEventListener('renew', (e) => renews.push(e));
   await mountElement(el);
-  return { el, retries };
+  return { el, retries, renews };
 }
 
 describe('<bayar-status-view>', () => {
@@ -32,13 +34,25 @@ describe('<bayar-status-view>', () => {
   ];
   for (const [status, title, action] of cases) {
     it(`${status}: says so and offers "${action}"`, async () => {
-      const { el, retries } = await statusView(makePayment('qris:qris', { status }));
+      const { el, retries } = await statusView(makePayment('va:bca', { status }));
       expect(textOf(el)).to.include(title);
       await clickButton(el, action);
       expect(retries).to.have.length(1);
       await expect(el).to.be.accessible();
     });
   }
+
+  it('an expired QRIS payment offers a new QR in place, or another method', async () => {
+    const { el, retries, renews } = await statusView(makePayment('qris:qris', { status: 'expired' }));
+    expect(textOf(el)).to.include('Waktu pembayaran habis').and.include('Kode QR ini sudah kedaluwarsa');
+    expect(findAll(el, 'canvas, img')).to.have.length(0);
+    await clickButton(el, 'Buat QR baru');
+    expect(renews).to.have.length(1);
+    expect(retries).to.have.length(0);
+    await clickButton(el, 'Ganti metode');
+    expect(retries).to.have.length(1);
+    await expect(el).to.be.accessible();
+  });
 
   it('speaks English', async () => {
     const { el } = await statusView(makePayment('va:bca', { status: 'expired' }), 'en');

@@ -26,6 +26,8 @@ interface Order {
   query: OrderQuery;
   body: Omit<CreatePaymentRequest, 'method' | 'installment'>;
   identity: string;
+  /** The amount, where the page can know it: a remembered payment for another amount is not resumed. */
+  amount?: number;
 }
 
 interface ShownError {
@@ -38,6 +40,22 @@ interface ShownError {
 const randomKey = (): string =>
   crypto.randomUUID?.() ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * The order a session token is for. A shop mints a new token on every page view, so resuming after a reload must key
+ * on the order, not the token. The payload is readable JSON (base64url, before the signature; see
+ * server/domain/sessions.ts); it is only read here, the server verifies it. An unreadable token keys on itself.
+ */
+const sessionOrder = (token: string): { orderId: string; amount?: number } | null => {
+  try {
+    const bytes = Uint8Array.from(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder().decode(bytes)) as { orderId?: unknown; amount?: unknown };
+    if (typeof claims.orderId !== 'string' || !claims.orderId) return null;
+    return { orderId: claims.orderId, amount: Number.isSafeInteger(claims.amount) ? (claims.amount as number) : undefined };
+  } catch {
+    return null;
+  }
+};
 
 /** localStorage may throw (sandboxed frames, disabled storage): resuming is best effort. */
 const storage = {
@@ -160,6 +178,7 @@ export class BayarCheckout extends BayarElement {
   /** Back to method picking, unless the current payment is paid. The pending payment is left to expire. */
   reset(): void {
     if (this.current?.status === 'paid' || this.current?.status === 'refunded') return;
+    const hadFocus = this.holdsFocus(false);
     this.status.stop();
     if (this.order) storage.remove(this.storageKey(this.order));
     this.current = null;
@@ -170,6 +189,7 @@ export class BayarCheckout extends BayarElement {
     this.attempt = undefined;
     if (this.methodsLoaded) this.view = 'pick';
     else void this.loadMethods(this.generation);
+    if (hadFocus) void this.focusView();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -194,11 +214,15 @@ export class BayarCheckout extends BayarElement {
     if (this.customerEmail) c.email = this.customerEmail;
     if (this.customerPhone) c.phone = this.customerPhone;
     const customer = Object.keys(c).length ? c : undefined;
-    if (this.session) return { query: { session: this.session }, body: { session: this.session }, identity: `session:${this.session}` };
+    if (this.session) {
+      const claims = sessionOrder(this.session);
+      const identity = claims ? `order:${claims.orderId}` : `session:${this.session}`;
+      return { query: { session: this.session }, body: { session: this.session }, identity, amount: claims?.amount };
+    }
     if (this.items) return { query: { items: this.items }, body: { items: this.items, customer }, identity: `items:${this.items}` };
     const amount = this.amount;
     if (this.orderId && amount !== undefined && Number.isSafeInteger(amount) && amount > 0)
-      return { query: { amount }, body: { orderId: this.orderId, amount, customer }, identity: `order:${this.orderId}` };
+      return { query: { amount }, body: { orderId: this.orderId, amount, customer }, identity: `order:${this.orderId}`, amount };
     return null;
   }
 
@@ -229,7 +253,9 @@ export class BayarCheckout extends BayarElement {
       try {
         const [payment] = await Promise.all([this.api.getPayment(saved), ensureLocale(this.locale)]);
         if (generation !== this.generation) return;
-        if (payment.status === 'pending' || payment.status === 'paid') return this.show(payment);
+        // The order's amount changed since (a new cart under the same order id): that payment is not this order's.
+        const sameOrder = order.amount === undefined || payment.amount === order.amount;
+        if (sameOrder && (payment.status === 'pending' || payment.status === 'paid')) return this.show(payment);
         storage.remove(this.storageKey(order));
       } catch (e) {
         if (generation !== this.generation) return;
@@ -322,6 +348,8 @@ export class BayarCheckout extends BayarElement {
     if (!order || this.busy) return;
     const what = `${methodId}|${installment ?? ''}`;
     if (this.attempt?.what !== what) this.attempt = { what, key: randomKey() };
+    // The button pressed is about to go away with the picker: keep the customer's place for keyboard and screen readers.
+    const hadFocus = this.holdsFocus();
     this.busy = true;
     this.error = null;
     try {
@@ -336,6 +364,7 @@ export class BayarCheckout extends BayarElement {
       if (payment.redirectUrl && !safeHttpUrl(payment.redirectUrl))
         this.fail(new ApiError('invalid_redirect', 'The provider sent a redirect URL that is not http(s); it was refused.'));
       this.show(payment);
+      if (hadFocus) void this.focusView();
     } catch (e) {
       approval?.close();
       this.fail(e, () => void this.create(methodId, family, installment, null));
@@ -368,13 +397,36 @@ export class BayarCheckout extends BayarElement {
     void this.announce(payment);
   }
 
-  /** A newer state of the current payment (SSE, poll, cancel). Stale or foreign ones are ignored. */
-  private apply(payment: Payment): void {
+  /**
+   * A newer state of the current payment (SSE, poll, cancel). Stale or foreign ones are ignored. `hadFocus`: whether
+   * the new view takes focus (by default, when focus is inside this element now).
+   */
+  private apply(payment: Payment, hadFocus = this.holdsFocus(false)): void {
     const current = this.current;
     if (!current || payment.id !== current.id) return;
     // A final status never goes back to pending (a late poll answer must not resurrect instructions).
     if (current.status !== 'pending' && payment.status === 'pending') return;
+    const moved = payment.status !== current.status;
     this.show(payment);
+    if (moved && hadFocus) void this.focusView();
+  }
+
+  /**
+   * Whether focus is inside this element (or, for the customer's own action, was dropped to the page body because the
+   * pressed button became disabled). Only then does a new view take focus: an update from the server never pulls
+   * focus (or the scroll position) away from what the customer is doing elsewhere on the page.
+   */
+  private holdsFocus(orBody = true): boolean {
+    return this.matches(':focus-within') || (orBody && (!document.activeElement || document.activeElement === document.body));
+  }
+
+  /** Moves focus to the heading of the view (or the method list) now on screen, once it has rendered. */
+  private async focusView(): Promise<void> {
+    await loadViews().catch(() => undefined);
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('.view, bayar-method-picker') as BayarElement | null;
+    await view?.updateComplete;
+    view?.renderRoot.querySelector<HTMLElement>('h2[tabindex]')?.focus();
   }
 
   private async announce(payment: Payment): Promise<void> {
@@ -401,9 +453,11 @@ export class BayarCheckout extends BayarElement {
   private async onCancel(): Promise<void> {
     const payment = this.current;
     if (!payment || this.busy) return;
+    // Read before the button is disabled (which drops its focus).
+    const hadFocus = this.holdsFocus();
     this.busy = true;
     try {
-      this.apply(await this.api.cancelPayment(payment.id));
+      this.apply(await this.api.cancelPayment(payment.id), hadFocus);
     } catch (e) {
       this.fail(e);
     } finally {
@@ -460,7 +514,14 @@ export class BayarCheckout extends BayarElement {
             <button type="button" class="link" ?disabled=${this.busy} @click=${this.onCancel}>${t.cancel}</button>
           </div>`;
       case 'final':
-        return html`<bayar-status-view class="view" exportparts="status" .payment=${this.current} locale=${this.locale} @retry=${this.reset}></bayar-status-view>`;
+        return html`<bayar-status-view
+          class="view"
+          exportparts="status"
+          .payment=${this.current}
+          locale=${this.locale}
+          @retry=${this.reset}
+          @renew=${this.onRenew}
+        ></bayar-status-view>`;
     }
   }
 

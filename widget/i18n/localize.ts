@@ -13,7 +13,7 @@ export type { Translation };
  */
 const loaded: Partial<Record<Locale, Translation>> = { id: id as Translation };
 const loaders: Record<Locale, () => Promise<Translation>> = {
-  id: async () => id,
+  id: async () => loaded.id!,
   en: async () => (await import('./en.js')).en,
 };
 const loading = new Map<Locale, Promise<void>>();

@@ -99,7 +99,7 @@ export class BayarMethodPicker extends BayarElement {
     );
     if (!groups.length) return nothing;
     return html`
-      <h2 id="title">${t.methodsTitle}</h2>
+      <h2 id="title" tabindex="-1">${t.methodsTitle}</h2>
       <div role="radiogroup" aria-labelledby="title" class="groups" @keydown=${this.onKeydown}>
         ${groups.map(
           ([family, list]) => html`

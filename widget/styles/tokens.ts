@@ -100,6 +100,13 @@ export const tokens = css`
     opacity: 0.55;
     cursor: not-allowed;
   }
+  /* A faded accent reads as washed-out white on pale blue: a disabled main button goes neutral instead, still legible. */
+  .primary:disabled {
+    opacity: 1;
+    background: var(--_border);
+    border-color: var(--_border);
+    color: var(--_muted);
+  }
   .link {
     border: 0;
     background: none;
