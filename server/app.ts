@@ -55,7 +55,7 @@ export interface AppDeps {
   onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
   /** Requests per minute per client IP on the widget and merchant APIs (webhooks are exempt). */
   rateLimitPerMinute?: number;
-  notifierOptions?: { baseDelayMs?: number; maxDelayMs?: number; intervalMs?: number };
+  notifierOptions?: { baseDelayMs?: number; maxDelayMs?: number; intervalMs?: number; timeoutMs?: number };
   reconcilerOptions?: { intervalMs?: number; minCheckIntervalMs?: number };
   /** Node process metrics (CPU, memory, event loop) on /metrics; off for apps sharing one process in tests. */
   defaultMetrics?: boolean;

@@ -37,7 +37,8 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 export class Notifier {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
-  private stopped = false;
+  // Idle until start(): kick() must not deliver from an app whose background work was never started.
+  private stopped = true;
   private readonly o: Required<NotifierOptions>;
 
   constructor(o: NotifierOptions) {
