@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -198,6 +199,9 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use(returnRoutes(service));
 
   const dist = deps.distDir ?? join(ROOT, 'dist');
+  // The widget and pages go out compressed; API answers and SSE streams are left alone (small, or long-lived).
+  const gzip = compression();
+  app.use((req, res, next) => (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') ? next() : gzip(req, res, next)));
   if (existsSync(dist)) {
     app.use(express.static(dist, { index: false, fallthrough: true, maxAge: '5m', setHeaders: (res) => res.setHeader('Access-Control-Allow-Origin', '*') }));
   }

@@ -87,10 +87,12 @@ export interface SpawnOptions {
   cpu: CpuPlan;
   /** Raise the child's soft open-file limit to this (needs a hard limit at least as high). */
   nofile?: number;
+  /** Extra Node flags, e.g. ['--cpu-prof'] to profile a server under load. */
+  nodeArgs?: string[];
 }
 
 export async function spawnServer(o: SpawnOptions): Promise<ChildServer> {
-  const node = [process.execPath, '--expose-gc', '--import', 'tsx', o.script];
+  const node = [process.execPath, '--expose-gc', ...(o.nodeArgs ?? []), '--import', 'tsx', o.script];
   let cmd = node;
   if (o.cpu.serverCpu !== null) cmd = ['taskset', '-c', String(o.cpu.serverCpu), ...cmd];
   // exec keeps the pid, the IPC descriptor and the pipes: the shell only raises the limit.

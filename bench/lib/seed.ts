@@ -1,9 +1,9 @@
 /**
  * Ledger seeding straight into the SQLite file, before the companion opens it: going through the API would
  * take longer than the whole time budget for a million rows. The schema is the companion's own (its migrations
- * run first); rows look like the companion's (random ids, hashed references, JSON columns, one history row per
- * status). Seeding runs with synchronous=OFF in big transactions; the companion reopens the file with its own
- * durable settings.
+ * run first); rows look like the companion's (random ids and references, JSON columns, one history row per
+ * status). Seeding runs without journal or fsync in big transactions; the companion reopens the file with its
+ * own durable settings.
  */
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';

@@ -278,7 +278,9 @@ export class PaymentService {
   }
 
   private announce(p: PaymentRecord, h: HistoryEntry) {
-    this.d.bus.publish(h);
+    // After the answer, not before: the change is committed, and a webhook's acknowledgement should not wait for
+    // thousands of SSE writes (streams replay from the ledger by seq, so the order cannot be lost).
+    setImmediate(() => this.d.bus.publish(h));
     this.d.onChange?.(p, h);
     this.d.wake?.();
   }

@@ -7,8 +7,17 @@ import type { Request, Response } from 'express';
 import type { LiveBus } from '../domain/live.js';
 import type { HistoryEntry, Store } from '../store/types.js';
 
+/** The SSE frame of a history entry, built once however many streams it goes to. */
+const frames = new WeakMap<HistoryEntry, string>();
+const frameOf = (h: HistoryEntry) => {
+  let f = frames.get(h);
+  if (f === undefined) frames.set(h, (f = `id: ${h.seq}\nevent: status\ndata: {"payment":${h.snapshot}}\n\n`));
+  return f;
+};
+
 export class LiveStreams {
   private readonly open_ = new Set<Response>();
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: Store,
@@ -34,19 +43,23 @@ export class LiveStreams {
     const send = (h: HistoryEntry) => {
       if (h.seq <= lastSent || res.writableEnded) return;
       lastSent = h.seq;
-      res.write(`id: ${h.seq}\nevent: status\ndata: {"payment":${h.snapshot}}\n\n`);
+      res.write(frameOf(h));
     };
     // Subscribe before reading the ledger so nothing committed in between is lost.
     const unsubscribe = this.bus.subscribe(paymentId, (h) => (replaying ? queued.push(h) : send(h)));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), this.heartbeatMs);
-    heartbeat.unref();
     this.open_.add(res);
-    const cleanup = () => {
-      clearInterval(heartbeat);
+    // One timer for every stream: thousands of per-stream intervals cost memory and wake-ups.
+    this.heartbeat ??= setInterval(() => {
+      for (const r of this.open_) r.write(': keep-alive\n\n');
+    }, this.heartbeatMs).unref();
+    req.on('close', () => {
       unsubscribe();
       this.open_.delete(res);
-    };
-    req.on('close', cleanup);
+      if (this.open_.size === 0 && this.heartbeat) {
+        clearInterval(this.heartbeat);
+        this.heartbeat = null;
+      }
+    });
     try {
       const history = await this.store.history(paymentId, lastEventId);
       const replay = lastEventId === undefined ? history.slice(-1) : history;
@@ -61,5 +74,7 @@ export class LiveStreams {
   closeAll() {
     for (const res of this.open_) res.end();
     this.open_.clear();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 }

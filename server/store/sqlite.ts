@@ -246,8 +246,49 @@ export class SqliteStore implements Store {
     return { payments: page, next: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
-  async transition(t: TransitionInput): Promise<TransitionResult> {
-    return this.db.transaction((): TransitionResult => {
+  /**
+   * Group commit: transitions that arrive in the same turn of the event loop are applied in one transaction
+   * (each in its own savepoint, so one failing leaves the others intact) and acknowledged together after the
+   * single durable commit. With synchronous=FULL every commit waits for the disk; a webhook storm would
+   * otherwise be bounded by one flush per webhook, on the event loop.
+   */
+  transition(t: TransitionInput): Promise<TransitionResult> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ t, resolve, reject });
+      if (this.queued.length === 1) setImmediate(() => this.flushTransitions());
+    });
+  }
+
+  private queued: Array<{ t: TransitionInput; resolve: (r: TransitionResult) => void; reject: (e: unknown) => void }> = [];
+
+  private flushTransitions() {
+    const batch = this.queued.splice(0);
+    if (batch.length === 0) return;
+    const results: Array<{ ok: TransitionResult } | { err: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          try {
+            results.push({ ok: this.transitionTx(item.t) });
+          } catch (err) {
+            results.push({ err });
+          }
+        }
+      }).immediate();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+      return;
+    }
+    batch.forEach((b, i) => {
+      const r = results[i]!;
+      if ('ok' in r) b.resolve(r.ok);
+      else b.reject(r.err);
+    });
+  }
+
+  /** One transition; run inside the batch's transaction, where better-sqlite3 makes it a savepoint. */
+  private readonly transitionTx = (t: TransitionInput): TransitionResult =>
+    this.db.transaction((): TransitionResult => {
       const current = this.getRow(t.paymentId);
       if (!current) throw new Error(`payment ${t.paymentId} not found`);
       if (t.event) {
@@ -282,8 +323,7 @@ export class SqliteStore implements Store {
       }
       if (t.event) this.db.prepare("UPDATE provider_events SET outcome = 'ignored' WHERE provider = ? AND event_id = ?").run(t.event.provider, t.event.eventId);
       return { outcome, payment: current };
-    }).immediate();
-  }
+    })();
 
   async hasEvent(provider: ProviderId, eventId: string) {
     return !!this.db.prepare('SELECT 1 FROM provider_events WHERE provider = ? AND event_id = ?').get(provider, eventId);

@@ -1,0 +1,176 @@
+/**
+ * Time to interactive in headless Chromium. A tiny page server (this process) serves dist/ and two minimal
+ * pages: one with `<script src="/bayar.js" defer>` and a `<bayar-checkout>` pointed at the companion (a child
+ * process, another origin, as when a shop embeds it), and the same page without the script (baseline). Every
+ * run is a fresh browser context (cold HTTP cache, empty storage). Times are read inside the page from
+ * performance.now(), whose origin is the navigation start, so the driver's own latency is not in them.
+ *
+ * - widget: navigation → a method radio holds the picker's tab stop and takes focus (measured on `bayar-ready`,
+ *   after the picker's own render; focus() is checked to have landed).
+ * - baseline: navigation → DOMContentLoaded of the page without the widget (nothing else to wait for).
+ * - QRIS: click on the QRIS radio → "Pay" → payment created through the companion and the Xendit emulator →
+ *   QR drawn on the canvas (the view sets data-drawn after painting the last module); the QR encoder chunk is
+ *   fetched cold at that moment, as on a customer's first payment.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { median, percentile, within } from './stats.js';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface TtiResult {
+  runs: number;
+  widget: { median: number; p90: number; min: number; max: number; samples: number[] };
+  baseline: { median: number; p90: number; min: number; max: number; samples: number[] };
+  /** Median of the widget's DOMContentLoaded, for reference: the widget does not delay the page itself. */
+  widgetDcl: number;
+  qris: { runs: number; median: number; p90: number; min: number; max: number; createMedian: number; samples: number[] };
+  chromium: string;
+}
+
+const MIME: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.map': 'application/json' };
+
+/** Runs in the page before anything else; records the timings in window.__bench. */
+const PROBE = `
+window.__bench = {};
+document.addEventListener('DOMContentLoaded', () => { window.__bench.dcl = performance.now(); if (!window.__widget) window.__bench.done = true; });
+document.addEventListener('bayar-ready', async (event) => {
+  const picker = event.target.shadowRoot.querySelector('bayar-method-picker');
+  await picker.updateComplete;
+  const radio = picker.shadowRoot.querySelector('[role="radio"][tabindex="0"]');
+  radio.focus();
+  window.__bench.tti = performance.now();
+  window.__bench.focused = picker.shadowRoot.activeElement === radio;
+  window.__bench.done = true;
+}, { once: true });
+`;
+
+function page(widget: boolean, server: string, order: string) {
+  return `<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Checkout</title>
+<script>window.__widget = ${widget};${PROBE}</script>
+${widget ? '<script src="/bayar.js" defer></script>' : ''}
+</head><body><main><h1>Checkout</h1>
+<bayar-checkout server="${server}" order-id="${order}" amount="150000" customer-name="Siti" customer-email="siti@example.com"></bayar-checkout>
+</main></body></html>`;
+}
+
+export async function startPageServer(distDir: string, companion: () => string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/widget.html' || url.pathname === '/baseline.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(page(url.pathname === '/widget.html', companion(), url.searchParams.get('order') ?? 'BENCH'));
+    }
+    const file = normalize(join(distDir, url.pathname));
+    if (!file.startsWith(distDir) || !MIME[extname(file)]) return res.writeHead(404).end();
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)]!, 'content-length': body.length });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const summary = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), min: percentile(xs, 0), max: percentile(xs, 100), samples: xs });
+
+export async function runTti(o: { origin: string; runs: number; qrisRuns: number; warmup: number; log: (s: string) => void }): Promise<TtiResult> {
+  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const widget: number[] = [];
+    const baseline: number[] = [];
+    const widgetDcl: number[] = [];
+    const qris: number[] = [];
+    const qrisCreate: number[] = [];
+    const one = async (kind: 'widget' | 'baseline', i: number, withQris: boolean) => {
+      const ctx = await browser.newContext();
+      try {
+        const p = await ctx.newPage();
+        const errors: string[] = [];
+        p.on('pageerror', (e) => errors.push(String(e)));
+        await p.goto(`${o.origin}/${kind}.html?order=TTI-${Date.now()}-${i}`, { waitUntil: 'commit' });
+        await p.waitForFunction(() => (window as unknown as { __bench: { done?: boolean } }).__bench?.done === true, null, { timeout: 15_000, polling: 50 });
+        const b = await p.evaluate(() => (window as unknown as { __bench: { dcl: number; tti?: number; focused?: boolean } }).__bench);
+        if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+        if (kind === 'baseline') return { value: b.dcl };
+        if (!b.focused) throw new Error('the method radio did not take focus');
+        let q: { total: number; create: number } | null = null;
+        if (withQris) {
+          q = await p.evaluate(async () => {
+            const co = document.querySelector('bayar-checkout') as HTMLElement & { updateComplete: Promise<unknown>; shadowRoot: ShadowRoot };
+            // A customer takes longer than the views chunk to read the list: start once it is there.
+            await customElements.whenDefined('bayar-qris-view');
+            const picker = co.shadowRoot.querySelector('bayar-method-picker')!;
+            const radio = picker.shadowRoot!.querySelector('[role="radio"][data-id^="qris:"]') as HTMLElement | null;
+            if (!radio) throw new Error('no QRIS method offered');
+            const pending = new Promise<number>((r) => co.addEventListener('bayar-payment-pending', () => r(performance.now()), { once: true }));
+            const t0 = performance.now();
+            radio.click();
+            await co.updateComplete;
+            (co.shadowRoot.querySelector('button.pay') as HTMLButtonElement).click();
+            const shown = await pending;
+            const view = co.shadowRoot.querySelector('bayar-qris-view')!;
+            const canvas = view.shadowRoot!.querySelector('canvas')!;
+            await new Promise<void>((resolve) => {
+              if (canvas.dataset.drawn) return resolve();
+              const mo = new MutationObserver(() => {
+                if (canvas.dataset.drawn) (mo.disconnect(), resolve());
+              });
+              mo.observe(canvas, { attributes: true, attributeFilter: ['data-drawn'] });
+            });
+            return { total: performance.now() - t0, create: shown - t0 };
+          });
+          if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+        }
+        return { value: b.tti!, dcl: b.dcl, qris: q };
+      } finally {
+        await ctx.close();
+      }
+    };
+
+    for (let i = 0; i < o.warmup; i++) {
+      await within('TTI warm-up', 30_000, one('baseline', -1 - i, false));
+      await within('TTI warm-up', 30_000, one('widget', -1 - i, true));
+    }
+    for (let i = 0; i < o.runs; i++) {
+      // Alternate which page goes first so drift in the machine's state hits both alike.
+      const order = i % 2 ? (['widget', 'baseline'] as const) : (['baseline', 'widget'] as const);
+      for (const kind of order) {
+        const r = await within(`TTI run ${i} (${kind})`, 30_000, one(kind, i, kind === 'widget' && i < o.qrisRuns));
+        if (kind === 'baseline') baseline.push(r.value);
+        else {
+          widget.push(r.value);
+          widgetDcl.push(r.dcl!);
+          if (r.qris) (qris.push(r.qris.total), qrisCreate.push(r.qris.create));
+        }
+      }
+    }
+    o.log(`    ${o.runs} runs each, ${qris.length} QRIS runs`);
+    return {
+      runs: o.runs,
+      widget: summary(widget),
+      baseline: summary(baseline),
+      widgetDcl: median(widgetDcl),
+      qris: { runs: qris.length, ...summary(qris), createMedian: median(qrisCreate) },
+      chromium: browser.version(),
+    };
+  } finally {
+    await browser.close();
+  }
+}
