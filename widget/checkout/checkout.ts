@@ -165,6 +165,8 @@ export class BayarCheckout extends BayarElement {
   private generation = 0;
   /** `paymentId:status` already announced: each transition fires once. */
   private readonly fired = new Set<string>();
+  /** A customer action is under way that started with focus in here: the view it leads to takes focus. */
+  private focusWanted = false;
   /** The attempt being made: its key is reused if the same attempt is retried after a failure. */
   private attempt?: { what: string; key: string };
 
@@ -349,7 +351,7 @@ export class BayarCheckout extends BayarElement {
     const what = `${methodId}|${installment ?? ''}`;
     if (this.attempt?.what !== what) this.attempt = { what, key: randomKey() };
     // The button pressed is about to go away with the picker: keep the customer's place for keyboard and screen readers.
-    const hadFocus = this.holdsFocus();
+    this.focusWanted = this.holdsFocus();
     this.busy = true;
     this.error = null;
     try {
@@ -364,8 +366,9 @@ export class BayarCheckout extends BayarElement {
       if (payment.redirectUrl && !safeHttpUrl(payment.redirectUrl))
         this.fail(new ApiError('invalid_redirect', 'The provider sent a redirect URL that is not http(s); it was refused.'));
       this.show(payment);
-      if (hadFocus) void this.focusView();
+      if (this.focusWanted) void this.focusView();
     } catch (e) {
+      this.focusWanted = false;
       approval?.close();
       this.fail(e, () => void this.create(methodId, family, installment, null));
     } finally {
@@ -397,18 +400,15 @@ export class BayarCheckout extends BayarElement {
     void this.announce(payment);
   }
 
-  /**
-   * A newer state of the current payment (SSE, poll, cancel). Stale or foreign ones are ignored. `hadFocus`: whether
-   * the new view takes focus (by default, when focus is inside this element now).
-   */
-  private apply(payment: Payment, hadFocus = this.holdsFocus(false)): void {
+  /** A newer state of the current payment (SSE, poll, cancel). Stale or foreign ones are ignored. */
+  private apply(payment: Payment): void {
     const current = this.current;
     if (!current || payment.id !== current.id) return;
     // A final status never goes back to pending (a late poll answer must not resurrect instructions).
     if (current.status !== 'pending' && payment.status === 'pending') return;
-    const moved = payment.status !== current.status;
+    const hadFocus = this.focusWanted || this.holdsFocus(false);
     this.show(payment);
-    if (moved && hadFocus) void this.focusView();
+    if (payment.status !== current.status && hadFocus) void this.focusView();
   }
 
   /**
@@ -422,6 +422,7 @@ export class BayarCheckout extends BayarElement {
 
   /** Moves focus to the heading of the view (or the method list) now on screen, once it has rendered. */
   private async focusView(): Promise<void> {
+    this.focusWanted = false;
     await loadViews().catch(() => undefined);
     await this.updateComplete;
     const view = this.renderRoot.querySelector('.view, bayar-method-picker') as BayarElement | null;
@@ -453,15 +454,17 @@ export class BayarCheckout extends BayarElement {
   private async onCancel(): Promise<void> {
     const payment = this.current;
     if (!payment || this.busy) return;
-    // Read before the button is disabled (which drops its focus).
-    const hadFocus = this.holdsFocus();
+    // Read before the button is disabled (which drops its focus). The outcome may arrive over the status stream
+    // before the answer to this request: whichever shows it first moves focus.
+    this.focusWanted = this.holdsFocus();
     this.busy = true;
     try {
-      this.apply(await this.api.cancelPayment(payment.id), hadFocus);
+      this.apply(await this.api.cancelPayment(payment.id));
     } catch (e) {
       this.fail(e);
     } finally {
       this.busy = false;
+      this.focusWanted = false;
     }
   }
 

@@ -12,7 +12,7 @@ export const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'curre
 /** A whole page: `body` is trusted HTML (escape what goes into it), `style` the page's stylesheet. */
 export function htmlPage(o: { title: string; style: string; body: string; lang?: 'id' | 'en' }): string {
   return (
-    `<!doctype html><html lang="${o.lang ?? 'en'}"><head><meta charset="utf-8">` +
+    `<!doctype html><html lang="${o.lang ?? 'en'}"><head><meta charset="utf-8"><link rel="icon" href="data:,">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(o.title)}</title>` +
     `<style>${o.style}</style></head><body><main>${o.body}</main></body></html>`
   );

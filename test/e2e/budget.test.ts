@@ -1,0 +1,61 @@
+/**
+ * The first-load budget of the built widget: what a page downloads before the customer picks a method is
+ * dist/bayar.js (the classic-script loader) plus dist/bayar.mjs, 15 KB gzip together. Views, the QR encoder and
+ * English come later, as their own chunks; in the browser nothing else is fetched before the method list shows.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { assertBuilt, launchBrowser } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+const BUDGET = 15_000;
+const gz = (file: string) => gzipSync(readFileSync(join(DIST, file))).length;
+
+let s: TestServer;
+let browser: Browser;
+
+before(async () => {
+  assertBuilt();
+  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await s?.destroy();
+});
+
+test(`bayar.js + bayar.mjs stay under ${BUDGET} bytes gzip`, () => {
+  const first = gz('bayar.js') + gz('bayar.mjs');
+  const chunks = Object.fromEntries(readdirSync(join(DIST, 'chunks')).map((f) => [f, gz(`chunks/${f}`)]));
+  assert.ok(first < BUDGET, `first load ${first} B gzip (bayar.js ${gz('bayar.js')} + bayar.mjs ${gz('bayar.mjs')}); chunks: ${JSON.stringify(chunks)}`);
+  assert.ok(Object.keys(chunks).some((f) => f.startsWith('views-')), 'the payment views are a chunk of their own');
+  assert.ok(Object.keys(chunks).some((f) => f.startsWith('qr-')), 'the QR encoder is a chunk of their own');
+});
+
+test('until the method list shows, the page fetches only bayar.js and bayar.mjs of the widget', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    // Record what was fetched at the moment the methods are announced, before the views are warmed up.
+    await page.addInitScript(() => {
+      document.addEventListener('bayar-ready', () => ((window as unknown as { __readyAt: number }).__readyAt = performance.now()), true);
+    });
+    await page.goto(`${s.url}/`);
+    await page.locator('bayar-checkout [role="radio"]').first().waitFor();
+    const readyAt = await page.evaluate(() => (window as unknown as { __readyAt: number }).__readyAt);
+    const before = await page.evaluate(
+      (t) => performance.getEntriesByType('resource').filter((e) => e.startTime <= t && /\.m?js$/.test(e.name)).map((e) => new URL(e.name).pathname),
+      readyAt,
+    );
+    assert.deepEqual(before.sort(), ['/bayar.js', '/bayar.mjs', '/demo/demo.js']);
+    // …and right after, the views are fetched ahead of the customer's click.
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/chunks\/views-[\w-]+\.js$/.test(e.name)));
+  } finally {
+    await context.close();
+  }
+});

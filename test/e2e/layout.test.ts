@@ -1,0 +1,120 @@
+/**
+ * Every screen of the widget on the demo at a 320 px wide phone and on a desktop: nothing sticks out of the widget
+ * or makes the page scroll sideways, and axe finds no WCAG 2.1 AA problem (contrast included) on the page, shadow
+ * roots included. A PNG of each screen goes to test-results/e2e/ for a human look.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeResult {
+  violations: Array<{ id: string; nodes: Array<{ target: unknown; failureSummary?: string }> }>;
+  passes: Array<{ id: string; nodes: Array<{ target: unknown }> }>;
+}
+
+/** axe-core in the page. Evaluated through the DevTools protocol, so the page's CSP is not loosened for it. */
+async function axe(d: DemoPage): Promise<AxeResult> {
+  await d.page.evaluate(axeSource);
+  return d.page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations', 'passes'],
+    }),
+  );
+}
+
+/** The screen is sound: no overflow, no axe violation, contrast really checked inside the widget; then a PNG. */
+async function check(d: DemoPage, name: string): Promise<void> {
+  assert.deepEqual(await d.overflow(), [], `${name}: overflow`);
+  const result = await axe(d);
+  assert.deepEqual(
+    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`),
+    [],
+    `${name}: axe`,
+  );
+  const contrast = result.passes.find((p) => p.id === 'color-contrast');
+  assert.ok(
+    contrast?.nodes.some((n) => Array.isArray(n.target) && Array.isArray(n.target[0]) && n.target[0][0] === 'bayar-checkout'),
+    `${name}: contrast was checked inside the widget's shadow roots`,
+  );
+  await d.screenshot(name);
+}
+
+let s: TestServer;
+let browser: Browser;
+
+before(async () => {
+  assertBuilt();
+  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await s?.destroy();
+});
+
+for (const width of [320, 1280]) {
+  describe(`every screen at ${width} px`, { timeout: 60_000 }, () => {
+    const open = () => DemoPage.open(browser, s.url, { width, height: width < 600 ? 640 : 900 });
+    /** Cancels the payment on screen and goes back to the method list. */
+    const back = async (d: DemoPage) => {
+      await d.page.getByRole('button', { name: 'Batalkan pembayaran' }).click();
+      await d.status('cancelled').waitFor();
+      await d.page.getByRole('button', { name: 'Ganti metode' }).click();
+      await d.methodRadio().first().waitFor();
+    };
+
+    test('choosing: the methods, PayLater plans', async () => {
+      const d = await open();
+      try {
+        await check(d, `${width}-methods`);
+        await d.methodRadio('paylater:indodana').click();
+        await d.page.locator('bayar-checkout [part="installment"]').first().waitFor();
+        await check(d, `${width}-paylater-plans`);
+        assert.deepEqual(await d.problems(), []);
+      } finally {
+        await d.close();
+      }
+    });
+
+    test('paying: VA, QRIS, back to the methods, store code', async () => {
+      const d = await open();
+      try {
+        await d.pay('va:mandiri');
+        await check(d, `${width}-va`);
+        await back(d);
+        await d.pay('qris:qris');
+        await d.page.locator('bayar-checkout canvas[data-drawn]').waitFor();
+        const qr = await d.page.locator('bayar-checkout canvas[part="qr"]').boundingBox();
+        assert.ok(qr && qr.width >= 200, `the QR is big enough to scan (${qr?.width} px)`);
+        await check(d, `${width}-qris`);
+        await back(d);
+        await check(d, `${width}-methods-after-cancel`);
+        await d.pay('cstore:alfamart');
+        await check(d, `${width}-alfamart`);
+        assert.deepEqual(await d.problems(), []);
+      } finally {
+        await d.close();
+      }
+    });
+
+    test('handing off: ShopeePay, then paid', async () => {
+      const d = await open();
+      try {
+        await d.pay('ewallet:shopeepay');
+        await check(d, `${width}-shopeepay`);
+        await d.sandbox('pay');
+        await d.status('paid').waitFor();
+        await check(d, `${width}-paid`);
+        assert.deepEqual(await d.problems(), []);
+      } finally {
+        await d.close();
+      }
+    });
+  });
+}
