@@ -64,13 +64,15 @@ describe('kill -9 during a webhook storm', () => {
       };
 
       let next = 0;
+      const lastFailure = new Map<string, string>();
       const send = async (n: (typeof deliveries)[number]) => {
         try {
           const r = await fetch(`${child.url}/webhooks/doku`, { method: 'POST', headers: dokuHeaders(n.body, n.requestId), body: n.body });
           if (r.status === 200) acked.add(n.requestId);
-          else retry.push(n);
-        } catch {
+          else (retry.push(n), lastFailure.set(n.requestId, `${r.status} ${await r.text()}`));
+        } catch (err) {
           retry.push(n);
+          lastFailure.set(n.requestId, String((err as Error).cause ?? err));
         }
       };
       while (next < deliveries.length) {
@@ -89,8 +91,11 @@ describe('kill -9 during a webhook storm', () => {
         }
       }
       // Providers re-deliver what was not acknowledged.
-      for (let round = 0; retry.length && round < 5; round++) await Promise.all(retry.splice(0).map(send));
-      assert.equal(retry.length, 0);
+      for (let round = 0; retry.length && round < 10; round++) {
+        if (round) await new Promise((r) => setTimeout(r, 200 * round));
+        await Promise.all(retry.splice(0).map(send));
+      }
+      assert.equal(retry.length, 0, `still refused: ${JSON.stringify(retry.map((n) => lastFailure.get(n.requestId)))}`);
       ackedAreDurable();
 
       const d = db();
