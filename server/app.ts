@@ -138,6 +138,8 @@ export function createApp(deps: AppDeps): BayarApp {
 
   const app = express();
   app.disable('x-powered-by');
+  // API answers are never cached by clients (they change with every payment); hashing each body for an ETag is waste.
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
 

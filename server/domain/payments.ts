@@ -4,7 +4,7 @@
  * is acknowledged, and every provider-driven change goes through Store.transition, which deduplicates by the
  * provider's event identity and only allows legal state moves.
  */
-import type { Customer, InstallmentOption, MethodFamily, PaymentStatus, ProviderId } from '../api-types.js';
+import type { Customer, InstallmentOption, MethodFamily, PaymentMethod, PaymentStatus, ProviderId } from '../api-types.js';
 import {
   AppError,
   ProviderError,
@@ -84,9 +84,22 @@ export class PaymentService {
     return { routes: this.d.routes, get: (id: ProviderId) => this.d.providers.get(id) };
   }
 
+  /**
+   * Methods for an amount. Routes and provider catalogues are fixed for the life of the process, so the answer
+   * depends only on its arguments and is memoised (bounded: cleared when it grows past 1 000 amounts).
+   */
   methods(amount: number | null, allowed?: string[]) {
-    return listMethods(this.router(), amount, allowed);
+    const key = `${amount}|${allowed?.join(',') ?? '*'}`;
+    let hit = this.methodCache.get(key);
+    if (!hit) {
+      if (this.methodCache.size >= 1000) this.methodCache.clear();
+      hit = Object.freeze(listMethods(this.router(), amount, allowed)) as PaymentMethod[];
+      this.methodCache.set(key, hit);
+    }
+    return hit;
   }
+
+  private readonly methodCache = new Map<string, PaymentMethod[]>();
 
   async installments(order: Pick<OrderSpec, 'amount' | 'items' | 'allowed'>): Promise<InstallmentOption[]> {
     const methods = this.methods(order.amount, order.allowed).filter((m) => m.family === 'paylater');
