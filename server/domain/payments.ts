@@ -375,7 +375,7 @@ export class PaymentService {
    */
   async reconcile(payment: PaymentRecord): Promise<boolean> {
     const provider = this.d.providers.get(payment.provider);
-    if (!provider || !payment.providerRef || payment.status !== 'pending') return false;
+    if (!provider || !payment.providerRef || (payment.status !== 'pending' && payment.status !== 'expired')) return false;
     const now = this.d.clock.now();
     const at = now.toISOString();
     await this.d.store.markChecked(payment.id, at);
@@ -391,6 +391,11 @@ export class PaymentService {
         return r.outcome === 'applied';
       }
       throw err;
+    }
+    if (payment.status === 'expired') {
+      // Paid after the deadline and nobody told us: recorded and flagged for the merchant, never dropped.
+      if (s.status === 'paid') await this.transition({ ...base, to: null, reason: 'late_payment', addFlags: ['late_payment'] });
+      return false;
     }
     if (s.status === 'pending') return false;
     if (s.status === 'paid' && s.amount !== undefined && s.amount !== payment.amount) {

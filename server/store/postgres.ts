@@ -140,6 +140,9 @@ export interface PostgresStoreOptions {
   log?: Logger;
 }
 
+/** How long after expiry the reconciler still looks once for a late payment. */
+const LATE_WINDOW_MS = 7 * 86_400_000;
+
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
@@ -466,13 +469,16 @@ export class PostgresStore implements Store {
     const r = await this.pool.query<PaymentRow>(
       `WITH due AS (
          SELECT id, checked_at AS previous FROM payments
-         WHERE status = 'pending' AND provider_ref IS NOT NULL AND (checked_at IS NULL OR checked_at < $1)
+         WHERE provider_ref IS NOT NULL AND (
+           (status = 'pending' AND (checked_at IS NULL OR checked_at < $1))
+           -- once more after expiry, for a payment that arrived late without a webhook
+           OR (status = 'expired' AND updated_at > $4 AND (checked_at IS NULL OR checked_at < updated_at)))
          ORDER BY checked_at IS NOT NULL, checked_at, created_at LIMIT $2
          FOR UPDATE SKIP LOCKED
        )
        UPDATE payments SET checked_at = $3 FROM due WHERE payments.id = due.id
        RETURNING payments.*, due.previous`,
-      [checkedBefore, limit, now],
+      [checkedBefore, limit, now, new Date(Date.parse(now) - LATE_WINDOW_MS).toISOString()],
     );
     const rows = r.rows as Array<PaymentRow & { previous: string | null }>;
     const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

@@ -412,12 +412,16 @@ export class SqliteStore implements Store {
   }
 
   async duePending(checkedBefore: string, limit: number) {
+    const lateWindow = new Date(Date.now() - 7 * 86_400_000).toISOString();
     const rows = this.db
       .prepare(
-        `SELECT * FROM payments WHERE status = 'pending' AND provider_ref IS NOT NULL AND (checked_at IS NULL OR checked_at < ?)
+        `SELECT * FROM payments WHERE provider_ref IS NOT NULL AND (
+           (status = 'pending' AND (checked_at IS NULL OR checked_at < ?))
+           -- once more after expiry, for a payment that arrived late without a webhook
+           OR (status = 'expired' AND updated_at > ? AND (checked_at IS NULL OR checked_at < updated_at)))
          ORDER BY checked_at IS NOT NULL, checked_at, created_at LIMIT ?`,
       )
-      .all(checkedBefore, limit) as PaymentRow[];
+      .all(checkedBefore, lateWindow, limit) as PaymentRow[];
     return rows.map(fromRow);
   }
 

@@ -155,7 +155,10 @@ export interface Store {
   ): Promise<{ refund: RefundRecord; payment: PaymentRecord; history?: HistoryEntry }>;
   listRefunds(f: { paymentId?: string; from?: string; to?: string }): Promise<RefundRecord[]>;
 
-  /** Pending payments with a provider id whose status was last checked before `checkedBefore` (or never). */
+  /**
+   * Payments to ask their provider about: pending ones last checked before `checkedBefore` (or never), and expired
+   * ones not yet checked since they expired (within a week), in case the money came without a webhook.
+   */
   duePending(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;
   markChecked(id: string, at: string): Promise<void>;
 }

@@ -236,3 +236,35 @@ describe('abuse', () => {
     assert.equal(hook.status, 401, 'not 429');
   });
 });
+
+describe('late payment without a webhook', () => {
+  it('the reconciler looks once more after expiry and flags money that came late', async () => {
+    const { providerFactories } = await import('../../server/providers/index.js');
+    let lateStatus = false;
+    // Doku's real adapter, except that its status API reports the payment paid once the test says the money came.
+    const s = await startTestServer({}, undefined, {
+      background: false,
+      providerFactories: {
+        doku: (creds, ctx) => {
+          const real = providerFactories.doku(creds, ctx);
+          return { ...real, methods: () => real.methods(), verifyWebhook: (r) => real.verifyWebhook(r), status: async (ref) => (lateStatus ? { status: 'paid' as const, amount: 50_000, providerStatus: 'SUCCESS' } : real.status(ref)) };
+        },
+      },
+    });
+    try {
+      const p = await dokuPayment(s, 'LATE-RECON', 50_000);
+      assert.equal((await api(s.url, 'POST', `/api/sandbox/payments/${p.id}/expire`)).body.payment.status, 'expired');
+      lateStatus = true;
+      await s.bayar.reconciler.runOnce();
+      const after = (await s.store.getPayment(p.id))!;
+      assert.equal(after.status, 'expired');
+      assert.deepEqual(after.flags, ['late_payment']);
+      // Asked once after expiry, not again on every pass.
+      lateStatus = false;
+      const due = await s.store.duePending(new Date().toISOString(), 100);
+      assert.ok(!due.some((d) => d.id === p.id));
+    } finally {
+      await s.destroy();
+    }
+  });
+});
