@@ -5,7 +5,9 @@
  *
  *   npm run bench                          full run
  *   npm run bench -- --quick               shorter windows and smaller sizes (a smoke run)
- *   npm run bench -- --only=weight,sse     some phases (weight, tti, throughput, sse, growth)
+ *   npm run bench -- --only=weight,sse     some phases (weight, tti, throughput, postgres, sse, growth)
+ * BAYAR_BENCH_PG_URL=postgres://… points the PostgreSQL phase at a server (a role that may CREATE DATABASE);
+ * without it the phase starts a throwaway cluster from the installed PostgreSQL, or says why it could not.
  * --quick and --only print their tables without touching BENCHMARKS.md or bench/results.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fdLimits, killAll, planCpus, ROOT, spawnServer } from './lib/children.js';
 import { runGrowth } from './lib/growth.js';
+import { runPostgres } from './lib/postgres.js';
 import { renderMarkdown, type Results } from './lib/report.js';
 import { fanout } from './lib/sse.js';
 import { within } from './lib/stats.js';
@@ -141,7 +144,22 @@ async function main() {
     });
   });
 
-  // 4. SSE fan-out.
+  // 4. SQLite against PostgreSQL, one and two instances.
+  await phase('postgres', 'SQLite and PostgreSQL', 75_000, async () => {
+    results.postgres = await runPostgres({
+      dir,
+      cpu,
+      connections: 10,
+      seconds: quick ? 1 : 2,
+      rounds: quick ? 2 : 3,
+      warmupSeconds: 1,
+      webhookPayments: quick ? 10_000 : 30_000,
+      crossChecks: quick ? 3 : 10,
+      log,
+    });
+  });
+
+  // 5. SSE fan-out.
   await phase('sse', 'SSE fan-out', 90_000, async () => {
     const want = quick ? [1_000] : [1_000, 10_000];
     const margin = 500;
@@ -170,7 +188,7 @@ async function main() {
     results.sse = { runs, note };
   });
 
-  // 5. Cost of growth.
+  // 6. Cost of growth.
   // What is left of the budget, less a margin for stopping the children and writing the report.
   const deadline = started + BUDGET_MS - 15_000;
   await phase('growth', 'cost of growth', Math.max(1_000, deadline - performance.now()), async () => {

@@ -72,6 +72,14 @@ export interface ChildServer {
 }
 
 const live = new Set<ChildProcess>();
+/** Synchronous stops for what is not a child of this process (a daemonised PostgreSQL server). */
+const stoppers = new Set<() => void>();
+
+/** Registers a synchronous stop for killAll; returns its removal. */
+export function onKillAll(stop: () => void): () => void {
+  stoppers.add(stop);
+  return () => stoppers.delete(stop);
+}
 
 /** Kills every child still running (the bench's watchdog and exit path). */
 export function killAll() {
@@ -79,6 +87,14 @@ export function killAll() {
     if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   }
   live.clear();
+  for (const stop of stoppers) {
+    try {
+      stop();
+    } catch {
+      // Best effort on the way out: the next stop must still run.
+    }
+  }
+  stoppers.clear();
 }
 
 export interface SpawnOptions {

@@ -30,6 +30,9 @@ export interface Target {
   requests: RequestSpec[];
 }
 
+/** One server, or several loaded at the same time (instances sharing a ledger), counted as one. */
+export type Load = Target | Target[];
+
 interface Raw {
   times: number[];
   ok: number;
@@ -52,7 +55,26 @@ async function once(t: Target, seconds: number): Promise<Raw> {
   return { times, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, seconds: r.duration, statusCodes };
 }
 
-function merge(target: Target, raws: Raw[]): LoadResult {
+/** Every target of a load at once, for the same window; the round's figures are their sum. */
+async function onceAll(load: Load, seconds: number): Promise<Raw> {
+  if (!Array.isArray(load)) return once(load, seconds);
+  const parts = await Promise.all(load.map((t) => once(t, seconds)));
+  const statusCodes: Record<string, number> = {};
+  for (const r of parts) for (const [k, v] of Object.entries(r.statusCodes)) statusCodes[k] = (statusCodes[k] ?? 0) + v;
+  const sum = (f: (r: Raw) => number) => parts.reduce((a, r) => a + f(r), 0);
+  return {
+    times: parts.flatMap((r) => r.times),
+    ok: sum((r) => r.ok),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    // They ran side by side: the window is the longest of them, not their sum.
+    seconds: Math.max(...parts.map((r) => r.seconds)),
+    statusCodes,
+  };
+}
+
+function merge(load: Load, raws: Raw[]): LoadResult {
   const times = raws.flatMap((r) => r.times);
   const sum = (f: (r: Raw) => number) => raws.reduce((a, r) => a + f(r), 0);
   const statusCodes: Record<string, number> = {};
@@ -70,7 +92,7 @@ function merge(target: Target, raws: Raw[]): LoadResult {
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
     seconds,
-    connections: target.connections,
+    connections: Array.isArray(load) ? load.reduce((a, t) => a + t.connections, 0) : load.connections,
     statusCodes,
   };
 }
@@ -86,16 +108,20 @@ export interface Compared<K extends string> {
  * goes first in each round.
  */
 export async function compare<K extends string>(
-  targets: Record<K, Target>,
-  o: { rounds: number; seconds: number; warmupSeconds: number; log?: (s: string) => void },
+  targets: Record<K, Load>,
+  o: { rounds: number; seconds: number; warmupSeconds: number; log?: (s: string) => void; onWindow?: (k: K, edge: 'start' | 'end') => void },
 ): Promise<Compared<K>> {
   const keys = Object.keys(targets) as K[];
   const warmupOk = {} as Record<K, number>;
-  for (const k of keys) warmupOk[k] = o.warmupSeconds ? (await once(targets[k], o.warmupSeconds)).ok : 0;
+  for (const k of keys) warmupOk[k] = o.warmupSeconds ? (await onceAll(targets[k], o.warmupSeconds)).ok : 0;
   const raws = Object.fromEntries(keys.map((k) => [k, [] as Raw[]])) as unknown as Record<K, Raw[]>;
   for (let round = 0; round < o.rounds; round++) {
     const order = keys.map((_, i) => keys[(i + round) % keys.length]!);
-    for (const k of order) raws[k].push(await once(targets[k], o.seconds));
+    for (const k of order) {
+      o.onWindow?.(k, 'start');
+      raws[k].push(await onceAll(targets[k], o.seconds));
+      o.onWindow?.(k, 'end');
+    }
   }
   const results = Object.fromEntries(keys.map((k) => [k, merge(targets[k], raws[k])])) as Record<K, LoadResult>;
   return { results, warmupOk };

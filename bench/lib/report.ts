@@ -1,5 +1,6 @@
 /** BENCHMARKS.md from the results: a summary against the targets, then one table per measurement. */
 import type { GrowthResult } from './growth.js';
+import { SCALE_KEYS, SCALE_LABELS, type PostgresResult } from './postgres.js';
 import type { FanoutResult } from './sse.js';
 import { fmtInt, fmtKiB, fmtMiB, fmtMs, fmtPct, fmtRatio } from './stats.js';
 import type { ThroughputResult } from './throughput.js';
@@ -27,6 +28,7 @@ export interface Results {
   weight?: WeightResult;
   tti?: TtiResult;
   throughput?: ThroughputResult;
+  postgres?: PostgresResult;
   sse?: { runs: FanoutResult[]; note: string | null };
   growth?: GrowthResult;
   notes: string[];
@@ -51,6 +53,18 @@ export function targets(r: Results): Array<{ target: string; measured: string; o
     const h = t.rows.find((x) => x.endpoint === 'POST /webhooks/doku');
     if (h) out.push({ target: 'Webhook ingestion ≥ 2 000/s, durable', measured: `${fmtInt(h.bayar.rps)}/s (p99 ${fmtMs(h.bayar.p99)} ms)`, ok: h.bayar.rps >= 2000 });
   }
+  const pg = r.postgres;
+  if (pg?.skipped) {
+    out.push({ target: 'Webhook ingestion ≥ 2 000/s, durable — on PostgreSQL', measured: 'not measured: no PostgreSQL server (see section 4)', ok: null });
+  } else if (pg) {
+    const h = pg.rows.find((x) => x.endpoint === 'POST /webhooks/doku');
+    if (h) {
+      for (const k of ['pg1', 'pg2'] as const) {
+        const x = h.results[k];
+        out.push({ target: `Webhook ingestion ≥ 2 000/s, durable — ${SCALE_LABELS[k]}`, measured: `${fmtInt(x.rps)}/s (p99 ${fmtMs(x.p99)} ms; SQLite beside it ${fmtInt(h.results.sqlite1.rps)}/s)`, ok: x.rps >= 2000 });
+      }
+    }
+  }
   const s = r.sse?.runs.find((x) => x.server === 'bayar' && x.listeners >= 10_000) ?? null;
   if (s) {
     out.push({ target: '10 000 SSE listeners notified ≤ 100 ms p99', measured: `p99 ${fmtMs(s.p99)} ms (${fmtInt(s.received)}/${fmtInt(s.listeners)} received)`, ok: s.received === s.listeners && s.p99 <= 100 });
@@ -60,7 +74,7 @@ export function targets(r: Results): Array<{ target: string; measured: string; o
   }
   const g = r.growth;
   if (g?.skipped.length) {
-    out.push({ target: `Latency flat (≤ 2×) up to ${fmtInt(Math.max(...g.skipped.map((k) => k.payments)))} payments`, measured: `${fmtInt(g.skipped[0]!.payments)} not reached in the time budget (see section 5)`, ok: null });
+    out.push({ target: `Latency flat (≤ 2×) up to ${fmtInt(Math.max(...g.skipped.map((k) => k.payments)))} payments`, measured: `${fmtInt(g.skipped[0]!.payments)} not reached in the time budget (see section 6)`, ok: null });
   }
   if (g && g.steps.length >= 2) {
     const a = g.steps[0]!;
@@ -156,8 +170,10 @@ export function renderMarkdown(r: Results): string {
     if (t.problems.length) L.push(...t.problems.map((c) => `- problem: ${c}`), '');
   }
 
+  if (r.postgres) renderPostgres(L, r.postgres, r.throughput);
+
   if (r.sse) {
-    L.push('## 4. Live status fan-out (SSE)', '');
+    L.push('## 5. Live status fan-out (SSE)', '');
     if (r.sse.note) L.push(r.sse.note, '');
     if (r.sse.runs.length) {
       L.push(
@@ -185,7 +201,7 @@ export function renderMarkdown(r: Results): string {
 
   if (r.growth) {
     const g = r.growth;
-    L.push('## 5. Cost of growth', '');
+    L.push('## 6. Cost of growth', '');
     L.push(
       `One ledger grown by seeding closed payments (75 % paid, 20 % expired, 5 % cancelled; two history rows each; indexes as migrated), copied at each size; one companion per size, measured in ${g.rounds} alternating rounds of ${g.seconds} s after a warm-up, one connection (each request's own cost, no queueing). create = POST /api/payments through the Komerce emulator (two durable transactions); read = GET /api/payments/:id for random ids spread evenly over the whole ledger (about 10 000 distinct ids at every size). Ratios in brackets are against the smallest ledger.`,
       '',
@@ -206,4 +222,40 @@ export function renderMarkdown(r: Results): string {
 
   if (r.notes.length) L.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
   return L.join('\n');
+}
+
+function renderPostgres(L: string[], p: PostgresResult, t: ThroughputResult | undefined) {
+  L.push('## 4. SQLite and PostgreSQL, one and two instances', '');
+  if (p.skipped) {
+    L.push(`Not measured in this run: ${p.skipped}.`, '');
+    return;
+  }
+  const st = p.settings;
+  const half = Math.floor(p.connections / 2);
+  L.push(
+    `The same two writes as in section 3 — POST /api/payments (BCA VA through the Komerce emulator: two durable transactions) and Doku webhook ingestion (signed notification for a seeded pending payment → paid, with inbox row and history row) — on three ledgers, measured side by side: one companion on SQLite (WAL, synchronous=FULL), one companion on PostgreSQL, and two companion processes on one PostgreSQL database, loaded at the same time. Every configuration gets ${p.connections} connections in all (two instances: ${half} each, two autocannon runs in parallel, figures summed), so the rows differ only in the ledger and the number of processes. After a warm-up each, ${p.rounds} alternating rounds of ${p.seconds} s per configuration, pooled; p50/p99 are over every request of the configuration. The two instances draw webhooks from one seeded set, so a payment is paid by whichever instance its notification reaches.`,
+    '',
+  );
+  L.push(
+    `PostgreSQL: ${p.server}; fsync=${st.fsync}, synchronous_commit=${st.synchronous_commit}, full_page_writes=${st.full_page_writes}, wal_sync_method=${st.wal_sync_method}, shared_buffers=${st.shared_buffers}; each companion has a pool of 10 connections plus one for LISTEN. Placement: ${p.placement}.`,
+    '',
+  );
+  L.push('| endpoint | ledger | req/s | p50 | p99 | vs SQLite, 1 instance | vs PostgreSQL, 1 instance |', '|---|---|---:|---:|---:|---:|---:|');
+  for (const row of p.rows) {
+    const base = row.results.sqlite1.rps;
+    const one = row.results.pg1.rps;
+    for (const k of SCALE_KEYS) {
+      const x = row.results[k];
+      const name = k === 'sqlite1' ? `**${row.endpoint}**` : '';
+      L.push(
+        `| ${name} | ${SCALE_LABELS[k]} | ${fmtInt(x.rps)} | ${fmtMs(x.p50)} ms | ${fmtMs(x.p99)} ms | ${k === 'sqlite1' ? '1' : fmtRatio(x.rps / base)} | ${k === 'pg2' ? fmtRatio(x.rps / one) : k === 'pg1' ? '1' : ''} |`,
+      );
+    }
+  }
+  L.push('');
+  const commit = [`One PostgreSQL commit from one connection (autocommit INSERT of a 400-byte row, round trip included) costs ${p.pgCommitMs === null ? 'n/a' : `${fmtMs(p.pgCommitMs)} ms`} here`];
+  if (t) commit.push(`one SQLite commit with synchronous=FULL ${fmtMs(t.commitMs.full)} ms (section 3)`);
+  L.push(`${commit.join('; ')}.`, '');
+  if (p.checks.length) L.push(...p.checks.map((c) => `- checked: ${c}`), '');
+  if (p.problems.length) L.push(...p.problems.map((c) => `- problem: ${c}`), '');
 }

@@ -149,6 +149,30 @@ export interface PendingDoku {
   amount: number;
 }
 
+/** One seeded pending Doku payment: its columns and its "created" history snapshot, as the companion writes them. */
+export interface PendingDokuRow extends PendingDoku {
+  orderId: string;
+  instructions: string;
+  snapshot: string;
+  at: string;
+  expiresAt: string;
+}
+
+/** The rows both ledgers (SQLite here, PostgreSQL in postgres.ts) are seeded with. */
+export function pendingDokuRows(n: number, tag: string): PendingDokuRow[] {
+  const now = new Date();
+  const at = now.toISOString();
+  const expiresAt = new Date(now.getTime() + 86_400_000).toISOString();
+  return ids(n).map((id, i) => {
+    const reference = providerReference(id, 1);
+    const amount = 50_000 + (i % 500) * 100;
+    const instructions = { redirectUrl: `https://checkout.example/doku/${reference}` };
+    const orderId = `${tag}-${i}`;
+    const pub: Payment = { id, orderId, method: 'ewallet:dana', family: 'ewallet', provider: 'doku', amount, currency: 'IDR', status: 'pending', createdAt: at, expiresAt, ...instructions };
+    return { id, reference, amount, orderId, instructions: JSON.stringify(instructions), snapshot: JSON.stringify(pub), at, expiresAt };
+  });
+}
+
 /**
  * Pending Doku e-wallet payments as the companion leaves them after a create (reference, Doku's handle,
  * hand-off URL, "created" history row), for webhook ingestion: each gets its own SUCCESS notification. They are
@@ -158,23 +182,15 @@ export function seedPendingDoku(path: string, n: number, tag: string): PendingDo
   const db = open(path);
   const insP = db.prepare(PAYMENT_SQL);
   const insH = db.prepare(HISTORY_SQL);
-  const now = new Date();
-  const at = now.toISOString();
-  const expiresAt = new Date(now.getTime() + 86_400_000).toISOString();
-  const out: PendingDoku[] = [];
+  const rows = pendingDokuRows(n, tag);
   db.transaction(() => {
-    ids(n).forEach((id, i) => {
-      const reference = providerReference(id, 1);
-      const amount = 50_000 + (i % 500) * 100;
-      const instructions = { redirectUrl: `https://checkout.example/doku/${reference}` };
-      insP.run(id, `${tag}-${i}`, 'ewallet:dana', 'ewallet', 'doku', amount, 'pending', reference, reference, JSON.stringify(instructions), '{}', at, at, expiresAt, null, at);
-      const pub: Payment = { id, orderId: `${tag}-${i}`, method: 'ewallet:dana', family: 'ewallet', provider: 'doku', amount, currency: 'IDR', status: 'pending', createdAt: at, expiresAt, ...instructions };
-      insH.run(id, 'pending', 'created', 'provider:doku', JSON.stringify(pub), at);
-      out.push({ id, reference, amount });
-    });
+    for (const r of rows) {
+      insP.run(r.id, r.orderId, 'ewallet:dana', 'ewallet', 'doku', r.amount, 'pending', r.reference, r.reference, r.instructions, '{}', r.at, r.at, r.expiresAt, null, r.at);
+      insH.run(r.id, 'pending', 'created', 'provider:doku', r.snapshot, r.at);
+    }
   })();
   close(db);
-  return out;
+  return rows.map(({ id, reference, amount }) => ({ id, reference, amount }));
 }
 
 /** Row counts after a phase, to check that what was acknowledged is in the ledger. */

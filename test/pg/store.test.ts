@@ -287,7 +287,7 @@ describe('PostgreSQL store', { skip: avail.skip }, () => {
   });
 
   it('reconciler: instances polling together are handed disjoint payments', async () => {
-    await sql.query("UPDATE payments SET checked_at = '2999-01-01T00:00:00.000Z' WHERE status = 'pending'");
+    await sql.query("UPDATE payments SET checked_at = '2999-01-01T00:00:00.000Z' WHERE status IN ('pending', 'expired')");
     const created = await Promise.all(Array.from({ length: 30 }, () => opened()));
     const before = new Date(Date.now() - 60_000).toISOString();
     const [da, db] = await Promise.all([a.duePending(before, 20), b.duePending(before, 20)]);
