@@ -8,14 +8,14 @@
  * Times stay ISO-8601 TEXT, exactly as in SQLite: they have a fixed width, so text order is time order.
  */
 import pg from 'pg';
-import type { PaymentStatus, ProviderId } from '../api-types.js';
-import { toPublicPayment, type PaymentRecord, type RefundRecord } from '../domain/payment.js';
+import type { ProviderId } from '../api-types.js';
+import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
 import { canTransition } from '../domain/state-machine.js';
 import { badRequest } from '../errors.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
-import { decodeCursor, encodeCursor } from './sqlite.js';
+import { decodeCursor, encodeCursor, fromHistory, fromRefund, fromRow, type HistoryRow, type PaymentRow, type RefundRow } from './rows.js';
 import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
 
 /** `postgres://` and `postgresql://` URLs select this store; anything else in BAYAR_DB is a SQLite path. */
@@ -39,95 +39,6 @@ export function redactDbUrl(s: string): string {
 const MIGRATION_LOCK = '422856761714';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
-
-interface PaymentRow {
-  id: string;
-  order_id: string;
-  method: string;
-  family: string;
-  provider: string;
-  amount: string;
-  status: string;
-  reference: string;
-  attempt: number;
-  provider_ref: string | null;
-  instructions: string | null;
-  installment: string | null;
-  customer: string;
-  flags: string;
-  created_at: string;
-  updated_at: string;
-  expires_at: string;
-  paid_at: string | null;
-  refunded_amount: string;
-}
-
-interface HistoryRow {
-  seq: string;
-  payment_id: string;
-  status: string;
-  reason: string;
-  source: string;
-  snapshot: string;
-  at: string;
-}
-
-interface RefundRow {
-  id: string;
-  payment_id: string;
-  amount: string;
-  reason: string;
-  status: string;
-  provider_ref: string | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-// BIGINT arrives as a string (it may exceed 2^53); rupiah amounts and ledger seqs stay far below that.
-const fromRow = (r: PaymentRow): PaymentRecord => ({
-  id: r.id,
-  orderId: r.order_id,
-  method: r.method,
-  family: r.family as PaymentRecord['family'],
-  provider: r.provider as ProviderId,
-  amount: Number(r.amount),
-  status: r.status as PaymentStatus,
-  reference: r.reference,
-  attempt: Number(r.attempt),
-  providerRef: r.provider_ref,
-  instructions: r.instructions ? JSON.parse(r.instructions) : null,
-  installment: r.installment ? JSON.parse(r.installment) : null,
-  customer: JSON.parse(r.customer),
-  flags: JSON.parse(r.flags),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  expiresAt: r.expires_at,
-  paidAt: r.paid_at,
-  refundedAmount: Number(r.refunded_amount ?? 0),
-});
-
-const fromHistory = (h: HistoryRow): HistoryEntry => ({
-  seq: Number(h.seq),
-  paymentId: h.payment_id,
-  status: h.status as PaymentStatus,
-  reason: h.reason,
-  source: h.source,
-  at: h.at,
-  snapshot: h.snapshot,
-});
-
-const fromRefund = (r: RefundRow): RefundRecord => ({
-  id: r.id,
-  paymentId: r.payment_id,
-  amount: Number(r.amount),
-  reason: r.reason,
-  status: r.status as RefundRecord['status'],
-  providerRef: r.provider_ref,
-  error: r.error,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 /** Serialization failures and deadlocks are safe to retry: the transaction was rolled back whole. */
 const RETRYABLE = new Set(['40001', '40P01']);

@@ -6,113 +6,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { PaymentStatus, ProviderId } from '../api-types.js';
-import { toPublicPayment, type PaymentRecord, type RefundRecord } from '../domain/payment.js';
+import type { ProviderId } from '../api-types.js';
+import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
 import { badRequest } from '../errors.js';
 import { canTransition } from '../domain/state-machine.js';
 import { MIGRATIONS } from './migrations.js';
+import { decodeCursor, encodeCursor, fromHistory, fromRefund, fromRow, type HistoryRow, type PaymentRow, type RefundRow } from './rows.js';
 import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
-
-interface PaymentRow {
-  id: string;
-  order_id: string;
-  method: string;
-  family: string;
-  provider: string;
-  amount: number;
-  status: string;
-  reference: string;
-  attempt: number;
-  provider_ref: string | null;
-  instructions: string | null;
-  installment: string | null;
-  customer: string;
-  flags: string;
-  created_at: string;
-  updated_at: string;
-  expires_at: string;
-  paid_at: string | null;
-  refunded_amount: number;
-}
-
-interface HistoryRow {
-  seq: number;
-  payment_id: string;
-  status: string;
-  reason: string;
-  source: string;
-  snapshot: string;
-  at: string;
-}
-
-const fromRow = (r: PaymentRow): PaymentRecord => ({
-  id: r.id,
-  orderId: r.order_id,
-  method: r.method,
-  family: r.family as PaymentRecord['family'],
-  provider: r.provider as ProviderId,
-  amount: Number(r.amount),
-  status: r.status as PaymentStatus,
-  reference: r.reference,
-  attempt: r.attempt,
-  providerRef: r.provider_ref,
-  instructions: r.instructions ? JSON.parse(r.instructions) : null,
-  installment: r.installment ? JSON.parse(r.installment) : null,
-  customer: JSON.parse(r.customer),
-  flags: JSON.parse(r.flags),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  expiresAt: r.expires_at,
-  paidAt: r.paid_at,
-  refundedAmount: Number(r.refunded_amount ?? 0),
-});
-
-const fromHistory = (h: HistoryRow): HistoryEntry => ({
-  seq: Number(h.seq),
-  paymentId: h.payment_id,
-  status: h.status as PaymentStatus,
-  reason: h.reason,
-  source: h.source,
-  at: h.at,
-  snapshot: h.snapshot,
-});
-
-interface RefundRow {
-  id: string;
-  payment_id: string;
-  amount: number;
-  reason: string;
-  status: string;
-  provider_ref: string | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const fromRefund = (r: RefundRow): RefundRecord => ({
-  id: r.id,
-  paymentId: r.payment_id,
-  amount: Number(r.amount),
-  reason: r.reason,
-  status: r.status as RefundRecord['status'],
-  providerRef: r.provider_ref,
-  error: r.error,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-export function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-export function decodeCursor(c: string): [string, string] | null {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? (v as [string, string]) : null;
-  } catch {
-    return null;
-  }
-}
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
