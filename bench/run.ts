@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: widget weight, time to interactive, server throughput against a bare node:http ceiling,
- * SSE fan-out and cost of ledger growth, all on 127.0.0.1 and in under five minutes. Writes BENCHMARKS.md and
+ * SQLite against PostgreSQL with one and two instances, SSE fan-out and cost of ledger growth, all on 127.0.0.1
+ * and in under five minutes. Writes BENCHMARKS.md and
  * bench/results.json and prints the Markdown. Every server under test is a child process on its own core.
  *
  *   npm run bench                          full run
@@ -206,13 +207,23 @@ async function main() {
   const busiest = Math.max(...Object.values(results.machine.load).flat());
   if (busiest > results.machine.cpus) {
     results.notes.push(
-      `The machine was busy with other work during the run (load average up to ${busiest.toFixed(1)} on ${results.machine.cpus} cores): absolute figures are lower and noisier than on an idle machine. Side-by-side figures (companion vs ceiling, ledger sizes) are measured in alternating rounds so the load hits both sides alike; their ratios are the robust part.`,
+      `The machine was busy with other work during the run (load average up to ${busiest.toFixed(1)} on ${results.machine.cpus} cores): absolute figures are lower and noisier than on an idle machine. Side-by-side figures (companion vs ceiling, SQLite vs PostgreSQL and one vs two instances, ledger sizes) are measured in alternating rounds so the load hits both sides alike; their ratios are the robust part.`,
     );
   }
   results.notes.push(
     'Loopback only: no network latency or bandwidth anywhere, so TTI and create latency are the software\'s own cost. The ledger\'s file stays in the OS page cache throughout (the machine has far more RAM than the 1 M-row file).',
     'Durable writes: the companion opens SQLite in WAL mode with synchronous=FULL, so each committed transaction waits for fsync; what fsync costs depends on the disk (and on whether the virtual disk honours it).',
   );
+  const pg = results.postgres;
+  if (pg?.server && pg.settings.fsync === 'on' && pg.settings.synchronous_commit === 'on') {
+    results.notes.push(
+      `PostgreSQL in section 4 is durable too (fsync and synchronous_commit on: each commit waits for its WAL flush)${pg.server.startsWith('throwaway') ? `; its data directory is on the same file system (${tmpdir()}) as the SQLite ledgers` : ''}.`,
+    );
+  } else if (pg?.server) {
+    results.notes.push(
+      `PostgreSQL in section 4 did not wait for the disk (fsync=${pg.settings.fsync}, synchronous_commit=${pg.settings.synchronous_commit}): its figures are not comparable with SQLite's durable ones.`,
+    );
+  }
   results.durationSeconds = (performance.now() - started) / 1000;
   const md = renderMarkdown(results);
   console.log(md);

@@ -53,6 +53,34 @@ export function planCpus(): CpuPlan {
   return { cpus: n, serverCpu, clientCpus, taskset, note: `server pinned to core ${serverCpu}; bench, load generator and Chromium to ${clientCpus}` };
 }
 
+/**
+ * Cores for `instances` companions side by side, one core each from the last down, the bench (and what it
+ * starts meanwhile, e.g. PostgreSQL) keeping the rest; null when the machine has too few cores for that, in which
+ * case the instances share the server core. `restore` gives the bench back its usual cores.
+ */
+export function spreadCpus(plan: CpuPlan, instances: number): { cores: number[]; clientCpus: string; restore(): void } | null {
+  if (plan.serverCpu === null || plan.cpus < instances + 1) return null;
+  const cores = Array.from({ length: instances }, (_, i) => plan.cpus - 1 - i);
+  const last = plan.cpus - 1 - instances;
+  const clientCpus = last === 0 ? '0' : `0-${last}`;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', clientCpus, String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return {
+    cores,
+    clientCpus,
+    restore: () => {
+      try {
+        execFileSync('taskset', ['-a', '-p', '-c', plan.clientCpus!, String(process.pid)], { stdio: 'ignore' });
+      } catch {
+        // The bench keeps the narrower set: later phases still run, only with fewer client cores.
+      }
+    },
+  };
+}
+
 /** The soft and hard open-file limits a child spawned from here starts with. */
 export function fdLimits(): { soft: number; hard: number } {
   const read = (flag: string) => {

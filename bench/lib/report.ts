@@ -237,18 +237,23 @@ function renderPostgres(L: string[], p: PostgresResult, t: ThroughputResult | un
     '',
   );
   L.push(
-    `PostgreSQL: ${p.server}; fsync=${st.fsync}, synchronous_commit=${st.synchronous_commit}, full_page_writes=${st.full_page_writes}, wal_sync_method=${st.wal_sync_method}, shared_buffers=${st.shared_buffers}; each companion has a pool of 10 connections plus one for LISTEN. Placement: ${p.placement}.`,
+    `PostgreSQL: ${p.server}; fsync=${st.fsync}, synchronous_commit=${st.synchronous_commit}, full_page_writes=${st.full_page_writes}, wal_sync_method=${st.wal_sync_method}, shared_buffers=${st.shared_buffers}; each companion has a pool of ${p.pool} connections plus one for LISTEN. Placement: ${p.placement}.`,
     '',
   );
-  L.push('| endpoint | ledger | req/s | p50 | p99 | vs SQLite, 1 instance | vs PostgreSQL, 1 instance |', '|---|---|---:|---:|---:|---:|---:|');
+  const busy = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
+  L.push(
+    '| endpoint | ledger | req/s | p50 | p99 | vs SQLite, 1 instance | vs PostgreSQL, 1 instance | cores busy: companion(s) | PostgreSQL | load generator |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const row of p.rows) {
     const base = row.results.sqlite1.rps;
     const one = row.results.pg1.rps;
     for (const k of SCALE_KEYS) {
       const x = row.results[k];
+      const c = row.cores[k];
       const name = k === 'sqlite1' ? `**${row.endpoint}**` : '';
       L.push(
-        `| ${name} | ${SCALE_LABELS[k]} | ${fmtInt(x.rps)} | ${fmtMs(x.p50)} ms | ${fmtMs(x.p99)} ms | ${k === 'sqlite1' ? '1' : fmtRatio(x.rps / base)} | ${k === 'pg2' ? fmtRatio(x.rps / one) : k === 'pg1' ? '1' : ''} |`,
+        `| ${name} | ${SCALE_LABELS[k]} | ${fmtInt(x.rps)} | ${fmtMs(x.p50)} ms | ${fmtMs(x.p99)} ms | ${k === 'sqlite1' ? '1' : fmtRatio(x.rps / base)} | ${k === 'pg2' ? fmtRatio(x.rps / one) : k === 'pg1' ? '1' : ''} | ${busy(c.companion)} | ${k === 'sqlite1' ? '–' : busy(c.postgres)} | ${busy(c.loadGenerator)} |`,
       );
     }
   }
