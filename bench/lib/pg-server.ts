@@ -9,13 +9,14 @@
  * The server inherits this process's CPU affinity (bench/lib/children.ts pins the bench to the client cores), so
  * it never takes the core the companions under test are pinned to.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { onKillAll } from './children.js';
+import { findBinDir, userIds } from '../../test/helpers/pg.js';
+import { freePort } from '../../test/helpers/process.js';
 
 export interface BenchPg {
   /** How it was found: the URL given, or the throwaway cluster's binaries and port. */
@@ -81,33 +82,6 @@ async function makeServer(adminUrl: string, origin: string, given: boolean, pid:
   };
 }
 
-function findBinDir(): string | null {
-  const root = '/usr/lib/postgresql';
-  if (existsSync(root)) {
-    const versions = readdirSync(root)
-      .filter((v) => existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
-      .sort((a, b) => Number(b) - Number(a));
-    if (versions[0]) return join(root, versions[0], 'bin');
-  }
-  const which = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' });
-  const onPath = which.status === 0 ? which.stdout.trim() : '';
-  if (onPath) {
-    const dir = dirname(realpathSync(onPath));
-    if (existsSync(join(dir, 'pg_ctl'))) return dir;
-  }
-  return null;
-}
-
-function userIds(name: string): { uid: number; gid: number } | null {
-  try {
-    const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    return Number.isInteger(uid) && Number.isInteger(gid) ? { uid, gid } : null;
-  } catch {
-    return null;
-  }
-}
-
 function postmasterPid(data: string): number | null {
   try {
     const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -117,16 +91,6 @@ function postmasterPid(data: string): number | null {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function throwawayCluster(): Promise<BenchPgAvailability> {
   const bin = findBinDir();

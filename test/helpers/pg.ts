@@ -74,7 +74,8 @@ function makeServer(adminUrl: string, origin: string, stopCluster: () => Promise
   return server;
 }
 
-function findBinDir(): string | null {
+/** Where Debian's (or PATH's) initdb and pg_ctl live; BAYAR_TEST_PG_BIN overrides. Shared with the bench. */
+export function findBinDir(): string | null {
   const explicit = process.env.BAYAR_TEST_PG_BIN;
   if (explicit) return existsSync(join(explicit, 'initdb')) ? explicit : null;
   const root = '/usr/lib/postgresql';
@@ -93,7 +94,7 @@ function findBinDir(): string | null {
   return null;
 }
 
-function userIds(name: string): { uid: number; gid: number } | null {
+export function userIds(name: string): { uid: number; gid: number } | null {
   try {
     const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
