@@ -9,14 +9,12 @@
  * The server inherits this process's CPU affinity (bench/lib/children.ts pins the bench to the client cores), so
  * it never takes the core the companions under test are pinned to.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { onKillAll } from './children.js';
-import { findBinDir, userIds } from '../../test/helpers/pg.js';
-import { freePort } from '../../test/helpers/process.js';
+import { startCluster } from '../../test/helpers/pg.js';
 
 export interface BenchPg {
   /** How it was found: the URL given, or the throwaway cluster's binaries and port. */
@@ -93,49 +91,17 @@ function postmasterPid(data: string): number | null {
 
 
 async function throwawayCluster(): Promise<BenchPgAvailability> {
-  const bin = findBinDir();
-  if (!bin) {
-    return {
-      skip:
-        'no PostgreSQL server: BAYAR_BENCH_PG_URL is not set and no initdb/pg_ctl was found under /usr/lib/postgresql/*/bin or on PATH ' +
-        "(install Debian's postgresql, or point BAYAR_BENCH_PG_URL at a server)",
-    };
-  }
-  const root = process.getuid?.() === 0;
-  const owner = root ? userIds('postgres') : null;
-  if (root && !owner) return { skip: `running as root and there is no "postgres" user to run ${bin}/initdb as (initdb refuses root)` };
-  const argv = (cmd: string, args: string[]) => (root ? ['runuser', '-u', 'postgres', '--', join(bin, cmd), ...args] : [join(bin, cmd), ...args]);
-  const run = (cmd: string, args: string[]) => {
-    const a = argv(cmd, args);
-    const r = spawnSync(a[0]!, a.slice(1), { encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'bayar-bench-pg-'));
-  if (owner) chownSync(dir, owner.uid, owner.gid);
-  const data = join(dir, 'data');
-  const port = await freePort();
-  let stopped = false;
-  const stopSync = () => {
-    if (stopped) return;
-    stopped = true;
-    const a = argv('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    spawnSync(a[0]!, a.slice(1), { stdio: 'ignore', timeout: 30_000 });
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    // --no-sync only skips initdb's own final flush of the template files; the server below runs durable.
-    run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=100`;
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
-  } catch (err) {
-    stopSync();
-    return { skip: `could not start a throwaway PostgreSQL cluster with ${bin}: ${(err as Error).message.slice(0, 500)}` };
-  }
+  // Durable defaults (fsync, synchronous_commit on): a fair match for SQLite, which waits for the disk on every commit.
+  const c = await startCluster({
+    durable: true,
+    prefix: 'bayar-bench-pg-',
+    maxConnections: 100,
+    howToFix: "BAYAR_BENCH_PG_URL is not set; install Debian's postgresql, or point BAYAR_BENCH_PG_URL at a server",
+  });
+  if ('skip' in c) return c;
+  const { port, bin, data } = c;
+  const stopSync = c.stop;
   const forget = onKillAll(stopSync);
-  process.once('exit', stopSync);
-  // A bench killed outright runs no exit handler: a detached watchdog stops the cluster once it is gone.
-  const stopCmd = `${root ? 'runuser -u postgres -- ' : ''}'${join(bin, 'pg_ctl')}' -D '${data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '${dir}'`;
-  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCmd}`], { detached: true, stdio: 'ignore' }).unref();
   const version = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
   try {
     return {

@@ -74,8 +74,8 @@ function makeServer(adminUrl: string, origin: string, stopCluster: () => Promise
   return server;
 }
 
-/** Where Debian's (or PATH's) initdb and pg_ctl live; BAYAR_TEST_PG_BIN overrides. Shared with the bench. */
-export function findBinDir(): string | null {
+/** Where Debian's (or PATH's) initdb and pg_ctl live; BAYAR_TEST_PG_BIN overrides. */
+function findBinDir(): string | null {
   const explicit = process.env.BAYAR_TEST_PG_BIN;
   if (explicit) return existsSync(join(explicit, 'initdb')) ? explicit : null;
   const root = '/usr/lib/postgresql';
@@ -94,7 +94,7 @@ export function findBinDir(): string | null {
   return null;
 }
 
-export function userIds(name: string): { uid: number; gid: number } | null {
+function userIds(name: string): { uid: number; gid: number } | null {
   try {
     const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
@@ -104,48 +104,70 @@ export function userIds(name: string): { uid: number; gid: number } | null {
   }
 }
 
-async function throwawayCluster(): Promise<PgAvailability> {
+export interface Cluster {
+  bin: string;
+  port: number;
+  data: string;
+  /** Stops the server and removes its directory; safe to call twice. */
+  stop: () => void;
+}
+
+/**
+ * Starts a throwaway PostgreSQL cluster on 127.0.0.1 with the installed initdb/pg_ctl (as the postgres user when
+ * we are root: initdb refuses root), removed at exit — also when this process is killed outright, through a
+ * detached watchdog. `durable: false` turns fsync and friends off (tests); the bench keeps PostgreSQL's defaults.
+ */
+export async function startCluster(o: { durable: boolean; prefix: string; maxConnections: number; howToFix: string }): Promise<Cluster | { skip: string }> {
   const bin = findBinDir();
-  if (!bin) {
-    return {
-      skip:
-        'no PostgreSQL server: BAYAR_TEST_PG_URL is not set and no initdb/pg_ctl was found under /usr/lib/postgresql/*/bin or on PATH ' +
-        '(install Debian\'s postgresql — .ci/run does — or point BAYAR_TEST_PG_URL at a server)',
-    };
-  }
+  if (!bin) return { skip: `no PostgreSQL server: no initdb/pg_ctl was found under /usr/lib/postgresql/*/bin or on PATH (${o.howToFix})` };
   const root = process.getuid?.() === 0;
   const owner = root ? userIds('postgres') : null;
   if (root && !owner) return { skip: `running as root and there is no "postgres" user to run ${bin}/initdb as (initdb refuses root)` };
+  const argv = (cmd: string, args: string[]) => (root ? ['runuser', '-u', 'postgres', '--', join(bin, cmd), ...args] : [join(bin, cmd), ...args]);
   const run = (cmd: string, args: string[]) => {
-    const argv = root ? ['runuser', '-u', 'postgres', '--', join(bin, cmd), ...args] : [join(bin, cmd), ...args];
-    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 60_000 });
+    const a = argv(cmd, args);
+    const r = spawnSync(a[0]!, a.slice(1), { encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
   };
-  const dir = mkdtempSync(join(tmpdir(), 'bayar-pg-'));
+  const dir = mkdtempSync(join(tmpdir(), o.prefix));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
   const port = await freePort();
   let stopped = false;
-  const stopSync = () => {
+  const stop = () => {
     if (stopped) return;
     stopped = true;
-    const argv = [join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'];
-    spawnSync(root ? 'runuser' : argv[0]!, root ? ['-u', 'postgres', '--', ...argv] : argv.slice(1), { stdio: 'ignore', timeout: 30_000 });
+    const a = argv('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    spawnSync(a[0]!, a.slice(1), { stdio: 'ignore', timeout: 30_000 });
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    // --no-sync only skips initdb's own final flush of the template files.
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    // Throwaway data: durability settings off for speed; the tests assert behaviour, not crash recovery of PostgreSQL.
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`;
+    const fast = o.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${o.maxConnections}${fast}`;
     run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
   } catch (err) {
-    stopSync();
+    stop();
     return { skip: `could not start a throwaway PostgreSQL cluster with ${bin}: ${(err as Error).message.slice(0, 500)}` };
   }
-  process.once('exit', stopSync);
-  // A test process killed outright runs no exit handler: a detached watchdog stops the cluster once it is gone.
+  process.once('exit', stop);
   const stopCmd = `${root ? 'runuser -u postgres -- ' : ''}'${join(bin, 'pg_ctl')}' -D '${data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '${dir}'`;
   spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCmd}`], { detached: true, stdio: 'ignore' }).unref();
+  return { bin, port, data, stop };
+}
+
+async function throwawayCluster(): Promise<PgAvailability> {
+  // Throwaway data: durability settings off for speed; the tests assert behaviour, not crash recovery of PostgreSQL.
+  const c = await startCluster({
+    durable: false,
+    prefix: 'bayar-pg-',
+    maxConnections: 400,
+    howToFix: "BAYAR_TEST_PG_URL is not set; install Debian's postgresql — .ci/run does — or point BAYAR_TEST_PG_URL at a server",
+  });
+  if ('skip' in c) return c;
+  const { port, bin } = c;
+  const stopSync = c.stop;
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return { server: makeServer(adminUrl, `throwaway cluster (${bin}, port ${port})`, async () => stopSync()) };
 }

@@ -50,19 +50,5 @@ export const checkoutStyles = css`
   .spinner {
     width: 1.1em;
     height: 1.1em;
-    border-radius: 50%;
-    border: 2px solid var(--_border);
-    border-top-color: var(--_primary);
-    animation: spin 0.9s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(1turn);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation: none;
-    }
   }
 `;

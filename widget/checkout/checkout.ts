@@ -15,7 +15,7 @@ import { BayarElement } from '../internal/base.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
 import { loadViews } from '../internal/lazy.js';
 import { defaultServer } from '../internal/script-base.js';
-import { tokens } from '../styles/tokens.js';
+import { spinner, tokens } from '../styles/tokens.js';
 import { checkoutStyles } from './checkout.styles.js';
 import type { BayarEventMap } from './events.js';
 
@@ -131,7 +131,7 @@ const storage = {
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarCheckout extends BayarElement {
-  static override styles = [tokens, checkoutStyles];
+  static override styles = [tokens, spinner, checkoutStyles];
 
   /** Base URL of the companion server; empty means the origin this script was loaded from. */
   @property() server = '';

@@ -7,7 +7,7 @@ import { BayarElement } from '../internal/base.js';
 import { channelName, mark } from '../internal/brands.js';
 import { formatIdr, groupDigits, safeHttpUrl } from '../internal/format.js';
 import { codeField, countdownTemplate } from '../internal/templates.js';
-import { marks, tokens } from '../styles/tokens.js';
+import { marks, spinner, tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { handoffViewStyles } from './handoff-view.styles.js';
 
@@ -37,7 +37,7 @@ import { handoffViewStyles } from './handoff-view.styles.js';
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarHandoffView extends BayarElement {
-  static override styles = [tokens, marks, viewStyles, handoffViewStyles];
+  static override styles = [tokens, marks, spinner, viewStyles, handoffViewStyles];
 
   /** The pending payment: with `cstore`, with `redirectUrl` (e-wallet, PayLater), or an e-wallet approved in its app. */
   @property({ attribute: false }) payment: Payment | null = null;

@@ -153,3 +153,25 @@ export const marks = css`
   [data-brand='kredivo'] { --_m: #c2410c; }
   [data-brand='akulaku'] { --_m: #b91c1c; }
 `;
+
+/** The waiting spinner, one for every view that shows one (sized by the view). */
+export const spinner = css`
+  .spinner {
+    width: 1em;
+    height: 1em;
+    border-radius: 50%;
+    border: 2px solid var(--_border);
+    border-top-color: var(--_primary);
+    animation: spin 0.9s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation: none;
+    }
+  }
+`;
