@@ -65,16 +65,6 @@ const STALE_CREATE_MS = 60_000;
 /** An updatedAt that makes an unfinished create resumable at once. */
 const RESUMABLE_NOW = new Date(0).toISOString();
 
-async function retryTransient<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (!isTransient(err)) throw err;
-    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 200)));
-    return fn();
-  }
-}
-
 export class PaymentService {
   private readonly inflight = new Map<string, Promise<unknown>>();
 
@@ -192,10 +182,8 @@ export class PaymentService {
       const reference = providerReference(payment.id, attempt);
       if (attempt !== payment.attempt) await this.d.store.updateAttempt(payment.id, { provider: provider.id, reference, attempt, at: this.d.clock.now().toISOString() });
       try {
-        // A create carries a deterministic reference, so repeating it is safe: the provider replays its first
-        // answer. One repeat covers a lost answer (timeout, reset) before failing over to another provider,
-        // which would otherwise leave a second live code behind.
-        const r = await retryTransient(() => provider.create({
+        // The resilient adapter repeats a create once (same deterministic reference) before we fail over.
+        const r = await provider.create({
           paymentId: payment.id,
           reference,
           orderId: order.orderId,
@@ -210,7 +198,7 @@ export class PaymentService {
           // Redirect flows (e-wallet, PayLater, hosted pages) send the customer here when done; the widget that
           // opened them keeps listening on the original page.
           returnUrl: `${this.d.publicUrl}/return/${payment.id}`,
-        }));
+        });
         const { providerRef, expiresAt, ...instructions } = r;
         const { payment: saved, history } = await this.d.store.attachProviderResult(payment.id, {
           provider: provider.id,

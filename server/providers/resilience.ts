@@ -1,8 +1,9 @@
 /**
  * Fault handling around every adapter: a circuit breaker per provider (cockatiel) so a provider that keeps
  * failing is skipped at once and routing fails over, and retries with full-jitter exponential backoff for
- * idempotent reads only (status). Creates are not retried here: a create is retried only through failover or
- * by the caller with the same deterministic reference, which the provider deduplicates.
+ * idempotent calls: status reads, and a create repeated once. A create carries a reference that is
+ * deterministic per payment attempt, so the provider replays its first answer instead of issuing a second code;
+ * one repeat covers an answer lost to a timeout or reset before routing fails over to another provider.
  */
 import {
   BrokenCircuitError,
@@ -82,6 +83,10 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
     maxAttempts: o.readAttempts - 1,
     backoff: new ExponentialBackoff({ initialDelay: o.retryInitialDelayMs, maxDelay: o.retryMaxDelayMs, generator: fullJitterGenerator }),
   });
+  const createRetry = retry(handleWhen(isTransient), {
+    maxAttempts: 1,
+    backoff: new ExponentialBackoff({ initialDelay: o.retryInitialDelayMs, maxDelay: o.retryMaxDelayMs, generator: fullJitterGenerator }),
+  });
   const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await breaker.execute(fn);
@@ -90,6 +95,7 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
       throw err;
     }
   };
+  const timedCreate = timed('create', (i: Parameters<PaymentProvider['create']>[0]) => guarded(() => p.create(i)));
   const wrapped: ResilientProvider = {
     id: p.id,
     webhookNeedsConfirmation: p.webhookNeedsConfirmation,
@@ -99,7 +105,8 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
         breaker.state
       ] as 'closed',
     methods: () => p.methods(),
-    create: timed('create', (i) => guarded(() => p.create(i))),
+    // Timed per attempt: each repeat is a provider call of its own.
+    create: (i) => createRetry.execute(() => timedCreate(i)),
     status: timed('status', (r) => honourRateLimit(() => readRetry.execute(() => guarded(() => p.status(r))))),
     cancel: timed('cancel', (r) => guarded(() => p.cancel(r))),
     refund: timed('refund', (i) => guarded(() => p.refund(i))),
