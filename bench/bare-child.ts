@@ -127,6 +127,8 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       expiresAt: new Date(now.getTime() + config.paymentTtlSeconds * 1000).toISOString(),
       paidAt: null,
       refundedAmount: 0,
+      expectedFee: null,
+      routing: null,
     };
     const out: PaymentResponse = { payment: toPublicPayment(record) };
     return json(res, 201, out);

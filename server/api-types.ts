@@ -78,6 +78,45 @@ export interface Payment {
   flags?: string[];
   /** Integer IDR refunded so far (partial refunds keep status `paid`). */
   refundedAmount?: number;
+  /**
+   * Merchant views only (merchant key), never the browser: the provider fee Bayar expected for this payment
+   * (BAYAR_FEES), integer IDR rounded up; absent when no fee is configured for its provider and family.
+   */
+  expectedFee?: number;
+  /** Merchant views only (`GET /api/payments/:id` with the merchant key): why the payment went where it went. */
+  routing?: RoutingExplanation;
+}
+
+/** Why a candidate stood where it did when a payment was routed. */
+export interface RouteCandidate {
+  provider: ProviderId;
+  /** `degraded` candidates are tried only after every healthy one; `probing` = degraded, due for a trial call. */
+  health: 'healthy' | 'degraded' | 'probing';
+  /** What degraded it: `consecutive_failures`, `p95_latency` or `error_rate`. */
+  healthReason?: string;
+  /** The channel's signals over the health window when the payment was routed. */
+  signals: { calls: number; failures: number; consecutiveFailures: number; errorRate: number | null; p95Ms: number | null };
+  /** Expected fee for this amount, integer IDR; null when BAYAR_FEES names none for this provider and family. */
+  fee: number | null;
+}
+
+/**
+ * Why a payment was routed as it was. `reason` names the pick: `primary` (first in BAYAR_ROUTES, healthy),
+ * `cheapest` (lowest expected fee among healthy candidates), `degraded_skipped` (a better-placed candidate was
+ * degraded and skipped), `all_degraded` (no healthy candidate: the best degraded one was tried),
+ * `only_candidate`, `route_order` (smart routing off), `resumed` (an unfinished create continued in its
+ * original order so no second code is issued), `failover` (an earlier candidate failed during this create).
+ */
+export interface RoutingExplanation {
+  strategy: 'cheapest_healthy' | 'healthy_first' | 'route_order';
+  reason: string;
+  /** Integer IDR the fees were computed for. */
+  amount: number;
+  decidedAt: string;
+  /** In the order they were (or would have been) tried. */
+  candidates: RouteCandidate[];
+  /** Earlier candidates that failed during this create, before the one that served. */
+  attempts?: Array<{ provider: ProviderId; outcome: string; at: string }>;
 }
 
 export interface Refund {

@@ -9,12 +9,14 @@ import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
+import { METHOD_FAMILIES, PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
 import type { Config } from './config.js';
 import { AppError, ProviderError, providerErrorToAppError } from './errors.js';
 import { LocalBus, type LiveBus } from './domain/live.js';
 import { Notifier } from './domain/notifier.js';
 import { PaymentService } from './domain/payments.js';
+import { HealthSync, type HealthShare } from './domain/health-sync.js';
+import { Routing } from './domain/routing.js';
 import { Reconciler } from './domain/reconciler.js';
 import type { PaymentRecord } from './domain/payment.js';
 import { createEmulators } from './emulators/index.js';
@@ -60,6 +62,9 @@ export interface AppDeps {
   reconcilerOptions?: { intervalMs?: number; minCheckIntervalMs?: number };
   /** Node process metrics (CPU, memory, event loop) on /metrics; off for apps sharing one process in tests. */
   defaultMetrics?: boolean;
+  /** Where channel health is shared with other instances (PostgreSQL), and how often it is read (default 1 s). */
+  healthShare?: HealthShare;
+  healthSyncIntervalMs?: number;
 }
 
 export interface BayarApp {
@@ -72,6 +77,7 @@ export interface BayarApp {
   metrics: Metrics;
   notifier: Notifier | null;
   reconciler: Reconciler;
+  routing: Routing;
   /** Starts background work: notification delivery and reconciliation. */
   startBackground(): void;
   close(): Promise<void>;
@@ -104,8 +110,23 @@ export function createApp(deps: AppDeps): BayarApp {
   };
   for (const id of PROVIDER_IDS) {
     const c = creds[id];
-    if (c) providers.set(id, withResilience((factories[id] as (c: unknown, ctx: ProviderContext) => ResilientProvider)(c, ctx), deps.resilience ?? DEFAULT_RESILIENCE, observe));
+    if (c) providers.set(id, withResilience((factories[id] as (c: unknown, ctx: ProviderContext) => ResilientProvider)(c, ctx), { ...(deps.resilience ?? DEFAULT_RESILIENCE), channelCreates: config.routing.smart }, observe));
   }
+  const healthSync = deps.healthShare && config.routing.smart ? new HealthSync(deps.healthShare, log, deps.healthSyncIntervalMs) : null;
+  const routing = new Routing({
+    ...config.routing,
+    clock,
+    registry: metrics.registry,
+    channels: () =>
+      METHOD_FAMILIES.flatMap((family) =>
+        config.routes[family].flatMap((provider) => (providers.get(provider)?.methods() ?? []).filter((m) => m.family === family).map((m) => ({ provider, family, channel: m.channel }))),
+      ),
+    onTransition: (t) => {
+      log.warn({ provider: t.provider, method: t.method, state: t.state, reason: t.reason, signals: t.signals }, `channel ${t.provider} × ${t.method} is ${t.state}`);
+      healthSync?.push(t);
+    },
+  });
+  if (routing.board) healthSync?.attach(routing.board);
 
   const emulators = sandbox
     ? createEmulators(
@@ -126,6 +147,7 @@ export function createApp(deps: AppDeps): BayarApp {
     publicUrl,
     ttlSeconds: config.paymentTtlSeconds,
     notify: !!config.notifyUrl,
+    routing,
     onChange: deps.onChange,
     wake: () => notifier?.kick(),
   });
@@ -222,13 +244,15 @@ export function createApp(deps: AppDeps): BayarApp {
     metrics,
     notifier,
     reconciler,
+    routing,
     startBackground() {
       notifier?.start();
       reconciler.start();
+      healthSync?.start();
     },
     async close() {
       streams.closeAll();
-      await Promise.all([notifier?.stop(), reconciler.stop()]);
+      await Promise.all([notifier?.stop(), reconciler.stop(), healthSync?.stop()]);
       await bus.close();
     },
   };

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { METHOD_FAMILIES, PROVIDER_IDS, type MethodFamily, type ProviderId } from './api-types.js';
+import { parseFees } from './domain/fees.js';
+import { DEFAULT_HEALTH } from './domain/health.js';
+import type { RoutingOptions } from './domain/routing.js';
 
 export interface ProviderCredentials {
   doku?: { clientId: string; secretKey: string; baseUrl: string };
@@ -46,6 +49,8 @@ export interface Config {
   /** Slow clients are dropped: whole headers within this, whole request within requestTimeoutMs. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Smart routing: channel health thresholds, fees (BAYAR_FEES), on/off (BAYAR_SMART_ROUTING). */
+  routing: RoutingOptions;
 }
 
 /** Documented sandbox hosts (providers.md §1.1, §2.1, §3.1, §4.1, §5.1), the live-mode defaults. */
@@ -122,6 +127,16 @@ const envSchema = z.object({
   XENDIT_BASE_URL: url('XENDIT_BASE_URL'),
   MIDTRANS_SERVER_KEY: optionalString,
   MIDTRANS_BASE_URL: url('MIDTRANS_BASE_URL'),
+  BAYAR_FEES: optionalString,
+  BAYAR_SMART_ROUTING: z.enum(['on', 'off']).default('on'),
+  // Channel health thresholds (docs/integration.md "Routing"); defaults in domain/health.ts.
+  BAYAR_HEALTH_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_HEALTH.consecutiveFailures),
+  BAYAR_HEALTH_P95_MS: z.coerce.number().int().min(10).max(120_000).default(DEFAULT_HEALTH.p95Ms),
+  BAYAR_HEALTH_LATENCY_MIN_CALLS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HEALTH.latencyMinCalls),
+  BAYAR_HEALTH_ERROR_RATE_PERCENT: z.coerce.number().min(0.1).max(100).default(DEFAULT_HEALTH.errorRatePercent),
+  BAYAR_HEALTH_ERROR_RATE_MIN_CALLS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HEALTH.errorRateMinCalls),
+  BAYAR_HEALTH_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(DEFAULT_HEALTH.windowMs / 1000),
+  BAYAR_HEALTH_PROBE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_HEALTH.probeAfterMs / 1000),
 });
 
 export class ConfigError extends Error {
@@ -238,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const catalog = e.BAYAR_CATALOG ? loadCatalog(e.BAYAR_CATALOG, problems) : null;
+  const fees = e.BAYAR_FEES ? parseFees(e.BAYAR_FEES, problems) : null;
   const webhookAllowedIps: Partial<Record<ProviderId, string[]>> = {};
   for (const id of PROVIDER_IDS) {
     const raw = e[`${id.toUpperCase()}_WEBHOOK_IPS` as 'DOKU_WEBHOOK_IPS'];
@@ -269,6 +285,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.BAYAR_RATE_LIMIT_PER_MINUTE,
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
+    routing: {
+      smart: e.BAYAR_SMART_ROUTING === 'on',
+      fees,
+      health: {
+        consecutiveFailures: e.BAYAR_HEALTH_CONSECUTIVE_FAILURES,
+        p95Ms: e.BAYAR_HEALTH_P95_MS,
+        latencyMinCalls: e.BAYAR_HEALTH_LATENCY_MIN_CALLS,
+        errorRatePercent: e.BAYAR_HEALTH_ERROR_RATE_PERCENT,
+        errorRateMinCalls: e.BAYAR_HEALTH_ERROR_RATE_MIN_CALLS,
+        windowMs: e.BAYAR_HEALTH_WINDOW_SECONDS * 1000,
+        probeAfterMs: e.BAYAR_HEALTH_PROBE_SECONDS * 1000,
+      },
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { createApp, type AppDeps, type BayarApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './lib/logger.js';
 import { PgBus } from './domain/live-pg.js';
+import { PgHealthShare } from './store/health-pg.js';
 import { PostgresStore, isPostgresUrl, redactDbUrl } from './store/postgres.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
@@ -26,6 +27,7 @@ export async function start(
 ): Promise<Running> {
   let store: Store;
   let bus = deps.bus;
+  let healthShare = deps.healthShare;
   if (isPostgresUrl(config.dbPath)) {
     // Several instances share one PostgreSQL ledger; live status then travels between them by LISTEN/NOTIFY.
     const log = deps.log ?? createLogger(config.logLevel);
@@ -42,6 +44,8 @@ export async function start(
       throw err;
     }
     store = pg;
+    // Channel health is shared between instances through the ledger (domain/health-sync.ts).
+    healthShare ??= new PgHealthShare(pg.pool);
   } else {
     store = new SqliteStore(config.dbPath);
     await store.migrate();
@@ -60,7 +64,7 @@ export async function start(
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = config.publicUrl ?? `http://${host}:${port}`;
-  const bayar = createApp({ ...deps, config, store, bus, publicUrl: url });
+  const bayar = createApp({ ...deps, config, store, bus, healthShare, publicUrl: url });
   server.on('request', bayar.app);
   if (deps.background !== false) bayar.startBackground();
 

@@ -1,7 +1,7 @@
 /**
  * The payment as the ledger keeps it, and its public shape (contract.md §3 "Payment object").
  */
-import type { Customer, MethodFamily, Payment, PaymentStatus, ProviderId } from '../api-types.js';
+import type { Customer, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
 
 export interface Instructions {
   va?: { bank: string; number: string; billerCode?: string };
@@ -35,6 +35,10 @@ export interface PaymentRecord {
   paidAt: string | null;
   /** Integer IDR refunded so far (succeeded refunds, plus pending ones reserved against the paid amount). */
   refundedAmount: number;
+  /** Integer IDR: the current provider's fee for this payment per BAYAR_FEES; null when none is configured. */
+  expectedFee: number | null;
+  /** Why the payment went where it went (merchant only). Null for payments older than routing. */
+  routing: RoutingExplanation | null;
 }
 
 export interface RefundRecord {
@@ -68,5 +72,13 @@ export function toPublicPayment(r: PaymentRecord): Payment {
   if (r.installment) p.installment = { ...r.installment };
   if (r.flags.length) p.flags = [...r.flags];
   if (r.refundedAmount > 0) p.refundedAmount = r.refundedAmount;
+  return p;
+}
+
+/** The payment as the merchant sees it (merchant key): the public payment plus the expected fee, and optionally the routing explanation. */
+export function toMerchantPayment(r: PaymentRecord, withRouting = false): Payment {
+  const p = toPublicPayment(r);
+  if (r.expectedFee !== null) p.expectedFee = r.expectedFee;
+  if (withRouting && r.routing) p.routing = structuredClone(r.routing);
   return p;
 }

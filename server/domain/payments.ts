@@ -4,7 +4,7 @@
  * is acknowledged, and every provider-driven change goes through Store.transition, which deduplicates by the
  * provider's event identity and only allows legal state moves.
  */
-import type { Customer, InstallmentOption, MethodFamily, PaymentMethod, PaymentStatus, ProviderId } from '../api-types.js';
+import type { Customer, InstallmentOption, MethodFamily, PaymentMethod, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
 import {
   AppError,
   ProviderError,
@@ -25,6 +25,7 @@ import type { HistoryEntry, Store, TransitionInput } from '../store/types.js';
 import type { LiveBus } from './live.js';
 import { candidatesFor, listMethods, parseMethodId } from './methods.js';
 import type { PaymentRecord, RefundRecord } from './payment.js';
+import type { Routing } from './routing.js';
 
 export interface OrderSpec {
   orderId: string;
@@ -53,6 +54,8 @@ export interface PaymentServiceDeps {
   wake?: () => void;
   /** Whether status changes queue merchant notifications (BAYAR_NOTIFY_URL is set). */
   notify: boolean;
+  /** Orders the candidates of each create (channel health, fees) and records why (domain/routing.ts). */
+  routing: Routing;
 }
 
 /** Deterministic per payment and attempt, ≤ 32 chars of [A-Za-z0-9-]: every provider accepts it as its order id. */
@@ -125,12 +128,16 @@ export class PaymentService {
    * Fails over to the next provider in the route when one is unavailable.
    */
   async create(order: OrderSpec, methodId: string, installmentId?: string): Promise<{ payment: PaymentRecord; created: boolean }> {
-    const candidates = candidatesFor(this.router(), methodId, order.amount, order.allowed).map((p) => this.d.providers.get(p.id)!);
+    const eligible = candidatesFor(this.router(), methodId, order.amount, order.allowed).map((p) => p.id);
     const { family, channel } = parseMethodId(methodId)!;
+    const routing = this.d.routing;
+    const byId = (ids: ProviderId[]) => ids.map((p) => this.d.providers.get(p)!);
     return this.single(`create:${order.orderId}:${methodId}`, async () => {
       const installment = family === 'paylater' ? await this.resolveInstallment(order, installmentId) : null;
       const now = this.d.clock.now();
       const id = randomId('pay_', 18);
+      const plan = routing.plan(family, channel, order.amount, eligible);
+      const candidates = byId(plan.order);
       const first = candidates[0]!;
       const ins = await this.d.store.insertPayment({
         id,
@@ -146,8 +153,11 @@ export class PaymentService {
         customer: order.customer,
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + this.d.ttlSeconds * 1000).toISOString(),
+        expectedFee: routing.fee(first.id, family, order.amount),
+        routing: plan.explanation,
       });
       if (!ins.inserted) {
+        routing.release(plan, methodId);
         if (ins.payment.amount !== order.amount) {
           throw conflict('order_amount_changed', `Order ${order.orderId} already has a pending ${methodId} payment for a different amount; cancel it first.`, {
             paymentId: ins.payment.id,
@@ -158,8 +168,10 @@ export class PaymentService {
         // deterministic reference, so the provider hands back the code it already issued instead of a second one.
         const stale = now.getTime() - new Date(ins.payment.updatedAt).getTime() > STALE_CREATE_MS;
         if (!stale) throw conflict('payment_in_progress', 'This order is already being set up with the provider; retry in a moment.', { paymentId: ins.payment.id });
-        const resumeFrom = candidates.findIndex((c) => c.id === ins.payment.provider);
-        return { payment: await this.openWithProviders(ins.payment, candidates.slice(Math.max(0, resumeFrom)), order, channel, ins.payment.attempt), created: true };
+        // Sticky: the order it was first routed in, whatever health and fees say now (routing.resumeOrder).
+        const resumed = byId(routing.resumeOrder(ins.payment.routing, eligible));
+        const resumeFrom = resumed.findIndex((c) => c.id === ins.payment.provider);
+        return { payment: await this.openWithProviders(ins.payment, resumed.slice(Math.max(0, resumeFrom)), order, channel, ins.payment.attempt, 'resumed'), created: true };
       }
       return { payment: await this.openWithProviders(ins.payment, candidates, order, channel), created: true };
     });
@@ -175,15 +187,20 @@ export class PaymentService {
     return { id: chosen.id, tenure: chosen.tenure };
   }
 
-  private async openWithProviders(payment: PaymentRecord, candidates: ResilientProvider[], order: OrderSpec, channel: string, firstAttempt = 1) {
+  private async openWithProviders(payment: PaymentRecord, candidates: ResilientProvider[], order: OrderSpec, channel: string, firstAttempt = 1, resumed?: 'resumed') {
     let lastErr: unknown;
+    const routing = this.d.routing;
+    // Failed candidates are added to the explanation as the create moves on (in the same write as the move).
+    let explanation: RoutingExplanation | null = payment.routing;
+    const fee = (p: ProviderId) => routing.fee(p, payment.family, payment.amount);
     for (const [i, provider] of candidates.entries()) {
       const attempt = firstAttempt + i;
       const reference = providerReference(payment.id, attempt);
-      if (attempt !== payment.attempt) await this.d.store.updateAttempt(payment.id, { provider: provider.id, reference, attempt, at: this.d.clock.now().toISOString() });
+      const at = this.d.clock.now().toISOString();
+      if (attempt !== payment.attempt) await this.d.store.updateAttempt(payment.id, { provider: provider.id, reference, attempt, at, expectedFee: fee(provider.id), routing: explanation });
       try {
         // The resilient adapter repeats a create once (same deterministic reference) before we fail over.
-        const r = await provider.create({
+        const r = await routing.observe(provider.id, payment.family, channel, isTransient, () => provider.create({
           paymentId: payment.id,
           reference,
           orderId: order.orderId,
@@ -198,7 +215,8 @@ export class PaymentService {
           // Redirect flows (e-wallet, PayLater, hosted pages) send the customer here when done; the widget that
           // opened them keeps listening on the original page.
           returnUrl: `${this.d.publicUrl}/return/${payment.id}`,
-        });
+        }));
+        routing.decided(payment.family, provider.id, resumed ?? (i > 0 ? 'failover' : (explanation?.reason ?? 'route_order')));
         const { providerRef, expiresAt, ...instructions } = r;
         const { payment: saved, history } = await this.d.store.attachProviderResult(payment.id, {
           provider: provider.id,
@@ -214,6 +232,10 @@ export class PaymentService {
         return saved;
       } catch (err) {
         lastErr = err;
+        if (explanation) {
+          const outcome = err instanceof ProviderError ? `provider_${err.kind}` : 'internal_error';
+          explanation = { ...explanation, attempts: [...(explanation.attempts ?? []), { provider: provider.id, outcome, at: this.d.clock.now().toISOString() }] };
+        }
         if (isTransient(err)) {
           this.d.log.warn({ provider: provider.id, paymentId: payment.id, err: (err as Error).message }, 'provider unavailable, failing over');
           continue;
@@ -221,6 +243,7 @@ export class PaymentService {
         break;
       }
     }
+    routing.decided(payment.family, 'none', isTransient(lastErr) ? 'all_unavailable' : 'rejected');
     if (isTransient(lastErr)) {
       // Every provider failed without a clear answer: any of them may still have issued a code. The payment is
       // kept (without instructions) and rewound to its first attempt, so the customer's next try replays the
@@ -230,6 +253,8 @@ export class PaymentService {
         reference: providerReference(payment.id, firstAttempt),
         attempt: firstAttempt,
         at: RESUMABLE_NOW,
+        expectedFee: fee(candidates[0]!.id),
+        routing: explanation,
       });
       throw new AppError(503, 'provider_unavailable', 'No payment provider for this method is reachable right now; try again shortly.', {
         tried: candidates.map((c) => c.id),

@@ -23,6 +23,8 @@ export interface StatementRow {
   paidAt: string | null;
   mismatch: boolean;
   flags: string[];
+  /** Payment rows: the provider fee expected when it was routed (BAYAR_FEES), integer IDR; null when none is configured. */
+  expectedFee: number | null;
 }
 
 export interface StatementTotal {
@@ -32,6 +34,8 @@ export interface StatementTotal {
   paidCount: number;
   paidAmount: number;
   refundedAmount: number;
+  /** Sum of the expected fees of the paid payments, integer IDR; null when none of them has one. */
+  expectedFees: number | null;
 }
 
 export interface Statement {
@@ -86,6 +90,7 @@ export async function buildStatement(date: string, store: Store, providers: Map<
     paidAt: p.paidAt,
     mismatch: false,
     flags: p.flags,
+    expectedFee: p.expectedFee,
   }));
   const queue = rows.filter((r) => r.providerStatus === null);
   const byId = new Map(payments.map((p) => [p.id, p]));
@@ -133,18 +138,20 @@ export async function buildStatement(date: string, store: Store, providers: Map<
       paidAt: null,
       mismatch: f.status === 'pending',
       flags: [],
+      expectedFee: null,
     });
   }
 
   const totals = new Map<string, StatementTotal>();
   for (const r of rows) {
     const key = `${r.method}|${r.provider}`;
-    const t = totals.get(key) ?? { method: r.method, provider: r.provider, payments: 0, paidCount: 0, paidAmount: 0, refundedAmount: 0 };
+    const t = totals.get(key) ?? { method: r.method, provider: r.provider, payments: 0, paidCount: 0, paidAmount: 0, refundedAmount: 0, expectedFees: null };
     if (r.type === 'payment') {
       t.payments++;
       if (r.ledgerStatus === 'paid' || r.ledgerStatus === 'refunded') {
         t.paidCount++;
         t.paidAmount += r.amount;
+        if (r.expectedFee !== null) t.expectedFees = (t.expectedFees ?? 0) + r.expectedFee;
       }
     } else if (r.ledgerStatus === 'succeeded') t.refundedAmount += r.amount;
     totals.set(key, t);
@@ -160,7 +167,7 @@ export async function buildStatement(date: string, store: Store, providers: Map<
   };
 }
 
-const CSV_COLUMNS = ['type', 'id', 'paymentId', 'orderId', 'method', 'provider', 'amount', 'ledgerStatus', 'providerStatus', 'providerDetail', 'createdAt', 'paidAt', 'mismatch', 'flags'] as const;
+const CSV_COLUMNS = ['type', 'id', 'paymentId', 'orderId', 'method', 'provider', 'amount', 'ledgerStatus', 'providerStatus', 'providerDetail', 'createdAt', 'paidAt', 'mismatch', 'flags', 'expectedFee'] as const;
 
 const csvCell = (v: unknown) => {
   const s = Array.isArray(v) ? v.join(' ') : v === null || v === undefined ? '' : String(v);
@@ -173,7 +180,7 @@ export function statementCsv(s: Statement): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of s.rows) lines.push(CSV_COLUMNS.map((c) => csvCell(r[c])).join(','));
   lines.push('');
-  lines.push('method,provider,payments,paidCount,paidAmount,refundedAmount');
-  for (const t of s.totals) lines.push([t.method, t.provider, t.payments, t.paidCount, t.paidAmount, t.refundedAmount].map(csvCell).join(','));
+  lines.push('method,provider,payments,paidCount,paidAmount,refundedAmount,expectedFees');
+  for (const t of s.totals) lines.push([t.method, t.provider, t.payments, t.paidCount, t.paidAmount, t.refundedAmount, t.expectedFees].map(csvCell).join(','));
   return lines.join('\r\n') + '\r\n';
 }

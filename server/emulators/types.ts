@@ -15,7 +15,15 @@ export type FaultMode =
   | 'hang'
   /** Processes the request (state committed) then destroys the socket before answering. */
   | 'reset-after-commit'
-  | 'malformed-json';
+  | 'malformed-json'
+  /** Answers normally, after FaultScope.delayMs of the emulator's clock (default 1 s). */
+  | 'slow';
+
+/** Narrows a fault: to creates for one channel (Bayar's channel id, e.g. `bca`), and the delay of 'slow'. */
+export interface FaultScope {
+  channel?: string;
+  delayMs?: number;
+}
 
 export interface EmulatorOptions {
   clock: Clock;
@@ -40,6 +48,9 @@ export interface Emulator {
   readonly router: Router;
   /** Acts as the customer paying (or the clock expiring) the payment, then sends the provider's signed webhook. */
   simulate(action: 'pay' | 'expire', providerRef: string, opts?: { amount?: number }): Promise<SimulateResult>;
-  /** Applies a fault to the next `count` API calls (default: until cleared with null). */
-  setFault(mode: FaultMode | null, count?: number): void;
+  /**
+   * Applies a fault to the next `count` API calls (default: until cleared with null); with a channel in
+   * `scope`, only to creates for that channel (emulators that name their channels: Komerce, Xendit, Midtrans).
+   */
+  setFault(mode: FaultMode | null, count?: number, scope?: FaultScope): void;
 }

@@ -18,3 +18,12 @@ export class ManualClock implements Clock {
     this.t = d.getTime();
   }
 }
+
+/** Waits `ms` of the clock's time: a ManualClock is moved on at once (tests), any other clock is waited for. */
+export function pause(clock: Clock, ms: number): Promise<void> {
+  if (clock instanceof ManualClock) {
+    clock.advance(ms);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -30,6 +30,13 @@ export interface ResilienceOptions {
   readAttempts: number;
   retryInitialDelayMs: number;
   retryMaxDelayMs: number;
+  /**
+   * Channel health decides about creates (smart routing, domain/health.ts): a create's failure then does not
+   * count toward this provider-wide breaker, so one bank's failing channel does not take the provider's other
+   * channels down with it. An open breaker (opened by status, cancel or refund calls) still stops creates, and
+   * a create may be its half-open trial.
+   */
+  channelCreates?: boolean;
 }
 
 export const DEFAULT_RESILIENCE: ResilienceOptions = {
@@ -95,7 +102,9 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
       throw err;
     }
   };
-  const timedCreate = timed('create', (i: Parameters<PaymentProvider['create']>[0]) => guarded(() => p.create(i)));
+  const timedCreate = timed('create', (i: Parameters<PaymentProvider['create']>[0]) =>
+    o.channelCreates && breaker.state === CircuitState.Closed ? p.create(i) : guarded(() => p.create(i)),
+  );
   const wrapped: ResilientProvider = {
     id: p.id,
     webhookNeedsConfirmation: p.webhookNeedsConfirmation,

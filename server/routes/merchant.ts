@@ -4,7 +4,7 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { PAYMENT_STATUSES, type CreateSessionResponse, type PaymentListResponse, type ProviderId, type RefundResponse } from '../api-types.js';
-import { toPublicPayment } from '../domain/payment.js';
+import { toMerchantPayment, toPublicPayment } from '../domain/payment.js';
 import type { PaymentService } from '../domain/payments.js';
 import { buildStatement, statementCsv } from '../domain/reconciliation.js';
 import type { ResilientProvider } from '../providers/resilience.js';
@@ -16,10 +16,15 @@ import { signSession } from '../domain/sessions.js';
 import { amount, createSessionBody, orderId } from './schemas.js';
 import { parse } from './validate.js';
 
+/** Whether the request carries the merchant key (`Authorization: Bearer …`). */
+export function isMerchant(req: Request, merchantKey: string): boolean {
+  const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+  return !!m && safeEqual(m[1]!, merchantKey);
+}
+
 export function requireMerchant(merchantKey: string) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
-    if (!m || !safeEqual(m[1]!, merchantKey)) {
+    if (!isMerchant(req, merchantKey)) {
       return next(unauthorized('unauthorized', 'Send Authorization: Bearer <BAYAR_MERCHANT_KEY>; this endpoint is for your backend only.'));
     }
     next();
@@ -59,7 +64,7 @@ export function merchantRoutes({ merchantKey, clock, idem, service, store, provi
     const q = parse(listQuery, req.query);
     const toIso = (d?: string) => (d === undefined ? undefined : new Date(d.length === 10 ? `${d}T00:00:00+07:00` : d).toISOString());
     const page = await store.listPayments({ orderId: q.orderId, status: q.status, from: toIso(q.from), to: toIso(q.to), limit: q.limit ?? 50, after: q.cursor });
-    const out: PaymentListResponse = { payments: page.payments.map(toPublicPayment), next: page.next };
+    const out: PaymentListResponse = { payments: page.payments.map((p) => toMerchantPayment(p)), next: page.next };
     res.json(out);
   });
 

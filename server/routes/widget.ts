@@ -5,7 +5,8 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
 import { badRequest } from '../errors.js';
-import { toPublicPayment } from '../domain/payment.js';
+import { toMerchantPayment, toPublicPayment } from '../domain/payment.js';
+import { isMerchant } from './merchant.js';
 import { resolveOrder, type OrderInput, type OrderSources } from '../domain/orders.js';
 import type { PaymentService } from '../domain/payments.js';
 import type { LiveStreams } from './sse.js';
@@ -58,7 +59,9 @@ export function widgetRoutes(service: PaymentService, sources: OrderSources, str
   });
 
   r.get('/api/payments/:id', async (req, res) => {
-    const out: PaymentResponse = { payment: toPublicPayment(await service.get(req.params.id!)) };
+    const record = await service.get(req.params.id!);
+    // The merchant's backend also sees the expected fee and why the payment went where it went; the page never does.
+    const out: PaymentResponse = { payment: isMerchant(req, sources.merchantKey) ? toMerchantPayment(record, true) : toPublicPayment(record) };
     res.json(out);
   });
 

@@ -114,6 +114,26 @@ CREATE INDEX refunds_created ON refunds (created_at);
 ALTER TABLE payments ADD COLUMN refunded_amount ${bigint} NOT NULL DEFAULT 0;
 `;
 
+const routing = (bigint: string) => `
+-- Smart routing: the provider fee expected when the payment was routed (integer IDR, BAYAR_FEES) and why it went
+-- where it went (JSON, shown to the merchant).
+ALTER TABLE payments ADD COLUMN expected_fee ${bigint};
+ALTER TABLE payments ADD COLUMN routing TEXT;
+
+-- Channel health shared between instances: the latest transition per provider × method (epoch ms).
+CREATE TABLE channel_health (
+  provider    TEXT NOT NULL,
+  method      TEXT NOT NULL,
+  state       TEXT NOT NULL CHECK (state IN ('healthy','degraded')),
+  reason      TEXT NOT NULL,
+  changed_at  ${bigint} NOT NULL,
+  probe_at    ${bigint},
+  signals     TEXT NOT NULL DEFAULT '{}',
+  instance    TEXT NOT NULL,
+  PRIMARY KEY (provider, method)
+);
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -128,4 +148,5 @@ export const MIGRATIONS: Migration[] = [
     postgres: reliability('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY'),
   },
   { version: 3, name: 'refunds', sqlite: refunds('INTEGER'), postgres: refunds('BIGINT') },
+  { version: 4, name: 'routing: expected fee, explanation, shared channel health', sqlite: routing('INTEGER'), postgres: routing('BIGINT') },
 ];

@@ -16,7 +16,7 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
 import { decodeCursor, encodeCursor, fromHistory, fromRefund, fromRow, type HistoryRow, type PaymentRow, type RefundRow } from './rows.js';
-import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
+import type { AttemptUpdate, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
 
 /** `postgres://` and `postgresql://` URLs select this store; anything else in BAYAR_DB is a SQLite path. */
 export function isPostgresUrl(s: string): boolean {
@@ -161,11 +161,12 @@ export class PostgresStore implements Store {
     for (let attempt = 1; ; attempt++) {
       const ins = await this.pool.query<PaymentRow>(
         `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
-           created_at, updated_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11, $12)
+           created_at, updated_at, expires_at, expected_fee, routing)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11, $12, $13, $14)
          ON CONFLICT DO NOTHING RETURNING *`,
         [p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
-          p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.expiresAt],
+          p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.expiresAt,
+          p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null],
       );
       if (ins.rows[0]) return { inserted: true as const, payment: fromRow(ins.rows[0]) };
       const existing = await this.pool.query<PaymentRow>("SELECT * FROM payments WHERE order_id = $1 AND method = $2 AND status = 'pending'", [p.orderId, p.method]);
@@ -191,10 +192,13 @@ export class PostgresStore implements Store {
     });
   }
 
-  async updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }) {
-    await this.pool.query("UPDATE payments SET provider = $1, reference = $2, attempt = $3, updated_at = $4 WHERE id = $5 AND instructions IS NULL AND status = 'pending'", [
-      a.provider, a.reference, a.attempt, a.at, id,
-    ]);
+  async updateAttempt(id: string, a: AttemptUpdate) {
+    const routed = a.routing !== undefined;
+    await this.pool.query(
+      `UPDATE payments SET provider = $1, reference = $2, attempt = $3, updated_at = $4${routed ? ', expected_fee = $6, routing = $7' : ''}
+       WHERE id = $5 AND instructions IS NULL AND status = 'pending'`,
+      [a.provider, a.reference, a.attempt, a.at, id, ...(routed ? [a.expectedFee ?? null, a.routing ? JSON.stringify(a.routing) : null] : [])],
+    );
     return (await this.getRow(this.pool, id))!;
   }
 

@@ -27,6 +27,8 @@ export interface PaymentRow {
   expires_at: string;
   paid_at: string | null;
   refunded_amount: number | string;
+  expected_fee?: number | string | null;
+  routing?: string | null;
 }
 
 export interface HistoryRow {
@@ -71,6 +73,8 @@ export const fromRow = (r: PaymentRow): PaymentRecord => ({
   expiresAt: r.expires_at,
   paidAt: r.paid_at,
   refundedAmount: Number(r.refunded_amount ?? 0),
+  expectedFee: r.expected_fee === null || r.expected_fee === undefined ? null : Number(r.expected_fee),
+  routing: r.routing ? JSON.parse(r.routing) : null,
 });
 
 export const fromHistory = (h: HistoryRow): HistoryEntry => ({

@@ -12,7 +12,7 @@ import { badRequest } from '../errors.js';
 import { canTransition } from '../domain/state-machine.js';
 import { MIGRATIONS } from './migrations.js';
 import { decodeCursor, encodeCursor, fromHistory, fromRefund, fromRow, type HistoryRow, type PaymentRow, type RefundRow } from './rows.js';
-import type { HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
+import type { AttemptUpdate, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -75,12 +75,13 @@ export class SqliteStore implements Store {
       const info = this.db
         .prepare(
           `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
-             created_at, updated_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)
+             created_at, updated_at, expires_at, expected_fee, routing)
+           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT DO NOTHING`,
         )
         .run(p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
-          p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.createdAt, p.expiresAt);
+          p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.createdAt, p.expiresAt,
+          p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null);
       if (info.changes === 1) return { inserted: true as const, payment: this.getRow(p.id)! };
       const existing = this.db
         .prepare("SELECT * FROM payments WHERE order_id = ? AND method = ? AND status = 'pending'")
@@ -107,10 +108,14 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }) {
+  async updateAttempt(id: string, a: AttemptUpdate) {
+    const routed = a.routing !== undefined;
     this.db
-      .prepare(`UPDATE payments SET provider = ?, reference = ?, attempt = ?, updated_at = ? WHERE id = ? AND instructions IS NULL AND status = 'pending'`)
-      .run(a.provider, a.reference, a.attempt, a.at, id);
+      .prepare(
+        `UPDATE payments SET provider = ?, reference = ?, attempt = ?, updated_at = ?${routed ? ', expected_fee = ?, routing = ?' : ''}
+         WHERE id = ? AND instructions IS NULL AND status = 'pending'`,
+      )
+      .run(a.provider, a.reference, a.attempt, a.at, ...(routed ? [a.expectedFee ?? null, a.routing ? JSON.stringify(a.routing) : null] : []), id);
     return this.getRow(id)!;
   }
 

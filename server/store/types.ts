@@ -3,7 +3,7 @@
  * one transaction (SQLite here; PostgreSQL for multi-instance deployments implements the same interface).
  * Methods are async even where SQLite is synchronous, so callers do not change when the engine does.
  */
-import type { PaymentStatus, ProviderId } from '../api-types.js';
+import type { PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
 import type { Instructions, PaymentRecord, RefundRecord } from '../domain/payment.js';
 
 export interface HistoryEntry {
@@ -69,7 +69,20 @@ export interface TransitionResult {
   history?: HistoryEntry;
 }
 
-export interface NewPayment extends Omit<PaymentRecord, 'providerRef' | 'instructions' | 'paidAt' | 'updatedAt' | 'flags' | 'refundedAmount'> {}
+export interface NewPayment extends Omit<PaymentRecord, 'providerRef' | 'instructions' | 'paidAt' | 'updatedAt' | 'flags' | 'refundedAmount' | 'expectedFee' | 'routing'> {
+  expectedFee?: number | null;
+  routing?: RoutingExplanation | null;
+}
+
+/** A move to another provider attempt; the expected fee and routing explanation follow the provider when given. */
+export interface AttemptUpdate {
+  provider: ProviderId;
+  reference: string;
+  attempt: number;
+  at: string;
+  expectedFee?: number | null;
+  routing?: RoutingExplanation | null;
+}
 
 export interface ListFilter {
   orderId?: string;
@@ -100,7 +113,7 @@ export interface Store {
     r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: Instructions; at: string; notify?: boolean },
   ): Promise<{ payment: PaymentRecord; history: HistoryEntry }>;
   /** Moves a still-initiating payment to another provider attempt (failover). */
-  updateAttempt(id: string, a: { provider: ProviderId; reference: string; attempt: number; at: string }): Promise<PaymentRecord>;
+  updateAttempt(id: string, a: AttemptUpdate): Promise<PaymentRecord>;
 
   getPayment(id: string): Promise<PaymentRecord | null>;
   findByReference(provider: ProviderId, reference: string): Promise<PaymentRecord | null>;

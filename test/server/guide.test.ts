@@ -109,7 +109,7 @@ describe('integration guide', () => {
       assert.deepEqual(refunds.map((r) => [r.amount, r.status]), [[50_000, 'succeeded']]);
       assert.match(csv, new RegExp(`^payment,${paid.id},${paid.id},${paid.orderId},ewallet:gopay,midtrans,150000,paid,refunded,`, 'm'));
       assert.match(csv, new RegExp(`^refund,${refunds[0]!.id},${paid.id},`, 'm'));
-      assert.match(csv, /^ewallet:gopay,midtrans,1,1,150000,50000\r?$/m, 'totals: paid and refunded');
+      assert.match(csv, /^ewallet:gopay,midtrans,1,1,150000,50000,\r?$/m, 'totals: paid and refunded');
       assert.match(out.stdout, /"id":"va:bca"/, 'step 2 lists the methods');
       assert.match(out.stdout, /^paid$/m, 'step 3 shows the payment paid');
       assert.match(out.stdout, /^succeeded 100000$/m, 'step 4 shows the refund and what is left');

@@ -222,7 +222,7 @@ describe('reconciliation statement', () => {
     const blank = lines.findIndex((l) => l.length === 1 && l[0] === '');
     assert.ok(blank > 0, 'a blank line separates rows from totals');
     const [header, ...rows] = lines.slice(0, blank);
-    assert.deepEqual(header, ['type', 'id', 'paymentId', 'orderId', 'method', 'provider', 'amount', 'ledgerStatus', 'providerStatus', 'providerDetail', 'createdAt', 'paidAt', 'mismatch', 'flags']);
+    assert.deepEqual(header, ['type', 'id', 'paymentId', 'orderId', 'method', 'provider', 'amount', 'ledgerStatus', 'providerStatus', 'providerDetail', 'createdAt', 'paidAt', 'mismatch', 'flags', 'expectedFee']);
     const records = rows.map((cells) => Object.fromEntries(header!.map((h, i) => [h, cells[i]])));
     assert.equal(records.length, json.rows.length);
     for (const want of json.rows) {
@@ -239,9 +239,9 @@ describe('reconciliation statement', () => {
     assert.ok(records.filter((x) => x.paymentId === seeded.gopay!.id).every((x) => x.orderId === "'-REC-GOPAY"));
 
     const [totalsHeader, ...totals] = lines.slice(blank + 1).filter((l) => l.some((c) => c !== ''));
-    assert.deepEqual(totalsHeader, ['method', 'provider', 'payments', 'paidCount', 'paidAmount', 'refundedAmount']);
+    assert.deepEqual(totalsHeader, ['method', 'provider', 'payments', 'paidCount', 'paidAmount', 'refundedAmount', 'expectedFees']);
     assert.deepEqual(
-      totals.map((t) => [t[0], t[1], ...t.slice(2).map(Number)]),
+      totals.map((t) => [t[0], t[1], ...t.slice(2, 6).map(Number)]),
       json.totals.map((t) => [t.method, t.provider, t.payments, t.paidCount, t.paidAmount, t.refundedAmount]),
     );
   });

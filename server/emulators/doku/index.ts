@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { FaultSwitch } from '../faults.js';
-import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
+import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
 import { isJsonObject as isObj } from '../shared/json-body.js';
 import { checkoutPage, resultPage } from './pages.js';
 import { TIMESTAMP_RE, digestOf, sign, signatureMatches, utcStamp, wibCompact } from './signing.js';
@@ -73,7 +73,7 @@ export function createDokuEmulator(
   const windowMs = settings.timestampWindowMs ?? 5 * 60_000;
   const merchantName = settings.merchantName ?? 'Toko Bayar Sandbox';
   const state = new DokuState(opts.clock);
-  const faults = new FaultSwitch();
+  const faults = new FaultSwitch({ clock: opts.clock });
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: '100kb' });
 
@@ -380,8 +380,8 @@ export function createDokuEmulator(
   return {
     id: 'doku',
     router,
-    setFault(mode: FaultMode | null, count?: number) {
-      faults.set(mode, count);
+    setFault(mode: FaultMode | null, count?: number, scope?: FaultScope) {
+      faults.set(mode, count, scope);
     },
     async simulate(action, providerRef, o) {
       const s = state.find(providerRef);

@@ -12,7 +12,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import { FaultSwitch } from '../faults.js';
-import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
+import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
 import { isJsonObject as isObj } from '../shared/json-body.js';
 import { approvalPage, resultPage } from './pages.js';
 import { bearerFor, checkBearer } from './signing.js';
@@ -56,7 +56,7 @@ export function createIndodanaEmulator(
   const windowS = settings.nonceWindowSeconds === undefined ? 600 : settings.nonceWindowSeconds;
   const defaultExpiryMs = settings.defaultExpiryMs ?? 24 * 3600_000;
   const state = new IndodanaState(opts.clock);
-  const faults = new FaultSwitch();
+  const faults = new FaultSwitch({ clock: opts.clock });
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: '100kb' });
   const base = () => opts.baseUrl().replace(/\/+$/, '');
@@ -378,8 +378,8 @@ export function createIndodanaEmulator(
   return {
     id: 'indodana',
     router,
-    setFault(mode: FaultMode | null, count?: number) {
-      faults.set(mode, count);
+    setFault(mode: FaultMode | null, count?: number, scope?: FaultScope) {
+      faults.set(mode, count, scope);
     },
     async simulate(action, providerRef, o) {
       const t = state.find(providerRef);

@@ -51,7 +51,11 @@ export function createKomerceEmulator(
   settings: KomerceEmulatorSettings = {},
 ): Emulator {
   const state = new KomerceState(opts.clock);
-  const faults = new FaultSwitch();
+  // Channels as Bayar names them: the bank's code in lower case, or qris.
+  const faults = new FaultSwitch({
+    clock: opts.clock,
+    channelOf: (req, b) => (!req.path.endsWith('/payment/create') ? undefined : b.payment_type === 'qris' ? 'qris' : typeof b.channel_code === 'string' ? b.channel_code : undefined),
+  });
   const statusInterval = settings.statusMinIntervalMs ?? 3000;
   const merchant = settings.merchantName ?? 'Komerce Sandbox Merchant';
   const router = express.Router();
@@ -230,8 +234,8 @@ export function createKomerceEmulator(
       }
       return deliver(p);
     },
-    setFault(mode, count) {
-      faults.set(mode, count);
+    setFault(mode, count, scope) {
+      faults.set(mode, count, scope);
     },
   };
 }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { buildDynamicQris } from '../../lib/qris.js';
 import { FaultSwitch } from '../faults.js';
-import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
+import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
 import { basicAuthMatches } from '../shared/basic-auth.js';
 import { isJsonObject as isObj, jsonObjectBody } from '../shared/json-body.js';
 import { signatureKey } from './auth.js';
@@ -117,7 +117,18 @@ export function createMidtransEmulator(
   opts: EmulatorOptions,
   settings: MidtransEmulatorSettings = {},
 ): MidtransEmulator {
-  const fault = new FaultSwitch();
+  // Channels as Bayar names them, from a charge: the VA bank, mandiri for echannel, the store, or the type itself.
+  const fault = new FaultSwitch({
+    clock: opts.clock,
+    channelOf: (req, b) => {
+      if (req.path !== '/v2/charge') return undefined;
+      const nested = (k: string, f: string) => (isObj(b[k]) ? (b[k] as Record<string, unknown>)[f] : undefined) as string | undefined;
+      if (b.payment_type === 'bank_transfer') return nested('bank_transfer', 'bank');
+      if (b.payment_type === 'echannel') return 'mandiri';
+      if (b.payment_type === 'cstore') return nested('cstore', 'store');
+      return typeof b.payment_type === 'string' ? b.payment_type : undefined;
+    },
+  });
   const byId = new Map<string, Txn>();
   const byOrder = new Map<string, Txn>();
   const deliveries: MidtransDelivery[] = [];
@@ -592,7 +603,7 @@ export function createMidtransEmulator(
     id: 'midtrans',
     router,
     simulate,
-    setFault: (mode: FaultMode | null, count?: number) => fault.set(mode, count),
+    setFault: (mode: FaultMode | null, count?: number, scope?: FaultScope) => fault.set(mode, count, scope),
     deliveries,
     async redeliver(id: string) {
       const d = deliveries.find((x) => x.id === id);

@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { buildDynamicQris } from '../../lib/qris.js';
 import { FaultSwitch } from '../faults.js';
-import type { Emulator, EmulatorOptions, FaultMode, SimulateResult } from '../types.js';
+import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
 import { basicAuthMatches } from '../shared/basic-auth.js';
 import { checkoutPage, resultPage } from './pages.js';
 import {
@@ -115,7 +115,18 @@ interface ChargeState {
 }
 
 export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: EmulatorOptions): XenditEmulator {
-  const fault = new FaultSwitch();
+  // Channels as Bayar names them: the VA bank code, qris, or the e-wallet without its ID_ prefix.
+  const fault = new FaultSwitch({
+    clock: opts.clock,
+    channelOf: (req, b) =>
+      req.path === '/callback_virtual_accounts' && typeof b.bank_code === 'string'
+        ? b.bank_code
+        : req.path === '/qr_codes'
+          ? 'qris'
+          : req.path === '/ewallets/charges' && typeof b.channel_code === 'string'
+            ? b.channel_code.replace(/^ID_/, '')
+            : undefined,
+  });
   const fvas = new Map<string, FvaState>();
   const fvaByExternal = new Map<string, FvaState>();
   const fvaPayments = new Map<string, Body>();
@@ -882,7 +893,7 @@ export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: Emu
     id: 'xendit',
     router,
     simulate,
-    setFault: (mode: FaultMode | null, count?: number) => fault.set(mode, count),
+    setFault: (mode: FaultMode | null, count?: number, scope?: FaultScope) => fault.set(mode, count, scope),
     deliveries,
     async redeliver(webhookId: string) {
       const d = deliveries.find((x) => x.webhookId === webhookId);
