@@ -141,10 +141,15 @@ describe('metrics', () => {
     assert.equal(value(m, 'bayar_provider_circuit_state', { provider: 'xendit', state: 'closed' }), 1);
     s.bayar.emulators.get('xendit')!.setFault('error503');
     try {
-      // QRIS goes to Xendit first; it fails (and is retried once), the circuit opens, Komerce takes it.
+      // QRIS goes to Xendit first; it fails (and is retried once), Komerce takes it. A failed create counts
+      // toward the xendit × qris channel's health, not the provider-wide circuit (routing.test.ts)…
       const r = await api(s.url, 'POST', '/api/payments', { orderId: 'MET-4', amount: 40_000, method: 'qris:qris' });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.payment.provider, 'komerce');
+      assert.equal(value(await scrape(), 'bayar_provider_circuit_state', { provider: 'xendit', state: 'closed' }), 1);
+      // …while failed status reads (the reconciler's) open it.
+      const xendit = s.bayar.providers.get('xendit')!;
+      for (let i = 0; i < 2; i++) await xendit.status({ providerRef: 'qr_unknown', reference: 'BYRX' }).catch(() => undefined);
     } finally {
       s.bayar.emulators.get('xendit')!.setFault(null);
     }
