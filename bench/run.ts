@@ -6,7 +6,7 @@
  *
  *   npm run bench                          full run
  *   npm run bench -- --quick               shorter windows and smaller sizes (a smoke run)
- *   npm run bench -- --only=weight,sse     some phases (weight, tti, throughput, postgres, sse, growth)
+ *   npm run bench -- --only=weight,sse     some phases (weight, tti, throughput, routing, postgres, sse, growth)
  * BAYAR_BENCH_PG_URL=postgres://… points the PostgreSQL phase at a server (a role that may CREATE DATABASE);
  * without it the phase starts a throwaway cluster from the installed PostgreSQL, or says why it could not.
  * --quick and --only print their tables without touching BENCHMARKS.md or bench/results.json.
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fdLimits, killAll, planCpus, ROOT, spawnServer } from './lib/children.js';
 import { runGrowth } from './lib/growth.js';
 import { runPostgres } from './lib/postgres.js';
+import { runRouting } from './lib/routing.js';
 import { renderMarkdown, type Results } from './lib/report.js';
 import { fanout } from './lib/sse.js';
 import { within } from './lib/stats.js';
@@ -143,6 +144,11 @@ async function main() {
       webhookPayments: quick ? 20_000 : 60_000,
       log,
     });
+  });
+
+  // 3b. What smart routing costs a create, beside routing off (and off against off: the run's noise).
+  await phase('routing', 'smart routing overhead', 60_000, async () => {
+    results.routing = await runRouting({ dir, cpu, connections: 10, seconds: quick ? 1 : 2, rounds: quick ? 2 : 3, warmupSeconds: 1, log });
   });
 
   // 4. SQLite against PostgreSQL, one and two instances.

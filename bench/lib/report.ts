@@ -3,6 +3,7 @@ import type { GrowthResult } from './growth.js';
 import { SCALE_KEYS, SCALE_LABELS, type PostgresResult } from './postgres.js';
 import type { FanoutResult } from './sse.js';
 import { fmtInt, fmtKiB, fmtMiB, fmtMs, fmtPct, fmtRatio } from './stats.js';
+import type { RoutingBenchResult } from './routing.js';
 import type { ThroughputResult } from './throughput.js';
 import type { TtiResult } from './tti.js';
 import type { WeightResult } from './weight.js';
@@ -28,6 +29,7 @@ export interface Results {
   weight?: WeightResult;
   tti?: TtiResult;
   throughput?: ThroughputResult;
+  routing?: RoutingBenchResult;
   postgres?: PostgresResult;
   sse?: { runs: FanoutResult[]; note: string | null };
   growth?: GrowthResult;
@@ -52,6 +54,15 @@ export function targets(r: Results): Array<{ target: string; measured: string; o
     if (m) out.push({ target: 'GET /api/methods ≥ 50 % of bare node:http (one core)', measured: `${fmtPct(m.ratio)} (${fmtInt(m.bayar.rps)} vs ${fmtInt(m.ceiling.rps)} req/s)`, ok: m.ratio >= 0.5 });
     const h = t.rows.find((x) => x.endpoint === 'POST /webhooks/doku');
     if (h) out.push({ target: 'Webhook ingestion ≥ 2 000/s, durable', measured: `${fmtInt(h.bayar.rps)}/s (p99 ${fmtMs(h.bayar.p99)} ms)`, ok: h.bayar.rps >= 2000 });
+  }
+  const rt = r.routing;
+  if (rt) {
+    const { extra, noise } = routingCost(rt);
+    out.push({
+      target: 'Smart routing adds no measurable p99 to POST /api/payments',
+      measured: `p99 ${fmtMs(rt.on.p99)} ms on vs ${fmtMs(rt.off.p99)} ms off (${extra >= 0 ? '+' : ''}${fmtMs(extra)} ms; off vs off: ${fmtMs(noise)} ms)`,
+      ok: extra <= Math.max(noise, 0.05 * rt.off.p99),
+    });
   }
   const pg = r.postgres;
   if (pg?.skipped) {
@@ -170,6 +181,26 @@ export function renderMarkdown(r: Results): string {
     if (t.problems.length) L.push(...t.problems.map((c) => `- problem: ${c}`), '');
   }
 
+  if (r.routing) {
+    const rt = r.routing;
+    const { extra, noise } = routingCost(rt);
+    L.push('## 3b. Smart routing overhead', '');
+    L.push(
+      `POST /api/payments (BCA VA through the Komerce emulator), autocannon, ${rt.connections} connections, after a warm-up each ${rt.rounds} alternating rounds of ${rt.seconds} s per companion: smart routing on with \`BAYAR_FEES=${rt.fees}\` (channel health of three candidates, fees, the routing explanation stored with each payment), the same with \`BAYAR_SMART_ROUTING=off\`, and a second routing-off companion, whose difference from the first is this run's noise. The fees make both sides pick Komerce, so the same provider work is behind every request.`,
+      '',
+    );
+    L.push('| companion | req/s | p50 | p99 | max |', '|---|---:|---:|---:|---:|');
+    for (const [name, x] of [['**routing on**', rt.on], ['routing off', rt.off], ['routing off (again)', rt.offAgain]] as const) {
+      L.push(`| ${name} | ${fmtInt(x.rps)} | ${fmtMs(x.p50)} ms | ${fmtMs(x.p99)} ms | ${fmtMs(x.max)} ms |`);
+    }
+    L.push(
+      '',
+      `p99 on − off: ${extra >= 0 ? '+' : ''}${fmtMs(extra)} ms; off − off again (noise): ${fmtMs(noise)} ms. The decision itself, timed in-process with every health window full (2 000 samples per candidate, the cap): ${rt.decisionMicros.toFixed(1)} µs per create.`,
+      '',
+    );
+    if (rt.problems.length) L.push(...rt.problems.map((c) => `- problem: ${c}`), '');
+  }
+
   if (r.postgres) renderPostgres(L, r.postgres, r.throughput);
 
   if (r.sse) {
@@ -263,4 +294,9 @@ function renderPostgres(L: string[], p: PostgresResult, t: ThroughputResult | un
   L.push(`${commit.join('; ')}.`, '');
   if (p.checks.length) L.push(...p.checks.map((c) => `- checked: ${c}`), '');
   if (p.problems.length) L.push(...p.problems.map((c) => `- problem: ${c}`), '');
+}
+
+/** p99 routing adds, and the run's own noise (the same configuration measured twice). */
+function routingCost(rt: RoutingBenchResult) {
+  return { extra: rt.on.p99 - rt.off.p99, noise: Math.abs(rt.off.p99 - rt.offAgain.p99) };
 }
