@@ -9,6 +9,7 @@ import {
   AppError,
   ProviderError,
   ProviderNotSupportedError,
+  ProviderRateLimitedError,
   ProviderRejectedError,
   badRequest,
   conflict,
@@ -62,6 +63,9 @@ export interface PaymentServiceDeps {
 export function providerReference(paymentId: string, attempt: number): string {
   return `BYR${sha256(paymentId).toString('hex').slice(0, 24).toUpperCase()}${attempt > 1 ? `-${attempt}` : ''}`;
 }
+
+/** What counts against a channel's health: no answer. Being asked to slow down says nothing about health. */
+const unhealthy = (err: unknown) => isTransient(err) && !(err instanceof ProviderRateLimitedError);
 
 /** After this long without instructions, a payment's creator is presumed dead and the create is resumed. */
 const STALE_CREATE_MS = 60_000;
@@ -200,7 +204,7 @@ export class PaymentService {
       if (attempt !== payment.attempt) await this.d.store.updateAttempt(payment.id, { provider: provider.id, reference, attempt, at, expectedFee: fee(provider.id), routing: explanation });
       try {
         // The resilient adapter repeats a create once (same deterministic reference) before we fail over.
-        const r = await routing.observe(provider.id, payment.family, channel, isTransient, () => provider.create({
+        const r = await routing.observe(provider.id, payment.family, channel, unhealthy, () => provider.create({
           paymentId: payment.id,
           reference,
           orderId: order.orderId,
