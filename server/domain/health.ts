@@ -88,15 +88,76 @@ const MAX_SAMPLES = 2_000;
 /** A probe that never reports back (process stalled) frees its slot after this long. */
 const PROBE_HOLD_MS = 60_000;
 
+/**
+ * One provider × channel. The window is kept twice: in time order (to drop what leaves it) and as a sorted list
+ * of latencies (so p95 is a lookup, not a sort: routing reads the signals of every candidate on every create).
+ */
 class Channel {
-  samples: Sample[] = [];
+  private samples: Sample[] = [];
+  private sortedMs: number[] = [];
+  private failures = 0;
   consecutive = 0;
   degraded: { since: number; probeAt: number; reason: DegradeReason } | null = null;
   probeHeldUntil = 0;
   /** Epoch ms of the last transition, local or adopted: an older one from elsewhere is ignored. */
   changedAt = 0;
-  /** Signals of the current samples (a p95 sorts the window: routing reads it several times per create). */
-  cached: HealthSignals | null = null;
+  private cached: HealthSignals | null = null;
+
+  add(sample: Sample) {
+    this.samples.push(sample);
+    this.sortedMs.splice(lowerBound(this.sortedMs, sample.ms), 0, sample.ms);
+    if (!sample.ok) this.failures++;
+    if (this.samples.length > MAX_SAMPLES) this.dropOldest(1);
+    this.cached = null;
+  }
+
+  /** Drops the samples older than `from` (epoch ms). */
+  prune(from: number) {
+    let i = 0;
+    while (i < this.samples.length && this.samples[i]!.at < from) i++;
+    if (i) this.dropOldest(i);
+  }
+
+  private dropOldest(n: number) {
+    for (const s of this.samples.splice(0, n)) {
+      this.sortedMs.splice(lowerBound(this.sortedMs, s.ms), 1);
+      if (!s.ok) this.failures--;
+    }
+    this.cached = null;
+  }
+
+  clear() {
+    this.samples = [];
+    this.sortedMs = [];
+    this.failures = 0;
+    this.consecutive = 0;
+    this.cached = null;
+  }
+
+  signals(): HealthSignals {
+    if (this.cached && this.cached.consecutiveFailures === this.consecutive) return this.cached;
+    const calls = this.samples.length;
+    return (this.cached = {
+      calls,
+      failures: this.failures,
+      consecutiveFailures: this.consecutive,
+      errorRate: calls ? Math.round((this.failures / calls) * 1000) / 10 : null,
+      // Nearest rank: the smallest latency at least 95 % of the window's calls did not exceed.
+      p95Ms: calls ? this.sortedMs[Math.max(0, Math.ceil(0.95 * calls) - 1)]! : null,
+    });
+  }
+}
+
+/** First index in a sorted list whose value is ≥ v. */
+function lowerBound(list: number[], v: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export class HealthBoard {
@@ -116,29 +177,11 @@ export class HealthBoard {
   }
 
   private prune(c: Channel, now: number) {
-    const from = now - this.thresholds.windowMs;
-    let i = 0;
-    while (i < c.samples.length && c.samples[i]!.at < from) i++;
-    if (i) {
-      c.samples.splice(0, i);
-      c.cached = null;
-    }
+    c.prune(now - this.thresholds.windowMs);
   }
 
   private signals(c: Channel): HealthSignals {
-    return (c.cached ??= this.compute(c));
-  }
-
-  private compute(c: Channel): HealthSignals {
-    const calls = c.samples.length;
-    const failures = c.samples.reduce((n, s) => n + (s.ok ? 0 : 1), 0);
-    return {
-      calls,
-      failures,
-      consecutiveFailures: c.consecutive,
-      errorRate: calls ? Math.round((failures / calls) * 1000) / 10 : null,
-      p95Ms: calls ? percentile(c.samples.map((s) => s.ms), 0.95) : null,
-    };
+    return c.signals();
   }
 
   view(provider: string, method: string): ChannelView {
@@ -176,9 +219,7 @@ export class HealthBoard {
       // A probe (or a last-resort call while everything was degraded): only a fast success brings it back.
       c.probeHeldUntil = 0;
       if (ok && ms <= t.p95Ms) {
-        c.samples = [];
-        c.cached = null;
-        c.consecutive = 0;
+        c.clear();
         c.degraded = null;
         c.changedAt = now;
         this.onTransition?.({ provider, method, state: 'healthy', reason: 'probe_succeeded', at: now, signals: this.signals(c) });
@@ -187,10 +228,8 @@ export class HealthBoard {
       }
       return;
     }
-    c.samples.push({ at: now, ok, ms });
-    if (c.samples.length > MAX_SAMPLES) c.samples.shift();
     c.consecutive = ok ? 0 : c.consecutive + 1;
-    c.cached = null;
+    c.add({ at: now, ok, ms });
     this.prune(c, now);
     const s = this.signals(c);
     const reason: DegradeReason | null =
@@ -216,9 +255,7 @@ export class HealthBoard {
       const reason = (['consecutive_failures', 'p95_latency', 'error_rate'] as const).find((r) => r === t.reason) ?? 'consecutive_failures';
       c.degraded = { since: t.at, probeAt: t.probeAt ?? t.at + this.thresholds.probeAfterMs, reason };
     } else {
-      c.samples = [];
-      c.cached = null;
-      c.consecutive = 0;
+      c.clear();
       c.degraded = null;
     }
     c.probeHeldUntil = 0;
@@ -229,10 +266,4 @@ export class HealthBoard {
   isDegraded(provider: string, method: string): boolean {
     return !!this.channels.get(`${provider}|${method}`)?.degraded;
   }
-}
-
-/** Nearest-rank percentile of a list of numbers (0 < q ≤ 1). */
-export function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }

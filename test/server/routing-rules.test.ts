@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { describeFee, expectedFee, feeFor, parseFee, parseFees } from '../../server/domain/fees.js';
 import { DEFAULT_HEALTH, HealthBoard, type HealthTransition } from '../../server/domain/health.js';
@@ -155,6 +156,32 @@ describe('channel health', () => {
     assert.equal(v.state, 'healthy');
     assert.equal(v.signals.calls, 0, 'the slow samples are gone');
     assert.deepEqual(seen.map((t) => t.state), ['degraded', 'healthy']);
+  });
+
+  it('window signals (calls, failures, error rate, nearest-rank p95) equal a plain recount, whatever the sequence', () => {
+    const seed = Date.now();
+    fc.assert(
+      fc.property(fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 120_000 }), ok: fc.boolean(), ms: fc.integer({ min: 0, max: 3_000 }) }), { maxLength: 200 }), (calls) => {
+        // Thresholds out of reach: this is about the arithmetic, not the state.
+        const { board, clock } = make({ consecutiveFailures: 1e6, latencyMinCalls: 1e6, errorRateMinCalls: 1e6 });
+        const seen: Array<{ at: number; ok: boolean; ms: number }> = [];
+        for (const c of calls) {
+          clock.advance(c.gapMs);
+          board.record('xendit', 'va:bca', c.ok, c.ms);
+          seen.push({ at: clock.now().getTime(), ok: c.ok, ms: c.ms });
+        }
+        const from = clock.now().getTime() - DEFAULT_HEALTH.windowMs;
+        const win = seen.filter((x) => x.at >= from);
+        const sorted = win.map((x) => x.ms).sort((a, b) => a - b);
+        const failures = win.filter((x) => !x.ok).length;
+        const got = board.view('xendit', 'va:bca').signals;
+        assert.equal(got.calls, win.length);
+        assert.equal(got.failures, failures);
+        assert.equal(got.errorRate, win.length ? Math.round((failures / win.length) * 1000) / 10 : null);
+        assert.equal(got.p95Ms, win.length ? sorted[Math.ceil(0.95 * win.length) - 1] : null);
+      }),
+      { numRuns: 300, seed },
+    );
   });
 
   it('adopts a transition from another instance unless it knows a later one', () => {
