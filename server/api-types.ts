@@ -94,8 +94,8 @@ export interface RouteCandidate {
   health: 'healthy' | 'degraded' | 'probing';
   /** What degraded it: `consecutive_failures`, `p95_latency` or `error_rate`. */
   healthReason?: string;
-  /** The channel's signals over the health window when the payment was routed. */
-  signals: { calls: number; failures: number; consecutiveFailures: number; errorRate: number | null; p95Ms: number | null };
+  /** The channel's signals over the health window when the payment was routed (latencies in ms, error rate in %). */
+  signals: { calls: number; failures: number; consecutiveFailures: number; errorRate: number | null; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
   /** Expected fee for this amount, integer IDR; null when BAYAR_FEES names none for this provider and family. */
   fee: number | null;
 }

@@ -50,8 +50,10 @@ export interface HealthSignals {
   consecutiveFailures: number;
   /** Percent, one decimal; null without calls. */
   errorRate: number | null;
-  /** Milliseconds; null without calls. */
+  /** Create latency percentiles over the window (nearest rank), milliseconds; null without calls. p95 is the one judged. */
+  p50Ms: number | null;
   p95Ms: number | null;
+  p99Ms: number | null;
 }
 
 export interface ChannelView {
@@ -142,9 +144,16 @@ class Channel {
       failures: this.failures,
       consecutiveFailures: this.consecutive,
       errorRate: calls ? Math.round((this.failures / calls) * 1000) / 10 : null,
-      // Nearest rank: the smallest latency at least 95 % of the window's calls did not exceed.
-      p95Ms: calls ? this.sortedMs[Math.max(0, Math.ceil(0.95 * calls) - 1)]! : null,
+      p50Ms: this.rank(0.5),
+      p95Ms: this.rank(0.95),
+      p99Ms: this.rank(0.99),
     });
+  }
+
+  /** Nearest rank: the smallest latency that at least the share q of the window's calls did not exceed. */
+  private rank(q: number): number | null {
+    const n = this.sortedMs.length;
+    return n ? this.sortedMs[Math.max(0, Math.ceil(q * n) - 1)]! : null;
   }
 }
 
@@ -186,7 +195,7 @@ export class HealthBoard {
 
   view(provider: string, method: string): ChannelView {
     const c = this.channels.get(`${provider}|${method}`);
-    if (!c) return { state: 'healthy', signals: { calls: 0, failures: 0, consecutiveFailures: 0, errorRate: null, p95Ms: null } };
+    if (!c) return { state: 'healthy', signals: { calls: 0, failures: 0, consecutiveFailures: 0, errorRate: null, p50Ms: null, p95Ms: null, p99Ms: null } };
     const now = this.clock.now().getTime();
     this.prune(c, now);
     const signals = this.signals(c);

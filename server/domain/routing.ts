@@ -38,7 +38,7 @@ export interface RoutePlan {
   probe: ProviderId | null;
 }
 
-const HEALTHY: ChannelView = { state: 'healthy', signals: { calls: 0, failures: 0, consecutiveFailures: 0, errorRate: null, p95Ms: null } };
+const HEALTHY: ChannelView = { state: 'healthy', signals: { calls: 0, failures: 0, consecutiveFailures: 0, errorRate: null, p50Ms: null, p95Ms: null, p99Ms: null } };
 
 export class Routing {
   readonly board: HealthBoard | null;

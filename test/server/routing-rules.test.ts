@@ -178,7 +178,7 @@ describe('channel health', () => {
         assert.equal(got.calls, win.length);
         assert.equal(got.failures, failures);
         assert.equal(got.errorRate, win.length ? Math.round((failures / win.length) * 1000) / 10 : null);
-        assert.equal(got.p95Ms, win.length ? sorted[Math.ceil(0.95 * win.length) - 1] : null);
+        for (const [q, key] of [[0.5, 'p50Ms'], [0.95, 'p95Ms'], [0.99, 'p99Ms']] as const) assert.equal(got[key], win.length ? sorted[Math.ceil(q * win.length) - 1] : null, key);
       }),
       { numRuns: 300, seed },
     );
