@@ -35,6 +35,8 @@ import { returnRoutes } from './routes/return-page.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { LiveStreams } from './routes/sse.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { CallLog } from './console/call-log.js';
+import { consoleRoutes } from './console/routes.js';
 import { widgetRoutes } from './routes/widget.js';
 import type { HistoryEntry, Store } from './store/types.js';
 import { demoRoutes } from '../demo/server.js';
@@ -55,6 +57,10 @@ export interface AppDeps {
   timeouts?: ProviderContext['timeouts'];
   /** Directory of the built widget (default ./dist). */
   distDir?: string;
+  /** Directory of the built console (default ./dist-console). */
+  consoleDistDir?: string;
+  /** Console sign-in: delay after wrong credentials and wrong sign-ins allowed per address per 15 minutes. */
+  consoleSignIn?: { failDelayMs?: number; failLimit?: number };
   onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
   /** Requests per minute per client IP on the widget and merchant APIs (webhooks are exempt). */
   rateLimitPerMinute?: number;
@@ -104,7 +110,9 @@ export function createApp(deps: AppDeps): BayarApp {
   const ctx: ProviderContext = { http, clock, timeouts: deps.timeouts ?? DEFAULT_TIMEOUTS };
   const providers = new Map<ProviderId, ResilientProvider>();
   const metrics = new Metrics(store, () => [...providers.values()].map((p) => ({ provider: p.id, state: p.circuitState() })), deps.defaultMetrics !== false);
+  const calls = new CallLog(() => clock.now().getTime());
   const observe = (provider: string, operation: string, outcome: string, seconds: number) => {
+    calls.record(provider, operation, outcome, seconds);
     metrics.providerCalls.observe({ provider, operation, outcome }, seconds);
     if (outcome !== 'ok') metrics.providerErrors.inc({ provider, operation, kind: outcome });
   };
@@ -226,6 +234,27 @@ export function createApp(deps: AppDeps): BayarApp {
   // The widget and pages go out compressed; API answers and SSE streams are left alone (small, or long-lived).
   const gzip = compression();
   app.use((req, res, next) => (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') ? next() : gzip(req, res, next)));
+  if (config.console.enabled) {
+    app.use(
+      '/console',
+      consoleRoutes({
+        store,
+        service,
+        providers,
+        routes: config.routes,
+        clock,
+        merchantKey: config.merchantKey,
+        users: config.console.users,
+        mode: config.mode,
+        publicUrl,
+        notifications: !!config.notifyUrl,
+        calls,
+        wake: () => notifier?.kick(),
+        distDir: deps.consoleDistDir ?? join(ROOT, 'dist-console'),
+        ...deps.consoleSignIn,
+      }),
+    );
+  }
   if (existsSync(dist)) {
     app.use(express.static(dist, { index: false, fallthrough: true, maxAge: '5m', setHeaders: (res) => res.setHeader('Access-Control-Allow-Origin', '*') }));
   }

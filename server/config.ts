@@ -2,6 +2,7 @@
  * Configuration is read once, here, through one schema. Invalid or missing variables fail start-up with a
  * list of every problem at once, so an operator fixes them in one go. Nothing else reads process.env.
  */
+import { parseConsoleUsers, type ConsoleUser } from './console/users.js';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -51,6 +52,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Smart routing: channel health thresholds, fees (BAYAR_FEES), on/off (BAYAR_SMART_ROUTING). */
   routing: RoutingOptions;
+  /** The merchant console at /console (BAYAR_CONSOLE, default on) and its extra users (BAYAR_CONSOLE_USERS). */
+  console: { enabled: boolean; users: ConsoleUser[] };
 }
 
 /** Documented sandbox hosts (providers.md §1.1, §2.1, §3.1, §4.1, §5.1), the live-mode defaults. */
@@ -137,6 +140,8 @@ const envSchema = z.object({
   BAYAR_HEALTH_ERROR_RATE_MIN_CALLS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_HEALTH.errorRateMinCalls),
   BAYAR_HEALTH_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(DEFAULT_HEALTH.windowMs / 1000),
   BAYAR_HEALTH_PROBE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_HEALTH.probeAfterMs / 1000),
+  BAYAR_CONSOLE: z.enum(['on', 'off', '1', '0', 'true', 'false', '']).optional(),
+  BAYAR_CONSOLE_USERS: optionalString,
 });
 
 export class ConfigError extends Error {
@@ -263,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (bad.length) problems.push(`${id.toUpperCase()}_WEBHOOK_IPS: not IP addresses: ${bad.join(', ')}`);
     else webhookAllowedIps[id] = ips;
   }
+  const consoleUsers = e.BAYAR_CONSOLE_USERS ? parseConsoleUsers(e.BAYAR_CONSOLE_USERS, problems) : [];
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -298,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         probeAfterMs: e.BAYAR_HEALTH_PROBE_SECONDS * 1000,
       },
     },
+    console: { enabled: !['off', '0', 'false'].includes(e.BAYAR_CONSOLE ?? 'on'), users: consoleUsers },
   };
 }
 

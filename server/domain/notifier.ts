@@ -99,7 +99,7 @@ export class Notifier {
         timeoutMs: this.o.timeoutMs,
       });
       if (res.status >= 200 && res.status < 300) {
-        await this.o.store.markDelivered(id, this.o.clock.now().toISOString());
+        await this.o.store.markDelivered(id, this.o.clock.now().toISOString(), `HTTP ${res.status}`);
         return true;
       }
       error = `HTTP ${res.status}`;
@@ -107,7 +107,8 @@ export class Notifier {
       error = (err as Error).message;
     }
     const delay = backoffDelay(attempts, this.o.baseDelayMs, this.o.maxDelayMs);
-    await this.o.store.markDeliveryFailed(id, new Date(this.o.clock.now().getTime() + delay).toISOString(), error);
+    const now = this.o.clock.now();
+    await this.o.store.markDeliveryFailed(id, new Date(now.getTime() + delay).toISOString(), error, now.toISOString());
     this.o.log.warn({ outboxId: id, attempts, error, retryInMs: delay }, 'merchant notification failed; will retry');
     return false;
   }

@@ -169,7 +169,7 @@ export async function buildStatement(date: string, store: Store, providers: Map<
 
 const CSV_COLUMNS = ['type', 'id', 'paymentId', 'orderId', 'method', 'provider', 'amount', 'ledgerStatus', 'providerStatus', 'providerDetail', 'createdAt', 'paidAt', 'mismatch', 'flags', 'expectedFee'] as const;
 
-const csvCell = (v: unknown) => {
+export const csvCell = (v: unknown) => {
   const s = Array.isArray(v) ? v.join(' ') : v === null || v === undefined ? '' : String(v);
   // Leading = + - @ would be evaluated by spreadsheet software.
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;

@@ -121,6 +121,7 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
     refund: timed('refund', (i) => guarded(() => p.refund(i))),
     verifyWebhook: (req) => p.verifyWebhook(req),
   };
+  if (p.refundBlocker) wrapped.refundBlocker = (m) => p.refundBlocker!(m);
   if (p.installments) wrapped.installments = timed('installments', (amount, items) => readRetry.execute(() => guarded(() => p.installments!(amount, items))));
   if (p.rejectAck) wrapped.rejectAck = (err) => p.rejectAck!(err);
   return wrapped;

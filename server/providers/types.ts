@@ -123,6 +123,11 @@ export interface PaymentProvider {
   cancel(ref: PaymentRef): Promise<ProviderStatus>;
   /** Throws ProviderNotSupportedError where the provider cannot refund. */
   refund(input: RefundInput): Promise<{ refundRef: string; status: 'succeeded' | 'pending' }>;
+  /**
+   * Why this provider cannot refund a payment of this method through its API, or null when it can (the default
+   * when absent). Capability as data: the console disables its Refund form with this reason before anyone tries.
+   */
+  refundBlocker?(method: { family: MethodFamily; channel: string }): string | null;
   /** PayLater providers only. */
   installments?(amount: number, items: LineItem[]): Promise<InstallmentOption[]>;
   /**

@@ -133,6 +133,61 @@ CREATE TABLE channel_health (
   PRIMARY KEY (provider, method)
 );
 `;
+/**
+ * The merchant console: its sessions (revocable, shared by every instance), an audit log of every console action,
+ * each delivery attempt of a merchant notification with the merchant's answer, and indexes for the console's
+ * searches (VA number, payment code, customer email/phone, provider reference alone) and its time-ranged summaries.
+ * JSON lookups are expression indexes, written per dialect; the stores query the very same expressions.
+ */
+const consoleTables = (seqType: string, sqlite: boolean) => {
+  const j = (col: string, path: string) => (sqlite ? `json_extract(${col}, '$.${path}')` : `((${col})::jsonb #>> '{${path.split('.').join(',')}}')`);
+  return `
+CREATE TABLE console_sessions (
+  token_hash  TEXT PRIMARY KEY,
+  actor       TEXT NOT NULL,
+  role        TEXT NOT NULL CHECK (role IN ('viewer','operator')),
+  csrf        TEXT NOT NULL,
+  ip          TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  expires_at  TEXT NOT NULL
+);
+CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
+
+CREATE TABLE console_audit (
+  id          ${seqType},
+  at          TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  role        TEXT NOT NULL,
+  ip          TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  payment_id  TEXT,
+  outcome     TEXT NOT NULL,
+  detail      TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX console_audit_payment ON console_audit (payment_id, id);
+CREATE INDEX console_audit_at ON console_audit (at);
+
+CREATE TABLE notification_attempts (
+  id         ${seqType},
+  outbox_id  BIGINT NOT NULL,
+  at         TEXT NOT NULL,
+  ok         INTEGER NOT NULL,
+  answer     TEXT NOT NULL
+);
+CREATE INDEX notification_attempts_outbox ON notification_attempts (outbox_id, id);
+ALTER TABLE outbox ADD COLUMN resend_of BIGINT;
+
+CREATE INDEX payments_provider_ref_only ON payments (provider_ref);
+CREATE INDEX payments_status_created ON payments (status, created_at, id);
+CREATE INDEX payments_paid ON payments (paid_at);
+CREATE INDEX payments_va_number ON payments (${j('instructions', 'va.number')});
+CREATE INDEX payments_cstore_code ON payments (${j('instructions', 'cstore.paymentCode')});
+CREATE INDEX payments_customer_email ON payments (lower(${j('customer', 'email')}));
+CREATE INDEX payments_customer_phone ON payments (${j('customer', 'phone')});
+CREATE INDEX provider_events_received ON provider_events (received_at);
+CREATE INDEX provider_events_payment ON provider_events (payment_id);
+`;
+};
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -149,4 +204,10 @@ export const MIGRATIONS: Migration[] = [
   },
   { version: 3, name: 'refunds', sqlite: refunds('INTEGER'), postgres: refunds('BIGINT') },
   { version: 4, name: 'routing: expected fee, explanation, shared channel health', sqlite: routing('INTEGER'), postgres: routing('BIGINT') },
+  {
+    version: 5,
+    name: 'console: sessions, audit log, notification attempts, search indexes',
+    sqlite: consoleTables('INTEGER PRIMARY KEY AUTOINCREMENT', true),
+    postgres: consoleTables('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', false),
+  },
 ];

@@ -11,12 +11,17 @@ import pg from 'pg';
 import type { ProviderId } from '../api-types.js';
 import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
 import { canTransition } from '../domain/state-machine.js';
-import { badRequest } from '../errors.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
-import { decodeCursor, encodeCursor, fromHistory, fromRefund, fromRow, type HistoryRow, type PaymentRow, type RefundRow } from './rows.js';
-import type { AttemptUpdate, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
+import { listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
+import {
+  encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromRefund, fromRow,
+  type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type PaymentRow, type RefundRow,
+} from './rows.js';
+import type {
+  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+} from './types.js';
 
 /** `postgres://` and `postgresql://` URLs select this store; anything else in BAYAR_DB is a SQLite path. */
 export function isPostgresUrl(s: string): boolean {
@@ -217,21 +222,8 @@ export class PostgresStore implements Store {
   }
 
   async listPayments(f: ListFilter) {
-    const where: string[] = [];
     const args: unknown[] = [];
-    const arg = (v: unknown) => (args.push(v), `$${args.length}`);
-    if (f.orderId) where.push(`order_id = ${arg(f.orderId)}`);
-    if (f.status) where.push(`status = ${arg(f.status)}`);
-    if (f.from) where.push(`created_at >= ${arg(f.from)}`);
-    if (f.to) where.push(`created_at < ${arg(f.to)}`);
-    const cursor = f.after ? decodeCursor(f.after) : null;
-    // Reading a damaged cursor as "from the start" would hand a paging client the same rows again, forever.
-    if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
-    if (cursor) {
-      const at = arg(cursor[0]);
-      where.push(`(created_at > ${at} OR (created_at = ${at} AND id > ${arg(cursor[1])}))`);
-    }
-    const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ${arg(f.limit + 1)}`;
+    const sql = listPaymentsSql('postgres', f, (v) => (args.push(v), `$${args.length}`));
     const rows = (await this.pool.query<PaymentRow>(sql, args)).rows;
     const page = rows.slice(0, f.limit).map(fromRow);
     const last = page[page.length - 1];
@@ -357,14 +349,20 @@ export class PostgresStore implements Store {
       .sort((a, b) => a.id - b.id);
   }
 
-  async markDelivered(id: number, at: string) {
-    await this.pool.query('UPDATE outbox SET delivered_at = $1, claimed_until = NULL, last_error = NULL WHERE id = $2', [at, id]);
+  async markDelivered(id: number, at: string, answer = 'HTTP 2xx') {
+    await this.tx(async (c) => {
+      await c.query('UPDATE outbox SET delivered_at = $1, claimed_until = NULL, last_error = NULL WHERE id = $2', [at, id]);
+      await c.query('INSERT INTO notification_attempts (outbox_id, at, ok, answer) VALUES ($1, $2, 1, $3)', [id, at, answer.slice(0, 500)]);
+    });
   }
 
-  async markDeliveryFailed(id: number, nextAttemptAt: string, error: string) {
-    await this.pool.query('UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE id = $3 AND delivered_at IS NULL', [
-      nextAttemptAt, error.slice(0, 500), id,
-    ]);
+  async markDeliveryFailed(id: number, nextAttemptAt: string, error: string, at = new Date().toISOString()) {
+    await this.tx(async (c) => {
+      await c.query('UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, last_error = $2 WHERE id = $3 AND delivered_at IS NULL', [
+        nextAttemptAt, error.slice(0, 500), id,
+      ]);
+      await c.query('INSERT INTO notification_attempts (outbox_id, at, ok, answer) VALUES ($1, $2, 0, $3)', [id, at, error.slice(0, 500)]);
+    });
   }
 
   async outboxBacklog() {
@@ -477,5 +475,98 @@ export class PostgresStore implements Store {
     if (f.to) where.push(`created_at < ${arg(f.to)}`);
     const r = await this.pool.query<RefundRow>(`SELECT * FROM refunds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
     return r.rows.map(fromRefund);
+  }
+
+  async createConsoleSession(cs: ConsoleSession) {
+    await this.tx(async (c) => {
+      // Expired sessions are dropped as new ones are made: the table stays as small as the set of live sign-ins.
+      await c.query('DELETE FROM console_sessions WHERE expires_at < $1', [cs.createdAt]);
+      await c.query('INSERT INTO console_sessions (token_hash, actor, role, csrf, ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        cs.tokenHash, cs.actor, cs.role, cs.csrf, cs.ip, cs.createdAt, cs.expiresAt,
+      ]);
+    });
+  }
+
+  async getConsoleSession(tokenHash: string, now: string) {
+    const r = await this.pool.query<ConsoleSessionRow>('SELECT * FROM console_sessions WHERE token_hash = $1 AND expires_at > $2', [tokenHash, now]);
+    return r.rows[0] ? fromConsoleSession(r.rows[0]) : null;
+  }
+
+  async deleteConsoleSession(tokenHash: string) {
+    await this.pool.query('DELETE FROM console_sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async addAudit(e: AuditInput) {
+    const r = await this.pool.query<AuditRow>(
+      'INSERT INTO console_audit (at, actor, role, ip, action, payment_id, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *',
+      [e.at, e.actor, e.role, e.ip, e.action, e.paymentId ?? null, e.outcome, JSON.stringify(e.detail ?? {})],
+    );
+    return fromAudit(r.rows[0]!);
+  }
+
+  async listAudit(f: { paymentId?: string; limit: number }) {
+    const r = f.paymentId
+      ? await this.pool.query<AuditRow>('SELECT * FROM console_audit WHERE payment_id = $1 ORDER BY id DESC LIMIT $2', [f.paymentId, f.limit])
+      : await this.pool.query<AuditRow>('SELECT * FROM console_audit ORDER BY id DESC LIMIT $1', [f.limit]);
+    return r.rows.map(fromAudit);
+  }
+
+  async paymentEvents(paymentId: string) {
+    const r = await this.pool.query<EventRow>('SELECT * FROM provider_events WHERE payment_id = $1 ORDER BY received_at, event_id', [paymentId]);
+    return r.rows.map(fromEvent);
+  }
+
+  private async notifications(q: Queryable, rows: OutboxRowFull[]): Promise<NotificationRecord[]> {
+    if (rows.length === 0) return [];
+    const attempts = await q.query<AttemptRow>('SELECT * FROM notification_attempts WHERE outbox_id = ANY($1::bigint[]) ORDER BY id', [rows.map((r) => String(r.id))]);
+    return notificationRecords(rows, attempts.rows);
+  }
+
+  async paymentNotifications(paymentId: string) {
+    return this.notifications(this.pool, (await this.pool.query<OutboxRowFull>('SELECT * FROM outbox WHERE payment_id = $1 ORDER BY id', [paymentId])).rows);
+  }
+
+  async resendNotification(id: number, at: string) {
+    const r = await this.pool.query<OutboxRowFull>(
+      `INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at, resend_of)
+       SELECT payment_id, history_seq, body, $2, $2, id FROM outbox WHERE id = $1 RETURNING *`,
+      [id, at],
+    );
+    return r.rows[0] ? (await this.notifications(this.pool, r.rows))[0]! : null;
+  }
+
+  async outboxSummary(limit: number) {
+    const head = (await this.pool.query<{ c: string; oldest: string | null }>('SELECT COUNT(*) AS c, MIN(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL')).rows[0]!;
+    const failing = (await this.pool.query<OutboxRowFull>('SELECT * FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL ORDER BY id DESC LIMIT $1', [limit])).rows;
+    return { backlog: Number(head.c), oldestUndeliveredAt: head.oldest, failing: await this.notifications(this.pool, failing) };
+  }
+
+  async paymentStats(from: string, to: string): Promise<PaymentStats> {
+    const num = <T extends { count: unknown; amount: unknown }>(r: T) => ({ ...r, count: Number(r.count), amount: Number(r.amount) });
+    const created = await this.pool.query(
+      'SELECT family, provider, status, COUNT(*) AS count, SUM(amount) AS amount FROM payments WHERE created_at >= $1 AND created_at < $2 GROUP BY family, provider, status',
+      [from, to],
+    );
+    const paid = await this.pool.query(
+      'SELECT family, provider, COUNT(*) AS count, SUM(amount) AS amount FROM payments WHERE paid_at >= $1 AND paid_at < $2 GROUP BY family, provider',
+      [from, to],
+    );
+    const refunds = await this.pool.query(
+      "SELECT COUNT(*) AS count, COALESCE(SUM(amount), 0) AS amount FROM refunds WHERE status = 'succeeded' AND updated_at >= $1 AND updated_at < $2",
+      [from, to],
+    );
+    return {
+      created: (created.rows as PaymentStats['created']).map(num),
+      paid: (paid.rows as PaymentStats['paid']).map(num),
+      refunds: num(refunds.rows[0] as { count: number; amount: number }),
+    };
+  }
+
+  async eventCounts(since: string) {
+    const r = await this.pool.query<{ provider: ProviderId; outcome: string; count: string }>(
+      'SELECT provider, outcome, COUNT(*) AS count FROM provider_events WHERE received_at >= $1 GROUP BY provider, outcome',
+      [since],
+    );
+    return r.rows.map((x) => ({ ...x, count: Number(x.count) }));
   }
 }

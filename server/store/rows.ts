@@ -5,7 +5,7 @@
  */
 import type { PaymentStatus, ProviderId } from '../api-types.js';
 import type { PaymentRecord, RefundRecord } from '../domain/payment.js';
-import type { HistoryEntry } from './types.js';
+import type { AuditEntry, ConsoleSession, HistoryEntry, ProviderEventRecord } from './types.js';
 
 export interface PaymentRow {
   id: string;
@@ -112,3 +112,65 @@ export function decodeCursor(c: string): [string, string] | null {
   }
 }
 
+
+export interface AuditRow {
+  id: number | string;
+  at: string;
+  actor: string;
+  role: string;
+  ip: string;
+  action: string;
+  payment_id: string | null;
+  outcome: string;
+  detail: string;
+}
+
+export const fromAudit = (r: AuditRow): AuditEntry => ({
+  id: Number(r.id),
+  at: r.at,
+  actor: r.actor,
+  role: r.role,
+  ip: r.ip,
+  action: r.action,
+  paymentId: r.payment_id,
+  outcome: r.outcome,
+  detail: JSON.parse(r.detail) as Record<string, unknown>,
+});
+
+export interface ConsoleSessionRow {
+  token_hash: string;
+  actor: string;
+  role: string;
+  csrf: string;
+  ip: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export const fromConsoleSession = (r: ConsoleSessionRow): ConsoleSession => ({
+  tokenHash: r.token_hash,
+  actor: r.actor,
+  role: r.role as ConsoleSession['role'],
+  csrf: r.csrf,
+  ip: r.ip,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+});
+
+export interface EventRow {
+  provider: string;
+  event_id: string;
+  payment_id: string | null;
+  outcome: string;
+  received_at: string;
+  payload: string;
+}
+
+export const fromEvent = (r: EventRow): ProviderEventRecord => ({
+  provider: r.provider as ProviderId,
+  eventId: r.event_id,
+  paymentId: r.payment_id,
+  outcome: r.outcome,
+  receivedAt: r.received_at,
+  payload: r.payload,
+});

@@ -8,11 +8,16 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ProviderId } from '../api-types.js';
 import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
-import { badRequest } from '../errors.js';
 import { canTransition } from '../domain/state-machine.js';
 import { MIGRATIONS } from './migrations.js';
-import { decodeCursor, encodeCursor, fromHistory, fromRefund, fromRow, type HistoryRow, type PaymentRow, type RefundRow } from './rows.js';
-import type { AttemptUpdate, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, OutboxRow, Store, TransitionInput, TransitionResult } from './types.js';
+import { listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
+import {
+  encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromRefund, fromRow,
+  type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type PaymentRow, type RefundRow,
+} from './rows.js';
+import type {
+  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+} from './types.js';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -134,18 +139,9 @@ export class SqliteStore implements Store {
   }
 
   async listPayments(f: ListFilter) {
-    const where: string[] = [];
     const args: unknown[] = [];
-    if (f.orderId) (where.push('order_id = ?'), args.push(f.orderId));
-    if (f.status) (where.push('status = ?'), args.push(f.status));
-    if (f.from) (where.push('created_at >= ?'), args.push(f.from));
-    if (f.to) (where.push('created_at < ?'), args.push(f.to));
-    const cursor = f.after ? decodeCursor(f.after) : null;
-    // Reading a damaged cursor as "from the start" would hand a paging client the same rows again, forever.
-    if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
-    if (cursor) (where.push('(created_at > ? OR (created_at = ? AND id > ?))'), args.push(cursor[0], cursor[0], cursor[1]));
-    const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, f.limit + 1) as PaymentRow[];
+    const sql = listPaymentsSql('sqlite', f, (v) => (args.push(v), '?'));
+    const rows = this.db.prepare(sql).all(...args) as PaymentRow[];
     const page = rows.slice(0, f.limit).map(fromRow);
     const last = page[page.length - 1];
     return { payments: page, next: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null };
@@ -299,12 +295,18 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async markDelivered(id: number, at: string) {
-    this.db.prepare('UPDATE outbox SET delivered_at = ?, claimed_until = NULL, last_error = NULL WHERE id = ?').run(at, id);
+  async markDelivered(id: number, at: string, answer = 'HTTP 2xx') {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE outbox SET delivered_at = ?, claimed_until = NULL, last_error = NULL WHERE id = ?').run(at, id);
+      this.db.prepare('INSERT INTO notification_attempts (outbox_id, at, ok, answer) VALUES (?, ?, 1, ?)').run(id, at, answer.slice(0, 500));
+    })();
   }
 
-  async markDeliveryFailed(id: number, nextAttemptAt: string, error: string) {
-    this.db.prepare('UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, last_error = ? WHERE id = ?').run(nextAttemptAt, error.slice(0, 500), id);
+  async markDeliveryFailed(id: number, nextAttemptAt: string, error: string, at = new Date().toISOString()) {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, last_error = ? WHERE id = ?').run(nextAttemptAt, error.slice(0, 500), id);
+      this.db.prepare('INSERT INTO notification_attempts (outbox_id, at, ok, answer) VALUES (?, ?, 0, ?)').run(id, at, error.slice(0, 500));
+    })();
   }
 
   async outboxBacklog() {
@@ -388,5 +390,97 @@ export class SqliteStore implements Store {
     if (f.to) (where.push('created_at < ?'), args.push(f.to));
     const rows = this.db.prepare(`SELECT * FROM refunds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`).all(...args) as RefundRow[];
     return rows.map(fromRefund);
+  }
+
+  async createConsoleSession(c: ConsoleSession) {
+    this.db.transaction(() => {
+      // Expired sessions are dropped as new ones are made: the table stays as small as the set of live sign-ins.
+      this.db.prepare('DELETE FROM console_sessions WHERE expires_at < ?').run(c.createdAt);
+      this.db
+        .prepare('INSERT INTO console_sessions (token_hash, actor, role, csrf, ip, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(c.tokenHash, c.actor, c.role, c.csrf, c.ip, c.createdAt, c.expiresAt);
+    })();
+  }
+
+  async getConsoleSession(tokenHash: string, now: string) {
+    const r = this.db.prepare('SELECT * FROM console_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as ConsoleSessionRow | undefined;
+    return r ? fromConsoleSession(r) : null;
+  }
+
+  async deleteConsoleSession(tokenHash: string) {
+    this.db.prepare('DELETE FROM console_sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async addAudit(e: AuditInput) {
+    const info = this.db
+      .prepare('INSERT INTO console_audit (at, actor, role, ip, action, payment_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.at, e.actor, e.role, e.ip, e.action, e.paymentId ?? null, e.outcome, JSON.stringify(e.detail ?? {}));
+    return fromAudit(this.db.prepare('SELECT * FROM console_audit WHERE id = ?').get(info.lastInsertRowid) as AuditRow);
+  }
+
+  async listAudit(f: { paymentId?: string; limit: number }) {
+    const rows = (
+      f.paymentId
+        ? this.db.prepare('SELECT * FROM console_audit WHERE payment_id = ? ORDER BY id DESC LIMIT ?').all(f.paymentId, f.limit)
+        : this.db.prepare('SELECT * FROM console_audit ORDER BY id DESC LIMIT ?').all(f.limit)
+    ) as AuditRow[];
+    return rows.map(fromAudit);
+  }
+
+  async paymentEvents(paymentId: string) {
+    const rows = this.db.prepare('SELECT * FROM provider_events WHERE payment_id = ? ORDER BY received_at, event_id').all(paymentId) as EventRow[];
+    return rows.map(fromEvent);
+  }
+
+  private notifications(rows: OutboxRowFull[]): NotificationRecord[] {
+    if (rows.length === 0) return [];
+    const attempts = this.db
+      .prepare(`SELECT * FROM notification_attempts WHERE outbox_id IN (${rows.map(() => '?').join(',')}) ORDER BY id`)
+      .all(...rows.map((r) => r.id)) as AttemptRow[];
+    return notificationRecords(rows, attempts);
+  }
+
+  async paymentNotifications(paymentId: string) {
+    return this.notifications(this.db.prepare('SELECT * FROM outbox WHERE payment_id = ? ORDER BY id').all(paymentId) as OutboxRowFull[]);
+  }
+
+  async resendNotification(id: number, at: string) {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as (OutboxRowFull & { history_seq: number }) | undefined;
+      if (!row) return null;
+      const info = this.db
+        .prepare('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at, resend_of) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(row.payment_id, row.history_seq, row.body, at, at, row.id);
+      return this.notifications([this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(info.lastInsertRowid) as OutboxRowFull])[0]!;
+    }).immediate();
+  }
+
+  async outboxSummary(limit: number) {
+    const head = this.db.prepare('SELECT COUNT(*) AS c, MIN(created_at) AS oldest FROM outbox WHERE delivered_at IS NULL').get() as { c: number; oldest: string | null };
+    const failing = this.db
+      .prepare('SELECT * FROM outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL ORDER BY id DESC LIMIT ?')
+      .all(limit) as OutboxRowFull[];
+    return { backlog: Number(head.c), oldestUndeliveredAt: head.oldest, failing: this.notifications(failing) };
+  }
+
+  async paymentStats(from: string, to: string): Promise<PaymentStats> {
+    const created = this.db
+      .prepare('SELECT family, provider, status, COUNT(*) AS count, SUM(amount) AS amount FROM payments WHERE created_at >= ? AND created_at < ? GROUP BY family, provider, status')
+      .all(from, to) as PaymentStats['created'];
+    const paid = this.db
+      .prepare('SELECT family, provider, COUNT(*) AS count, SUM(amount) AS amount FROM payments WHERE paid_at >= ? AND paid_at < ? GROUP BY family, provider')
+      .all(from, to) as PaymentStats['paid'];
+    const refunds = this.db
+      .prepare("SELECT COUNT(*) AS count, COALESCE(SUM(amount), 0) AS amount FROM refunds WHERE status = 'succeeded' AND updated_at >= ? AND updated_at < ?")
+      .get(from, to) as { count: number; amount: number };
+    const num = <T extends { count: unknown; amount: unknown }>(r: T) => ({ ...r, count: Number(r.count), amount: Number(r.amount) });
+    return { created: created.map(num), paid: paid.map(num), refunds: num(refunds) };
+  }
+
+  async eventCounts(since: string) {
+    const rows = this.db
+      .prepare('SELECT provider, outcome, COUNT(*) AS count FROM provider_events WHERE received_at >= ? GROUP BY provider, outcome')
+      .all(since) as Array<{ provider: ProviderId; outcome: string; count: number }>;
+    return rows.map((r) => ({ ...r, count: Number(r.count) }));
   }
 }

@@ -3,7 +3,7 @@
  * one transaction (SQLite here; PostgreSQL for multi-instance deployments implements the same interface).
  * Methods are async even where SQLite is synchronous, so callers do not change when the engine does.
  */
-import type { PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
+import type { MethodFamily, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
 import type { Instructions, PaymentRecord, RefundRecord } from '../domain/payment.js';
 
 export interface HistoryEntry {
@@ -92,6 +92,92 @@ export interface ListFilter {
   limit: number;
   /** Opaque cursor from a previous page. */
   after?: string;
+  /** `asc` (oldest first, the merchant API's default) or `desc` (newest first, the console). */
+  order?: 'asc' | 'desc';
+  /** Exact match on payment id, order id, provider reference, VA number, payment code, customer email (any case) or phone. */
+  q?: string;
+  method?: string;
+  family?: MethodFamily;
+  provider?: ProviderId;
+  /** Payments carrying this flag, e.g. `amount_mismatch`. */
+  flag?: string;
+}
+
+export interface ConsoleSession {
+  /** SHA-256 of the cookie's token: the token itself is never stored. */
+  tokenHash: string;
+  actor: string;
+  role: 'viewer' | 'operator';
+  csrf: string;
+  ip: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface AuditInput {
+  at: string;
+  actor: string;
+  role: string;
+  ip: string;
+  /** `sign_in`, `sign_in_failed`, `sign_out`, `refund`, `resend_notification`, `export_csv`, `download_statement`. */
+  action: string;
+  paymentId?: string | null;
+  /** `ok` or the error code the action ended with. */
+  outcome: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditEntry extends Required<Omit<AuditInput, 'detail' | 'paymentId'>> {
+  id: number;
+  paymentId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface ProviderEventRecord {
+  provider: ProviderId;
+  eventId: string;
+  paymentId: string | null;
+  /** `applied`, `ignored`, `flagged:<flags>`, `unknown_payment`, `received`. */
+  outcome: string;
+  receivedAt: string;
+  payload: string;
+}
+
+export interface NotificationAttempt {
+  at: string;
+  ok: boolean;
+  /** `HTTP 200`, `HTTP 500`, or the network error. */
+  answer: string;
+}
+
+export interface NotificationRecord {
+  id: number;
+  paymentId: string;
+  /** `payment.status`, `payment.refund`, … */
+  type: string;
+  createdAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string;
+  lastError: string | null;
+  attempts: NotificationAttempt[];
+  /** The notification this one re-sends, when an operator asked for it again. */
+  resendOf: number | null;
+}
+
+export interface StatsGroup {
+  family: MethodFamily;
+  provider: ProviderId;
+  count: number;
+  amount: number;
+}
+
+export interface PaymentStats {
+  /** Payments created in the range, by status. */
+  created: Array<StatsGroup & { status: PaymentStatus }>;
+  /** Payments paid in the range (by paidAt). */
+  paid: StatsGroup[];
+  /** Refunds that succeeded in the range. */
+  refunds: { count: number; amount: number };
 }
 
 export interface Store {
@@ -144,8 +230,9 @@ export interface Store {
    * go out in order — leasing them until `leaseUntil` so no other worker sends them meanwhile.
    */
   claimOutbox(now: string, leaseUntil: string, limit: number): Promise<OutboxRow[]>;
-  markDelivered(id: number, at: string): Promise<void>;
-  markDeliveryFailed(id: number, nextAttemptAt: string, error: string): Promise<void>;
+  /** Each delivery attempt is kept with the merchant's answer (the console shows them). */
+  markDelivered(id: number, at: string, answer?: string): Promise<void>;
+  markDeliveryFailed(id: number, nextAttemptAt: string, error: string, at?: string): Promise<void>;
   outboxBacklog(): Promise<number>;
   /** Number of payments per status (for metrics). */
   countByStatus(): Promise<Record<string, number>>;
@@ -174,4 +261,22 @@ export interface Store {
    */
   duePending(checkedBefore: string, limit: number): Promise<PaymentRecord[]>;
   markChecked(id: string, at: string): Promise<void>;
+
+  // The merchant console.
+  createConsoleSession(s: ConsoleSession): Promise<void>;
+  /** The session for a token hash, unless it expired before `now`. */
+  getConsoleSession(tokenHash: string, now: string): Promise<ConsoleSession | null>;
+  deleteConsoleSession(tokenHash: string): Promise<void>;
+  addAudit(e: AuditInput): Promise<AuditEntry>;
+  /** Newest first. */
+  listAudit(f: { paymentId?: string; limit: number }): Promise<AuditEntry[]>;
+  paymentEvents(paymentId: string): Promise<ProviderEventRecord[]>;
+  paymentNotifications(paymentId: string): Promise<NotificationRecord[]>;
+  /** Queues a copy of a notification for delivery now; null when there is no such notification. */
+  resendNotification(id: number, at: string): Promise<NotificationRecord | null>;
+  /** Undelivered count, the oldest undelivered notification's creation time, and undelivered ones that failed (newest first). */
+  outboxSummary(limit: number): Promise<{ backlog: number; oldestUndeliveredAt: string | null; failing: NotificationRecord[] }>;
+  paymentStats(from: string, to: string): Promise<PaymentStats>;
+  /** Provider webhooks received since a time, by provider and outcome. */
+  eventCounts(since: string): Promise<Array<{ provider: ProviderId; outcome: string; count: number }>>;
 }

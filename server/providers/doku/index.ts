@@ -126,6 +126,7 @@ export function createDokuProvider(
       throw new ProviderNotSupportedError(PROVIDER, 'Doku Checkout payments cannot be cancelled; they expire at their due date.');
     },
 
+    refundBlocker: () => 'Refunds for Doku Checkout are done in the DOKU Back Office; Bayar cannot refund them.',
     async refund(): Promise<never> {
       throw new ProviderNotSupportedError(PROVIDER, 'Refunds for Doku Checkout are done in the DOKU Back Office; Bayar cannot refund them.');
     },

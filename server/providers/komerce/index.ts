@@ -94,6 +94,7 @@ export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderCo
       return { status: 'cancelled', providerStatus: wire ?? 'CANCELED' };
     },
 
+    refundBlocker: () => 'Komerce Payment has no refund API; refund the customer outside Komerce and record it manually.',
     async refund() {
       throw new ProviderNotSupportedError(PROVIDER, 'Komerce Payment has no refund API; refund the customer outside Komerce and record it manually.');
     },

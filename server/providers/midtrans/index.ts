@@ -119,6 +119,9 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
       }
     },
 
+    // The payment types Bayar creates per family (mapping.ts chargeRequest): VA and stores are bank_transfer/echannel/cstore.
+    refundBlocker: (m) =>
+      REFUNDABLE_PAYMENT_TYPES.has(m.family === 'ewallet' ? m.channel : m.family) ? null : `Midtrans cannot refund ${m.family} payments through the API; refund by bank transfer.`,
     async refund(input: RefundInput) {
       const current = await statusOf(input, 'refund');
       const type = String(current.payment_type);

@@ -184,6 +184,7 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
       }
     },
 
+    refundBlocker: (m) => (m.family === 'ewallet' ? null : 'Xendit VA and QR payments cannot be refunded through the API; refund by bank transfer.'),
     async refund(input: RefundInput) {
       if (kindOf(input.providerRef) !== 'ewallet') {
         throw new ProviderNotSupportedError(PROVIDER, 'Xendit VA and QR payments cannot be refunded through the API; refund by bank transfer');

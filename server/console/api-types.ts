@@ -1,0 +1,124 @@
+/**
+ * Types of the console API (`/console/api/…`), shared by the server and the console's browser bundle (import
+ * type only). Kept apart from server/api-types.ts: that file is the storefront contract the widget ships types for.
+ */
+import type { MethodFamily, Payment, PaymentStatus, ProviderId } from '../api-types.js';
+import type { Statement } from '../domain/reconciliation.js';
+import type { AuditEntry, NotificationRecord, ProviderEventRecord } from '../store/types.js';
+
+export type { Statement, AuditEntry, NotificationRecord, ProviderEventRecord };
+
+export interface ConsoleMe {
+  actor: string;
+  role: 'viewer' | 'operator';
+  /** Send as `X-CSRF-Token` on every state-changing call. */
+  csrf: string;
+  expiresAt: string;
+  mode: 'sandbox' | 'live';
+  /** Whether BAYAR_NOTIFY_URL is set (otherwise there are no merchant notifications to show or resend). */
+  notifications: boolean;
+}
+
+/** The payment as the console shows it: the public payment plus what only the merchant may see. */
+export interface ConsolePayment extends Payment {
+  reference: string;
+  providerRef: string | null;
+  customer: { name?: string; email?: string; phone?: string };
+  updatedAt: string;
+  refundedAmount: number;
+  flags: string[];
+  /** Payment codes as issued, whatever the status now (the public payment hides them once closed). */
+  codes: { va?: { bank: string; number: string }; cstore?: { store: string; paymentCode: string }; qris?: boolean; redirectUrl?: string };
+}
+
+export interface ConsolePaymentList {
+  payments: ConsolePayment[];
+  next: string | null;
+}
+
+export type RefundBlock = 'not_paid' | 'fully_refunded' | 'provider_disabled' | 'provider_cannot_refund';
+
+export interface Refundability {
+  ok: boolean;
+  /** Integer IDR still refundable. */
+  max: number;
+  block?: RefundBlock;
+  /** The provider's own words when it cannot refund this method. */
+  message?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: 'status' | 'provider_event' | 'notification' | 'refund' | 'console';
+  /** Status, event outcome, notification answer, refund status or console action. */
+  title: string;
+  /** Where the change came from: `webhook:<provider>`, `reconciler`, `api`, `provider:<id>`, `console:<actor>`, … */
+  source: string;
+  detail?: string;
+  ok?: boolean;
+}
+
+export interface ConsolePaymentDetail {
+  payment: ConsolePayment;
+  refundable: Refundability;
+  timeline: TimelineEntry[];
+  events: ProviderEventRecord[];
+  notifications: NotificationRecord[];
+  refunds: Array<{ id: string; amount: number; reason: string; status: string; error: string | null; createdAt: string }>;
+  audit: AuditEntry[];
+}
+
+export interface OverviewBucket {
+  /** Jakarta calendar day, YYYY-MM-DD. */
+  day: string;
+  paidCount: number;
+  paidAmount: number;
+}
+
+export interface ConsoleOverview {
+  range: 'today' | '7d' | '30d';
+  from: string;
+  to: string;
+  paid: { count: number; amount: number };
+  created: number;
+  refunds: { count: number; amount: number };
+  /** Payments created in the range, and how many of those are paid (or were, before a refund). */
+  conversion: { created: number; paid: number };
+  byFamily: Array<{ family: MethodFamily; count: number; amount: number }>;
+  byProvider: Array<{ provider: ProviderId; count: number; amount: number }>;
+  days: OverviewBucket[];
+}
+
+export interface ProviderHealth {
+  provider: ProviderId;
+  circuit: 'closed' | 'open' | 'half_open' | 'isolated';
+  /** Families this provider serves, with its place in each family's failover order (1 = first). */
+  routes: Array<{ family: MethodFamily; position: number }>;
+  /** Create calls seen by this process, over the last hour and day. */
+  createLatency: { hour: LatencySummary; day: LatencySummary };
+  /** From the ledger: payments created per family in the last 24 h and the share that did not fail. */
+  families: Array<{ family: MethodFamily; created: number; failed: number; successRate: number | null }>;
+  webhooks: { hour: Record<string, number>; day: Record<string, number> };
+}
+
+export interface LatencySummary {
+  calls: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export interface ConsoleProviders {
+  mode: 'sandbox' | 'live';
+  routes: Record<MethodFamily, ProviderId[]>;
+  providers: ProviderHealth[];
+}
+
+export interface ConsoleNotifications {
+  enabled: boolean;
+  backlog: number;
+  oldestUndeliveredAt: string | null;
+  failing: NotificationRecord[];
+}
+
+export type { PaymentStatus };
