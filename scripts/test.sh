@@ -48,6 +48,7 @@ if pg_probe=$(node --import tsx test/helpers/pg.ts --probe 2>&1); then
   run_node_tests pg test/pg/*.test.ts
   export BAYAR_TEST_STORE=postgres
   run_node_tests providers-on-postgres test/providers/contract.test.ts
+  run_node_tests console-on-postgres test/server/console.test.ts
   unset BAYAR_TEST_STORE
 else
   echo "$pg_probe"

@@ -55,6 +55,8 @@ export interface TimelineEntry {
   /** Where the change came from: `webhook:<provider>`, `reconciler`, `api`, `provider:<id>`, `console:<actor>`, … */
   source: string;
   detail?: string;
+  /** Integer IDR, for refunds. */
+  amount?: number;
   ok?: boolean;
 }
 

@@ -226,7 +226,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     const timeline: TimelineEntry[] = [
       ...history.map((h): TimelineEntry => ({ at: h.at, kind: 'status', title: h.status, source: h.source, detail: h.reason })),
       ...events.map((e): TimelineEntry => ({ at: e.receivedAt, kind: 'provider_event', title: e.outcome, source: `webhook:${e.provider}`, detail: e.eventId, ok: !e.outcome.startsWith('flagged') })),
-      ...refunds.map((f): TimelineEntry => ({ at: f.updatedAt, kind: 'refund', title: f.status, source: 'refund', detail: `${f.amount} — ${f.reason}${f.error ? ` (${f.error})` : ''}`, ok: f.status !== 'failed' })),
+      ...refunds.map((f): TimelineEntry => ({ at: f.updatedAt, kind: 'refund', title: f.status, source: 'refund', amount: f.amount, detail: `${f.reason}${f.error ? ` (${f.error})` : ''}`, ok: f.status !== 'failed' })),
       ...notifications.flatMap((n) => n.attempts.map((a): TimelineEntry => ({ at: a.at, kind: 'notification', title: n.type, source: 'notifier', detail: a.answer, ok: a.ok }))),
       ...auditLog.map((a): TimelineEntry => ({ at: a.at, kind: 'console', title: a.action, source: `console:${a.actor}`, detail: `${a.outcome} · ${a.ip}`, ok: a.outcome === 'ok' })),
     ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));

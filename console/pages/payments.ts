@@ -1,0 +1,109 @@
+/** Payments: search, filters (kept in the URL hash, so a view can be bookmarked and shared), keyset pages, CSV. */
+import { html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { METHOD_FAMILIES, PAYMENT_STATUSES, PROVIDER_IDS } from '../../server/api-types.js';
+import type { ConsolePayment, ConsolePaymentList } from '../../server/console/api-types.js';
+import { ApiError, call, qs } from '../api.js';
+import { ConsolePage } from '../base.js';
+import { formatIdr, formatTime } from '../format.js';
+
+const FILTERS = ['q', 'status', 'family', 'provider', 'flag', 'from', 'to'] as const;
+const FLAGS = ['amount_mismatch', 'late_payment', 'duplicate_payment', 'external_refund'];
+
+@customElement('bayar-console-payments')
+export class PaymentsPage extends ConsolePage {
+  @state() private rows: ConsolePayment[] = [];
+  @state() private next: string | null = null;
+  @state() private error: { message: string; field?: string } | null = null;
+  @state() private loading = false;
+  private loadedFor: string | null = null;
+
+  private filters(): Record<string, string | undefined> {
+    return Object.fromEntries(FILTERS.map((k) => [k, this.route.params.get(k) ?? undefined]));
+  }
+
+  override willUpdate() {
+    const key = qs(this.filters());
+    if (key !== this.loadedFor) {
+      this.loadedFor = key;
+      void this.load(false);
+    }
+  }
+
+  private async load(more: boolean) {
+    this.loading = true;
+    this.error = null;
+    try {
+      const page = await call<ConsolePaymentList>('GET', `payments${qs({ ...this.filters(), cursor: more ? (this.next ?? undefined) : undefined })}`);
+      this.rows = more ? [...this.rows, ...page.payments] : page.payments;
+      this.next = page.next;
+    } catch (err) {
+      this.error = { message: (err as Error).message, field: err instanceof ApiError ? ((err.details as { field?: string })?.field ?? undefined) : undefined };
+      if (!more) this.rows = [];
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private apply(e: SubmitEvent) {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const values = Object.fromEntries(FILTERS.map((k) => [k, String(data.get(k) ?? '').trim() || undefined]));
+    this.go(`#/payments${qs(values)}`);
+  }
+
+  private select(name: string, label: string, options: readonly string[], words: (o: string) => string) {
+    const current = this.route.params.get(name) ?? '';
+    return html`<div><label for="f-${name}">${label}</label>
+      <select id="f-${name}" name=${name} aria-invalid=${this.error?.field === name ? 'true' : 'false'}>
+        <option value="">${this.t.payments.any}</option>
+        ${options.map((o) => html`<option value=${o} ?selected=${o === current}>${words(o)}</option>`)}
+      </select></div>`;
+  }
+
+  override render() {
+    const t = this.t;
+    const f = this.filters();
+    const invalid = (n: string) => (this.error?.field === n ? 'true' : 'false');
+    return html`
+      <h1 tabindex="-1">${t.payments.heading}</h1>
+      <form class="panel filters" role="search" @submit=${this.apply}>
+        <div class="wide">
+          <label for="f-q">${t.payments.search}</label>
+          <input id="f-q" name="q" type="search" .value=${f.q ?? ''} aria-describedby="f-q-hint" aria-invalid=${invalid('q')} autocomplete="off" />
+          <span id="f-q-hint" class="hint">${t.payments.searchHint}</span>
+        </div>
+        ${this.select('status', t.payments.status, PAYMENT_STATUSES, (s) => t.status[s] ?? s)}
+        ${this.select('family', t.payments.method, METHOD_FAMILIES, (s) => t.family[s] ?? s)}
+        ${this.select('provider', t.payments.provider, PROVIDER_IDS, (s) => s)}
+        ${this.select('flag', t.payments.flag, FLAGS, (s) => t.flags[s] ?? s)}
+        <div><label for="f-from">${t.payments.from}</label><input id="f-from" name="from" type="date" .value=${f.from ?? ''} aria-invalid=${invalid('from')} /></div>
+        <div><label for="f-to">${t.payments.to}</label><input id="f-to" name="to" type="date" .value=${f.to ?? ''} aria-invalid=${invalid('to')} /></div>
+        <div class="actions wide">
+          <button class="primary" type="submit">${t.payments.apply}</button>
+          <a class="button" href="#/payments">${t.payments.reset}</a>
+          <a class="button" href="api/payments.csv${qs(f)}" download>${t.payments.csv}</a>
+        </div>
+      </form>
+      ${this.error ? html`<p class="error" role="alert">${this.error.message}</p>` : nothing}
+      <section class="panel list" aria-labelledby="list-h" aria-busy=${this.loading ? 'true' : 'false'}>
+        <h2 id="list-h" class="sr-only">${t.payments.heading}</h2>
+        <div class="row head" aria-hidden="true"><span>${t.payments.order}</span><span>${t.payments.status}</span><span>${t.payments.method}</span><span class="num">${t.payments.amount}</span><span>${t.payments.created}</span></div>
+        <ul style="list-style:none;margin:0;padding:0">
+          ${this.rows.map(
+            (p) => html`<li class="row" data-id=${p.id}>
+              <a href="#/payments/${encodeURIComponent(p.id)}"><span class="mono">${p.orderId}</span></a>
+              <span><span class="badge st-${p.status}">${t.status[p.status]}</span>${p.flags.map((fl) => html` <span class="badge flag">${t.flags[fl] ?? fl}</span>`)}</span>
+              <span>${t.family[p.family]} · ${p.method.split(':')[1]} · ${p.provider}</span>
+              <span class="num">${formatIdr(p.amount)}</span>
+              <span class="hint">${formatTime(p.createdAt, this.locale)}</span>
+            </li>`,
+          )}
+        </ul>
+        ${!this.loading && this.rows.length === 0 ? html`<p>${t.none}</p>` : nothing}
+        <p class="hint" role="status">${this.loading ? t.loading : t.payments.count(this.rows.length)}</p>
+        ${this.next ? html`<button type="button" @click=${() => this.load(true)} ?disabled=${this.loading}>${t.payments.more}</button>` : nothing}
+      </section>
+    `;
+  }
+}

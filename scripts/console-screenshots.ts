@@ -1,0 +1,113 @@
+/**
+ * `npm run console-screenshots`: starts a sandbox companion with a small, realistic day of payments (paid, pending,
+ * expired, a partial refund, a notification that keeps failing), signs in to the console in headless Chromium and
+ * saves every page at 1280 px and 360 px into docs/console/ (the pictures docs/console.md shows).
+ *
+ * Needs `npm run build` first and Chromium at /usr/bin/chromium (or CHROME_PATH).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SANDBOX_CREDENTIALS, sandboxConfig } from '../server/config.js';
+import { start } from '../server/main.js';
+import { launchBrowser } from '../test/helpers/browser.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const OUT = join(ROOT, 'docs', 'console');
+
+/** A merchant backend that answers 200 to notifications, except those of orders marked FAIL (500). */
+async function backend() {
+  const server = createServer(async (req, res) => {
+    let body = '';
+    for await (const c of req) body += c;
+    res.writeHead(body.includes('"orderId":"INV-FAIL') ? 500 : 200).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export async function seed(url: string) {
+  const post = async (path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const r = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const j = await r.json();
+    if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`);
+    return j;
+  };
+  const people = [
+    { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' },
+    { name: 'Budi Santoso', email: 'budi@example.com', phone: '081298765432' },
+    { name: 'Dewi Lestari', email: 'dewi@example.com', phone: '085711122233' },
+  ];
+  const plan: Array<[string, number, 'pay' | 'expire' | 'pending']> = [
+    ['va:bca', 250_000, 'pay'],
+    ['qris:qris', 48_000, 'pay'],
+    ['ewallet:gopay', 150_000, 'pay'],
+    ['cstore:indomaret', 99_000, 'pay'],
+    ['va:bni', 1_200_000, 'pending'],
+    ['ewallet:gopay', 75_000, 'pay'],
+    ['va:mandiri', 320_000, 'expire'],
+    ['qris:qris', 15_000, 'pay'],
+  ];
+  const ids: string[] = [];
+  for (const [i, [method, amount, action]] of plan.entries()) {
+    const orderId = i === 3 ? 'INV-FAIL-1004' : `INV-2026-${1001 + i}`;
+    const { payment } = await post('/api/payments', { orderId, amount, method, customer: people[i % people.length] });
+    ids.push(payment.id);
+    if (action !== 'pending') await post(`/api/sandbox/payments/${payment.id}/${action}`);
+  }
+  await post(`/api/payments/${ids[2]}/refund`, { amount: 50_000, reason: 'one item out of stock' }, { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` });
+  return ids;
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'bayar-shots-'));
+  const b = await backend();
+  const running = await start(sandboxConfig({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'bayar.db'), notifyUrl: b.url }), {
+    notifierOptions: { intervalMs: 50, baseDelayMs: 200, maxDelayMs: 400 },
+  });
+  const browser = await launchBrowser();
+  try {
+    const ids = await seed(running.url);
+    await new Promise((r) => setTimeout(r, 1500));
+    const pages: Array<[string, string, string]> = [
+      ['sign-in', '', 'h1'],
+      ['overview', '#/overview?range=7d', 'canvas#chart-days'],
+      ['payments', '#/payments', '.list li.row'],
+      ['payment', `#/payments/${ids[2]}`, 'ol.timeline li'],
+      ['reconciliation', '#/reconciliation', 'table tbody tr'],
+      ['notifications', '#/notifications', '.kpi'],
+      ['providers', '#/providers', '[data-provider]'],
+    ];
+    for (const width of [1280, 360]) {
+      for (const lang of ['en', 'id']) {
+        if (lang === 'id' && width === 360) continue;
+        const ctx = await browser.newContext({ viewport: { width, height: width === 360 ? 740 : 860 }, locale: lang === 'id' ? 'id-ID' : 'en-GB', timezoneId: 'Asia/Jakarta' });
+        const page = await ctx.newPage();
+        await page.goto(`${running.url}/console/`);
+        for (const [name, hash, ready] of pages) {
+          if (name !== 'sign-in') await page.evaluate((h) => (location.hash = h), hash);
+          await page.locator(ready).first().waitFor();
+          await page.waitForTimeout(name === 'overview' ? 400 : 100);
+          await page.screenshot({ path: join(OUT, `${name}-${width}${lang === 'id' ? '-id' : ''}.png`), fullPage: true });
+          if (name === 'sign-in') {
+            await page.locator('#secret').fill(SANDBOX_CREDENTIALS.merchantKey);
+            await page.locator('button[type=submit]').click();
+            await page.locator('nav.main').waitFor();
+          }
+        }
+        await ctx.close();
+      }
+    }
+    console.log(`screenshots in ${OUT}`);
+  } finally {
+    await browser.close();
+    await running.stop();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
