@@ -61,6 +61,10 @@ export async function seed(url: string) {
   return ids;
 }
 
+/** Every page in English on a desktop; the phone and Indonesian views that show what changes (keeps docs/ small). */
+const wanted = (name: string, width: number, lang: string) =>
+  lang === 'en' ? width === 1280 || ['sign-in', 'payments', 'payment'].includes(name) : ['overview', 'payment'].includes(name);
+
 async function main() {
   mkdirSync(OUT, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'bayar-shots-'));
@@ -91,7 +95,7 @@ async function main() {
           if (name !== 'sign-in') await page.evaluate((h) => (location.hash = h), hash);
           await page.locator(ready).first().waitFor();
           await page.waitForTimeout(name === 'overview' ? 400 : 100);
-          await page.screenshot({ path: join(OUT, `${name}-${width}${lang === 'id' ? '-id' : ''}.png`), fullPage: true });
+          if (wanted(name, width, lang)) await page.screenshot({ path: join(OUT, `${name}-${width}${lang === 'id' ? '-id' : ''}.png`), fullPage: true });
           if (name === 'sign-in') {
             await page.locator('#secret').fill(SANDBOX_CREDENTIALS.merchantKey);
             await page.locator('button[type=submit]').click();

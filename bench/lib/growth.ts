@@ -3,10 +3,13 @@
  * size), each opened by its own companion; the three are measured in alternating rounds so the sizes are compared
  * under the same machine conditions. create = POST /api/payments through the Komerce emulator (two ledger
  * transactions); read = GET /api/payments/:id for ids spread over the whole ledger. One connection at a time,
- * so the figures are each request's own cost, not queueing.
+ * so the figures are each request's own cost, not queueing. The console's payments list is measured on the same
+ * ledgers: its first page (newest 50, no filter) and a search by order id (a random seeded order), signed in with the
+ * merchant key as a browser would be.
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { spawnServer, type ChildServer, type CpuPlan } from './children.js';
 import { compare, type LoadResult, type Target } from './load.js';
 import { createLedger, seedClosed } from './seed.js';
@@ -16,6 +19,10 @@ export interface GrowthStep {
   seedMs: number;
   create: LoadResult;
   read: LoadResult;
+  /** GET /console/api/payments (first page, newest 50). */
+  consoleList: LoadResult;
+  /** GET /console/api/payments?q=<order id>. */
+  consoleSearch: LoadResult;
 }
 
 export interface GrowthResult {
@@ -50,7 +57,7 @@ export async function runGrowth(o: GrowthOptions): Promise<GrowthResult> {
   let have = 0;
   const skipped: GrowthResult['skipped'] = [];
   // Measuring: companions starting, then per size a warm-up and the rounds, for creates and for reads.
-  const measureMs = (sizes: number) => 5_000 + 2 * sizes * (1 + o.rounds * o.seconds) * 1000 + 5_000;
+  const measureMs = (sizes: number) => 5_000 + 4 * sizes * (1 + o.rounds * o.seconds) * 1000 + 5_000;
   let msPerRow = 0;
   for (const [k, size] of o.sizes.entries()) {
     if (msPerRow) {
@@ -107,9 +114,32 @@ export async function runGrowth(o: GrowthOptions): Promise<GrowthResult> {
     const c = await compare(creates, { rounds: o.rounds, seconds: o.seconds, warmupSeconds: 1 });
     o.log('  status-read latency');
     const r = await compare(reads, { rounds: o.rounds, seconds: o.seconds, warmupSeconds: 1 });
-    const steps = ledgers.map((l) => ({ payments: l.size, seedMs: l.seedMs, create: c.results[l.size]!, read: r.results[l.size]! }));
+    const lists: Record<string, Target> = {};
+    const searches: Record<string, Target> = {};
+    for (const [i, l] of ledgers.entries()) {
+      const url = children[i]!.url;
+      const cookie = await consoleCookie(url);
+      lists[l.size] = { url, connections: 1, requests: [{ method: 'GET', path: '/console/api/payments?limit=50', headers: { cookie } }] };
+      searches[l.size] = {
+        url,
+        connections: 1,
+        requests: [{ method: 'GET', headers: { cookie }, setupRequest: (req) => ({ ...req, path: `/console/api/payments?q=ORD-${Math.floor(Math.random() * l.size)}` }) }],
+      };
+    }
+    o.log('  console: first page');
+    const cl = await compare(lists, { rounds: o.rounds, seconds: o.seconds, warmupSeconds: 1 });
+    o.log('  console: search by order id');
+    const cs = await compare(searches, { rounds: o.rounds, seconds: o.seconds, warmupSeconds: 1 });
+    const steps = ledgers.map((l) => ({
+      payments: l.size,
+      seedMs: l.seedMs,
+      create: c.results[l.size]!,
+      read: r.results[l.size]!,
+      consoleList: cl.results[l.size]!,
+      consoleSearch: cs.results[l.size]!,
+    }));
     for (const s of steps) {
-      for (const [what, x] of [['create', s.create], ['read', s.read]] as const) {
+      for (const [what, x] of [['create', s.create], ['read', s.read], ['console list', s.consoleList], ['console search', s.consoleSearch]] as const) {
         if (x.non2xx || x.errors || x.timeouts) problems.push(`${s.payments} payments, ${what}: ${x.non2xx} non-2xx, ${x.errors} errors (${JSON.stringify(x.statusCodes)})`);
       }
     }
@@ -117,4 +147,15 @@ export async function runGrowth(o: GrowthOptions): Promise<GrowthResult> {
   } finally {
     await Promise.all(children.map((ch) => ch.stop()));
   }
+}
+
+/** Signs in to a companion's console with the (sandbox) merchant key; returns the session cookie. */
+async function consoleCookie(url: string): Promise<string> {
+  const res = await fetch(`${url}/console/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ secret: SANDBOX_CREDENTIALS.merchantKey }),
+  });
+  if (res.status !== 201) throw new Error(`console sign-in answered ${res.status}: ${await res.text()}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
 }
