@@ -90,7 +90,7 @@ export interface Payment {
 /** Why a candidate stood where it did when a payment was routed. */
 export interface RouteCandidate {
   provider: ProviderId;
-  /** `degraded` candidates are tried only after every healthy one; `probing` = degraded, due for a trial call. */
+  /** `degraded` candidates are tried only after every healthy one; `probing` = degraded, due for a trial call, placed as if healthy. */
   health: 'healthy' | 'degraded' | 'probing';
   /** What degraded it: `consecutive_failures`, `p95_latency` or `error_rate`. */
   healthReason?: string;
