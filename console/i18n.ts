@@ -146,6 +146,9 @@ const id = {
     route: (family: string, list: string[]) =>
       list.length === 0 ? `${family}: tidak ditawarkan.` : `${family}: ${list[0]} lebih dulu${list.length > 1 ? `, lalu ${list.slice(1).join(', lalu ')} jika tidak tersedia` : ''}.`,
     latencyNote: 'Latensi dihitung dari panggilan yang dilihat proses ini.',
+    health: 'Kesehatan kanal',
+    state: 'Keadaan',
+    channelState: { healthy: 'Sehat', degraded: 'Menurun: dilewati', probing: 'Menguji ulang' } as Record<string, string>,
     calls: (n: number) => `${n} panggilan`,
   },
 };
@@ -294,6 +297,9 @@ const en: Texts = {
     route: (family, list) =>
       list.length === 0 ? `${family}: not offered.` : `${family}: ${list[0]} first${list.length > 1 ? `, then ${list.slice(1).join(', then ')} when unavailable` : ''}.`,
     latencyNote: 'Latency counts the calls this process made.',
+    health: 'Channel health',
+    state: 'State',
+    channelState: { healthy: 'Healthy', degraded: 'Degraded: skipped', probing: 'Probing' },
     calls: (n) => `${n} call${n === 1 ? '' : 's'}`,
   },
 };

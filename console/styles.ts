@@ -38,6 +38,8 @@ export const styles = css`
   main { max-width: 1200px; margin: 0 auto; padding: 16px; }
   h1 { font-size: 22px; margin: 4px 0 16px; }
   h2 { font-size: 17px; margin: 0 0 12px; }
+  .grid.cards { grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); }
+  td.nowrap { white-space: nowrap; }
   .panel { background: var(--c-panel); border: 1px solid var(--c-border); border-radius: var(--radius); padding: 16px; margin-bottom: 16px; }
   .grid { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
   button, .button { font: inherit; padding: 8px 14px; border-radius: 6px; border: 1px solid var(--c-border); background: var(--c-panel); color: var(--c-text); cursor: pointer; text-decoration: none; display: inline-block; min-height: 40px; }

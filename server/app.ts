@@ -249,6 +249,7 @@ export function createApp(deps: AppDeps): BayarApp {
         publicUrl,
         notifications: !!config.notifyUrl,
         calls,
+        health: routing.board ? (provider, method) => routing.board!.view(provider, method) : undefined,
         wake: () => notifier?.kick(),
         distDir: deps.consoleDistDir ?? join(ROOT, 'dist-console'),
         ...deps.consoleSignIn,

@@ -39,7 +39,7 @@ export class ProvidersPage extends ConsolePage {
               <h2 id="routing-h">${t.prov.routing} (${p.mode})</h2>
               <ul>${METHOD_FAMILIES.map((f) => html`<li>${t.prov.route(t.family[f] ?? f, p.routes[f])}</li>`)}</ul>
             </section>
-            <div class="grid">
+            <div class="grid cards">
               ${p.providers.map(
                 (x) => html`<section class="panel" aria-labelledby="p-${x.provider}" data-provider=${x.provider}>
                   <h2 id="p-${x.provider}">${x.provider}</h2>
@@ -55,6 +55,17 @@ export class ProvidersPage extends ConsolePage {
                     <thead><tr><th scope="col">${t.payments.method}</th><th scope="col" class="num">${t.prov.success}</th></tr></thead>
                     <tbody>${x.families.map((f) => html`<tr><th scope="row">${t.family[f.family]} (#${x.routes.find((r) => r.family === f.family)?.position})</th><td class="num">${percent(f.successRate)} <span class="hint">(${f.created - f.failed}/${f.created})</span></td></tr>`)}</tbody>
                   </table>
+                  ${x.channels?.length
+                    ? html`<table style="margin-top:12px">
+                        <caption class="sr-only">${t.prov.health}</caption>
+                        <thead><tr><th scope="col">${t.prov.health}</th><th scope="col">${t.prov.state}</th><th scope="col" class="num">p95</th></tr></thead>
+                        <tbody>${x.channels.map(
+                          (ch) => html`<tr data-channel=${ch.method}><th scope="row">${ch.method}</th>
+                            <td class=${ch.state === 'healthy' ? 'ok' : 'error'}>${t.prov.channelState[ch.state]}${ch.reason ? html`<div class="hint">${ch.reason}</div>` : nothing}</td>
+                            <td class="num nowrap">${ms(ch.p95Ms)}</td></tr>`,
+                        )}</tbody>
+                      </table>`
+                    : nothing}
                 </section>`,
               )}
             </div>

@@ -101,6 +101,8 @@ export interface ProviderHealth {
   /** From the ledger: payments created per family in the last 24 h and the share that did not fail. */
   families: Array<{ family: MethodFamily; created: number; failed: number; successRate: number | null }>;
   webhooks: { hour: Record<string, number>; day: Record<string, number> };
+  /** Smart routing's channel health per method this provider serves (null when BAYAR_SMART_ROUTING=off). */
+  channels: Array<{ method: string; state: 'healthy' | 'degraded' | 'probing'; reason?: string; since?: string; calls: number; errorRate: number | null; p95Ms: number | null }> | null;
 }
 
 export interface LatencySummary {

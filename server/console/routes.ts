@@ -32,6 +32,7 @@ import type {
 } from './api-types.js';
 import { clientIp, consoleAuth, requireOperator } from './auth.js';
 import type { CallLog } from './call-log.js';
+import type { ChannelView } from '../domain/health.js';
 import type { ConsoleUser } from './users.js';
 
 export interface ConsoleDeps {
@@ -46,6 +47,8 @@ export interface ConsoleDeps {
   publicUrl: string;
   notifications: boolean;
   calls: CallLog;
+  /** Channel health from smart routing (absent when BAYAR_SMART_ROUTING=off). */
+  health?: (provider: ProviderId, method: string) => ChannelView;
   /** Wakes the notification worker after a resend. */
   wake: () => void;
   /** Directory of the built console (index.html + assets/). */
@@ -369,7 +372,18 @@ export function consoleRoutes(d: ConsoleDeps): Router {
       routes: d.routes,
       providers: [...d.providers.values()].map((p) => {
         const families = METHOD_FAMILIES.filter((f) => d.routes[f].includes(p.id));
+        const channels = d.health
+          ? p
+              .methods()
+              .filter((m) => families.includes(m.family))
+              .map((m) => {
+                const method = `${m.family}:${m.channel}`;
+                const v = d.health!(p.id, method);
+                return { method, state: v.state, reason: v.reason, since: v.since, calls: v.signals.calls, errorRate: v.signals.errorRate, p95Ms: v.signals.p95Ms };
+              })
+          : null;
         return {
+          channels,
           provider: p.id,
           circuit: p.circuitState(),
           routes: families.map((family) => ({ family, position: d.routes[family].indexOf(p.id) + 1 })),

@@ -5,12 +5,13 @@
  * on the payment's timeline.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import type { ConsolePaymentDetail, ConsolePaymentList } from '../../server/console/api-types.js';
-import { hashPassword, parseConsoleUsers } from '../../server/console/users.js';
+import { hashPassword, parseConsoleUsers, verifyPassword } from '../../server/console/users.js';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
@@ -293,6 +294,11 @@ describe('console API', () => {
     assert.equal(midtrans.circuit, 'closed');
     assert.ok(midtrans.createLatency.day.calls >= 1 && midtrans.createLatency.day.p95Ms !== null);
     assert.ok(midtrans.webhooks.day.applied >= 1);
+    // Smart routing's channel health, per method the provider serves in the routes.
+    const gopay = midtrans.channels.find((c: { method: string }) => c.method === 'ewallet:gopay');
+    assert.equal(gopay.state, 'healthy');
+    assert.ok(gopay.calls >= 1 && gopay.p95Ms !== null);
+    assert.ok(midtrans.channels.every((c: { method: string }) => ['va', 'qris', 'ewallet', 'cstore'].includes(c.method.split(':')[0]!)));
     const date = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
     const st = (await as(s, me, 'GET', `/reconciliation?date=${date}`)).body;
     assert.equal(st.date, date);
@@ -359,6 +365,23 @@ describe('BAYAR_CONSOLE=off', () => {
 });
 
 describe('BAYAR_CONSOLE_USERS', () => {
+  it('npm run console-user prints an entry whose hash verifies the password (read from stdin, never from argv)', async () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/console-user.ts', 'ana', 'operator'], {
+      cwd: new URL('../..', import.meta.url),
+      input: 'a long enough password\n',
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }).trim();
+    const problems: string[] = [];
+    const [user] = parseConsoleUsers(out, problems);
+    assert.deepEqual(problems, []);
+    assert.equal(user!.name, 'ana');
+    assert.equal(user!.role, 'operator');
+    assert.equal(await verifyPassword('a long enough password', user!.hash), true);
+    assert.equal(await verifyPassword('a long enough passwore', user!.hash), false);
+    assert.ok(!out.includes('a long enough password'));
+  });
+
   it('rejects malformed entries with a message per entry', () => {
     const problems: string[] = [];
     parseConsoleUsers('ann:admin:scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA, bob:viewer:plaintext, merchant:viewer:x', problems);

@@ -151,11 +151,21 @@ describe('secrets', () => {
       }
       bodies.push(JSON.stringify((await api(s.url, 'GET', '/api/methods?amount=150000')).body));
       bodies.push(String((await api(s.url, 'GET', '/metrics')).body));
+      // The console: a wrong sign-in, the key's sign-in, a page of payments.
+      const wrong = await api(s.url, 'POST', '/console/api/session', { secret: 'a-wrong-console-guess-123' }, { origin: s.url });
+      assert.equal(wrong.status, 401);
+      const signIn = await api(s.url, 'POST', '/console/api/session', { secret: S.merchantKey }, { origin: s.url });
+      assert.equal(signIn.status, 201);
+      const cookie = String(signIn.headers.get('set-cookie')).split(';')[0]!;
+      bodies.push(JSON.stringify(wrong.body), JSON.stringify(signIn.body), cookie);
+      bodies.push(JSON.stringify((await api(s.url, 'GET', '/console/api/payments', undefined, { cookie })).body));
       s.bayar.log.info({ config: { merchantKey: S.merchantKey }, headers: { authorization: `Bearer ${S.merchantKey}` } }, `a careless message with ${S.komerce.callbackKey}`);
     } finally {
       await s.destroy();
     }
     assert.ok(logText.length > 1000, 'the log was captured');
+    assert.ok(logText.includes('/console/api/session'), 'console sign-ins are in the log');
+    assert.ok(!logText.includes('a-wrong-console-guess-123'), 'a wrong console secret is not logged either');
     for (const secret of SECRETS) {
       assert.ok(!logText.includes(secret), `log leaks ${secret.slice(0, 6)}…`);
       for (const b of bodies) assert.ok(!b.includes(secret), `a response leaks ${secret.slice(0, 6)}…`);
@@ -166,6 +176,8 @@ describe('secrets', () => {
     const walk = (d: string) => readdirSync(d).forEach((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : files.push(join(d, f))));
     walk(dist);
     assert.ok(files.some((f) => f.endsWith('bayar.js')));
+    // The console's own bundle, when built.
+    if (existsSync(join(ROOT, 'dist-console'))) walk(join(ROOT, 'dist-console'));
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       for (const secret of SECRETS) assert.ok(!text.includes(secret), `${f} contains a secret`);
