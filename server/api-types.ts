@@ -191,6 +191,8 @@ export interface SessionClaims {
   methods?: string[];
   /** Unix seconds. */
   exp: number;
+  /** Minted by a payment link's hosted page: the link and the visitor's checkout on it. */
+  link?: { id: string; checkout: string };
 }
 
 /** Every error body. */
@@ -204,4 +206,86 @@ export interface StatusEventData {
 }
 
 /** Merchant notification body (`BAYAR_NOTIFY_URL`). */
-export type MerchantNotification = { type: 'payment.status'; payment: Payment } | { type: 'payment.refund'; payment: Payment; refund: Refund };
+export type MerchantNotification =
+  | { type: 'payment.status'; payment: Payment }
+  | { type: 'payment.refund'; payment: Payment; refund: Refund }
+  /** The payment that brought a link to `maxPayments`. */
+  | { type: 'link.completed'; link: PaymentLink; payment: Payment };
+
+export const LINK_STATUSES = ['active', 'completed', 'expired', 'disabled'] as const;
+/** `completed`: reached `maxPayments` paid payments; `expired`: past `expiresAt`; `disabled` by the merchant. */
+export type LinkStatus = (typeof LINK_STATUSES)[number];
+
+export interface LinkItem {
+  name: string;
+  /** Integer IDR per unit. */
+  price: number;
+  quantity: number;
+  sku?: string;
+}
+
+/** A payment link (merchant API). Its hosted page is `url` (`/pay/:slug`). */
+export interface PaymentLink {
+  id: string;
+  /** The hosted checkout page: share this. */
+  url: string;
+  status: LinkStatus;
+  description: string;
+  /** The order id of a single-use link; the prefix of each checkout's order id (`<orderId>-<8 chars>`) otherwise. */
+  orderId: string;
+  /** Integer IDR; null for an open-amount link. */
+  amount: number | null;
+  items?: LinkItem[];
+  /** The customer chooses the amount within these bounds (integer IDR, inclusive). */
+  openAmount?: { min: number; max: number };
+  currency: 'IDR';
+  customer?: Customer;
+  methods?: string[];
+  returnUrl?: string;
+  maxPayments: number;
+  /** Payments through the link that were paid (refunded ones included). */
+  paidCount: number;
+  expiresAt: string | null;
+  createdAt: string;
+  disabledAt?: string;
+  completedAt?: string;
+  share: {
+    /** Opens WhatsApp with a prefilled message holding the link (to the customer's number when the link names one). */
+    whatsapp: string;
+    /** Merchant API URLs of the link's QR code (Bearer merchant key). */
+    qrSvg: string;
+    qrPng: string;
+  };
+}
+
+/** `POST /api/links` (merchant API): exactly one of `amount`, `items` or `openAmount`. */
+export interface CreateLinkRequest {
+  amount?: number;
+  items?: LinkItem[];
+  openAmount?: { min: number; max: number };
+  description: string;
+  orderId?: string;
+  customer?: Customer;
+  /** ISO 8601 with offset, in the future. */
+  expiresAt?: string;
+  /** Default 1. */
+  maxPayments?: number;
+  methods?: string[];
+  returnUrl?: string;
+}
+
+export interface LinkResponse {
+  link: PaymentLink;
+}
+
+/** `GET /api/links/:id`. */
+export interface LinkDetailResponse {
+  link: PaymentLink;
+  payments: Payment[];
+}
+
+/** `GET /api/links`. */
+export interface LinkListResponse {
+  links: PaymentLink[];
+  next: string | null;
+}

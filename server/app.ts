@@ -13,6 +13,7 @@ import { METHOD_FAMILIES, PROVIDER_IDS, type ApiErrorBody, type ProviderId } fro
 import type { Config } from './config.js';
 import { AppError, ProviderError, providerErrorToAppError } from './errors.js';
 import { LocalBus, type LiveBus } from './domain/live.js';
+import { LinkService } from './domain/links.js';
 import { Notifier } from './domain/notifier.js';
 import { PaymentService } from './domain/payments.js';
 import { HealthSync, type HealthShare } from './domain/health-sync.js';
@@ -30,6 +31,9 @@ import type { ProviderFactories } from './providers/registry.js';
 import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type ResilientProvider } from './providers/resilience.js';
 import type { ProviderContext } from './providers/types.js';
 import { idempotent } from './routes/idempotency.js';
+import { linkPaymentLimits } from './routes/link-limits.js';
+import { linkRoutes } from './routes/links.js';
+import { payPageRoutes } from './routes/pay-page.js';
 import { merchantRoutes } from './routes/merchant.js';
 import { returnRoutes } from './routes/return-page.js';
 import { sandboxRoutes } from './routes/sandbox.js';
@@ -66,6 +70,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   notifierOptions?: { baseDelayMs?: number; maxDelayMs?: number; intervalMs?: number; timeoutMs?: number };
   reconcilerOptions?: { intervalMs?: number; minCheckIntervalMs?: number };
+  /** Payments through payment links per minute, per link and per client address (default: config). */
+  linkRateLimits?: { perLink: number; perAddress: number };
   /** Node process metrics (CPU, memory, event loop) on /metrics; off for apps sharing one process in tests. */
   defaultMetrics?: boolean;
   /** Where channel health is shared with other instances (PostgreSQL), and how often it is read (default 1 s). */
@@ -76,6 +82,7 @@ export interface AppDeps {
 export interface BayarApp {
   app: Express;
   service: PaymentService;
+  links: LinkService;
   providers: Map<ProviderId, ResilientProvider>;
   emulators: Map<ProviderId, Emulator>;
   streams: LiveStreams;
@@ -164,6 +171,7 @@ export function createApp(deps: AppDeps): BayarApp {
   }
   const reconciler = new Reconciler({ store, service, clock, log, ...deps.reconcilerOptions });
   const streams = new LiveStreams(store, bus);
+  const links = new LinkService({ store, clock, service, merchantKey: config.merchantKey, publicUrl });
   const orderSources = { merchantKey: config.merchantKey, allowUnsigned: config.allowUnsigned, catalog: config.catalog, clock };
 
   const app = express();
@@ -225,10 +233,14 @@ export function createApp(deps: AppDeps): BayarApp {
     }),
   );
   app.use('/api', express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(merchantRoutes({ merchantKey: config.merchantKey, clock, idem: idempotent(store, clock, 'merchant'), service, store, providers }));
-  app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments')));
+  const merchantIdem = idempotent(store, clock, 'merchant');
+  app.use(merchantRoutes({ merchantKey: config.merchantKey, clock, idem: merchantIdem, service, store, providers }));
+  app.use(linkRoutes({ merchantKey: config.merchantKey, live: !sandbox, clock, idem: merchantIdem, links, store }));
+  const linkLimits = linkPaymentLimits(config.merchantKey, clock, deps.linkRateLimits ?? config.linkRateLimits);
+  app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments'), { limits: linkLimits, customerFor: (id) => links.customerFor(id) }));
     if (sandbox) app.use(sandboxRoutes(service, emulators));
   app.use(returnRoutes(service));
+  app.use(payPageRoutes({ links, service, shop: config.shop, secure: publicUrl.startsWith('https:') }));
 
   const dist = deps.distDir ?? join(ROOT, 'dist');
   // The widget and pages go out compressed; API answers and SSE streams are left alone (small, or long-lived).
@@ -267,6 +279,7 @@ export function createApp(deps: AppDeps): BayarApp {
   return {
     app,
     service,
+    links,
     providers,
     emulators,
     streams,

@@ -54,6 +54,10 @@ export interface Config {
   routing: RoutingOptions;
   /** The merchant console at /console (BAYAR_CONSOLE, default on) and its extra users (BAYAR_CONSOLE_USERS). */
   console: { enabled: boolean; users: ConsoleUser[] };
+  /** Branding of hosted pages (payment links) and receipts. */
+  shop: { name: string; logoUrl: string | null; color: string };
+  /** Payments started through payment links, per minute: per link and per client address. */
+  linkRateLimits: { perLink: number; perAddress: number };
 }
 
 /** Documented sandbox hosts (providers.md §1.1, §2.1, §3.1, §4.1, §5.1), the live-mode defaults. */
@@ -142,6 +146,13 @@ const envSchema = z.object({
   BAYAR_HEALTH_PROBE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_HEALTH.probeAfterMs / 1000),
   BAYAR_CONSOLE: z.enum(['on', 'off', '1', '0', 'true', 'false', '']).optional(),
   BAYAR_CONSOLE_USERS: optionalString,
+  BAYAR_SHOP_NAME: optionalString.refine((v) => v === undefined || v.length <= 80, { message: 'BAYAR_SHOP_NAME must be at most 80 characters' }),
+  BAYAR_SHOP_LOGO_URL: url('BAYAR_SHOP_LOGO_URL'),
+  BAYAR_SHOP_COLOR: optionalString.refine((v) => v === undefined || /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(v), {
+    message: 'BAYAR_SHOP_COLOR must be a hex colour such as #0f766e',
+  }),
+  BAYAR_LINK_PAYMENTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  BAYAR_LINK_PAYMENTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 });
 
 export class ConfigError extends Error {
@@ -237,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   if (live && !e.BAYAR_MERCHANT_KEY) problems.push('BAYAR_MERCHANT_KEY is required in live mode (sessions and merchant API are signed with it)');
+  if (live && e.BAYAR_SHOP_LOGO_URL?.startsWith('http:')) problems.push('BAYAR_SHOP_LOGO_URL must be https in live mode (the hosted page is https and would not load it)');
   const enabled = PROVIDER_IDS.filter((p) => providers[p]);
   if (live && enabled.length === 0) {
     problems.push(
@@ -305,6 +317,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     console: { enabled: !['off', '0', 'false'].includes(e.BAYAR_CONSOLE ?? 'on'), users: consoleUsers },
+    shop: { name: e.BAYAR_SHOP_NAME ?? 'Bayar', logoUrl: e.BAYAR_SHOP_LOGO_URL ?? null, color: e.BAYAR_SHOP_COLOR ?? '#0f766e' },
+    linkRateLimits: { perLink: e.BAYAR_LINK_PAYMENTS_PER_MINUTE, perAddress: e.BAYAR_LINK_PAYMENTS_PER_ADDRESS_PER_MINUTE },
   };
 }
 

@@ -40,6 +40,7 @@ export function resolveOrder(input: OrderInput, s: OrderSources): OrderSpec {
       customer: c.customer ?? {},
       items: c.items?.length ? c.items : [{ name: `Order ${c.orderId}`, price: c.amount, quantity: 1 }],
       allowed: c.methods,
+      ...(c.link ? { link: { id: String(c.link.id), checkout: String(c.link.checkout) } } : {}),
     };
   }
   if ('items' in input) {

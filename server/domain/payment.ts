@@ -39,6 +39,8 @@ export interface PaymentRecord {
   expectedFee: number | null;
   /** Why the payment went where it went (merchant only). Null for payments older than routing. */
   routing: RoutingExplanation | null;
+  /** The payment link it was made through, and the checkout (one visitor's page of that link) that made it. */
+  link?: { id: string; checkout: string } | null;
 }
 
 export interface RefundRecord {

@@ -36,6 +36,8 @@ export interface OrderSpec {
   items: LineItem[];
   /** Methods the session allows (families or ids); undefined = all. */
   allowed?: string[];
+  /** The payment link and checkout this order comes from (a hosted page's session). */
+  link?: { id: string; checkout: string };
 }
 
 export interface PaymentServiceDeps {
@@ -136,7 +138,8 @@ export class PaymentService {
     const { family, channel } = parseMethodId(methodId)!;
     const routing = this.d.routing;
     const byId = (ids: ProviderId[]) => ids.map((p) => this.d.providers.get(p)!);
-    return this.single(`create:${order.orderId}:${methodId}`, async () => {
+    // Checkouts of one link share its order id; each must meet the link's capacity check itself, never another's payment.
+    return this.single(`create:${order.orderId}:${methodId}:${order.link?.checkout ?? ''}`, async () => {
       const installment = family === 'paylater' ? await this.resolveInstallment(order, installmentId) : null;
       const now = this.d.clock.now();
       const id = randomId('pay_', 18);
@@ -155,6 +158,7 @@ export class PaymentService {
         attempt: 1,
         installment,
         customer: order.customer,
+        link: order.link ?? null,
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + this.d.ttlSeconds * 1000).toISOString(),
         expectedFee: routing.fee(first.id, family, order.amount),

@@ -13,7 +13,7 @@ import { unauthorized } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { safeEqual } from '../lib/crypto.js';
 import { signSession } from '../domain/sessions.js';
-import { amount, createSessionBody, orderId } from './schemas.js';
+import { amount, createSessionBody, isoDate, orderId } from './schemas.js';
 import { parse } from './validate.js';
 
 /** Whether the request carries the merchant key (`Authorization: Bearer …`). */
@@ -31,7 +31,6 @@ export function requireMerchant(merchantKey: string) {
   };
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be an ISO 8601 date or date-time' });
 const listQuery = z
   .object({
     orderId: orderId.optional(),

@@ -57,3 +57,6 @@ export const createSessionBody = z
     expiresIn: z.number().int().min(60).max(7 * 86400).optional(),
   })
   .strict();
+
+/** A list filter's date (a day in Asia/Jakarta) or date-time. */
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be an ISO 8601 date or date-time' });

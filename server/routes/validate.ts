@@ -15,6 +15,11 @@ const CODE_BY_FIELD: Record<string, string> = {
   installment: 'invalid_installment',
   expiresIn: 'invalid_expires_in',
   methods: 'invalid_methods',
+  description: 'invalid_description',
+  openAmount: 'invalid_open_amount',
+  expiresAt: 'invalid_expires_at',
+  maxPayments: 'invalid_max_payments',
+  returnUrl: 'invalid_return_url',
 };
 
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

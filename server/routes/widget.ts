@@ -3,7 +3,7 @@
  */
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
+import type { Customer, InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
 import { badRequest } from '../errors.js';
 import { toMerchantPayment, toPublicPayment } from '../domain/payment.js';
 import { isMerchant } from './merchant.js';
@@ -33,7 +33,13 @@ function orderFromQuery(req: Request, sources: OrderSources) {
   return { amount: order.amount, items: order.items, allowed: order.allowed };
 }
 
-export function widgetRoutes(service: PaymentService, sources: OrderSources, streams: LiveStreams, idem: RequestHandler): Router {
+/** Payments through payment links: their rate limits, and the customer the link names (kept out of the page). */
+export interface LinkCheckoutHooks {
+  limits: RequestHandler[];
+  customerFor(linkId: string): Promise<Customer>;
+}
+
+export function widgetRoutes(service: PaymentService, sources: OrderSources, streams: LiveStreams, idem: RequestHandler, links?: LinkCheckoutHooks): Router {
   const r = Router();
 
   r.get('/api/methods', (req, res) => {
@@ -48,11 +54,12 @@ export function widgetRoutes(service: PaymentService, sources: OrderSources, str
     res.json(body);
   });
 
-  r.post('/api/payments', idem, async (req, res) => {
+  r.post('/api/payments', ...(links?.limits ?? []), idem, async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
     const input = parse(createPaymentSchema(body), body);
     const { method, installment, ...orderInput } = input;
     const order = resolveOrder(orderInput as OrderInput, sources);
+    if (order.link && links) order.customer = await links.customerFor(order.link.id);
     const { payment, created } = await service.create(order, method, installment);
     const out: PaymentResponse = { payment: toPublicPayment(payment) };
     res.status(created ? 201 : 200).json(out);

@@ -189,6 +189,36 @@ CREATE INDEX provider_events_payment ON provider_events (payment_id);
 `;
 };
 
+const links = (bigint: string) => `
+-- Payment links: a hosted checkout page at /pay/<slug>. The status is derived (completed_at, disabled_at,
+-- expires_at), so a link expires by the clock without a writer.
+CREATE TABLE payment_links (
+  id            TEXT PRIMARY KEY,
+  slug          TEXT NOT NULL UNIQUE,
+  url           TEXT NOT NULL,
+  order_id      TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  amount        ${bigint} CHECK (amount > 0),
+  open_min      ${bigint},
+  open_max      ${bigint},
+  items         TEXT,
+  customer      TEXT NOT NULL DEFAULT '{}',
+  methods       TEXT,
+  return_url    TEXT,
+  max_payments  INTEGER NOT NULL CHECK (max_payments >= 1),
+  expires_at    TEXT,
+  created_at    TEXT NOT NULL,
+  disabled_at   TEXT,
+  completed_at  TEXT,
+  CHECK ((amount IS NULL) <> (open_min IS NULL))
+);
+CREATE INDEX payment_links_created ON payment_links (created_at, id);
+-- A payment made through a link, and the checkout (one visitor's page) that made it.
+ALTER TABLE payments ADD COLUMN link_id TEXT REFERENCES payment_links (id);
+ALTER TABLE payments ADD COLUMN link_checkout TEXT;
+CREATE INDEX payments_link ON payments (link_id, status);
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -210,4 +240,5 @@ export const MIGRATIONS: Migration[] = [
     sqlite: consoleTables('INTEGER PRIMARY KEY AUTOINCREMENT', true),
     postgres: consoleTables('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', false),
   },
+  { version: 6, name: 'payment links', sqlite: links('INTEGER'), postgres: links('BIGINT') },
 ];

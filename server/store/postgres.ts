@@ -14,13 +14,14 @@ import { canTransition } from '../domain/state-machine.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
-import { listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
+import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';
+import { listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
 import {
-  encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromRefund, fromRow,
-  type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type PaymentRow, type RefundRow,
+  LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
+  type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
 
 /** `postgres://` and `postgresql://` URLs select this store; anything else in BAYAR_DB is a SQLite path. */
@@ -163,6 +164,7 @@ export class PostgresStore implements Store {
   }
 
   async insertPayment(p: NewPayment) {
+    if (p.link) return this.insertLinkPayment(p, p.link);
     for (let attempt = 1; ; attempt++) {
       const ins = await this.pool.query<PaymentRow>(
         `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
@@ -179,6 +181,83 @@ export class PostgresStore implements Store {
       // The pending payment we collided with closed in between (another instance): the slot is free again.
       if (attempt >= 3) throw new Error(`payment insert conflicted but no pending payment exists for ${p.orderId}/${p.method}`);
     }
+  }
+
+  /**
+   * A payment through a link: the link row is locked first, so checkouts on one link (from any instance) take
+   * their places one at a time, and the capacity check and the insert are one decision.
+   */
+  private insertLinkPayment(p: NewPayment, link: { id: string; checkout: string }) {
+    return this.tx(async (c) => {
+      await c.query('SELECT id FROM payment_links WHERE id = $1 FOR UPDATE', [link.id]);
+      const l = await this.getLinkRow(c, link.id);
+      if (!l) throw new Error(`link ${link.id} not found`);
+      const others = await c.query<{ c: string }>(
+        "SELECT COUNT(DISTINCT link_checkout) AS c FROM payments WHERE link_id = $1 AND status = 'pending' AND link_checkout <> $2",
+        [link.id, link.checkout],
+      );
+      const refusal = checkoutRefusal(l, Number(others.rows[0]!.c), new Date(p.createdAt));
+      if (refusal) throw refusal;
+      const ins = await c.query<PaymentRow>(
+        `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
+           created_at, updated_at, expires_at, expected_fee, routing, link_id, link_checkout)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
+          p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.expiresAt,
+          p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null, link.id, link.checkout],
+      );
+      if (ins.rows[0]) return { inserted: true as const, payment: fromRow(ins.rows[0]) };
+      const existing = await c.query<PaymentRow>("SELECT * FROM payments WHERE order_id = $1 AND method = $2 AND status = 'pending'", [p.orderId, p.method]);
+      if (!existing.rows[0]) throw new Error(`payment insert conflicted but no pending payment exists for ${p.orderId}/${p.method}`);
+      return { inserted: false as const, payment: fromRow(existing.rows[0]) };
+    });
+  }
+
+  private async getLinkRow(q: Queryable, id: string): Promise<LinkRecord | null> {
+    const r = await q.query<LinkRow>(`${LINK_SELECT} WHERE l.id = $1`, [id]);
+    return r.rows[0] ? fromLinkRow(r.rows[0]) : null;
+  }
+
+  /** Inside the transition that made a link payment paid: completes the link when that was its last place. */
+  private async completeLink(q: Queryable, linkId: string, history: HistoryEntry, at: string, notify = false) {
+    await q.query('SELECT id FROM payment_links WHERE id = $1 FOR UPDATE', [linkId]);
+    const link = await this.getLinkRow(q, linkId);
+    if (!link || !completesLink(link)) return;
+    await q.query('UPDATE payment_links SET completed_at = $1 WHERE id = $2 AND completed_at IS NULL', [at, linkId]);
+    if (notify) await this.insertOutbox(q, history.paymentId, history.seq, linkCompletedBody({ ...link, completedAt: at }, history.snapshot, new Date(at)), at);
+  }
+
+  async insertLink(l: NewLink) {
+    const cols = LINK_COLUMNS.split(',');
+    await this.pool.query(`INSERT INTO payment_links (${LINK_COLUMNS}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, linkValues(l));
+    return (await this.getLinkRow(this.pool, l.id))!;
+  }
+
+  async getLink(id: string) {
+    return this.getLinkRow(this.pool, id);
+  }
+
+  async getLinkBySlug(slug: string) {
+    const r = await this.pool.query<LinkRow>(`${LINK_SELECT} WHERE l.slug = $1`, [slug]);
+    return r.rows[0] ? fromLinkRow(r.rows[0]) : null;
+  }
+
+  async listLinks(f: LinkListFilter) {
+    const args: unknown[] = [];
+    const rows = (await this.pool.query<LinkRow>(listLinksSql(f, (v) => (args.push(v), `$${args.length}`)), args)).rows;
+    const page = rows.slice(0, f.limit).map(fromLinkRow);
+    const last = page[page.length - 1];
+    return { links: page, next: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  async disableLink(id: string, at: string) {
+    await this.pool.query('UPDATE payment_links SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL AND completed_at IS NULL', [at, id]);
+    return this.getLinkRow(this.pool, id);
+  }
+
+  async linkPayments(linkId: string) {
+    return (await this.pool.query<PaymentRow>('SELECT * FROM payments WHERE link_id = $1 ORDER BY created_at, id', [linkId])).rows.map(fromRow);
   }
 
   async attachProviderResult(
@@ -264,6 +343,7 @@ export class PostgresStore implements Store {
         const payment = fromRow(upd.rows[0]!);
         let history: HistoryEntry | undefined;
         if (legal) history = await this.addHistory(c, payment, t.reason, t.source, t.at, t.notify);
+        if (history && status === 'paid' && payment.link) await this.completeLink(c, payment.link.id, history, t.at, t.notify);
         if (t.event) {
           await c.query('UPDATE provider_events SET outcome = $1 WHERE provider = $2 AND event_id = $3', [
             legal ? 'applied' : `flagged:${newFlags.join(',')}`, t.event.provider, t.event.eventId,

@@ -4,8 +4,8 @@
  * character, or the planners will not use them.
  */
 import { badRequest } from '../errors.js';
-import { decodeCursor } from './rows.js';
-import type { ListFilter, NotificationRecord } from './types.js';
+import { LINK_SELECT, LINK_STATUS_SQL, decodeCursor } from './rows.js';
+import type { LinkListFilter, ListFilter, NotificationRecord } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -106,3 +106,16 @@ export function notificationRecords(rows: OutboxRowFull[], attempts: AttemptRow[
 }
 
 
+
+/** Payment links, oldest first, keyset pages on (created_at, id); the status filter is judged at `f.now`. */
+export function listLinksSql(f: LinkListFilter, arg: Arg): string {
+  const where: string[] = [];
+  if (f.status) where.push(LINK_STATUS_SQL[f.status].replace('?', () => arg(f.now)));
+  if (f.orderId) where.push(`l.order_id = ${arg(f.orderId)}`);
+  if (f.from) where.push(`l.created_at >= ${arg(f.from)}`);
+  if (f.to) where.push(`l.created_at < ${arg(f.to)}`);
+  const cursor = f.after ? decodeCursor(f.after) : null;
+  if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
+  if (cursor) where.push(`(l.created_at > ${arg(cursor[0])} OR (l.created_at = ${arg(cursor[0])} AND l.id > ${arg(cursor[1])}))`);
+  return `${LINK_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.created_at, l.id LIMIT ${arg(f.limit + 1)}`;
+}

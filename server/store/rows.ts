@@ -3,7 +3,8 @@
  * arrive as numbers from SQLite and as strings from PostgreSQL (BIGINT may exceed 2^53; rupiah amounts and
  * ledger seqs stay far below that), so both are read through Number().
  */
-import type { PaymentStatus, ProviderId } from '../api-types.js';
+import type { LinkStatus, PaymentStatus, ProviderId } from '../api-types.js';
+import type { LinkRecord, NewLink } from '../domain/link.js';
 import type { PaymentRecord, RefundRecord } from '../domain/payment.js';
 import type { AuditEntry, ConsoleSession, HistoryEntry, ProviderEventRecord } from './types.js';
 
@@ -29,7 +30,71 @@ export interface PaymentRow {
   refunded_amount: number | string;
   expected_fee?: number | string | null;
   routing?: string | null;
+  link_id?: string | null;
+  link_checkout?: string | null;
 }
+
+export interface LinkRow {
+  id: string;
+  slug: string;
+  url: string;
+  order_id: string;
+  description: string;
+  amount: number | string | null;
+  open_min: number | string | null;
+  open_max: number | string | null;
+  items: string | null;
+  customer: string;
+  methods: string | null;
+  return_url: string | null;
+  max_payments: number | string;
+  expires_at: string | null;
+  created_at: string;
+  disabled_at: string | null;
+  completed_at: string | null;
+  paid_count: number | string;
+}
+
+/** Selects a link with its paid count (the same SQL in both dialects). */
+export const LINK_SELECT = `SELECT l.*, (SELECT COUNT(*) FROM payments p WHERE p.link_id = l.id AND p.status IN ('paid','refunded')) AS paid_count FROM payment_links l`;
+
+export const fromLinkRow = (r: LinkRow): LinkRecord => ({
+  id: r.id,
+  slug: r.slug,
+  url: r.url,
+  orderId: r.order_id,
+  description: r.description,
+  amount: r.amount === null ? null : Number(r.amount),
+  openAmount: r.open_min === null || r.open_max === null ? null : { min: Number(r.open_min), max: Number(r.open_max) },
+  items: r.items ? JSON.parse(r.items) : null,
+  customer: JSON.parse(r.customer),
+  methods: r.methods ? JSON.parse(r.methods) : null,
+  returnUrl: r.return_url,
+  maxPayments: Number(r.max_payments),
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
+  completedAt: r.completed_at,
+  paidCount: Number(r.paid_count ?? 0),
+});
+
+/** Column values of a new link, in the order of LINK_COLUMNS. */
+export const LINK_COLUMNS = 'id, slug, url, order_id, description, amount, open_min, open_max, items, customer, methods, return_url, max_payments, expires_at, created_at';
+export const linkValues = (l: NewLink) => [
+  l.id, l.slug, l.url, l.orderId, l.description, l.amount, l.openAmount?.min ?? null, l.openAmount?.max ?? null,
+  l.items ? JSON.stringify(l.items) : null, JSON.stringify(l.customer), l.methods ? JSON.stringify(l.methods) : null,
+  l.returnUrl, l.maxPayments, l.expiresAt, l.createdAt,
+];
+
+/**
+ * SQL conditions for a link status at `now` (the `?` placeholder is the time), mirroring linkStatus().
+ */
+export const LINK_STATUS_SQL: Record<LinkStatus, string> = {
+  completed: 'l.completed_at IS NOT NULL',
+  disabled: 'l.completed_at IS NULL AND l.disabled_at IS NOT NULL',
+  expired: 'l.completed_at IS NULL AND l.disabled_at IS NULL AND l.expires_at IS NOT NULL AND l.expires_at <= ?',
+  active: 'l.completed_at IS NULL AND l.disabled_at IS NULL AND (l.expires_at IS NULL OR l.expires_at > ?)',
+};
 
 export interface HistoryRow {
   seq: number | string;
@@ -75,6 +140,7 @@ export const fromRow = (r: PaymentRow): PaymentRecord => ({
   refundedAmount: Number(r.refunded_amount ?? 0),
   expectedFee: r.expected_fee === null || r.expected_fee === undefined ? null : Number(r.expected_fee),
   routing: r.routing ? JSON.parse(r.routing) : null,
+  link: r.link_id ? { id: r.link_id, checkout: r.link_checkout ?? '' } : null,
 });
 
 export const fromHistory = (h: HistoryRow): HistoryEntry => ({

@@ -10,13 +10,14 @@ import type { ProviderId } from '../api-types.js';
 import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
 import { canTransition } from '../domain/state-machine.js';
 import { MIGRATIONS } from './migrations.js';
-import { listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
+import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';
+import { listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
 import {
-  encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromRefund, fromRow,
-  type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type PaymentRow, type RefundRow,
+  LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
+  type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
 
 export class SqliteStore implements Store {
@@ -77,16 +78,25 @@ export class SqliteStore implements Store {
 
   async insertPayment(p: NewPayment) {
     return this.db.transaction(() => {
+      if (p.link) {
+        const link = this.getLinkRow(p.link.id);
+        if (!link) throw new Error(`link ${p.link.id} not found`);
+        const others = this.db
+          .prepare("SELECT COUNT(DISTINCT link_checkout) AS c FROM payments WHERE link_id = ? AND status = 'pending' AND link_checkout <> ?")
+          .get(p.link.id, p.link.checkout) as { c: number };
+        const refusal = checkoutRefusal(link, Number(others.c), new Date(p.createdAt));
+        if (refusal) throw refusal;
+      }
       const info = this.db
         .prepare(
           `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
-             created_at, updated_at, expires_at, expected_fee, routing)
-           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             created_at, updated_at, expires_at, expected_fee, routing, link_id, link_checkout)
+           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT DO NOTHING`,
         )
         .run(p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
           p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.createdAt, p.expiresAt,
-          p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null);
+          p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null, p.link?.id ?? null, p.link?.checkout ?? null);
       if (info.changes === 1) return { inserted: true as const, payment: this.getRow(p.id)! };
       const existing = this.db
         .prepare("SELECT * FROM payments WHERE order_id = ? AND method = ? AND status = 'pending'")
@@ -218,6 +228,7 @@ export class SqliteStore implements Store {
         if (legal) {
           outcome = 'applied';
           history = this.addHistory(payment, t.reason, t.source, t.at, t.notify);
+          if (status === 'paid' && payment.link) this.completeLink(payment.link.id, history, t.at, t.notify);
         }
         if (t.event) this.db.prepare('UPDATE provider_events SET outcome = ? WHERE provider = ? AND event_id = ?').run(legal ? 'applied' : `flagged:${newFlags.join(',')}`, t.event.provider, t.event.eventId);
         return { outcome, payment, history };
@@ -330,6 +341,53 @@ export class SqliteStore implements Store {
       )
       .all(checkedBefore, lateWindow, limit) as PaymentRow[];
     return rows.map(fromRow);
+  }
+
+  private getLinkRow(id: string): LinkRecord | null {
+    const r = this.db.prepare(`${LINK_SELECT} WHERE l.id = ?`).get(id) as LinkRow | undefined;
+    return r ? fromLinkRow(r) : null;
+  }
+
+  /** Inside the transition that made a link payment paid: completes the link when that was its last place. */
+  private completeLink(linkId: string, history: HistoryEntry, at: string, notify = false) {
+    const link = this.getLinkRow(linkId);
+    if (!link || !completesLink(link)) return;
+    this.db.prepare('UPDATE payment_links SET completed_at = ? WHERE id = ? AND completed_at IS NULL').run(at, linkId);
+    if (notify) {
+      const body = linkCompletedBody({ ...link, completedAt: at }, history.snapshot, new Date(at));
+      this.db.prepare('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)').run(history.paymentId, history.seq, body, at, at);
+    }
+  }
+
+  async insertLink(l: NewLink) {
+    this.db.prepare(`INSERT INTO payment_links (${LINK_COLUMNS}) VALUES (${LINK_COLUMNS.split(',').map(() => '?').join(', ')})`).run(...linkValues(l));
+    return this.getLinkRow(l.id)!;
+  }
+
+  async getLink(id: string) {
+    return this.getLinkRow(id);
+  }
+
+  async getLinkBySlug(slug: string) {
+    const r = this.db.prepare(`${LINK_SELECT} WHERE l.slug = ?`).get(slug) as LinkRow | undefined;
+    return r ? fromLinkRow(r) : null;
+  }
+
+  async listLinks(f: LinkListFilter) {
+    const args: unknown[] = [];
+    const rows = this.db.prepare(listLinksSql(f, (v) => (args.push(v), '?'))).all(...args) as LinkRow[];
+    const page = rows.slice(0, f.limit).map(fromLinkRow);
+    const last = page[page.length - 1];
+    return { links: page, next: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  async disableLink(id: string, at: string) {
+    this.db.prepare('UPDATE payment_links SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL AND completed_at IS NULL').run(at, id);
+    return this.getLinkRow(id);
+  }
+
+  async linkPayments(linkId: string) {
+    return (this.db.prepare('SELECT * FROM payments WHERE link_id = ? ORDER BY created_at, id').all(linkId) as PaymentRow[]).map(fromRow);
   }
 
   async markChecked(id: string, at: string) {

@@ -3,7 +3,8 @@
  * one transaction (SQLite here; PostgreSQL for multi-instance deployments implements the same interface).
  * Methods are async even where SQLite is synchronous, so callers do not change when the engine does.
  */
-import type { MethodFamily, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
+import type { LinkStatus, MethodFamily, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
+import type { LinkRecord, NewLink } from '../domain/link.js';
 import type { Instructions, PaymentRecord, RefundRecord } from '../domain/payment.js';
 
 export interface HistoryEntry {
@@ -180,6 +181,17 @@ export interface PaymentStats {
   refunds: { count: number; amount: number };
 }
 
+export interface LinkListFilter {
+  status?: LinkStatus;
+  orderId?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  after?: string;
+  /** The time statuses are judged at (expiry). */
+  now: string;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending migrations; idempotent. */
@@ -191,6 +203,10 @@ export interface Store {
   /**
    * Inserts a pending payment. When the order already has a pending payment for the same method the insert
    * does nothing and that payment is returned instead (one pending payment per order and method).
+   * A payment through a link (`p.link`) is checked against the link in the same transaction, so concurrent
+   * checkouts cannot together exceed `maxPayments`: 410 `link_completed`/`link_disabled`/`link_expired` when the
+   * link takes no payments, 409 `link_in_progress` when the other checkouts' pending payments hold every
+   * remaining place (a checkout's own pending payments never block it: that is the same customer switching method).
    */
   insertPayment(p: NewPayment): Promise<{ inserted: true; payment: PaymentRecord } | { inserted: false; payment: PaymentRecord }>;
   /** Stores what the provider answered for a pending payment and writes its first history entry. */
@@ -279,4 +295,15 @@ export interface Store {
   paymentStats(from: string, to: string): Promise<PaymentStats>;
   /** Provider webhooks received since a time, by provider and outcome. */
   eventCounts(since: string): Promise<Array<{ provider: ProviderId; outcome: string; count: number }>>;
+
+  // Payment links.
+  insertLink(l: NewLink): Promise<LinkRecord>;
+  getLink(id: string): Promise<LinkRecord | null>;
+  getLinkBySlug(slug: string): Promise<LinkRecord | null>;
+  /** Keyset pagination on (created_at, id), oldest first. */
+  listLinks(f: LinkListFilter): Promise<{ links: LinkRecord[]; next: string | null }>;
+  /** Sets disabled_at unless already set or the link is completed; returns the link as it is now. */
+  disableLink(id: string, at: string): Promise<LinkRecord | null>;
+  /** Payments made through a link, oldest first. */
+  linkPayments(linkId: string): Promise<PaymentRecord[]>;
 }

@@ -3,11 +3,9 @@
  * style attributes, only one <style> block, so the pages render under a strict Content-Security-Policy.
  */
 
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../../lib/html.js';
 
-/** Rupiah as the providers' own pages show it ("Rp 150.000"). */
-export const idr = (n: number) => new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
+export { escapeHtml, idr } from '../../lib/html.js';
 
 /** A whole page: `body` is trusted HTML (escape what goes into it), `style` the page's stylesheet. */
 export function htmlPage(o: { title: string; style: string; body: string; lang?: 'id' | 'en' }): string {
