@@ -49,6 +49,7 @@ if pg_probe=$(node --import tsx test/helpers/pg.ts --probe 2>&1); then
   export BAYAR_TEST_STORE=postgres
   run_node_tests providers-on-postgres test/providers/contract.test.ts
   run_node_tests console-on-postgres test/server/console.test.ts
+  run_node_tests links-on-postgres test/server/links.test.ts
   unset BAYAR_TEST_STORE
 else
   echo "$pg_probe"

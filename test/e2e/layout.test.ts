@@ -4,40 +4,17 @@
  * roots included. A PNG of each screen goes to test-results/e2e/ for a human look.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
+import { DemoPage, assertBuilt, axe, axeViolations, launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeResult {
-  violations: Array<{ id: string; nodes: Array<{ target: unknown; failureSummary?: string }> }>;
-  passes: Array<{ id: string; nodes: Array<{ target: unknown }> }>;
-}
-
-/** axe-core in the page. Evaluated through the DevTools protocol, so the page's CSP is not loosened for it. */
-async function axe(d: DemoPage): Promise<AxeResult> {
-  await d.page.evaluate(axeSource);
-  return d.page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      resultTypes: ['violations', 'passes'],
-    }),
-  );
-}
 
 /** The screen is sound: no overflow, no axe violation, contrast really checked inside the widget; then a PNG. */
 async function check(d: DemoPage, name: string): Promise<void> {
   assert.deepEqual(await d.overflow(), [], `${name}: overflow`);
-  const result = await axe(d);
-  assert.deepEqual(
-    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`),
-    [],
-    `${name}: axe`,
-  );
+  const result = await axe(d.page);
+  assert.deepEqual(axeViolations(result), [], `${name}: axe`);
   const contrast = result.passes.find((p) => p.id === 'color-contrast');
   assert.ok(
     contrast?.nodes.some((n) => Array.isArray(n.target) && Array.isArray(n.target[0]) && n.target[0][0] === 'bayar-checkout'),

@@ -3,7 +3,8 @@
  * real companion started in-process, on the demo storefront it serves at `/`. The demo page reports its
  * Content-Security-Policy violations, uncaught errors and console errors, so a test can assert there were none.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -68,18 +69,26 @@ export class DemoPage {
   }
 
   static async open(browser: Browser, base: string, o: DemoOptions = {}): Promise<DemoPage> {
+    const demo = await DemoPage.blank(browser, base, o);
+    await demo.goto(o.query);
+    return demo;
+  }
+
+  /**
+   * The same recording context on no page yet, for pages other than the demo (the hosted payment-link page):
+   * the caller navigates. `javaScript: false` opens it as a browser with scripts off.
+   */
+  static async blank(browser: Browser, base: string, o: DemoOptions & { javaScript?: boolean; locale?: string } = {}): Promise<DemoPage> {
     const context = await browser.newContext({
       viewport: { width: o.width ?? 1280, height: o.height ?? 900 },
-      // Deadlines and payment times read as a shopper in Jakarta sees them.
-      locale: 'id-ID',
+      // Deadlines and payment times read as a shopper in Jakarta sees them; the locale also sets Accept-Language.
+      locale: o.locale ?? 'id-ID',
       timezoneId: 'Asia/Jakarta',
+      javaScriptEnabled: o.javaScript ?? true,
     });
     context.setDefaultTimeout(WAIT_MS);
     await context.addInitScript(recordProblems);
-    const page = await context.newPage();
-    const demo = new DemoPage(base, context, page);
-    await demo.goto(o.query);
-    return demo;
+    return new DemoPage(base, context, await context.newPage());
   }
 
   /** Loads the demo (a new session for the visitor's order) and waits for the method list. */
@@ -259,3 +268,24 @@ export function assertBuilt(): void {
     throw new Error('dist/bayar.mjs is missing: run `npm run build` first (scripts/test.sh builds before the e2e tests).');
   }
 }
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeResult {
+  violations: Array<{ id: string; nodes: Array<{ target: unknown; failureSummary?: string }> }>;
+  passes: Array<{ id: string; nodes: Array<{ target: unknown }> }>;
+}
+
+/** axe-core (WCAG 2.1 A and AA) in the page. Evaluated through the DevTools protocol, so the page's CSP is not loosened for it. */
+export async function axe(page: Page): Promise<AxeResult> {
+  await page.evaluate(axeSource);
+  return page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations', 'passes'],
+    }),
+  );
+}
+
+/** An axe result's violations as readable lines (empty when there are none). */
+export const axeViolations = (r: AxeResult) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`);

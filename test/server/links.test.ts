@@ -129,7 +129,7 @@ describe('payment links: merchant API', () => {
 
   it('lists with filters and keyset pages, reads one link with its payments, disables it', async () => {
     const tag = `LIST-${Date.now()}`;
-    const made = [];
+    const made: any[] = [];
     for (let i = 0; i < 5; i++) made.push(await createLink(s, { description: `list ${i}`, amount: 10_000 + i, orderId: `${tag}-${i}` }));
     await api(s.url, 'POST', `/api/links/${made[1].id}/disable`, undefined, H);
     const seen: string[] = [];
@@ -302,7 +302,7 @@ describe('payment links: statuses, completion and notification', () => {
 
   it('a multi-use link gives each checkout its own order and completes at maxPayments', async () => {
     const link = await createLink(s, { description: 'Tiket', amount: 50_000, maxPayments: 2, orderId: 'TIKET-A' });
-    const orders = [];
+    const orders: string[] = [];
     for (let i = 0; i < 2; i++) {
       const v = await visit(link.url);
       const c = claims(v.session!);
@@ -362,7 +362,7 @@ describe('payment links: the hosted page', () => {
     assert.doesNotMatch(v.html, /<script(?![^>]*\bsrc=)/, 'no inline scripts');
     assert.doesNotMatch(v.html, /<style|\sstyle=/, 'no inline styles');
     assert.equal(v.headers.get('cache-control'), 'no-store');
-    assert.match(v.html, /<td>Nastar 500 g<\/td><td class="num">2 × Rp\s95\.000<\/td>/);
+    assert.match(v.html, /<td>Nastar 500 g <span class="qty">2 × Rp\s95\.000<\/span><\/td><td class="num">Rp\s190\.000<\/td>/);
     assert.match(v.html, /Rp\s190\.000/);
     const meta = (p: string) => new RegExp(`<meta (?:property|name)="${p}" content="([^"]*)"`).exec(v.html)?.[1];
     assert.equal(meta('og:title'), 'Kue lebaran');
@@ -526,7 +526,7 @@ describe('payment links: abuse', () => {
     const s = await startTestServer({}, undefined, { background: false, linkRateLimits: { perLink: 3, perAddress: 5 } });
     try {
       const link = await createLink(s, { description: 'Ramai', amount: 10_000, maxPayments: 100 });
-      const codes = [];
+      const codes: number[] = [];
       for (let i = 0; i < 4; i++) {
         const v = await visit(link.url);
         codes.push((await api(s.url, 'POST', '/api/payments', { session: v.session, method: 'va:bca' })).status);
@@ -537,7 +537,7 @@ describe('payment links: abuse', () => {
       assert.equal((await s.store.linkPayments(link.id)).length, 3);
       // Another link still takes payments, until this address has started five through links.
       const other = await createLink(s, { description: 'Lain', amount: 10_000, maxPayments: 100 });
-      const more = [];
+      const more: number[] = [];
       for (let i = 0; i < 3; i++) more.push((await api(s.url, 'POST', '/api/payments', { session: (await visit(other.url)).session, method: 'va:bni' })).status);
       assert.deepEqual(more, [201, 201, 429]);
       // Payments that are not through a link are not counted.

@@ -95,11 +95,11 @@ function items(link: LinkRecord, amount: number, t: PageText): string {
     return `<p class="total"><span>${t.total}</span> <strong class="amount">${idr(amount)}</strong></p>`;
   }
   const rows = link.items
-    .map((i) => `<tr><td>${esc(i.name)}</td><td class="num">${i.quantity} × ${idr(i.price)}</td><td class="num">${idr(i.price * i.quantity)}</td></tr>`)
+    .map((i) => `<tr><td>${esc(i.name)} <span class="qty">${i.quantity} × ${idr(i.price)}</span></td><td class="num">${idr(i.price * i.quantity)}</td></tr>`)
     .join('');
   return (
-    `<table class="items"><caption class="sr-only">${t.item}</caption><thead><tr><th scope="col">${t.item}</th><th scope="col" class="num">${t.quantity}</th><th scope="col" class="num">${t.amount}</th></tr></thead>` +
-    `<tbody>${rows}</tbody><tfoot><tr><th scope="row" colspan="2">${t.total}</th><td class="num"><strong class="amount">${idr(amount)}</strong></td></tr></tfoot></table>`
+    `<table class="items"><caption class="sr-only">${t.item}</caption><thead><tr><th scope="col">${t.item}</th><th scope="col" class="num">${t.amount}</th></tr></thead>` +
+    `<tbody>${rows}</tbody><tfoot><tr><th scope="row">${t.total}</th><td class="num"><strong class="amount">${idr(amount)}</strong></td></tr></tfoot></table>`
   );
 }
 

@@ -14,7 +14,6 @@ export interface PageText {
   total: string;
   amount: string;
   item: string;
-  quantity: string;
   chooseAmount: string;
   amountRange(min: number, max: number): string;
   continue: string;
@@ -52,7 +51,6 @@ export const TEXT: Record<PageLang, PageText> = {
     total: 'Total',
     amount: 'Jumlah',
     item: 'Barang',
-    quantity: 'Jml',
     chooseAmount: 'Masukkan jumlah yang ingin Anda bayar',
     amountRange: (min, max) => `Antara ${idr(min)} dan ${idr(max)}, tanpa desimal.`,
     continue: 'Lanjutkan',
@@ -100,7 +98,6 @@ export const TEXT: Record<PageLang, PageText> = {
     total: 'Total',
     amount: 'Amount',
     item: 'Item',
-    quantity: 'Qty',
     chooseAmount: 'Enter the amount you want to pay',
     amountRange: (min, max) => `Between ${idr(min)} and ${idr(max)}, whole rupiah.`,
     continue: 'Continue',
