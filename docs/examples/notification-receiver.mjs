@@ -26,7 +26,8 @@ export function verifyBayarSignature(rawBody, header, key = BAYAR_MERCHANT_KEY, 
 const seen = new Set();
 function handle(notification) {
   const { type, payment } = notification;
-  const key = type === 'payment.refund' ? `refund:${notification.refund.id}` : `status:${payment.id}:${payment.status}`;
+  const key =
+    type === 'payment.refund' ? `refund:${notification.refund.id}` : type === 'link.completed' ? `link:${notification.link.id}` : `status:${payment.id}:${payment.status}`;
   if (seen.has(key)) return 'duplicate';
   seen.add(key);
   // Check the order, not just the status: the payment must be for this order and its full amount.
