@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LinkService, isCheckoutId, newCheckoutId, type CheckoutSession } from '../domain/links.js';
 import type { PaymentService } from '../domain/payments.js';
@@ -84,14 +84,18 @@ export function payPageRoutes({ links, service, shop, secure }: PayPageDeps): Ro
   r.get('/pay/assets/page.css', (_req, res) => res.type('text/css').setHeader('Cache-Control', 'public, max-age=300').send(css));
   r.get('/pay/assets/page.js', (_req, res) => res.type('text/javascript').setHeader('Cache-Control', 'public, max-age=300').send(js));
 
-  r.get('/pay/:slug', async (req, res) => {
+  /** The page's context and headers: the strict CSP, and no caching (the answer depends on cookie and language). */
+  const page = (req: Request, res: Response) => {
     const langQuery = typeof req.query.lang === 'string' ? req.query.lang : undefined;
     const c: PageContext = { shop, base: req.baseUrl, lang: pickLang(langQuery, req.get('accept-language')), langFromQuery: langQuery === 'id' || langQuery === 'en' };
     res.setHeader('Content-Security-Policy', csp);
-    // The answer depends on this browser's checkout cookie and language: never cached or shared.
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Vary', 'Cookie, Accept-Language');
-    const send = (status: number, html: string) => res.status(status).type('html').send(html);
+    return { c, send: (status: number, html: string) => res.status(status).type('html').send(html) };
+  };
+
+  r.get('/pay/:slug', async (req, res) => {
+    const { c, send } = page(req, res);
 
     const link = await links.bySlug(String(req.params.slug));
     if (!link) return send(404, closedPage(c, 'not_found'));
@@ -120,6 +124,12 @@ export function payPageRoutes({ links, service, shop, secure }: PayPageDeps): Ro
     }
     const session = amount === null ? null : links.session(link, checkout, amount).session;
     send(200, checkoutPage(c, link, { amount, session }));
+  });
+
+  // A mangled link (cut off, or with extra path) still reaches a customer as a page, not as JSON.
+  r.get('/pay{/*rest}', (req, res) => {
+    const { c, send } = page(req, res);
+    send(404, closedPage(c, 'not_found'));
   });
 
   r.post('/api/pay/:slug/session', async (req, res) => {

@@ -12,18 +12,28 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 const RUNS = Number(process.env.BAYAR_FUZZ_RUNS ?? 1000);
 const seed = Number(process.env.BAYAR_SEED ?? Date.now() % 2 ** 31);
 
-const TABLES = ['payments', 'payment_history', 'provider_events', 'idempotency_keys', 'outbox', 'refunds'];
+const TABLES = ['payments', 'payment_history', 'provider_events', 'idempotency_keys', 'outbox', 'refunds', 'payment_links'];
 
 describe(`fuzzing every endpoint (${RUNS} runs, seed=${seed})`, () => {
   let s: TestServer;
   let db: Database.Database;
   let paymentId = 'pay_none';
+  let linkId = 'lnk_none';
+  let slug = 'none';
   before(async () => {
     console.log(`fuzz seed=${seed} (BAYAR_SEED=${seed} BAYAR_FUZZ_RUNS=${RUNS} reproduces it)`);
     s = await startTestServer({ rateLimitPerMinute: 1_000_000 });
     db = new Database(s.dbPath, { readonly: true });
     const r = await fetch(`${s.url}/api/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: 'FUZZ-BASE', amount: 50_000, method: 'va:bca' }) });
     paymentId = (await r.json()).payment.id;
+    const l = await fetch(`${s.url}/api/links`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` },
+      body: JSON.stringify({ description: 'Fuzz link', openAmount: { min: 10_000, max: 1_000_000 }, maxPayments: 3 }),
+    });
+    const link = (await l.json()).link;
+    linkId = link.id;
+    slug = new URL(link.url).pathname.split('/').pop()!;
   });
   after(async () => {
     db.close();
@@ -42,9 +52,27 @@ describe(`fuzzing every endpoint (${RUNS} runs, seed=${seed})`, () => {
     fc.record({ items: fc.oneof(text, fc.array(fc.record({ sku: text, qty: amount }))), method }, { requiredKeys: [] }),
     fc.jsonValue(),
   );
-  const rawBody = fc.oneof(paymentBody.map((b) => JSON.stringify(b)), fc.string({ maxLength: 200 }), fc.constant('{"a":'), fc.constant(''));
-  const id = fc.oneof(fc.constant('PAYMENT'), fc.string({ maxLength: 30 }).map(encodeURIComponent), fc.constant('pay_' + 'A'.repeat(200)));
-  const query = fc.dictionary(fc.constantFrom('amount', 'session', 'items', 'orderId', 'status', 'from', 'to', 'limit', 'cursor', 'date', 'format', 'x'), fc.oneof(text, amount.map(String)), { maxKeys: 3 });
+  const openAmount = fc.oneof(fc.record({ min: amount, max: amount }, { requiredKeys: [] }), fc.anything());
+  const item = fc.record({ name: text, price: amount, quantity: amount, sku: fc.option(text) }, { requiredKeys: [] });
+  const linkBody = fc.record(
+    {
+      amount,
+      items: fc.oneof(fc.array(item, { maxLength: 3 }), fc.anything()),
+      openAmount,
+      description: fc.oneof(text, fc.constant('Kaos batik')),
+      orderId: text,
+      customer,
+      expiresAt: fc.oneof(text, fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant('2999-01-01T00:00:00+07:00')),
+      maxPayments: amount,
+      methods: fc.oneof(fc.array(method, { maxLength: 3 }), fc.anything()),
+      returnUrl: fc.oneof(text, fc.webUrl(), fc.constant('javascript:alert(1)')),
+      session: text,
+    },
+    { requiredKeys: [] },
+  );
+  const rawBody = fc.oneof(paymentBody.map((b) => JSON.stringify(b)), linkBody.map((b) => JSON.stringify(b)), fc.string({ maxLength: 200 }), fc.constant('{"a":'), fc.constant(''));
+  const id = fc.oneof(fc.constant('PAYMENT'), fc.constant('LINK'), fc.constant('SLUG'), fc.string({ maxLength: 30 }).map(encodeURIComponent), fc.constant('pay_' + 'A'.repeat(200)));
+  const query = fc.dictionary(fc.constantFrom('amount', 'session', 'items', 'orderId', 'status', 'from', 'to', 'limit', 'cursor', 'date', 'format', 'lang', 'x'), fc.oneof(text, amount.map(String), fc.constantFrom('active', 'completed', 'en')), { maxKeys: 3 });
   const headers = fc.record(
     {
       'content-type': fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'),
@@ -76,6 +104,14 @@ describe(`fuzzing every endpoint (${RUNS} runs, seed=${seed})`, () => {
       'POST /webhooks/xendit',
       'POST /webhooks/midtrans',
       'GET /healthz',
+      'POST /api/links',
+      'GET /api/links',
+      'GET /api/links/:id',
+      'POST /api/links/:id/disable',
+      'GET /api/links/:id/qr.svg',
+      'GET /api/links/:id/qr.png',
+      'POST /api/pay/:id/session',
+      'GET /pay/:id',
     ),
     id,
     query,
@@ -87,7 +123,7 @@ describe(`fuzzing every endpoint (${RUNS} runs, seed=${seed})`, () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const [verb, pattern] = r.route.split(' ') as [string, string];
-        const pid = r.id === 'PAYMENT' ? paymentId : r.id;
+        const pid = r.id === 'PAYMENT' ? paymentId : r.id === 'LINK' ? linkId : r.id === 'SLUG' ? slug : r.id;
         const qs = new URLSearchParams(r.query as Record<string, string>).toString();
         const url = `${s.url}${pattern.replace(':id', pid)}${verb === 'GET' && qs ? `?${qs}` : ''}`;
         const before = snapshot();
@@ -95,7 +131,11 @@ describe(`fuzzing every endpoint (${RUNS} runs, seed=${seed})`, () => {
         const res = await fetch(url, { method: verb, headers: r.headers as Record<string, string>, body: verb === 'POST' ? r.body : undefined });
         const text = await res.text();
         assert.ok(res.status < 500, `${r.route} answered ${res.status}: ${text.slice(0, 300)}`);
-        if (res.status >= 400) {
+        // The hosted page answers its customers in HTML, whatever the status; every page read leaves the ledger alone.
+        if (pattern.startsWith('/pay/')) {
+          assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+          assert.equal(snapshot(), before, `${r.route} ${res.status} changed the ledger`);
+        } else if (res.status >= 400) {
           const body = JSON.parse(text);
           assert.match(body.error?.code ?? '', /^[a-z][a-z_]+$/, `${r.route} ${res.status} without a code: ${text.slice(0, 200)}`);
           assert.equal(snapshot(), before, `${r.route} ${res.status} changed the ledger`);

@@ -400,7 +400,7 @@ describe('payment links: the hosted page', () => {
   });
 
   it('an unknown or malformed slug is a 404 page that creates nothing', async () => {
-    for (const slug of ['AAAAAAAAAAAAAAAAAAAAAAAA', 'short', '..%2F..%2Fetc', 'x'.repeat(300)]) {
+    for (const slug of ['AAAAAAAAAAAAAAAAAAAAAAAA', 'short', '..%2F..%2Fetc', 'x'.repeat(300), '', 'AAAAAAAAAAAAAAAAAAAAAAAA/extra']) {
       const r = await visit(`${s.url}/pay/${slug}`);
       assert.equal(r.status, 404, slug);
       assert.match(r.html, /Tautan pembayaran tidak ditemukan/);
