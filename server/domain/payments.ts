@@ -146,6 +146,7 @@ export class PaymentService {
       const plan = routing.plan(family, channel, order.amount, eligible);
       const candidates = byId(plan.order);
       const first = candidates[0]!;
+      // A refused insert (a payment link with no place left) must give back the probe slot the plan took.
       const ins = await this.d.store.insertPayment({
         id,
         orderId: order.orderId,
@@ -163,6 +164,9 @@ export class PaymentService {
         expiresAt: new Date(now.getTime() + this.d.ttlSeconds * 1000).toISOString(),
         expectedFee: routing.fee(first.id, family, order.amount),
         routing: plan.explanation,
+      }).catch((err: unknown) => {
+        routing.release(plan, methodId);
+        throw err;
       });
       if (!ins.inserted) {
         routing.release(plan, methodId);
