@@ -16,10 +16,10 @@ lang.addEventListener('change', async () => {
   // The widget switches live; the page's own texts follow, and the URL keeps the choice for a reload.
   checkout.setAttribute('locale', locale);
   document.documentElement.lang = locale;
-  newOrder.href = `/?new=1&lang=${locale}`;
-  history.replaceState(null, '', `/?lang=${locale}`);
+  newOrder.href = `./?new=1&lang=${locale}`;
+  history.replaceState(null, '', `./?lang=${locale}`);
   try {
-    texts ??= await (await fetch('/demo/texts.json')).json();
+    texts ??= await (await fetch('demo/texts.json')).json();
   } catch {
     return; // the page keeps its current texts; the widget has switched anyway
   }
@@ -61,7 +61,7 @@ async function simulate(action) {
   if (!current) return;
   payBtn.disabled = expireBtn.disabled = true;
   try {
-    const res = await fetch(`/api/sandbox/payments/${encodeURIComponent(current.id)}/${action}`, { method: 'POST' });
+    const res = await fetch(`api/sandbox/payments/${encodeURIComponent(current.id)}/${action}`, { method: 'POST' });
     if (res.ok) return; // the widget hears the outcome from the companion, like on a real shop page
     logLine(`sandbox ${action} failed: ${res.status} ${await res.text()}`);
   } catch (err) {

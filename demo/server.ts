@@ -5,13 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Router } from 'express';
 import type { CreateSessionRequest, CreateSessionResponse } from '../server/api-types.js';
 import type { HttpClient } from '../server/lib/http.js';
+import { PACKAGE_ROOT } from '../server/lib/paths.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const here = join(PACKAGE_ROOT, 'demo');
 
 export const DEMO_CART = [
   { sku: 'KOPI-GAYO-250', name: 'Kopi Arabika Gayo 250 g', price: 95_000, quantity: 1 },
@@ -84,6 +84,9 @@ export function demoRoutes(o: { merchantKey: string; publicUrl: string; http: Ht
   });
 
   r.get('/', async (req, res, next) => {
+    // Mounted under a prefix (`/bayar`), the page's relative links need the trailing slash (`/bayar/`).
+    const [path, search] = req.originalUrl.split(/\?(.*)/s);
+    if (!path!.endsWith('/')) return res.redirect(308, `/${req.baseUrl.replace(/^\/+/, '')}/${search ? `?${search}` : ''}`);
     try {
       // One order per visitor until they start a new one, so a reload resumes the same payment.
       const cookie = /(?:^|;\s*)demo_order=([A-Za-z0-9-]{1,40})/.exec(req.get('cookie') ?? '')?.[1];
@@ -108,7 +111,7 @@ export function demoRoutes(o: { merchantKey: string; publicUrl: string; http: Ht
           '{{CART}}',
           DEMO_CART.map((i) => `<li><span>${escapeAttr(i.name)} × ${i.quantity}</span><span>${escapeAttr(idr(i.price * i.quantity))}</span></li>`).join(''),
         );
-      res.setHeader('Set-Cookie', `demo_order=${orderId}; Path=/; SameSite=Lax; HttpOnly`);
+      res.setHeader('Set-Cookie', `demo_order=${orderId}; Path=${req.baseUrl || '/'}; SameSite=Lax; HttpOnly`);
       res.setHeader('Cache-Control', 'no-store');
       res.type('html').send(html);
     } catch (err) {

@@ -3,8 +3,7 @@
  * Store, clock and HTTP client are injected so tests (and other deployments) choose them.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -26,6 +25,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { createFetchClient, type HttpClient } from './lib/http.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { Metrics } from './lib/metrics.js';
+import { PACKAGE_ROOT } from './lib/paths.js';
 import { providerFactories as defaultFactories } from './providers/index.js';
 import type { ProviderFactories } from './providers/registry.js';
 import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type ResilientProvider } from './providers/resilience.js';
@@ -45,7 +45,7 @@ import { widgetRoutes } from './routes/widget.js';
 import type { HistoryEntry, Store } from './store/types.js';
 import { demoRoutes } from '../demo/server.js';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = PACKAGE_ROOT;
 
 export interface AppDeps {
   config: Config;
@@ -229,6 +229,8 @@ export function createApp(deps: AppDeps): BayarApp {
       legacyHeaders: false,
       // SSE streams are long-lived and reconnect by design; sandbox simulation is a developer tool.
       skip: (req) => req.path.endsWith('/events'),
+      // A router mounted without a public URL builds this app on its first request (server/bayar.ts): on purpose.
+      validate: { creationStack: false },
       handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
     }),
   );

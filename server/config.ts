@@ -155,6 +155,16 @@ const envSchema = z.object({
   BAYAR_LINK_PAYMENTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 });
 
+/**
+ * Every variable the schema reads. `createBayar(options)` (server/bayar.ts) maps its camelCase options onto these
+ * names and validates them through this same schema, so a variable added here is an option there too.
+ */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as ReadonlyArray<keyof typeof envSchema.shape>;
+
+/** Whether `value` is a form the schema accepts for `name` (createBayar picks `1`/`true`/… for booleans by this). */
+export const acceptsValue = (name: string, value: string): boolean =>
+  (envSchema.shape as Record<string, z.ZodType>)[name]?.safeParse(value).success ?? false;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -180,12 +190,13 @@ export function parseRoutes(text: string, problems: string[]): Record<MethodFami
   return routes;
 }
 
+/** BAYAR_CATALOG: a JSON file, or the JSON itself (starts with `{`; createBayar passes an object this way). */
 function loadCatalog(path: string, problems: string[]): Record<string, CatalogEntry> | null {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(path.startsWith('{') ? path : readFileSync(path, 'utf8'));
   } catch (err) {
-    problems.push(`BAYAR_CATALOG: cannot read JSON from ${path}: ${(err as Error).message}`);
+    problems.push(`BAYAR_CATALOG: cannot read JSON from ${path.startsWith('{') ? 'the inline value' : path}: ${(err as Error).message}`);
     return null;
   }
   const schema = z.record(

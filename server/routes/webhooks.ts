@@ -15,7 +15,10 @@ export function webhookRoutes(
   clock: Clock,
   metrics: Metrics,
   allowedIps: Partial<Record<ProviderId, string[]>> = {},
-  /** Path of BAYAR_PUBLIC_URL (e.g. `/bayar` behind a proxy that strips it): Doku signs the path it called. */
+  /**
+   * Path of BAYAR_PUBLIC_URL (e.g. `/bayar`): Doku signs the path it called, which is this prefix plus the path below
+   * the router's mount point (req.baseUrl: the prefix an Express app mounted Bayar at, or nothing behind a proxy that strips it).
+   */
   publicPathPrefix = '',
 ): Router {
   const r = Router();
@@ -33,7 +36,7 @@ export function webhookRoutes(
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     try {
-      const ack = await service.applyWebhook(id, { headers, rawBody, path: publicPathPrefix + req.originalUrl.split('?')[0]!, receivedAt: clock.now() });
+      const ack = await service.applyWebhook(id, { headers, rawBody, path: publicPathPrefix + req.originalUrl.split('?')[0]!.slice(req.baseUrl.length), receivedAt: clock.now() });
       metrics.webhookVerifications.inc({ provider: id, outcome: 'verified' });
       res.status(ack.status).json(ack.body);
     } catch (err) {

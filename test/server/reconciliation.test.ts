@@ -19,7 +19,7 @@ const AUTH = merchantHeaders(SANDBOX_CREDENTIALS.merchantKey);
 const customer = { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' };
 const DAY = '2026-04-01';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCRIPT = fileURLToPath(new URL('../../scripts/reconcile.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../server/cli/bin.ts', import.meta.url));
 const NEXT_DAY = '2026-04-02';
 
 /** RFC 4180: quoted cells may hold commas, quotes and line breaks. */
@@ -259,7 +259,7 @@ describe('reconciliation statement', () => {
 
   it('`npm run reconcile` prints the same statement from the running companion', async () => {
     const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { timeout: 60_000, env, cwd: ROOT });
+      promisify(execFile)(process.execPath, ['--import', 'tsx', SCRIPT, 'reconcile', ...args], { timeout: 60_000, env, cwd: ROOT });
     clock.advance(10_000);
     const csv = await run(['--date', DAY, '--url', s.url]);
     clock.advance(10_000);

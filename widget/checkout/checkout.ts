@@ -242,6 +242,7 @@ export class BayarCheckout extends BayarElement {
     this.selected = '';
     this.options = null;
     this.error = null;
+    this.attempt = undefined;
     this.api = new BayarApi(this.server || defaultServer());
     const order = (this.order = this.readOrder());
     if (!order) {
@@ -348,6 +349,7 @@ export class BayarCheckout extends BayarElement {
   private async create(methodId: string, family: MethodFamily, installment: string | undefined, approval: Window | null): Promise<void> {
     const order = this.order;
     if (!order || this.busy) return;
+    const generation = this.generation;
     const what = `${methodId}|${installment ?? ''}`;
     if (this.attempt?.what !== what) this.attempt = { what, key: randomKey() };
     // The button pressed is about to go away with the picker: keep the customer's place for keyboard and screen readers.
@@ -357,6 +359,12 @@ export class BayarCheckout extends BayarElement {
     try {
       const body = { ...order.body, method: methodId, ...(installment ? { installment } : {}) } as CreatePaymentRequest;
       const payment = await this.api.createPayment(body, this.attempt.key);
+      // The order changed meanwhile (a new session: another cart total). That payment is for the old order: it is
+      // never shown, so the customer cannot pay the old amount; it expires unpaid.
+      if (generation !== this.generation) {
+        approval?.close();
+        return;
+      }
       this.attempt = undefined;
       if (approval) {
         const url = family === 'paylater' ? safeHttpUrl(payment.redirectUrl) : null;
@@ -370,6 +378,7 @@ export class BayarCheckout extends BayarElement {
     } catch (e) {
       this.focusWanted = false;
       approval?.close();
+      if (generation !== this.generation) return;
       this.fail(e, () => void this.create(methodId, family, installment, null));
     } finally {
       this.busy = false;

@@ -27,6 +27,8 @@ export class PaymentStatusController implements ReactiveController {
   private inFlight = false;
   private sseErrors = 0;
   private pollErrors = 0;
+  /** Whether the host is in the document: a payment answered after the element left opens no stream (it would leak). */
+  private connected = false;
 
   constructor(
     private readonly host: ReactiveControllerHost & ClockHost,
@@ -64,10 +66,12 @@ export class PaymentStatusController implements ReactiveController {
   }
 
   hostConnected(): void {
+    this.connected = true;
     if (this.id && this.mode === 'idle') this.connect();
   }
 
   hostDisconnected(): void {
+    this.connected = false;
     const id = this.id;
     this.stop();
     this.id = id; // resume on reconnect
@@ -75,7 +79,7 @@ export class PaymentStatusController implements ReactiveController {
 
   private connect(): void {
     const id = this.id;
-    if (!this.api || !id) return;
+    if (!this.api || !id || !this.connected) return;
     let source: EventSourceLike | null = null;
     try {
       source = this.api.events(id);
@@ -121,7 +125,7 @@ export class PaymentStatusController implements ReactiveController {
   private readonly poll = async (): Promise<void> => {
     this.timer = undefined;
     await this.fetchOnce();
-    if (this.mode !== 'poll' || !this.id || this.timer !== undefined) return;
+    if (this.mode !== 'poll' || !this.id || this.timer !== undefined || !this.connected) return;
     const delay = Math.min(MAX_POLL_MS, POLL_MS * 2 ** this.pollErrors);
     this.timer = this.clock.setTimeout(() => void this.poll(), delay);
   };
