@@ -6,7 +6,7 @@
  *
  *   npm run bench                          full run
  *   npm run bench -- --quick               shorter windows and smaller sizes (a smoke run)
- *   npm run bench -- --only=weight,sse     some phases (weight, tti, throughput, routing, postgres, sse, growth)
+ *   npm run bench -- --only=weight,sse     some phases (weight, startup, tti, throughput, routing, postgres, sse, growth)
  * BAYAR_BENCH_PG_URL=postgres://… points the PostgreSQL phase at a server (a role that may CREATE DATABASE);
  * without it the phase starts a throwaway cluster from the installed PostgreSQL, or says why it could not.
  * --quick and --only print their tables without touching BENCHMARKS.md or bench/results.json.
@@ -22,6 +22,7 @@ import { runRouting } from './lib/routing.js';
 import { renderMarkdown, type Results } from './lib/report.js';
 import { fanout } from './lib/sse.js';
 import { within } from './lib/stats.js';
+import { runStartup } from './lib/startup.js';
 import { runThroughput } from './lib/throughput.js';
 import { runTti, startPageServer } from './lib/tti.js';
 import { measureWeight } from './lib/weight.js';
@@ -111,6 +112,11 @@ async function main() {
       results.notes.push('dist/ is older than the newest file in widget/: weight and TTI are of the last build (run `npm run build` first for current figures).');
     }
     results.weight = measureWeight(dist);
+  });
+
+  // 1b. Cold start of the server, compiled against tsx.
+  await phase('startup', 'cold start', 90_000, async () => {
+    results.startup = await runStartup({ dir, runs: quick ? 3 : 10, log });
   });
 
   // 2. Time to interactive.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test, in one command (`npm test`): type-check, build, server and provider tests (node:test), PostgreSQL
-# tests, widget tests (web-test-runner in headless Chromium), end-to-end tests (playwright-core against the demo).
+# tests, widget tests (web-test-runner in headless Chromium), end-to-end tests (playwright-core against the demo),
+# the packed package and its examples.
 # Ends with one plain line "N passed, N failed" summing every runner; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +72,10 @@ fi
 if ls test/e2e/*.test.ts >/dev/null 2>&1; then
   run_node_tests e2e test/e2e/*.test.ts
 fi
+
+# The package as users get it: npm pack, installed from the registry into a scratch folder, the CLI, the mounted
+# router, the types, and the examples (HTML, Express, React, Vue, Next.js) built once and driven in one Chromium.
+run_node_tests package test/package/*.test.ts
 
 rm -rf "$out"
 echo

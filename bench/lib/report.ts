@@ -4,6 +4,7 @@ import { SCALE_KEYS, SCALE_LABELS, type PostgresResult } from './postgres.js';
 import type { FanoutResult } from './sse.js';
 import { fmtInt, fmtKiB, fmtMiB, fmtMs, fmtPct, fmtRatio } from './stats.js';
 import type { RoutingBenchResult } from './routing.js';
+import type { StartupResult } from './startup.js';
 import type { ThroughputResult } from './throughput.js';
 import type { TtiResult } from './tti.js';
 import type { WeightResult } from './weight.js';
@@ -27,6 +28,7 @@ export interface Results {
   machine: Machine;
   durationSeconds: number;
   weight?: WeightResult;
+  startup?: StartupResult;
   tti?: TtiResult;
   throughput?: ThroughputResult;
   routing?: RoutingBenchResult;
@@ -47,6 +49,11 @@ export function targets(r: Results): Array<{ target: string; measured: string; o
     const first = Math.max(w.firstLoadScript.gzip, w.firstLoadModule.gzip);
     out.push({ target: 'Widget first load ≤ 15 KB gzip', measured: `${fmtKiB(first)} (${bytes(first)}, bayar.js + bayar.mjs)`, ok: first <= w.budgets.firstLoadGzip });
     out.push({ target: 'Widget everything ≤ 25 KB gzip', measured: `${fmtKiB(w.everything.gzip)} (${bytes(w.everything.gzip)})`, ok: w.everything.gzip <= w.budgets.everythingGzip });
+  }
+  const st = r.startup;
+  if (st) {
+    const [compiled, tsx] = st.rows;
+    out.push({ target: 'Compiled server starts ≥ 2× faster than through tsx', measured: `${fmtRatio(st.speedup)} (first /healthz: p50 ${fmtMs(compiled!.p50)} ms vs ${fmtMs(tsx!.p50)} ms)`, ok: st.speedup >= 2 });
   }
   const t = r.throughput;
   if (t) {
@@ -149,6 +156,18 @@ export function renderMarkdown(r: Results): string {
     );
     if (w.unreachable.length) L.push('', `Files in dist/ no entry reaches: ${w.unreachable.join(', ')}.`);
     L.push('');
+  }
+
+  if (r.startup) {
+    const st = r.startup;
+    L.push('## 1b. Cold start', '');
+    L.push(
+      `Spawn to the first \`/healthz\` answer (200), a new process and a new SQLite ledger each time, ${st.rows[0]!.runs} runs each, the two ways alternating. The compiled package is what \`npx bayar start\` runs; tsx is how the server ran before it was compiled.`,
+      '',
+    );
+    L.push('| how | command | p50 | p90 | min |', '|---|---|---:|---:|---:|');
+    for (const x of st.rows) L.push(`| ${x.how} | \`${x.command}\` | ${fmtMs(x.p50)} ms | ${fmtMs(x.p90)} ms | ${fmtMs(x.min)} ms |`);
+    L.push('', `Compiled is ${fmtRatio(st.speedup)} faster at the median.`, '');
   }
 
   if (r.tti) {

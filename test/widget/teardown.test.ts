@@ -63,6 +63,8 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
     expect(server.seen('GET', '/api/methods').at(-1)!.url.searchParams.get('session')).to.equal(el.session);
     expect(stream.closed, 'the old payment is no longer followed').to.equal(true);
     expect(el.payment).to.equal(null);
+    // Its VA number may have been noted: the old amount is cancelled so it cannot be paid any more.
+    expect(server.seen('POST', /\/cancel$/).map((r) => r.path)).to.deep.equal([`/api/payments/${first.id}/cancel`]);
     await until(() => find(el, 'button.pay'), 'method list again');
 
     const second = await payWith(el, log, 'va:bca');
@@ -90,6 +92,9 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
     expect(el.payment, 'the 150 000 payment is not on screen').to.equal(null);
     expect(log.count('bayar-payment-pending')).to.equal(0);
     expect(FakeEventSource.instances, 'no stream for the old payment').to.have.length(0);
+    const [created] = [...server.payments.values()];
+    expect(created!.amount).to.equal(150_000);
+    expect(server.seen('POST', /\/cancel$/).map((r) => r.path), 'the late payment for the old amount is cancelled').to.deep.equal([`/api/payments/${created!.id}/cancel`]);
     await until(() => find(el, 'button.pay') && !payButton(el).textContent!.includes('…'), 'method list for the new cart');
   });
 

@@ -232,9 +232,22 @@ export class BayarCheckout extends BayarElement {
     return `bayar:payment:${this.api.base}|${order.identity}`;
   }
 
+  /**
+   * A pending payment of an order whose amount has since changed (a new session for a new cart total) is cancelled:
+   * the customer may have noted its VA number or code, and paying that old amount must not stay possible. It also
+   * frees the order for a payment of the new amount (the server refuses a second pending one for another amount).
+   * Best effort: a provider that cannot cancel lets it expire.
+   */
+  private retire(payment: Payment, api: BayarApi, order: Order | null): void {
+    const next = this.readOrder();
+    if (payment.status !== 'pending' || !order || !next || next.identity !== order.identity || next.amount === payment.amount) return;
+    api.cancelPayment(payment.id).catch(() => undefined);
+  }
+
   /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
   private async start(): Promise<void> {
     const generation = ++this.generation;
+    if (this.current) this.retire(this.current, this.api, this.order);
     this.status.stop();
     this.current = null;
     this.allMethods = [];
@@ -259,6 +272,7 @@ export class BayarCheckout extends BayarElement {
         // The order's amount changed since (a new cart under the same order id): that payment is not this order's.
         const sameOrder = order.amount === undefined || payment.amount === order.amount;
         if (sameOrder && (payment.status === 'pending' || payment.status === 'paid')) return this.show(payment);
+        this.retire(payment, this.api, order);
         storage.remove(this.storageKey(order));
       } catch (e) {
         if (generation !== this.generation) return;
@@ -358,11 +372,13 @@ export class BayarCheckout extends BayarElement {
     this.error = null;
     try {
       const body = { ...order.body, method: methodId, ...(installment ? { installment } : {}) } as CreatePaymentRequest;
-      const payment = await this.api.createPayment(body, this.attempt.key);
+      const api = this.api;
+      const payment = await api.createPayment(body, this.attempt.key);
       // The order changed meanwhile (a new session: another cart total). That payment is for the old order: it is
       // never shown, so the customer cannot pay the old amount; it expires unpaid.
       if (generation !== this.generation) {
         approval?.close();
+        this.retire(payment, api, order);
         return;
       }
       this.attempt = undefined;
