@@ -89,8 +89,18 @@ export interface BayarOptions {
   shopName?: string;
   shopLogoUrl?: string;
   shopColor?: string;
-  /** `BAYAR_FEES`. */
+  /** `BAYAR_FEES`: provider fees per family, for cost-aware routing. */
   fees?: string | Readonly<Record<string, Scalar | readonly Scalar[]>>;
+  /** `BAYAR_SMART_ROUTING` (`on` by default). */
+  smartRouting?: boolean;
+  /** `BAYAR_HEALTH_*`: channel health thresholds (docs/integration.md, "Routing"). */
+  healthConsecutiveFailures?: number;
+  healthP95Ms?: number;
+  healthLatencyMinCalls?: number;
+  healthErrorRatePercent?: number;
+  healthErrorRateMinCalls?: number;
+  healthWindowSeconds?: number;
+  healthProbeSeconds?: number;
   /** `BAYAR_PII_RETENTION_DAYS`. */
   piiRetentionDays?: number;
 }

@@ -145,6 +145,7 @@ describe('the npm package, installed from its tarball', () => {
   let scratch: string;
   let browser: Browser | undefined;
   const procs: Proc[] = [];
+  const bin = (name: string) => join(scratch, 'node_modules', '.bin', name);
   const npx = (args: string[], cwd: string, env = cleanEnv()) => run('npx', ['--no-install', ...args], { cwd, env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
 
   before(async () => {
@@ -194,7 +195,8 @@ describe('the npm package, installed from its tarball', () => {
 
   it('`npx bayar start` with no configuration is the sandbox demo', async () => {
     const port = await freePort();
-    const p = startProc('npx', ['--no-install', 'bayar', 'start', '--port', String(port)], scratch, cleanEnv());
+    // The installed executable itself (what npx runs), so that SIGTERM reaches the companion and not a wrapper.
+    const p = startProc(bin('bayar'), ['start', '--port', String(port)], scratch, cleanEnv());
     procs.push(p);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/healthz`, p);
@@ -237,7 +239,7 @@ describe('the npm package, installed from its tarball', () => {
       const nextPort = await freePort();
       const staticPort = await freePort();
       companion = `http://127.0.0.1:${port}`;
-      const c = startProc('npx', ['--no-install', 'bayar', 'start', '--port', String(port), '--db', join(scratch, 'companion.db')], scratch, cleanEnv({ BAYAR_ALLOWED_ORIGINS: `http://127.0.0.1:${nextPort},http://127.0.0.1:${staticPort}` }));
+      const c = startProc(bin('bayar'), ['start', '--port', String(port), '--db', join(scratch, 'companion.db')], scratch, cleanEnv({ BAYAR_ALLOWED_ORIGINS: `http://127.0.0.1:${nextPort},http://127.0.0.1:${staticPort}` }));
       procs.push(c);
       await waitFor(`${companion}/healthz`, c);
       ports.next = nextPort;
@@ -335,7 +337,7 @@ describe('the npm package, installed from its tarball', () => {
 
     it('Next.js (app router): server-rendered without harm, hydrates, pays once, the stream closes on unmount', async () => {
       const env = cleanEnv({ PORT: String(ports.next), HOSTNAME: '127.0.0.1', BAYAR_URL: companion });
-      const next = startProc('npx', ['--no-install', 'next', 'start', '-p', String(ports.next), '-H', '127.0.0.1'], join(scratch, 'examples', 'next'), env);
+      const next = startProc(bin('next'), ['start', '-p', String(ports.next), '-H', '127.0.0.1'], join(scratch, 'examples', 'next'), env);
       procs.push(next);
       const base = `http://127.0.0.1:${ports.next}`;
       await waitFor(`${base}/`, next);

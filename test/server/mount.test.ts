@@ -158,6 +158,8 @@ describe('createBayar options', () => {
       catalog: { 'KOPI-1': { name: 'Kopi', price: 95_000 } },
       logLevel: 'silent',
       port: 0,
+      smartRouting: false,
+      healthP95Ms: 900,
       providers: { xendit: { secretKey: 'xnd_live_abc', callbackToken: 'tok', webhookIps: ['10.0.0.1', '10.0.0.2'] } },
     });
     const fromEnv = loadConfig({
@@ -171,6 +173,8 @@ describe('createBayar options', () => {
       BAYAR_CATALOG: '{"KOPI-1":{"name":"Kopi","price":95000}}',
       LOG_LEVEL: 'silent',
       PORT: '0',
+      BAYAR_SMART_ROUTING: 'off',
+      BAYAR_HEALTH_P95_MS: '900',
       XENDIT_SECRET_KEY: 'xnd_live_abc',
       XENDIT_CALLBACK_TOKEN: 'tok',
       XENDIT_WEBHOOK_IPS: '10.0.0.1,10.0.0.2',
