@@ -346,7 +346,9 @@ describe('the npm package, installed from its tarball', () => {
       const page = await browser!.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      // Failed loads are reported by URL (the console only says "Failed to load resource").
+      page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
+      page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
       try {
         await page.goto(`${base}/`);
         await payOnce(page, companion, { toggle: true });

@@ -1,4 +1,4 @@
-export const metadata = { title: 'Bayar with Next.js' };
+export const metadata = { title: 'Bayar with Next.js', icons: { icon: 'data:,' } };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
