@@ -12,19 +12,20 @@ status=0
 
 step() { printf '\n=== %s ===\n' "$1"; }
 
-count_tap() { # file → adds its "# pass"/"# fail" totals
-  local p f
+count_tap() { # file → adds its "# pass"/"# fail" totals (a cancelled test, e.g. one that timed out, is a failure)
+  local p f c
   p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
   f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  c=$(grep -E '^# cancelled [0-9]+' "$1" | tail -1 | awk '{print $3}')
   passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
+  failed=$((failed + ${f:-0} + ${c:-0}))
   if [ -z "$p" ]; then failed=$((failed + 1)); echo "no test summary in $1"; fi
 }
 
-run_node_tests() { # name, files...
+run_node_tests() { # name, files... (TEST_TIMEOUT_MS: per test file, default 120000)
   local name=$1; shift
   step "$name"
-  node --import tsx --test --test-concurrency=1 --test-timeout=120000 \
+  node --import tsx --test --test-concurrency=1 --test-timeout="${TEST_TIMEOUT_MS:-120000}" \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$out/$name.tap" "$@" || status=1
   count_tap "$out/$name.tap"
@@ -75,7 +76,8 @@ fi
 
 # The package as users get it: npm pack, installed from the registry into a scratch folder, the CLI, the mounted
 # router, the types, and the examples (HTML, Express, React, Vue, Next.js) built once and driven in one Chromium.
-run_node_tests package test/package/*.test.ts
+# Installing and building Next.js, Vite and better-sqlite3 takes minutes on a loaded CI machine.
+TEST_TIMEOUT_MS=1800000 run_node_tests package test/package/*.test.ts
 
 rm -rf "$out"
 echo
