@@ -6,5 +6,5 @@ export { createBayar, configFromOptions, openBayar, optionName } from './bayar.j
 export type { Bayar, BayarDeps, BayarOptions, OptionValue, ProviderOptions } from './bayar.js';
 export { ConfigError, loadConfig } from './config.js';
 export type { Config } from './config.js';
-export { verifyPassword, hashPassword } from './lib/password.js';
+export { hashPassword, verifyPassword } from './console/users.js';
 export type * from './api-types.js';

@@ -1,14 +1,14 @@
 /**
- * `bayar console-user <name> [--role admin]`: prints one BAYAR_CONSOLE_USERS entry, `name:role:scrypt-hash`, for a
- * password typed at the prompt (twice, not echoed) or piped on stdin (its first line). The password itself is
- * never printed or stored.
+ * `bayar console-user <name> <viewer|operator>` (also `npm run console-user --`): prints one BAYAR_CONSOLE_USERS
+ * entry, `name:role:scrypt-hash`, for a password typed at the prompt (twice, not echoed) or piped on stdin (its first
+ * line). The password is never echoed, written to a file or taken from the command line (where `ps` and shell
+ * history would keep it). Hashing and the entry's rules are the console's own (server/console/users.ts).
  */
 import { createInterface } from 'node:readline';
-import { hashPassword } from '../lib/password.js';
+import { hashPassword, parseConsoleUsers } from '../console/users.js';
 import { CliError, type Command, type CommandContext } from './command.js';
 
-const NAME = /^[A-Za-z0-9._@-]{1,64}$/;
-const ROLE = /^[a-z][a-z_-]{0,31}$/;
+const ROLES = ['viewer', 'operator'];
 const MIN_LENGTH = 12;
 
 async function readPiped(stdin: CommandContext['stdin']): Promise<string> {
@@ -37,15 +37,13 @@ function ask(ctx: CommandContext, prompt: string): Promise<string> {
 
 export const consoleUser: Command = {
   summary: 'print a BAYAR_CONSOLE_USERS entry (name:role:scrypt-hash) for a new console user',
-  usage: 'console-user <name> [--role admin]',
-  details: `The password is read from the terminal (twice) or from stdin's first line; at least ${MIN_LENGTH} characters.\nAppend the printed entry to BAYAR_CONSOLE_USERS (entries separated by commas).`,
-  options: { role: { type: 'string', default: 'admin' } },
-  positionals: { min: 1, max: 1 },
+  usage: 'console-user <name> <viewer|operator>',
+  details: `The password is read from the terminal (twice) or from stdin's first line; at least ${MIN_LENGTH} characters.\nAdd the printed entry to BAYAR_CONSOLE_USERS (entries separated by commas).`,
+  options: {},
+  positionals: { min: 2, max: 2 },
   async run(ctx) {
-    const name = ctx.positionals[0]!;
-    const role = String(ctx.values.role);
-    if (!NAME.test(name)) throw new CliError(2, `The name "${name}" must be 1–64 letters, digits or . _ @ -.`);
-    if (!ROLE.test(role)) throw new CliError(2, `The role "${role}" must be lower-case letters (e.g. admin).`);
+    const [name, role] = ctx.positionals as [string, string];
+    if (!ROLES.includes(role)) throw new CliError(2, `The role must be ${ROLES.join(' or ')}, not "${role}".`);
     let password: string;
     if (ctx.stdin.isTTY) {
       password = await ask(ctx, `Password for ${name}: `);
@@ -53,8 +51,13 @@ export const consoleUser: Command = {
     } else {
       password = await readPiped(ctx.stdin);
     }
-    if (password.length < MIN_LENGTH) throw new CliError(1, `The password must be at least ${MIN_LENGTH} characters.`);
-    ctx.out.write(`${name}:${role}:${await hashPassword(password)}\n`);
+    if (password.length < MIN_LENGTH) throw new CliError(1, `Use a password of at least ${MIN_LENGTH} characters.`);
+    const line = `${name}:${role}:${await hashPassword(password)}`;
+    const problems: string[] = [];
+    parseConsoleUsers(line, problems);
+    if (problems.length) throw new CliError(2, problems.join('\n'));
+    ctx.out.write(`${line}\n`);
+    ctx.err.write('Add it to BAYAR_CONSOLE_USERS (entries separated by commas).\n');
     return 0;
   },
 };
