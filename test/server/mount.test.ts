@@ -98,6 +98,24 @@ describe('createBayar mounted at /bayar in an existing Express app', () => {
     assert.equal((await fetch(`${base}/bayar/demo/demo.js`)).status, 200);
   });
 
+  it('the merchant console lives under the prefix too: page, sign-in, session cookie scoped to it', async () => {
+    const bare = await fetch(`${base}/bayar/console`, { redirect: 'manual' });
+    assert.equal(bare.status, 301);
+    assert.equal(bare.headers.get('location'), '/bayar/console/');
+    const signIn = await fetch(`${base}/bayar/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ secret: KEY }),
+    });
+    assert.equal(signIn.status, 201, await signIn.clone().text());
+    const cookie = signIn.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /; Path=\/bayar\/console;/);
+    const session = await fetch(`${base}/bayar/console/api/session`, { headers: { cookie: cookie.split(';')[0]! } });
+    assert.equal(session.status, 200);
+    assert.equal((await session.json()).role, 'operator');
+    assert.equal((await fetch(`${base}/console/api/session`)).status, 404, 'nothing outside the prefix');
+  });
+
   it('refuses, with a clear error, a body parser mounted before it (webhooks need the raw bytes)', async () => {
     const d = mkdtempSync(join(tmpdir(), 'bayar-mount-parsed-'));
     const b2 = await createBayar({ db: join(d, 'x.db'), logLevel: 'silent' });
