@@ -101,6 +101,9 @@ export interface BayarOptions {
   healthErrorRateMinCalls?: number;
   healthWindowSeconds?: number;
   healthProbeSeconds?: number;
+  /** `BAYAR_LINK_PAYMENTS_PER_MINUTE`, `BAYAR_LINK_PAYMENTS_PER_ADDRESS_PER_MINUTE`. */
+  linkPaymentsPerMinute?: number;
+  linkPaymentsPerAddressPerMinute?: number;
   /** `BAYAR_PII_RETENTION_DAYS`. */
   piiRetentionDays?: number;
 }

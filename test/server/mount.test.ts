@@ -116,6 +116,18 @@ describe('createBayar mounted at /bayar in an existing Express app', () => {
     assert.equal((await fetch(`${base}/console/api/session`)).status, 404, 'nothing outside the prefix');
   });
 
+  it('payment links: the link URL and its hosted page carry the prefix', async () => {
+    const created = await api(`${base}/bayar`, 'POST', '/api/links', { orderId: 'MOUNT-LINK-1', description: 'Kopi', items: [{ name: 'Kopi', price: 95_000, quantity: 1 }] }, merchantHeaders(KEY));
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const url = new URL(created.body.link.url);
+    assert.match(url.pathname, /^\/bayar\/pay\//);
+    const page = await fetch(`${base}${url.pathname}`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /src="\/bayar\/bayar\.mjs"/);
+    assert.match(html, /server="\/bayar"/);
+  });
+
   it('refuses, with a clear error, a body parser mounted before it (webhooks need the raw bytes)', async () => {
     const d = mkdtempSync(join(tmpdir(), 'bayar-mount-parsed-'));
     const b2 = await createBayar({ db: join(d, 'x.db'), logLevel: 'silent' });
