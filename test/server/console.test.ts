@@ -366,7 +366,7 @@ describe('BAYAR_CONSOLE=off', () => {
 
 describe('BAYAR_CONSOLE_USERS', () => {
   it('npm run console-user prints an entry whose hash verifies the password (read from stdin, never from argv)', async () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/console-user.ts', 'ana', 'operator'], {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'server/cli/bin.ts', 'console-user', 'ana', 'operator'], {
       cwd: new URL('../..', import.meta.url),
       input: 'a long enough password\n',
       encoding: 'utf8',
