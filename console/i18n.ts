@@ -57,6 +57,7 @@ const id = {
     provider: 'Penyedia',
     reference: 'Referensi Bayar',
     providerRef: 'Referensi penyedia',
+    expectedFee: 'Perkiraan biaya penyedia',
     va: 'Nomor VA',
     code: 'Kode pembayaran',
     qris: 'Kode QRIS diterbitkan',
@@ -93,7 +94,7 @@ const id = {
       provider_cannot_refund: 'Penyedia tidak mendukung refund lewat API untuk metode ini.',
     } as Record<string, string>,
     source: (s: string) => sourceWords(s, 'id'),
-    kinds: { status: 'Status', provider_event: 'Webhook', notification: 'Notifikasi', refund: 'Refund', console: 'Konsol' } as Record<string, string>,
+    kinds: { status: 'Status', provider_event: 'Webhook', notification: 'Notifikasi', refund: 'Refund', console: 'Konsol', routing: 'Perutean' } as Record<string, string>,
   },
   overview: {
     heading: 'Ringkasan',
@@ -208,6 +209,7 @@ const en: Texts = {
     provider: 'Provider',
     reference: 'Bayar reference',
     providerRef: 'Provider reference',
+    expectedFee: 'Expected provider fee',
     va: 'VA number',
     code: 'Payment code',
     qris: 'QRIS code issued',
@@ -244,7 +246,7 @@ const en: Texts = {
       provider_cannot_refund: 'The provider cannot refund this method through its API.',
     },
     source: (s) => sourceWords(s, 'en'),
-    kinds: { status: 'Status', provider_event: 'Webhook', notification: 'Notification', refund: 'Refund', console: 'Console' },
+    kinds: { status: 'Status', provider_event: 'Webhook', notification: 'Notification', refund: 'Refund', console: 'Console', routing: 'Routing' },
   },
   overview: {
     heading: 'Overview',
@@ -325,6 +327,9 @@ function sourceWords(s: string, lang: Lang): string {
       return w('pengirim notifikasi', 'notifier');
     case 'refund':
       return w('refund', 'refund');
+    case 'routing':
+      // routing:<strategy>, e.g. cheapest_healthy (docs/integration.md, Routing).
+      return w(`perutean (${who})`, `routing (${who})`);
     default:
       return s;
   }

@@ -49,7 +49,7 @@ export interface Refundability {
 
 export interface TimelineEntry {
   at: string;
-  kind: 'status' | 'provider_event' | 'notification' | 'refund' | 'console';
+  kind: 'status' | 'provider_event' | 'notification' | 'refund' | 'console' | 'routing';
   /** Status, event outcome, notification answer, refund status or console action. */
   title: string;
   /** Where the change came from: `webhook:<provider>`, `reconciler`, `api`, `provider:<id>`, `console:<actor>`, … */

@@ -12,7 +12,8 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { METHOD_FAMILIES, PAYMENT_STATUSES, PROVIDER_IDS, type MethodFamily, type ProviderId } from '../api-types.js';
 import type { PaymentRecord } from '../domain/payment.js';
-import { toPublicPayment } from '../domain/payment.js';
+import { toMerchantPayment } from '../domain/payment.js';
+import { routingTimeline } from '../domain/routing.js';
 import type { PaymentService } from '../domain/payments.js';
 import { buildStatement, csvCell, jakartaDay, statementCsv } from '../domain/reconciliation.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
@@ -102,7 +103,8 @@ function toFilter(q: z.infer<typeof listQuery>): Omit<ListFilter, 'limit'> {
 export function toConsolePayment(p: PaymentRecord): ConsolePayment {
   const i = p.instructions ?? {};
   return {
-    ...toPublicPayment(p),
+    // With the expected fee (BAYAR_FEES): the console is the merchant's.
+    ...toMerchantPayment(p),
     reference: p.reference,
     providerRef: p.providerRef,
     customer: p.customer ?? {},
@@ -232,6 +234,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
       ...refunds.map((f): TimelineEntry => ({ at: f.updatedAt, kind: 'refund', title: f.status, source: 'refund', amount: f.amount, detail: `${f.reason}${f.error ? ` (${f.error})` : ''}`, ok: f.status !== 'failed' })),
       ...notifications.flatMap((n) => n.attempts.map((a): TimelineEntry => ({ at: a.at, kind: 'notification', title: n.type, source: 'notifier', detail: a.answer, ok: a.ok }))),
       ...auditLog.map((a): TimelineEntry => ({ at: a.at, kind: 'console', title: a.action, source: `console:${a.actor}`, detail: `${a.outcome} · ${a.ip}`, ok: a.outcome === 'ok' })),
+      ...(p.routing ? routingTimeline(p.routing).map((r): TimelineEntry => ({ ...r, kind: 'routing' })) : []),
     ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     const out: ConsolePaymentDetail = {
       payment: toConsolePayment(p),

@@ -164,3 +164,16 @@ function candidate(r: { provider: ProviderId; view: ChannelView; fee: number | n
   if (r.view.reason) c.healthReason = r.view.reason;
   return c;
 }
+
+/** A routing explanation as timeline entries (console): the decision with its candidates, then each failover. */
+export function routingTimeline(r: RoutingExplanation): Array<{ at: string; title: string; source: string; detail: string; ok: boolean }> {
+  const rupiah = (n: number | null) => (n === null ? 'fee not configured' : `Rp ${n.toLocaleString('id-ID')}`);
+  const decision = {
+    at: r.decidedAt,
+    title: r.reason,
+    source: `routing:${r.strategy}`,
+    detail: r.candidates.map((c) => `${c.provider} (${c.health}${c.healthReason ? `: ${c.healthReason}` : ''}, ${rupiah(c.fee)})`).join(' → '),
+    ok: r.reason !== 'all_degraded',
+  };
+  return [decision, ...(r.attempts ?? []).map((a) => ({ at: a.at, title: 'failover', source: `provider:${a.provider}`, detail: a.outcome, ok: false }))];
+}

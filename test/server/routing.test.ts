@@ -260,4 +260,25 @@ describe('smart routing: fees', () => {
     const csv = await api(t.s.url, 'GET', `/api/reconciliation?date=${date}&format=csv`, undefined, t.key);
     assert.match(csv.body, new RegExp(`^payment,${p.id},.*,4000\\r$`, 'm'));
   });
+
+  it("the console's payment timeline shows the routing decision and each failover; its facts the expected fee", async () => {
+    t.fault('midtrans', 'error503', { channel: 'bri' });
+    const p = await t.pay('va:bri', 100_000);
+    t.fault('midtrans', null);
+    assert.equal(p.provider, 'xendit');
+    const signIn = await api(t.s.url, 'POST', '/console/api/session', { secret: sandboxConfig().merchantKey }, { origin: t.s.url });
+    assert.equal(signIn.status, 201, JSON.stringify(signIn.body));
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const d = await api(t.s.url, 'GET', `/console/api/payments/${p.id}`, undefined, { cookie, origin: t.s.url });
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    assert.equal(d.body.payment.expectedFee, 4_000);
+    const routing = d.body.timeline.filter((e: { kind: string }) => e.kind === 'routing');
+    assert.deepEqual(
+      routing.map((e: { title: string; source: string; detail: string; ok: boolean }) => [e.title, e.source, e.detail, e.ok]),
+      [
+        ['cheapest', 'routing:cheapest_healthy', 'midtrans (healthy, Rp 1.500) → xendit (healthy, Rp 4.000) → komerce (healthy, Rp 4.500)', true],
+        ['failover', 'provider:midtrans', 'provider_unavailable', false],
+      ],
+    );
+  });
 });
