@@ -7,20 +7,21 @@
  * and is what the link's capacity rule counts. It is not a credential: it only selects what this browser sees.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LinkService, isCheckoutId, newCheckoutId, type CheckoutSession } from '../domain/links.js';
 import type { PaymentService } from '../domain/payments.js';
 import { AppError, notFound } from '../errors.js';
 import { idr } from '../lib/html.js';
+import { PACKAGE_ROOT } from '../lib/paths.js';
 import { checkoutPage, closedPage, receiptPage, type PageContext, type Shop } from '../pages/pay/render.js';
 import { pickLang } from '../pages/pay/text.js';
 import { amount } from './schemas.js';
 import { parse } from './validate.js';
 
-const PAGES = join(dirname(fileURLToPath(import.meta.url)), '..', 'pages', 'pay');
+// From the package root: the same path whether this runs from server/ (tsx) or from the compiled lib/server/.
+const PAGES = join(PACKAGE_ROOT, 'server', 'pages', 'pay');
 const COOKIE = 'bayar_checkout';
 
 /** Relative luminance (WCAG 2), for choosing readable text on the shop's colour. */

@@ -176,7 +176,8 @@ describe('the npm package, installed from its tarball', () => {
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     assert.equal(manifest.private, undefined);
     assert.ok(!('tsx' in manifest.dependencies), 'tsx is not a run-time dependency');
-    assert.ok(!existsSync(join(installed, 'server')), 'no TypeScript sources shipped for the server');
+    const shipped = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? shipped(join(dir, e.name)) : [join(dir, e.name)]));
+    assert.deepEqual(shipped(join(installed, 'server')).filter((f) => f.endsWith('.ts')), [], 'no TypeScript sources shipped for the server');
     assert.ok(!readFileSync(join(installed, 'lib', 'server', 'bin.js'), 'utf8').includes(ROOT), 'no path into the repository');
   });
 
@@ -202,6 +203,8 @@ describe('the npm package, installed from its tarball', () => {
     await waitFor(`${base}/healthz`, p);
     assert.match(await (await fetch(`${base}/`)).text(), /<bayar-checkout session="/);
     assert.equal((await fetch(`${base}/bayar.js`)).status, 200);
+    // Files the compiled server reads beside its code: the hosted payment page's style and script.
+    assert.equal((await fetch(`${base}/pay/assets/page.css`)).status, 200);
     assert.equal(await p.stop(), 0, p.output());
     assert.ok(existsSync(join(scratch, 'data', 'bayar.db')), 'the default ledger, in the working directory');
   });
