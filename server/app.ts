@@ -41,6 +41,7 @@ import { LiveStreams } from './routes/sse.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { CallLog } from './console/call-log.js';
 import { consoleRoutes } from './console/routes.js';
+import { countSessions } from './console/counters.js';
 import { widgetRoutes } from './routes/widget.js';
 import type { HistoryEntry, Store } from './store/types.js';
 import { demoRoutes } from '../demo/server.js';
@@ -235,6 +236,7 @@ export function createApp(deps: AppDeps): BayarApp {
     }),
   );
   app.use('/api', express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.post('/api/sessions', countSessions(store, clock, log));
   const merchantIdem = idempotent(store, clock, 'merchant');
   app.use(merchantRoutes({ merchantKey: config.merchantKey, clock, idem: merchantIdem, service, store, providers }));
   app.use(linkRoutes({ merchantKey: config.merchantKey, live: !sandbox, clock, idem: merchantIdem, links, store }));

@@ -66,7 +66,7 @@ export class OverviewPage extends ConsolePage {
             <div class="grid">
               <section class="panel"><h2>${t.overview.paidVolume}</h2><p class="kpi">${formatIdr(o.paid.amount)}</p></section>
               <section class="panel"><h2>${t.overview.paidCount}</h2><p class="kpi">${o.paid.count}</p></section>
-              <section class="panel"><h2>${t.overview.conversion}</h2><p class="kpi">${percent(o.conversion.created ? o.conversion.paid / o.conversion.created : null)}</p><p class="hint">${o.conversion.created} → ${o.conversion.paid}</p></section>
+              <section class="panel"><h2>${t.overview.conversion}</h2><p class="kpi">${percent(o.conversion.created ? o.conversion.paid / o.conversion.created : null)}</p><p class="hint">${t.overview.funnel(o.conversion.sessions, o.conversion.created, o.conversion.paid)}</p></section>
               <section class="panel"><h2>${t.overview.refunds}</h2><p class="kpi">${formatIdr(o.refunds.amount)}</p><p class="hint">${o.refunds.count}×</p></section>
             </div>
             <section class="panel" aria-labelledby="days-h">

@@ -84,8 +84,11 @@ export interface ConsoleOverview {
   paid: { count: number; amount: number };
   created: number;
   refunds: { count: number; amount: number };
-  /** Payments created in the range, and how many of those are paid (or were, before a refund). */
-  conversion: { created: number; paid: number };
+  /**
+   * Checkout sessions minted by the merchant backend (POST /api/sessions), payments created, and how many of those
+   * are paid (or were, before a refund). Unsigned and catalog checkouts mint no session.
+   */
+  conversion: { sessions: number; created: number; paid: number };
   byFamily: Array<{ family: MethodFamily; count: number; amount: number }>;
   byProvider: Array<{ provider: ProviderId; count: number; amount: number }>;
   days: OverviewBucket[];

@@ -323,7 +323,10 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     const n = RANGE_DAYS[q.range];
     const today = new Date(now().getTime() + 7 * 3600_000).toISOString().slice(0, 10);
     const days = Array.from({ length: n }, (_, i) => new Date(Date.parse(`${today}T00:00:00Z`) - (n - 1 - i) * 86_400_000).toISOString().slice(0, 10));
-    const stats = await Promise.all(days.map((dd) => d.store.paymentStats(jakartaDay(dd).from, jakartaDay(dd).to)));
+    const [stats, sessions] = await Promise.all([
+      Promise.all(days.map((dd) => d.store.paymentStats(jakartaDay(dd).from, jakartaDay(dd).to))),
+      d.store.dailyCount('sessions', days[0]!, days.at(-1)!),
+    ]);
     const out: ConsoleOverview = {
       range: q.range,
       from: jakartaDay(days[0]!).from,
@@ -331,7 +334,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
       paid: { count: 0, amount: 0 },
       created: 0,
       refunds: { count: 0, amount: 0 },
-      conversion: { created: 0, paid: 0 },
+      conversion: { sessions, created: 0, paid: 0 },
       byFamily: [],
       byProvider: [],
       days: [],

@@ -219,6 +219,16 @@ ALTER TABLE payments ADD COLUMN link_checkout TEXT;
 CREATE INDEX payments_link ON payments (link_id, status);
 `;
 
+/** Counters per Jakarta day that have no row of their own, e.g. checkout sessions minted (the console's funnel). */
+const dailyCounts = (bigint: string) => `
+CREATE TABLE daily_counts (
+  day    TEXT NOT NULL,
+  name   TEXT NOT NULL,
+  count  ${bigint} NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, name)
+);
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -241,4 +251,5 @@ export const MIGRATIONS: Migration[] = [
     postgres: consoleTables('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', false),
   },
   { version: 6, name: 'payment links', sqlite: links('INTEGER'), postgres: links('BIGINT') },
+  { version: 7, name: 'daily counts (sessions minted)', sqlite: dailyCounts('INTEGER'), postgres: dailyCounts('BIGINT') },
 ];

@@ -649,4 +649,13 @@ export class PostgresStore implements Store {
     );
     return r.rows.map((x) => ({ ...x, count: Number(x.count) }));
   }
+
+  async bumpDailyCount(day: string, name: string) {
+    await this.pool.query('INSERT INTO daily_counts (day, name, count) VALUES ($1, $2, 1) ON CONFLICT (day, name) DO UPDATE SET count = daily_counts.count + 1', [day, name]);
+  }
+
+  async dailyCount(name: string, fromDay: string, toDay: string) {
+    const r = await this.pool.query<{ c: string }>('SELECT COALESCE(SUM(count), 0) AS c FROM daily_counts WHERE name = $1 AND day >= $2 AND day <= $3', [name, fromDay, toDay]);
+    return Number(r.rows[0]!.c);
+  }
 }

@@ -541,4 +541,13 @@ export class SqliteStore implements Store {
       .all(since) as Array<{ provider: ProviderId; outcome: string; count: number }>;
     return rows.map((r) => ({ ...r, count: Number(r.count) }));
   }
+
+  async bumpDailyCount(day: string, name: string) {
+    this.db.prepare('INSERT INTO daily_counts (day, name, count) VALUES (?, ?, 1) ON CONFLICT (day, name) DO UPDATE SET count = daily_counts.count + 1').run(day, name);
+  }
+
+  async dailyCount(name: string, fromDay: string, toDay: string) {
+    const r = this.db.prepare('SELECT COALESCE(SUM(count), 0) AS c FROM daily_counts WHERE name = ? AND day >= ? AND day <= ?').get(name, fromDay, toDay) as { c: number };
+    return Number(r.c);
+  }
 }

@@ -306,4 +306,9 @@ export interface Store {
   disableLink(id: string, at: string): Promise<LinkRecord | null>;
   /** Payments made through a link, oldest first. */
   linkPayments(linkId: string): Promise<PaymentRecord[]>;
+
+  /** Adds one to a per-day counter (`day` is a Jakarta date, YYYY-MM-DD). */
+  bumpDailyCount(day: string, name: string): Promise<void>;
+  /** The counter summed over days from..to inclusive. */
+  dailyCount(name: string, fromDay: string, toDay: string): Promise<number>;
 }

@@ -283,6 +283,18 @@ describe('console API', () => {
 
   it('overview, providers and reconciliation read the same ledger', async () => {
     const me = await signedIn(s);
+    const before = (await as(s, me, 'GET', '/overview?range=today')).body.conversion.sessions;
+    const mint = (key: string) => api(s.url, 'POST', '/api/sessions', { orderId: `SES-${++n}`, amount: 50_000 }, { authorization: `Bearer ${key}` });
+    assert.equal((await mint(KEY)).status, 201);
+    assert.equal((await mint(KEY)).status, 201);
+    assert.equal((await mint('not-the-merchant-key-at-all')).status, 401);
+    // Counted once the answer is out: poll briefly for the two, then make sure the refused mint added nothing.
+    let sessions = before;
+    for (const end = Date.now() + 5000; sessions < before + 2 && Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 25));
+      sessions = (await as(s, me, 'GET', '/overview?range=today')).body.conversion.sessions;
+    }
+    assert.equal(sessions, before + 2, 'two minted sessions counted, the refused one not');
     const o = (await as(s, me, 'GET', '/overview?range=7d')).body;
     assert.equal(o.days.length, 7);
     const paid = (await s.store.countByStatus()).paid ?? 0;
