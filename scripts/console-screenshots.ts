@@ -53,10 +53,14 @@ export async function seed(url: string) {
   const ids: string[] = [];
   for (const [i, [method, amount, action]] of plan.entries()) {
     const orderId = i === 3 ? 'INV-FAIL-1004' : `INV-2026-${1001 + i}`;
-    const { payment } = await post('/api/payments', { orderId, amount, method, customer: people[i % people.length] });
+    // As a shop does it: the backend mints a session, the widget pays with it.
+    const { session } = await post('/api/sessions', { orderId, amount, customer: people[i % people.length] }, { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` });
+    const { payment } = await post('/api/payments', { session, method });
     ids.push(payment.id);
     if (action !== 'pending') await post(`/api/sandbox/payments/${payment.id}/${action}`);
   }
+  // Two shoppers who looked and left.
+  for (const orderId of ['INV-2026-1009', 'INV-2026-1010']) await post('/api/sessions', { orderId, amount: 60_000 }, { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` });
   await post(`/api/payments/${ids[2]}/refund`, { amount: 50_000, reason: 'one item out of stock' }, { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` });
   return ids;
 }
