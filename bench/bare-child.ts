@@ -124,7 +124,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       flags: [],
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + config.paymentTtlSeconds * 1000).toISOString(),
+      expiresAt: new Date(now.getTime() + 86_400 * 1000).toISOString(),
       paidAt: null,
       refundedAmount: 0,
       expectedFee: null,

@@ -41,11 +41,11 @@ export const DEMO_TEXTS = {
     total: 'Total',
     payment: 'Pembayaran',
     sandboxTitle: 'Panel sandbox',
-    sandboxNote: 'Berperan sebagai bank pelanggan atau sebagai jam. Emulator penyedia mengirim webhook bertanda tangan ke companion.',
+    sandboxNote: 'Gantikan peran bank pelanggan, atau majukan waktu sampai batas bayar lewat. Emulator penyedia mengirim webhook bertanda tangan ke companion.',
     paymentId: 'Pembayaran:',
     simPay: 'Bayar',
-    simExpire: 'Kedaluwarsakan',
-    events: 'Peristiwa',
+    simExpire: 'Lewati batas waktu',
+    events: 'Log event',
   },
   en: {
     language: 'Language',
@@ -90,12 +90,16 @@ export function demoRoutes(o: { merchantKey: string; publicUrl: string; http: Ht
     try {
       // One order per visitor until they start a new one, so a reload resumes the same payment.
       const cookie = /(?:^|;\s*)demo_order=([A-Za-z0-9-]{1,40})/.exec(req.get('cookie') ?? '')?.[1];
-      const orderId = cookie && req.query.new === undefined ? cookie : `DEMO-${randomBytes(5).toString('hex').toUpperCase()}`;
-      const amount = DEMO_CART.reduce((s, i) => s + i.price * i.quantity, 0);
+      // `?amount=5000` tries the checkout with any total (one line "Custom amount"): how methods outside their
+      // limits look. A new order each time, so a remembered payment for another total is not resumed.
+      const custom = typeof req.query.amount === 'string' && /^[1-9]\d{0,11}$/.test(req.query.amount) ? Number(req.query.amount) : null;
+      const orderId = cookie && req.query.new === undefined && !custom ? cookie : `DEMO-${randomBytes(5).toString('hex').toUpperCase()}`;
+      const cart = custom ? [{ sku: 'CUSTOM', name: 'Jumlah bebas', price: custom, quantity: 1 }] : DEMO_CART;
+      const amount = cart.reduce((s, i) => s + i.price * i.quantity, 0);
       const { session } = await mintSession(o.http, o.publicUrl, o.merchantKey, {
         orderId,
         amount,
-        items: DEMO_CART,
+        items: cart,
         customer: { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' },
         expiresIn: 3600,
       });
@@ -109,7 +113,7 @@ export function demoRoutes(o: { merchantKey: string; publicUrl: string; http: Ht
         .replaceAll('{{TOTAL}}', escapeAttr(idr(amount)))
         .replace(
           '{{CART}}',
-          DEMO_CART.map((i) => `<li><span>${escapeAttr(i.name)} × ${i.quantity}</span><span>${escapeAttr(idr(i.price * i.quantity))}</span></li>`).join(''),
+          cart.map((i) => `<li><span>${escapeAttr(i.name)} × ${i.quantity}</span><span>${escapeAttr(idr(i.price * i.quantity))}</span></li>`).join(''),
         );
       res.setHeader('Set-Cookie', `demo_order=${orderId}; Path=${req.baseUrl || '/'}; SameSite=Lax; HttpOnly`);
       res.setHeader('Cache-Control', 'no-store');

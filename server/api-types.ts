@@ -24,6 +24,13 @@ export interface PaymentMethod {
   minAmount: number;
   /** Integer IDR. */
   maxAmount: number;
+  /**
+   * Whether the order's amount can use this method. An unavailable method is listed so the picker can show it greyed
+   * with its limits; creating it answers 422 `amount_below_minimum` / `amount_above_maximum`.
+   */
+  available: boolean;
+  /** Why not, when `available` is false. */
+  unavailableReason?: 'below_minimum' | 'above_maximum';
 }
 
 export interface MethodsResponse {
@@ -72,6 +79,8 @@ export interface Payment {
   va?: { bank: string; number: string; billerCode?: string };
   qris?: { qrString: string };
   redirectUrl?: string;
+  /** E-wallets: what the provider gave to pay on each kind of device (the widget picks by `ui-mode`). */
+  ewallet?: WalletHandoff;
   cstore?: { store: string; paymentCode: string };
   installment?: { id: string; tenure: number };
   /** Conditions an operator should look at, e.g. `amount_mismatch`, `late_payment`. */
@@ -119,6 +128,23 @@ export interface RoutingExplanation {
   attempts?: Array<{ provider: ProviderId; outcome: string; at: string }>;
 }
 
+/**
+ * An e-wallet's hand-offs, each present only where the provider gives it (Xendit `actions`, Midtrans GoPay `actions`).
+ * OVO gives none: the customer approves a push notification in the app.
+ */
+export interface WalletHandoff {
+  /** Web checkout for a desktop browser. */
+  desktopUrl?: string;
+  /** Web checkout for a phone browser. */
+  mobileUrl?: string;
+  /** Opens the wallet app on a phone. */
+  deeplinkUrl?: string;
+  /** A QR payload to draw, for paying from a phone while shopping on a computer. */
+  qrString?: string;
+  /** The provider's own QR image (Midtrans GoPay `generate-qr-code`). */
+  qrImageUrl?: string;
+}
+
 export interface Refund {
   id: string;
   paymentId: string;
@@ -159,6 +185,11 @@ export type CreatePaymentRequest = (
 ) & {
   method: string;
   installment?: string;
+  /**
+   * E-wallets that approve in their app (OVO): the payer's wallet phone number, asked on the checkout page; it
+   * replaces the customer's phone for this payment. An Indonesian mobile number (`0812…`, `+62812…`).
+   */
+  walletPhone?: string;
 };
 
 export interface CartItem {

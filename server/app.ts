@@ -43,6 +43,7 @@ import { CallLog } from './console/call-log.js';
 import { consoleRoutes } from './console/routes.js';
 import { countSessions } from './console/counters.js';
 import { widgetRoutes } from './routes/widget.js';
+import { StatusChecks } from './domain/status-check.js';
 import type { HistoryEntry, Store } from './store/types.js';
 import { demoRoutes } from '../demo/server.js';
 
@@ -161,7 +162,8 @@ export function createApp(deps: AppDeps): BayarApp {
     bus,
     log,
     publicUrl,
-    ttlSeconds: config.paymentTtlSeconds,
+    deadlines: config.deadlines,
+    limits: config.limits,
     notify: !!config.notifyUrl,
     routing,
     onChange: deps.onChange,
@@ -241,7 +243,7 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use(merchantRoutes({ merchantKey: config.merchantKey, clock, idem: merchantIdem, service, store, providers }));
   app.use(linkRoutes({ merchantKey: config.merchantKey, live: !sandbox, clock, idem: merchantIdem, links, store }));
   const linkLimits = linkPaymentLimits(config.merchantKey, clock, deps.linkRateLimits ?? config.linkRateLimits);
-  app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments'), { limits: linkLimits, customerFor: (id) => links.customerFor(id) }));
+  app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments'), new StatusChecks(service, clock), { limits: linkLimits, customerFor: (id) => links.customerFor(id) }));
     if (sandbox) app.use(sandboxRoutes(service, emulators));
   app.use(returnRoutes(service));
   app.use(payPageRoutes({ links, service, shop: config.shop, secure: publicUrl.startsWith('https:') }));

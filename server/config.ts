@@ -10,6 +10,8 @@ import { METHOD_FAMILIES, PROVIDER_IDS, type MethodFamily, type ProviderId } fro
 import { parseFees } from './domain/fees.js';
 import { DEFAULT_HEALTH } from './domain/health.js';
 import type { RoutingOptions } from './domain/routing.js';
+import { parseTtl, type DeadlinePolicy } from './domain/deadlines.js';
+import { parseLimits, type LimitOverrides } from './domain/limits.js';
 
 export interface ProviderCredentials {
   doku?: { clientId: string; secretKey: string; baseUrl: string };
@@ -41,8 +43,13 @@ export interface Config {
   /** Provider base URLs given explicitly (live, or sandbox pointed at another server). */
   providerBaseUrlOverrides: Partial<Record<ProviderId, string>>;
   logLevel: string;
-  /** Seconds a payment stays open unless the provider fixes it (QRIS). */
-  paymentTtlSeconds: number;
+  /**
+   * Payment deadlines: BAYAR_PAYMENT_TTL_SECONDS (`all`) and BAYAR_TTL (`byFamily`); unset parts follow the
+   * per-family defaults, always within the provider's bounds (server/domain/deadlines.ts).
+   */
+  deadlines: DeadlinePolicy;
+  /** BAYAR_LIMITS: amount limits per family or method id, over the providers' own (server/domain/limits.ts). */
+  limits: LimitOverrides;
   /** Per-provider webhook source allowlists (`<ID>_WEBHOOK_IPS`); a provider without one accepts any source. */
   webhookAllowedIps: Partial<Record<ProviderId, string[]>>;
   /** Requests per minute per client IP on /api (webhooks exempt). */
@@ -112,7 +119,9 @@ const envSchema = z.object({
   BAYAR_ALLOW_UNSIGNED: z.enum(['0', '1', '']).optional(),
   BAYAR_CATALOG: optionalString,
   BAYAR_ROUTES: optionalString,
-  BAYAR_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(3600).max(30 * 86400).default(86400),
+  BAYAR_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).optional(),
+  BAYAR_TTL: optionalString,
+  BAYAR_LIMITS: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BAYAR_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   DOKU_WEBHOOK_IPS: optionalString,
@@ -292,6 +301,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else webhookAllowedIps[id] = ips;
   }
   const consoleUsers = e.BAYAR_CONSOLE_USERS ? parseConsoleUsers(e.BAYAR_CONSOLE_USERS, problems) : [];
+  const ttlByFamily = e.BAYAR_TTL ? parseTtl(e.BAYAR_TTL, problems) : {};
+  const limits = e.BAYAR_LIMITS ? parseLimits(e.BAYAR_LIMITS, problems) : {};
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -309,7 +320,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providers,
     providerBaseUrlOverrides: overrides,
     logLevel: e.LOG_LEVEL,
-    paymentTtlSeconds: e.BAYAR_PAYMENT_TTL_SECONDS,
+    deadlines: { all: e.BAYAR_PAYMENT_TTL_SECONDS, byFamily: ttlByFamily },
+    limits,
     webhookAllowedIps,
     rateLimitPerMinute: e.BAYAR_RATE_LIMIT_PER_MINUTE,
     headersTimeoutMs: 10_000,

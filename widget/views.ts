@@ -22,4 +22,7 @@ defineElements([
   ['bayar-status-view', BayarStatusView],
 ]);
 
+export { paymentView } from './checkout/payment-view.js';
+// The checkout follows a payment's status only once there is one: its controller travels with the views.
+export { PaymentStatusController } from './controllers/payment-status.js';
 export { BayarHandoffView, BayarInstallmentOptions, BayarQrisView, BayarStatusView, BayarVaView };

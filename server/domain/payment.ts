@@ -1,12 +1,13 @@
 /**
  * The payment as the ledger keeps it, and its public shape (contract.md §3 "Payment object").
  */
-import type { Customer, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
+import type { Customer, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation, WalletHandoff } from '../api-types.js';
 
 export interface Instructions {
   va?: { bank: string; number: string; billerCode?: string };
   qris?: { qrString: string };
   redirectUrl?: string;
+  ewallet?: WalletHandoff;
   cstore?: { store: string; paymentCode: string };
 }
 

@@ -24,6 +24,8 @@ import { isTransient, type ResilientProvider } from '../providers/resilience.js'
 import type { LineItem, VerifiedWebhook, WebhookRequest } from '../providers/types.js';
 import type { HistoryEntry, Store, TransitionInput } from '../store/types.js';
 import type { LiveBus } from './live.js';
+import { ttlFor, type DeadlinePolicy } from './deadlines.js';
+import type { LimitOverrides } from './limits.js';
 import { candidatesFor, listMethods, parseMethodId } from './methods.js';
 import type { PaymentRecord, RefundRecord } from './payment.js';
 import type { Routing } from './routing.js';
@@ -49,8 +51,10 @@ export interface PaymentServiceDeps {
   log: Logger;
   /** Absolute base URL of this companion, for webhook URLs handed to providers. */
   publicUrl: string;
-  /** Seconds a payment stays open unless the provider fixes a shorter window. */
-  ttlSeconds: number;
+  /** How long payments stay open (server/domain/deadlines.ts). */
+  deadlines: DeadlinePolicy;
+  /** BAYAR_LIMITS (server/domain/limits.ts). */
+  limits?: LimitOverrides;
   /** Called after every committed status change. */
   onChange?: (p: PaymentRecord, h: HistoryEntry) => void;
   /** Called after anything that may have queued a merchant notification (wakes the delivery worker). */
@@ -80,7 +84,7 @@ export class PaymentService {
   constructor(private readonly d: PaymentServiceDeps) {}
 
   private router() {
-    return { routes: this.d.routes, get: (id: ProviderId) => this.d.providers.get(id) };
+    return { routes: this.d.routes, get: (id: ProviderId) => this.d.providers.get(id), limits: this.d.limits };
   }
 
   /**
@@ -161,7 +165,7 @@ export class PaymentService {
         customer: order.customer,
         link: order.link ?? null,
         createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + this.d.ttlSeconds * 1000).toISOString(),
+        expiresAt: new Date(now.getTime() + ttlFor(this.d.deadlines, family, first.id) * 1000).toISOString(),
         expectedFee: routing.fee(first.id, family, order.amount),
         routing: plan.explanation,
       }).catch((err: unknown) => {

@@ -5,7 +5,7 @@
  *
  * Adding a provider = providers/<id>/{index,signing,mapping,wire}.ts + emulators/<id>/ + the contract suite.
  */
-import type { Customer, InstallmentOption, MethodFamily, PaymentStatus, ProviderId } from '../api-types.js';
+import type { Customer, InstallmentOption, MethodFamily, PaymentStatus, ProviderId, WalletHandoff } from '../api-types.js';
 import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http.js';
 
@@ -61,6 +61,8 @@ export interface CreatePaymentResult {
   va?: { bank: string; number: string; billerCode?: string };
   qris?: { qrString: string };
   redirectUrl?: string;
+  /** E-wallet hand-offs by device, as the provider gave them. */
+  ewallet?: WalletHandoff;
   cstore?: { store: string; paymentCode: string };
 }
 

@@ -30,7 +30,7 @@ export const cartItems = z.union([
   z.array(z.object({ sku: z.string().min(1).max(64), qty: z.number().int().positive().max(10_000) }).strict()).min(1).max(100),
 ]);
 
-const paymentCommon = { method: methodId, installment: z.string().min(1).max(64).optional() };
+const paymentCommon = { method: methodId, installment: z.string().min(1).max(64).optional(), walletPhone: z.string().max(32).optional() };
 
 const sessionPayment = z.object({ session: z.string().min(1).max(8192), ...paymentCommon }).strict();
 const unsignedPayment = z.object({ orderId, amount, customer: customer.optional(), ...paymentCommon }).strict();

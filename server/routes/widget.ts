@@ -8,7 +8,10 @@ import { badRequest } from '../errors.js';
 import { toMerchantPayment, toPublicPayment } from '../domain/payment.js';
 import { isMerchant } from './merchant.js';
 import { resolveOrder, type OrderInput, type OrderSources } from '../domain/orders.js';
+import type { OrderSpec } from '../domain/payments.js';
+import { toIndonesianMobile } from '../lib/phone.js';
 import type { PaymentService } from '../domain/payments.js';
+import type { StatusChecks } from '../domain/status-check.js';
 import type { LiveStreams } from './sse.js';
 import { amount, cartItems, createPaymentSchema } from './schemas.js';
 import { parse } from './validate.js';
@@ -39,7 +42,32 @@ export interface LinkCheckoutHooks {
   customerFor(linkId: string): Promise<Customer>;
 }
 
-export function widgetRoutes(service: PaymentService, sources: OrderSources, streams: LiveStreams, idem: RequestHandler, links?: LinkCheckoutHooks): Router {
+/**
+ * OVO approves by a push to the payer's OVO app, so its number must be a valid Indonesian mobile number before
+ * anything is created or any provider is called. `walletPhone` (asked on the checkout page) wins over the customer's
+ * phone; it is accepted for e-wallets only.
+ */
+function withWalletPhone(order: OrderSpec, method: string, walletPhone: string | undefined): OrderSpec {
+  if (walletPhone !== undefined && !method.startsWith('ewallet:')) {
+    throw badRequest('invalid_request', 'walletPhone is for e-wallet payments only.');
+  }
+  const phone = walletPhone ?? order.customer.phone;
+  if (walletPhone === undefined && method !== 'ewallet:ovo') return order;
+  const mobile = toIndonesianMobile(phone);
+  if (!mobile) {
+    throw badRequest('invalid_phone', `${method === 'ewallet:ovo' ? 'OVO' : 'This e-wallet'} needs the payer's Indonesian mobile number (e.g. 0812 3456 7890 or +62812…); pass it as walletPhone.`);
+  }
+  return { ...order, customer: { ...order.customer, phone: mobile } };
+}
+
+export function widgetRoutes(
+  service: PaymentService,
+  sources: OrderSources,
+  streams: LiveStreams,
+  idem: RequestHandler,
+  checks: StatusChecks,
+  links?: LinkCheckoutHooks,
+): Router {
   const r = Router();
 
   r.get('/api/methods', (req, res) => {
@@ -57,10 +85,11 @@ export function widgetRoutes(service: PaymentService, sources: OrderSources, str
   r.post('/api/payments', ...(links?.limits ?? []), idem, async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
     const input = parse(createPaymentSchema(body), body);
-    const { method, installment, ...orderInput } = input;
+    const { method, installment, walletPhone, ...orderInput } = input;
     const order = resolveOrder(orderInput as OrderInput, sources);
     if (order.link && links) order.customer = await links.customerFor(order.link.id);
-    const { payment, created } = await service.create(order, method, installment);
+    const payable = withWalletPhone(order, method, walletPhone);
+    const { payment, created } = await service.create(payable, method, installment);
     const out: PaymentResponse = { payment: toPublicPayment(payment) };
     res.status(created ? 201 : 200).json(out);
   });
@@ -82,6 +111,18 @@ export function widgetRoutes(service: PaymentService, sources: OrderSources, str
   r.post('/api/payments/:id/cancel', async (req, res) => {
     const out: PaymentResponse = { payment: toPublicPayment(await service.cancel(req.params.id!)) };
     res.json(out);
+  });
+
+  // "Check status" / "I have paid": ask the provider now (rate-limited per payment, server/domain/status-check.ts).
+  r.post('/api/payments/:id/check', async (req, res) => {
+    try {
+      const out: PaymentResponse = { payment: toPublicPayment(await checks.check(req.params.id!)) };
+      res.json(out);
+    } catch (err) {
+      const wait = (err as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds;
+      if (wait) res.set('Retry-After', String(wait));
+      throw err;
+    }
   });
 
   return r;

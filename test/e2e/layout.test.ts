@@ -6,22 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { DemoPage, assertBuilt, axe, axeViolations, launchBrowser } from '../helpers/browser.js';
+import { check } from '../helpers/a11y.js';
+import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-
-/** The screen is sound: no overflow, no axe violation, contrast really checked inside the widget; then a PNG. */
-async function check(d: DemoPage, name: string): Promise<void> {
-  assert.deepEqual(await d.overflow(), [], `${name}: overflow`);
-  const result = await axe(d.page);
-  assert.deepEqual(axeViolations(result), [], `${name}: axe`);
-  const contrast = result.passes.find((p) => p.id === 'color-contrast');
-  assert.ok(
-    contrast?.nodes.some((n) => Array.isArray(n.target) && Array.isArray(n.target[0]) && n.target[0][0] === 'bayar-checkout'),
-    `${name}: contrast was checked inside the widget's shadow roots`,
-  );
-  await d.screenshot(name);
-}
 
 let s: TestServer;
 let browser: Browser;

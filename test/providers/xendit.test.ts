@@ -253,9 +253,26 @@ describe('Xendit payment flows: pay → callback → verify → status', () => {
     assert.equal(again.status, 400);
   });
 
+  test('e-wallet hand-offs per wallet, as Xendit documents them: DANA/LinkAja web URLs, ShopeePay deeplink + QR, OVO none', async () => {
+    const p = provider();
+    const dana = await p.create(input({ family: 'ewallet', channel: 'dana', amount: 30_000 }));
+    assert.deepEqual(Object.keys(dana.ewallet ?? {}).sort(), ['desktopUrl', 'mobileUrl']);
+    assert.equal(dana.redirectUrl, dana.ewallet!.desktopUrl);
+    const spay = await p.create(input({ family: 'ewallet', channel: 'shopeepay', amount: 30_000 }));
+    assert.deepEqual(Object.keys(spay.ewallet ?? {}).sort(), ['deeplinkUrl', 'qrString']);
+    const qr = parseQris(spay.ewallet!.qrString!);
+    assert.equal(qr.amount, 30_000);
+    assert.equal(qr.dynamic, true);
+    // The deeplink opens the emulated app page for this very charge.
+    assert.match(await (await fetch(spay.ewallet!.deeplinkUrl!)).text(), /30\.000/);
+    const ovo = await p.create(input({ family: 'ewallet', channel: 'ovo', amount: 30_000, customer: { phone: '081234567890' } }));
+    assert.equal(ovo.ewallet, undefined);
+    assert.equal(ovo.redirectUrl, undefined);
+  });
+
   test('e-wallet: hosted checkout page → Pay → callback → redirect back to the shop', async () => {
     const p = provider();
-    const inp = input({ family: 'ewallet', channel: 'shopeepay', amount: 64_500 });
+    const inp = input({ family: 'ewallet', channel: 'dana', amount: 64_500 });
     const r = await p.create(inp);
     const page = await fetch(r.redirectUrl!);
     const html = await page.text();

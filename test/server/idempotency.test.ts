@@ -48,7 +48,7 @@ describe('Idempotency-Key', () => {
 
   it('a failed request releases its key', async () => {
     const r1 = await api(s.url, 'POST', '/api/payments', { orderId: 'IDEM-4', amount: 5, method: 'va:bca' }, { 'idempotency-key': 'k-4' });
-    assert.equal(r1.status, 400);
+    assert.equal(r1.status, 422);
     const r2 = await api(s.url, 'POST', '/api/payments', { orderId: 'IDEM-4', amount: 50_000, method: 'va:bca' }, { 'idempotency-key': 'k-4' });
     assert.equal(r2.status, 201);
   });

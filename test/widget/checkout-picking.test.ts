@@ -130,7 +130,8 @@ describe('<bayar-checkout>: choosing a method', () => {
     await pressPay(el);
     await until(() => log.count('bayar-error') === 1, 'error');
     expect(log.of('bayar-error')[0]!.detail).to.deep.equal({ code: 'provider_unavailable', message: 'Try again shortly.' });
-    expect(textOf(find(el, '[role="alert"]')!)).to.include('Try again shortly.');
+    // The customer reads their language; the developer message goes to the event only.
+    expect(textOf(find(el, '[role="alert"]')!)).to.include('Penyedia pembayaran sedang tidak dapat dihubungi');
     await expect(el).to.be.accessible();
     await clickButton(el, 'Coba lagi');
     await until(() => log.count('bayar-error') === 2, 'second error');

@@ -81,7 +81,7 @@ export class FakeClock implements Clock {
 
 const method = (id: string, label: string, provider: PaymentMethod['provider'] = 'komerce'): PaymentMethod => {
   const [family, channel] = id.split(':') as [PaymentMethod['family'], string];
-  return { id, family, channel, label, provider, minAmount: 10000, maxAmount: 100_000_000 };
+  return { id, family, channel, label, provider, minAmount: 10000, maxAmount: 100_000_000, available: true };
 };
 
 export const METHODS: PaymentMethod[] = [
@@ -224,7 +224,13 @@ export class FakeServer {
     for (const route of this.routes) {
       const match = route.method === method ? url.pathname.match(route.pattern) : null;
       if (!match) continue;
-      const reply = await route.handler(req, match);
+      // Like a real fetch, an aborted request (the widget's timeout) rejects at once, whatever the server does.
+      const signal = init.signal;
+      const aborted = new Promise<never>((_, reject) => {
+        if (signal?.aborted) reject(new DOMException('aborted', 'AbortError'));
+        signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      });
+      const reply = await Promise.race([route.handler(req, match), aborted]);
       return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status ?? 200, headers: { 'Content-Type': 'application/json' } });
     }
     return new Response(JSON.stringify({ error: { code: 'not_found', message: `${method} ${url.pathname}` } }), { status: 404 });

@@ -24,8 +24,16 @@ export const checkoutStyles = css`
     font-size: 1.05em;
   }
   .actions {
-    display: flex;
-    justify-content: center;
+    display: grid;
+    justify-items: center;
+    gap: 0.5em;
+    text-align: center;
+  }
+  .check {
+    width: 100%;
+  }
+  .actions p:empty {
+    display: none;
   }
   .alert {
     display: grid;

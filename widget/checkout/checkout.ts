@@ -8,7 +8,7 @@ import type {
   Payment,
   PaymentMethod,
 } from '../../server/api-types.js';
-import { PaymentStatusController } from '../controllers/payment-status.js';
+import type { PaymentStatusController } from '../controllers/payment-status.js';
 import { ApiError, BayarApi, type OrderQuery } from '../internal/api.js';
 import { ensureLocale } from '../i18n/localize.js';
 import { BayarElement } from '../internal/base.js';
@@ -20,11 +20,12 @@ import { checkoutStyles } from './checkout.styles.js';
 import type { BayarEventMap } from './events.js';
 
 type View = 'loading' | 'setup' | 'pick' | 'pending' | 'final';
+type Views = typeof import('../views.js');
 
 /** The order as the server knows it: query for GETs, body base for POST /api/payments, identity for resuming. */
 interface Order {
   query: OrderQuery;
-  body: Omit<CreatePaymentRequest, 'method' | 'installment'>;
+  body: Omit<CreatePaymentRequest, 'method' | 'installment' | 'walletPhone'>;
   identity: string;
   /** The amount, where the page can know it: a remembered payment for another amount is not resumed. */
   amount?: number;
@@ -97,6 +98,11 @@ const storage = {
  * @attr customer-phone - unsigned/catalog checkout only.
  * @attr methods - optional filter, comma separated: families (`va`, `qris`, `ewallet`, `cstore`, `paylater`) or method ids (`va:bca`).
  * @attr locale - `id` (default) or `en`; switches live.
+ * @attr ui-mode - `auto` (default), `qr` or `redirect`: how e-wallets hand off (`auto`: the wallet's QR on a wide
+ *   non-touch screen, the app link on a phone).
+ * @attr hide-unavailable - hide methods the amount cannot use instead of showing them greyed with the reason.
+ * @attr remember-method - `on` (default) or `off`: show the customer's last used method first (only its id is kept,
+ *   in this browser's localStorage).
  *
  * @fires bayar-ready - `{ methods }`: methods loaded and shown.
  * @fires bayar-method-select - `{ method }`: the customer picked a method.
@@ -105,7 +111,8 @@ const storage = {
  * @fires bayar-payment-expired - `{ payment }`: the payment expired unpaid.
  * @fires bayar-payment-cancelled - `{ payment }`: the payment was cancelled.
  * @fires bayar-payment-failed - `{ payment }`: the provider declined or failed it.
- * @fires bayar-error - `{ code, message }`: a request failed; `code` is the server's error code or a client code such as `network_error`.
+ * @fires bayar-error - `{ code, message }`: a request failed; `code` is the server's error code or a client code such as
+ *   `network_error` or `timeout` (no answer in time: the customer is offered a retry that cannot create a second payment).
  *
  * @csspart base - the checkout card.
  * (Parts of the inner views are forwarded with `exportparts`, so `bayar-checkout::part(qr)` works from the page.)
@@ -144,6 +151,12 @@ export class BayarCheckout extends BayarElement {
   @property({ attribute: 'customer-phone' }) customerPhone = '';
   /** Filter: families or method ids, comma separated. */
   @property() methods = '';
+  /** `auto` | `qr` | `redirect`: how e-wallets hand off. */
+  @property({ attribute: 'ui-mode' }) uiMode = 'auto';
+  /** Hide methods the amount cannot use (instead of greyed with the reason). */
+  @property({ type: Boolean, attribute: 'hide-unavailable' }) hideUnavailable = false;
+  /** `off`: do not remember the last used method. */
+  @property({ attribute: 'remember-method' }) rememberMethod = 'on';
 
   @state() private view: View = 'loading';
   @state() private allMethods: PaymentMethod[] = [];
@@ -155,6 +168,8 @@ export class BayarCheckout extends BayarElement {
   @state() private error: ShownError | null = null;
   /** Status announced by the polite live region (its text follows the locale). */
   @state() private live: Payment['status'] | '' = '';
+  /** What the last "check status" found, while the payment is still pending. */
+  @state() private checkNote: 'stillPending' | 'tooSoon' | '' = '';
 
   private api = new BayarApi('');
   private order: Order | null = null;
@@ -170,7 +185,10 @@ export class BayarCheckout extends BayarElement {
   /** The attempt being made: its key is reused if the same attempt is retried after a failure. */
   private attempt?: { what: string; key: string };
 
-  private readonly status = new PaymentStatusController(this, (payment) => this.apply(payment));
+  /** Follows the shown payment's status; it comes with the views' chunk (nothing to follow before a payment exists). */
+  private status?: PaymentStatusController;
+  /** The views' chunk once loaded: it renders the payment. */
+  @state() private views?: Views;
 
   /** The current payment object, or `null`. Read-only. */
   get payment(): Payment | null {
@@ -181,7 +199,7 @@ export class BayarCheckout extends BayarElement {
   reset(): void {
     if (this.current?.status === 'paid' || this.current?.status === 'refunded') return;
     const hadFocus = this.holdsFocus(false);
-    this.status.stop();
+    this.status?.stop();
     if (this.order) storage.remove(this.storageKey(this.order));
     this.current = null;
     this.error = null;
@@ -244,11 +262,16 @@ export class BayarCheckout extends BayarElement {
     api.cancelPayment(payment.id).catch(() => undefined);
   }
 
+  /** The last used method, per shop (its companion): only the method id is kept, nothing about the customer. */
+  private get lastMethodKey(): string {
+    return `bayar:method:${this.api.base}`;
+  }
+
   /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
   private async start(): Promise<void> {
     const generation = ++this.generation;
     if (this.current) this.retire(this.current, this.api, this.order);
-    this.status.stop();
+    this.status?.stop();
     this.current = null;
     this.allMethods = [];
     this.methodsLoaded = false;
@@ -256,7 +279,7 @@ export class BayarCheckout extends BayarElement {
     this.options = null;
     this.error = null;
     this.attempt = undefined;
-    this.api = new BayarApi(this.server || defaultServer());
+    this.api = new BayarApi(this.server || defaultServer(), this.clock);
     const order = (this.order = this.readOrder());
     if (!order) {
       this.view = 'setup';
@@ -312,9 +335,11 @@ export class BayarCheckout extends BayarElement {
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean);
-    return wanted.length
-      ? this.allMethods.filter((m) => wanted.includes(m.family) || wanted.includes(m.id.toLowerCase()))
-      : this.allMethods;
+    return this.allMethods.filter(
+      (m) =>
+        (!wanted.length || wanted.includes(m.family) || wanted.includes(m.id.toLowerCase())) &&
+        (!this.hideUnavailable || m.available !== false),
+    );
   }
 
   private onSelect(method: PaymentMethod): void {
@@ -382,6 +407,8 @@ export class BayarCheckout extends BayarElement {
         return;
       }
       this.attempt = undefined;
+      if (this.rememberMethod !== 'off') storage.set(this.lastMethodKey, methodId);
+      else storage.remove(this.lastMethodKey);
       if (approval) {
         const url = family === 'paylater' ? safeHttpUrl(payment.redirectUrl) : null;
         if (url) approval.location.href = url;
@@ -403,8 +430,9 @@ export class BayarCheckout extends BayarElement {
 
   /** Makes sure the payment views' chunk is loaded (see internal/lazy.ts); a failed load offers a retry. */
   private prepareViews(): void {
-    loadViews().catch(() =>
-      this.fail(new ApiError('network_error', 'Could not load the payment views.'), () => this.prepareViews()),
+    loadViews().then(
+      (views) => (this.views = views as Views),
+      () => this.fail(new ApiError('network_error', 'Could not load the payment views.'), () => this.prepareViews()),
     );
   }
 
@@ -413,16 +441,25 @@ export class BayarCheckout extends BayarElement {
     this.prepareViews();
     const previous = this.current;
     this.current = payment;
+    if (previous?.id !== payment.id || payment.status !== 'pending') this.checkNote = '';
     const order = this.order;
     if (order) {
       if (payment.status === 'pending' || payment.status === 'paid') storage.set(this.storageKey(order), payment.id);
       else storage.remove(this.storageKey(order));
     }
     this.view = payment.status === 'pending' ? 'pending' : 'final';
-    if (payment.status === 'pending' && (previous?.id !== payment.id || this.status.mode === 'idle'))
-      this.status.watch(this.api, payment);
-    if (payment.status !== 'pending') this.status.stop();
+    if (payment.status === 'pending' && (previous?.id !== payment.id || !this.status || this.status.mode === 'idle'))
+      void this.follow(payment);
+    if (payment.status !== 'pending') this.status?.stop();
     void this.announce(payment);
+  }
+
+  private async follow(payment: Payment): Promise<void> {
+    const views = (await loadViews().catch(() => null)) as Views | null;
+    // Gone by then (another payment, a final status), or the chunk failed to load (prepareViews offers the retry).
+    if (!views || this.current !== payment) return;
+    this.status ??= new views.PaymentStatusController(this, (p) => this.apply(p));
+    this.status.watch(this.api, payment);
   }
 
   /** A newer state of the current payment (SSE, poll, cancel). Stale or foreign ones are ignored. */
@@ -470,8 +507,9 @@ export class BayarCheckout extends BayarElement {
   private fail(e: unknown, retry?: () => void): void {
     const error = e instanceof ApiError ? e : new ApiError('client_error', e instanceof Error ? e.message : String(e));
     const t = this.t;
-    const message =
-      error.code === 'network_error' ? t.errors.network : error.code === 'invalid_config' ? t.errors.config : error.message;
+    // The server's message is for developers (bayar-error); the customer reads their own language, by code.
+    const known: Record<string, string> = { network_error: t.errors.network, invalid_config: t.errors.config, timeout: t.errors.timeout };
+    const message = known[error.code] ?? t.errorCodes?.[error.code] ?? t.errors.generic;
     this.error = { code: error.code, message, retry };
     this.emit('bayar-error', { code: error.code, message: error.message });
   }
@@ -493,9 +531,27 @@ export class BayarCheckout extends BayarElement {
     }
   }
 
+  /** "I have paid — check status": the companion asks the provider now; the answer shows as any other update. */
+  private async onCheck(): Promise<void> {
+    const payment = this.current;
+    if (!payment || this.busy) return;
+    this.busy = true;
+    this.checkNote = '';
+    try {
+      const fresh = await this.api.checkPayment(payment.id);
+      this.apply(fresh);
+      if (fresh.status === 'pending') this.checkNote = 'stillPending';
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'check_too_soon') this.checkNote = 'tooSoon';
+      else this.fail(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /** A view's local countdown ran out: ask the server now instead of waiting for the next message. */
   private onExpire(): void {
-    void this.status.refresh();
+    void this.status?.refresh();
   }
 
   private onRenew(): void {
@@ -537,19 +593,25 @@ export class BayarCheckout extends BayarElement {
       case 'pick':
         return this.renderPicker();
       case 'pending':
-        return html`${this.renderPayment(this.current!)}
-          <div class="actions">
-            <button type="button" class="link" ?disabled=${this.busy} @click=${this.onCancel}>${t.cancel}</button>
-          </div>`;
       case 'final':
-        return html`<bayar-status-view
-          class="view"
-          exportparts="status"
-          .payment=${this.current}
-          locale=${this.locale}
-          @retry=${this.reset}
-          @renew=${this.onRenew}
-        ></bayar-status-view>`;
+        return this.views
+          ? this.views.paymentView({
+              payment: this.current!,
+              clock: this.clock,
+              locale: this.locale,
+              t,
+              busy: this.busy,
+              checkNote: this.checkNote,
+              on: {
+                expire: () => this.onExpire(),
+                renew: () => this.onRenew(),
+                retry: () => this.reset(),
+                check: () => void this.onCheck(),
+                cancel: () => void this.onCancel(),
+                error: (code, message) => this.fail(new ApiError(code, message)),
+              },
+            })
+          : html`<p class="muted loading"><span class="spinner" aria-hidden="true"></span>${t.loading}</p>`;
     }
   }
 
@@ -567,6 +629,7 @@ export class BayarCheckout extends BayarElement {
         exportparts="method"
         .methods=${methods}
         .value=${selected?.id ?? ''}
+        last-used=${this.rememberMethod === 'off' ? '' : (storage.get(this.lastMethodKey) ?? '')}
         locale=${this.locale}
         @change=${(e: CustomEvent<PaymentMethod>) => this.onSelect(e.detail)}
       ></bayar-method-picker>
@@ -583,24 +646,6 @@ export class BayarCheckout extends BayarElement {
         ${this.busy ? t.processing : t.pay(amount)}
       </button>
     `;
-  }
-
-  private renderPayment(p: Payment) {
-    const qrError = (e: CustomEvent<{ code: string; message: string }>) => this.fail(new ApiError(e.detail.code, e.detail.message));
-    if (p.va)
-      return html`<bayar-va-view class="view" exportparts="va-number, copy-button, countdown, instructions" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-va-view>`;
-    if (p.qris)
-      return html`<bayar-qris-view
-        class="view"
-        exportparts="qr, countdown"
-        .payment=${p}
-        .clock=${this.clock}
-        locale=${this.locale}
-        @expire=${this.onExpire}
-        @renew=${this.onRenew}
-        @qr-error=${qrError}
-      ></bayar-qris-view>`;
-    return html`<bayar-handoff-view class="view" exportparts="payment-code, copy-button, countdown, instructions" .payment=${p} .clock=${this.clock} locale=${this.locale} @expire=${this.onExpire}></bayar-handoff-view>`;
   }
 }
 

@@ -18,8 +18,12 @@ export const id: CoreTranslation = {
   errors: {
     network: 'Tidak dapat terhubung ke server pembayaran. Periksa koneksi Anda lalu coba lagi.',
     config: 'Checkout belum dikonfigurasi: atribut session, order-id + amount, atau items diperlukan.',
+    timeout: 'Server pembayaran tidak menjawab. Coba lagi; pembayaran Anda tidak akan dibuat dua kali.',
+    generic: 'Pembayaran belum dapat diproses. Coba lagi atau pilih metode lain.',
   },
   waiting: 'Menunggu konfirmasi pembayaran…',
+  limit: { below_minimum: (min) => `Minimal ${min}`, above_maximum: (max) => `Maksimal ${max}` },
+  lastUsed: 'Terakhir dipakai',
   status: {
     paid: 'Pembayaran berhasil',
     expired: 'Waktu pembayaran habis',

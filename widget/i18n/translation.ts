@@ -27,8 +27,16 @@ export interface CoreTranslation {
   tryAgain: string;
   cancel: string;
   errorTitle: string;
-  errors: { network: string; config: string };
+  /**
+   * Customer-facing error texts. Server messages are written for developers and never shown; codes the views'
+   * chunk knows get their own text (`errorCodes`), anything else `generic`.
+   */
+  errors: { network: string; config: string; timeout: string; generic: string };
   waiting: string;
+  /** A method the order's amount cannot use, shown greyed with its limit. */
+  limit: { below_minimum: (min: string) => string; above_maximum: (max: string) => string };
+  /** Badge of the method the customer used last time in this shop. */
+  lastUsed: string;
   /** Outcome titles: the status panel's heading and what the live region says. */
   status: Record<Exclude<PaymentStatus, 'pending'>, string>;
 }
@@ -84,6 +92,10 @@ export interface ViewTranslation {
   tenure: (n: number, unit: 'days' | 'months') => string;
   perMonth: (amount: string) => string;
   installmentDetail: (total: string, interest: string, rate: string) => string;
+  /** Customer texts for the server's error codes (the developer message goes to `bayar-error` only). */
+  errorCodes: Record<string, string>;
+  /** "Check status" / "I have paid" on every waiting view. */
+  check: { button: string; stillPending: string; tooSoon: string };
   /** The sentence under each outcome title. */
   statusText: Record<Exclude<PaymentStatus, 'pending'>, string>;
 }

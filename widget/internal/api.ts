@@ -5,6 +5,7 @@ import type {
   Payment,
   PaymentMethod,
 } from '../../server/api-types.js';
+import { systemClock, type Clock } from './clock.js';
 
 /** A failed request: `code` is the server's error code, or a client code such as `network_error`. */
 export class ApiError extends Error {
@@ -39,9 +40,19 @@ export class BayarApi {
    */
   static EventSource: EventSourceFactory | null | undefined;
 
+  /**
+   * No request may hang the checkout (a stalled companion or proxy would otherwise leave "Processing…" on screen
+   * forever): reads give up after 15 s, a create after 30 s (it waits for the provider, with failover). The caller
+   * then offers a retry; a retried create reuses its Idempotency-Key, so it can never make a second payment.
+   */
+  static timeouts = { read: 15_000, write: 30_000 };
+
   readonly base: string;
 
-  constructor(base: string) {
+  constructor(
+    base: string,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.base = base.replace(/\/+$/, '');
   }
 
@@ -67,6 +78,11 @@ export class BayarApi {
     return this.payment('POST', `/api/payments/${encodeURIComponent(id)}/cancel`, {});
   }
 
+  /** "Check status" / "I have paid": the companion asks the provider now (rate-limited per payment: 429 `check_too_soon`). */
+  checkPayment(id: string): Promise<Payment> {
+    return this.payment('POST', `/api/payments/${encodeURIComponent(id)}/check`, {});
+  }
+
   /** Opens the payment's SSE stream, or returns null when the browser (or a test) has no EventSource. */
   events(id: string): EventSourceLike | null {
     const Source = BayarApi.EventSource === undefined ? globalThis.EventSource : BayarApi.EventSource;
@@ -81,6 +97,9 @@ export class BayarApi {
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     let res: Response;
+    const abort = new AbortController();
+    const timer = this.clock.setTimeout(() => abort.abort(), BayarApi.timeouts[method === 'GET' ? 'read' : 'write']);
+    let json: unknown = null;
     try {
       res = await fetch(this.base + path, {
         method,
@@ -88,16 +107,18 @@ export class BayarApi {
         credentials: 'omit',
         headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: abort.signal,
       });
+      json = await res.json().catch(() => null);
     } catch {
-      throw new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
+      throw abort.signal.aborted
+        ? new ApiError('timeout', 'The payment server did not answer in time.')
+        : new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
+    } finally {
+      this.clock.clearTimeout(timer);
     }
-    let json: unknown = null;
-    try {
-      json = await res.json();
-    } catch {
-      // handled below
-    }
+    // A body cut off by the timeout is a timeout, not an unreadable answer.
+    if (abort.signal.aborted) throw new ApiError('timeout', 'The payment server did not answer in time.');
     if (!res.ok) {
       const error = (json as ApiErrorBody | null)?.error;
       throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status);

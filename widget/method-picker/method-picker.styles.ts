@@ -42,6 +42,21 @@ export const methodPickerStyles = css`
     box-shadow: 0 0 0 1px var(--_primary);
     background: var(--_soft);
   }
+  /* Greyed, not faded: the reason must stay legible (contrast) while the method plainly cannot be chosen. */
+  [aria-disabled='true'] {
+    cursor: not-allowed;
+    background: none;
+    border-style: dashed;
+    color: var(--_muted);
+  }
+  [aria-disabled='true'] .mark {
+    filter: grayscale(1);
+  }
+  .why {
+    display: block;
+    font-size: 0.85em;
+    font-weight: 400;
+  }
   .label {
     flex: 1;
     min-width: 0;

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import type { MethodFamily, PaymentMethod } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
+import { formatIdr } from '../internal/format.js';
 import { marks, tokens } from '../styles/tokens.js';
 import { methodPickerStyles } from './method-picker.styles.js';
 
@@ -10,11 +11,14 @@ const FAMILIES: MethodFamily[] = ['va', 'qris', 'ewallet', 'cstore', 'paylater']
 
 /**
  * @summary The payment methods as one radio group, grouped by family (Virtual Account, QRIS, e-wallet, convenience
- * store, PayLater). Keyboard: Tab reaches the group once (roving tabindex), arrow keys move, Home/End jump, Space or
+ * store, PayLater), the customer's last used method first with a badge. A method the amount cannot use is shown
+ * greyed with its limit (`aria-disabled`): the arrow keys still reach it, so its reason is read out, but it cannot be
+ * selected. Keyboard: Tab reaches the group once (roving tabindex), arrow keys move, Home/End jump, Space or
  * Enter selects; a click selects too.
  *
  * @attr locale - `id` (default) or `en`.
  * @attr value - the selected method id, e.g. `va:bca`.
+ * @attr last-used - the method id to show first with a "last used" badge (when it is in the list and available).
  *
  * @fires change - (internal, not bubbling) the customer selected a method; detail is the `PaymentMethod`.
  *
@@ -38,6 +42,9 @@ export class BayarMethodPicker extends BayarElement {
   /** Selected method id. */
   @property() value = '';
 
+  /** Method id shown first with a "last used" badge. */
+  @property({ attribute: 'last-used' }) lastUsed = '';
+
   /** The method holding the group's single tab stop (moves with the arrow keys). */
   @state() private focusId = '';
 
@@ -47,7 +54,7 @@ export class BayarMethodPicker extends BayarElement {
 
   private select(method: PaymentMethod): void {
     this.focusId = method.id;
-    if (method.id === this.value) return;
+    if (method.id === this.value || method.available === false) return;
     this.value = method.id;
     this.notify('change', method);
   }
@@ -92,11 +99,14 @@ export class BayarMethodPicker extends BayarElement {
 
   protected override render() {
     const t = this.t;
+    const last = this.methods.find((m) => m.id === this.lastUsed && m.available !== false);
+    const rest = this.methods.filter((m) => m !== last);
     const ids = this.methods.map((m) => m.id);
-    const tabStop = ids.includes(this.focusId) ? this.focusId : ids.includes(this.value) ? this.value : ids[0];
-    const groups = FAMILIES.map((family) => [family, this.methods.filter((m) => m.family === family)] as const).filter(
-      ([, list]) => list.length,
-    );
+    const tabStop = ids.includes(this.focusId) ? this.focusId : ids.includes(this.value) ? this.value : (last ?? rest[0])?.id;
+    const groups = [
+      ...(last ? [['last', [last]] as const] : []),
+      ...FAMILIES.map((family) => [family, rest.filter((m) => m.family === family)] as const),
+    ].filter(([, list]) => list.length);
     if (!groups.length) return nothing;
     return html`
       <h2 id="title" tabindex="-1">${t.methodsTitle}</h2>
@@ -104,24 +114,33 @@ export class BayarMethodPicker extends BayarElement {
         ${groups.map(
           ([family, list]) => html`
             <div role="group" aria-labelledby=${`family-${family}`} class="group">
-              <div id=${`family-${family}`} class="family">${t.families[family]}</div>
-              ${list.map(
-                (m) => html`
+              <div id=${`family-${family}`} class="family">${family === 'last' ? t.lastUsed : t.families[family]}</div>
+              ${list.map((m) => {
+                const why = m.available === false && m.unavailableReason;
+                return html`
                   <div
                     role="radio"
                     part="method"
                     class="method"
                     data-id=${m.id}
                     aria-checked=${m.id === this.value ? 'true' : 'false'}
+                    aria-disabled=${why ? 'true' : nothing}
+                    aria-describedby=${why ? `why-${m.id}` : nothing}
                     tabindex=${m.id === tabStop ? 0 : -1}
                     @click=${() => this.select(m)}
                   >
                     ${mark(m.channel)}
-                    <span class="label">${m.label}</span>
+                    <span class="label"
+                      >${m.label}${why
+                        ? html`<span class="why" id=${`why-${m.id}`}
+                            >${t.limit[why](formatIdr(why === 'below_minimum' ? m.minAmount : m.maxAmount))}</span
+                          >`
+                        : nothing}</span
+                    >
                     <span class="check" aria-hidden="true"></span>
                   </div>
-                `,
-              )}
+                `;
+              })}
             </div>
           `,
         )}

@@ -365,6 +365,33 @@ export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: Emu
   router.use(express.raw({ type: '*/*', limit: '100kb' }));
 
   // Hosted e-wallet checkout page: no auth, no faults (it is the customer's browser, not our API client).
+  /**
+   * Which hand-offs each wallet's charge carries, as Xendit documents them (docs.xendit.co/ewallet/checkout-methods):
+   * DANA and LinkAja a desktop and a mobile web checkout URL; ShopeePay (ID) a deeplink and a QR string, no web URL;
+   * OVO nothing (it pushes to the app). The emulator's "app" is its checkout page: the deeplink opens it with
+   * `?via=app`, and the QR string is a dynamic QRIS payload whose reference label names the charge.
+   */
+  function walletActions(channel: string, checkoutUrl: string, amount: number, id: string) {
+    if (channel === 'ID_OVO') return null;
+    if (channel === 'ID_SHOPEEPAY') {
+      return {
+        desktop_web_checkout_url: null,
+        mobile_web_checkout_url: null,
+        mobile_deeplink_checkout_url: `${checkoutUrl}?via=app`,
+        qr_checkout_string: buildDynamicQris({
+          merchantName: 'BAYAR SANDBOX',
+          merchantCity: 'JAKARTA',
+          amount,
+          acquirerDomain: 'ID.CO.SHOPEE.WWW',
+          merchantPan: '936009180000000001',
+          nmid: 'ID1020000000002',
+          reference: id.slice(4, 29),
+        }),
+      };
+    }
+    return { desktop_web_checkout_url: checkoutUrl, mobile_web_checkout_url: checkoutUrl, mobile_deeplink_checkout_url: null, qr_checkout_string: null };
+  }
+
   router.get('/ewallet-checkout/:id', (req, res) => {
     const c = charges.get(req.params.id);
     if (!c) {
@@ -724,10 +751,7 @@ export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: Emu
         checkout_method: method,
         channel_code: channel,
         channel_properties: props,
-        // OVO approves by push notification in the OVO app: no URL to open.
-        actions: redirect
-          ? { desktop_web_checkout_url: checkoutUrl, mobile_web_checkout_url: checkoutUrl, mobile_deeplink_checkout_url: null, qr_checkout_string: null }
-          : null,
+        actions: walletActions(channel, checkoutUrl, amount!, id),
         is_redirect_required: redirect,
         callback_url: opts.defaultWebhookUrl(),
         created: t,

@@ -150,10 +150,11 @@ export function customerDetails(c: CreatePaymentInput['customer']): W.CustomerDe
 
 /**
  * custom_expiry from Bayar's deadline, in whole minutes counted down (Midtrans never outlives the payment).
- * At least one minute.
+ * At least one minute. order_time has whole seconds, so the milliseconds spent since the payment was recorded are
+ * below what it can express: a 15-minute payment asks for 15 minutes, not 14.
  */
 export function customExpiry(expiresAt: Date, now: Date): W.CustomExpiry {
-  const minutes = Math.max(1, Math.floor((expiresAt.getTime() - now.getTime()) / 60_000));
+  const minutes = Math.max(1, Math.floor((expiresAt.getTime() - now.getTime() + 999) / 60_000));
   return { order_time: `${toWib(now)} +0700`, expiry_duration: minutes, unit: 'minute' };
 }
 
@@ -241,7 +242,11 @@ export function chargeResult(body: unknown, input: CreatePaymentInput): CreatePa
       const actions = Array.isArray(t.actions) ? t.actions.filter(isObj) : [];
       const deeplink = actions.find((a) => a.name === 'deeplink-redirect');
       if (!deeplink) throw new WireShapeError(`${what}: missing the deeplink-redirect action`);
-      return { ...base, redirectUrl: str(deeplink, 'url', what) };
+      const deeplinkUrl = str(deeplink, 'url', what);
+      // GoPay (providers.md §5.4): the QR for a wide screen is an image behind generate-qr-code; the deeplink opens the app.
+      const qr = actions.find((a) => a.name === 'generate-qr-code');
+      const qrImageUrl = qr && typeof qr.url === 'string' && qr.url ? qr.url : undefined;
+      return { ...base, redirectUrl: deeplinkUrl, ewallet: { deeplinkUrl, ...(qrImageUrl ? { qrImageUrl } : {}) } };
     }
     case 'cstore':
       return { ...base, cstore: { store: input.channel, paymentCode: str(t, 'payment_code', what) } };

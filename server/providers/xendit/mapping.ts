@@ -168,18 +168,9 @@ export function sanitizeVaName(name: string | undefined): string {
   return cleaned.length >= 3 ? cleaned : 'Bayar Customer';
 }
 
-/** An Indonesian mobile number in +62 form (OVO's `mobile_number`), or null when it is not one. */
-export function toIndonesianMobile(phone: string | undefined): string | null {
-  if (!phone) return null;
-  const compact = phone.replace(/[\s\-().]/g, '');
-  let rest: string;
-  if (/^\+62\d+$/.test(compact)) rest = compact.slice(3);
-  else if (/^62\d+$/.test(compact)) rest = compact.slice(2);
-  else if (/^0\d+$/.test(compact)) rest = compact.slice(1);
-  else if (/^8\d+$/.test(compact)) rest = compact;
-  else return null;
-  return /^8\d{7,12}$/.test(rest) ? `+62${rest}` : null;
-}
+// One normaliser for the widget API and this adapter (OVO's `mobile_number`).
+export { toIndonesianMobile } from '../../lib/phone.js';
+import { toIndonesianMobile } from '../../lib/phone.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Idempotency
@@ -321,15 +312,22 @@ export function qrResult(body: unknown, fallbackExpiry: Date): CreatePaymentResu
 export function ewalletResult(body: unknown, requestedExpiry: Date, now: Date): CreatePaymentResult {
   const charge = asObject(body, 'e-wallet charge');
   const actions = isObj(charge.actions) ? charge.actions : {};
-  const url = [actions.desktop_web_checkout_url, actions.mobile_web_checkout_url, actions.mobile_deeplink_checkout_url].find(
-    (u): u is string => typeof u === 'string' && u.length > 0,
-  );
+  const url = (key: string) => (typeof actions[key] === 'string' && actions[key] ? (actions[key] as string) : undefined);
+  // Which of the four a charge carries depends on the wallet (docs.xendit.co/ewallet/checkout-methods): DANA and
+  // LinkAja give web checkout URLs, ShopeePay a deeplink and a QR string, OVO none (it pushes to the app).
+  const ewallet = {
+    desktopUrl: url('desktop_web_checkout_url'),
+    mobileUrl: url('mobile_web_checkout_url'),
+    deeplinkUrl: url('mobile_deeplink_checkout_url'),
+    qrString: url('qr_checkout_string'),
+  };
+  const redirectUrl = ewallet.desktopUrl ?? ewallet.mobileUrl ?? ewallet.deeplinkUrl;
   const deadline = Math.min(requestedExpiry.getTime(), now.getTime() + EWALLET_WINDOW_MS);
   return {
     providerRef: str(charge, 'id', 'e-wallet charge'),
     expiresAt: new Date(deadline).toISOString(),
-    // OVO answers actions: null: the customer approves in the OVO app, there is nowhere to send them.
-    ...(url ? { redirectUrl: url } : {}),
+    ...(redirectUrl ? { redirectUrl } : {}),
+    ...(Object.values(ewallet).some(Boolean) ? { ewallet: JSON.parse(JSON.stringify(ewallet)) } : {}),
   };
 }
 
