@@ -168,7 +168,11 @@ describe('OVO through Xendit (approved in the OVO app)', { timeout: 60_000 }, ()
   test('no page to open: the widget says to approve in the OVO app, then turns paid', async () => {
     const d = await DemoPage.open(browser, x.url, { width: 320, height: 720 });
     try {
-      const payment: Payment = await d.pay('ewallet:ovo');
+      // OVO pushes to the app registered to a number: the widget asks for it before creating anything.
+      await d.methodRadio('ewallet:ovo').click();
+      await d.page.locator('bayar-checkout bayar-wallet-phone input').fill('0812 3456 7890');
+      await d.payButton.click();
+      const payment: Payment = await d.waitForPayment({ method: 'ewallet:ovo', status: 'pending' });
       assert.equal(payment.provider, 'xendit');
       assert.equal(payment.redirectUrl, undefined);
       await d.page.getByRole('heading', { name: 'Setujui pembayaran di aplikasi OVO' }).waitFor();

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import type { Payment } from '../../server/api-types.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,6 +37,8 @@ export interface DemoOptions {
   height?: number;
   /** Query string for `/`, e.g. `lang=en`. */
   query?: string;
+  /** A device profile (playwright-core's `devices['iPhone 13']`): its viewport, touch and user agent win. */
+  device?: BrowserContextOptions;
 }
 
 /**
@@ -81,6 +83,7 @@ export class DemoPage {
   static async blank(browser: Browser, base: string, o: DemoOptions & { javaScript?: boolean; locale?: string } = {}): Promise<DemoPage> {
     const context = await browser.newContext({
       viewport: { width: o.width ?? 1280, height: o.height ?? 900 },
+      ...o.device,
       // Deadlines and payment times read as a shopper in Jakarta sees them; the locale also sets Accept-Language.
       locale: o.locale ?? 'id-ID',
       timezoneId: 'Asia/Jakarta',

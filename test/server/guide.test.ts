@@ -269,7 +269,7 @@ describe('integration guide', () => {
     const checkout = manifest.modules.flatMap((m: any) => m.declarations ?? []).find((d: any) => d.tagName === 'bayar-checkout');
     assert.ok(checkout, 'bayar-checkout is in the manifest');
     const names = (k: string) => (checkout[k] ?? []).map((x: { name: string }) => x.name).sort();
-    assert.deepEqual(names('attributes'), ['amount', 'customer-email', 'customer-name', 'customer-phone', 'items', 'locale', 'methods', 'order-id', 'server', 'session']);
+    assert.deepEqual(names('attributes'), ['amount', 'customer-email', 'customer-name', 'customer-phone', 'hide-unavailable', 'items', 'locale', 'methods', 'order-id', 'remember-method', 'server', 'session', 'ui-mode']);
     assert.deepEqual(names('events'), [
       'bayar-error',
       'bayar-method-select',

@@ -144,7 +144,7 @@ describe('<bayar-checkout>: paying', () => {
   it('e-wallet: a non-http(s) redirect is refused and reported', async () => {
     server.create = (body) => makePayment(body.method, { redirectUrl: 'javascript:alert(document.domain)' });
     const { el, log } = await mountCheckout();
-    await payWith(el, log, 'ewallet:ovo');
+    await payWith(el, log, 'ewallet:dana');
     expect(log.of('bayar-error').map((e) => e.detail.code)).to.deep.equal(['invalid_redirect']);
     expect(find(el, 'a[href^="javascript"]')).to.equal(null);
   });

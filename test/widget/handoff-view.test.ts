@@ -15,38 +15,9 @@ async function handoff(payment: Payment, locale = 'id') {
 describe('<bayar-handoff-view>', () => {
   afterEach(teardownPage);
 
-  it('e-wallet: a clear button to the provider, opening in a new tab, while the page keeps waiting', async () => {
-    const el = await handoff(makePayment('ewallet:ovo'));
-    const link = find<HTMLAnchorElement>(el, 'a.button')!;
-    expect(link.href).to.equal('https://wallet.test/ovo/checkout?ref=abc');
-    expect(link.target).to.equal('_blank');
-    expect(link.rel).to.include('noopener');
-    expect(textOf(link)).to.equal('Buka OVO');
-    const text = textOf(el);
-    expect(text).to.include('Lanjutkan di OVO').and.include(rp(150000)).and.include('Menunggu konfirmasi');
-    await expect(el).to.be.accessible();
-  });
-
-  it('e-wallet approved in its app (OVO through Xendit, no redirect): says what to do there, nothing to open', async () => {
-    const el = await handoff(makePayment('ewallet:ovo', { provider: 'xendit', redirectUrl: undefined }));
-    expect(findAll(el, 'a')).to.have.length(0);
-    expect(find(el, '[role="alert"]'), 'not an error').to.equal(null);
-    expect(find(el, 'h2')!.textContent).to.equal('Setujui pembayaran di aplikasi OVO');
-    const steps = findAll(el, '[part="instructions"] li').map(textOf);
-    expect(steps).to.have.length(3);
-    expect(steps[2]).to.include(rp(150000)).and.include('PIN OVO');
-    expect(textOf(el)).to.include('Menunggu konfirmasi').and.include('Sisa waktu');
-    await expect(el).to.be.accessible();
-  });
-
-  it('e-wallet approved in its app, in English', async () => {
-    const el = await handoff(makePayment('ewallet:ovo', { provider: 'xendit', redirectUrl: undefined }), 'en');
-    expect(textOf(el)).to.include('Approve the payment in your OVO app').and.include('confirm with your OVO PIN');
-  });
-
   for (const url of ['javascript:alert(1)', 'data:text/html,<b>x</b>', '//wallet.test/x', 'ftp://wallet.test/x']) {
     it(`refuses a redirect URL that is not http(s): ${url}`, async () => {
-      const el = await handoff(makePayment('ewallet:dana', { redirectUrl: url }));
+      const el = await handoff(makePayment('paylater:indodana', { redirectUrl: url }));
       expect(findAll(el, 'a')).to.have.length(0);
       expect(find(el, '[role="alert"]')!.textContent).to.include('tidak valid');
       await expect(el).to.be.accessible();

@@ -168,6 +168,8 @@ export class BayarCheckout extends BayarElement {
   @state() private error: ShownError | null = null;
   /** Status announced by the polite live region (its text follows the locale). */
   @state() private live: Payment['status'] | '' = '';
+  /** OVO: the payer's wallet number in `+62…` form once valid (asked by the picker's extras). */
+  @state() private walletPhone = '';
   /** What the last "check status" found, while the payment is still pending. */
   @state() private checkNote: 'stillPending' | 'tooSoon' | '' = '';
 
@@ -348,6 +350,7 @@ export class BayarCheckout extends BayarElement {
     this.attempt = undefined;
     this.emit('bayar-method-select', { method });
     this.installment = '';
+    this.walletPhone = '';
     this.options = null;
     if (method.family === 'paylater') void this.loadInstallments(method.id);
   }
@@ -374,7 +377,7 @@ export class BayarCheckout extends BayarElement {
     const method = this.visibleMethods().find((m) => m.id === this.selected);
     if (!method || this.busy) return;
     const paylater = method.family === 'paylater';
-    if (paylater && !this.installment) return;
+    if ((paylater && !this.installment) || (method.id === 'ewallet:ovo' && !this.walletPhone)) return;
     // PayLater approval opens from this click itself so pop-up blockers allow it: a blank tab now, pointed at the
     // lender's page once the payment exists. If it was blocked anyway, the hand-off view shows a link to click.
     let approval: Window | null = null;
@@ -389,14 +392,15 @@ export class BayarCheckout extends BayarElement {
     const order = this.order;
     if (!order || this.busy) return;
     const generation = this.generation;
-    const what = `${methodId}|${installment ?? ''}`;
+    const phone = methodId === 'ewallet:ovo' ? this.walletPhone : '';
+    const what = `${methodId}|${installment ?? ''}|${phone}`;
     if (this.attempt?.what !== what) this.attempt = { what, key: randomKey() };
     // The button pressed is about to go away with the picker: keep the customer's place for keyboard and screen readers.
     this.focusWanted = this.holdsFocus();
     this.busy = true;
     this.error = null;
     try {
-      const body = { ...order.body, method: methodId, ...(installment ? { installment } : {}) } as CreatePaymentRequest;
+      const body = { ...order.body, method: methodId, ...(installment ? { installment } : {}), ...(phone ? { walletPhone: phone } : {}) } as CreatePaymentRequest;
       const api = this.api;
       const payment = await api.createPayment(body, this.attempt.key);
       // The order changed meanwhile (a new session: another cart total). That payment is for the old order: it is
@@ -599,6 +603,7 @@ export class BayarCheckout extends BayarElement {
               payment: this.current!,
               clock: this.clock,
               locale: this.locale,
+              uiMode: this.uiMode,
               t,
               busy: this.busy,
               checkNote: this.checkNote,
@@ -622,7 +627,7 @@ export class BayarCheckout extends BayarElement {
     if (!methods.length) return html`<p class="muted">${t.noMethods}</p>`;
     const selected = methods.find((m) => m.id === this.selected);
     const paylater = selected?.family === 'paylater';
-    const ready = selected && (!paylater || this.installment) && !this.busy;
+    const ready = selected && (!paylater || this.installment) && (selected.id !== 'ewallet:ovo' || this.walletPhone) && !this.busy;
     const amount = this.session || this.items || !this.amount ? null : formatIdr(this.amount);
     return html`
       <bayar-method-picker
@@ -633,15 +638,14 @@ export class BayarCheckout extends BayarElement {
         locale=${this.locale}
         @change=${(e: CustomEvent<PaymentMethod>) => this.onSelect(e.detail)}
       ></bayar-method-picker>
-      ${paylater
-        ? html`<bayar-installment-options
-            exportparts="installment"
-            .options=${this.options}
-            .value=${this.installment}
-            locale=${this.locale}
-            @change=${(e: CustomEvent<string>) => ((this.installment = e.detail), (this.attempt = undefined))}
-          ></bayar-installment-options>`
-        : nothing}
+      ${this.views?.pickerExtras({
+        method: selected,
+        options: this.options,
+        installment: this.installment,
+        phone: this.customerPhone,
+        locale: this.locale,
+        on: { installment: (id) => ((this.installment = id), (this.attempt = undefined)), phone: (p) => (this.walletPhone = p) },
+      })}
       <button type="button" class="primary pay" ?disabled=${!ready} @click=${this.onPay}>
         ${this.busy ? t.processing : t.pay(amount)}
       </button>

@@ -4,7 +4,7 @@
  * Part of the views' chunk, so the first load carries only the method list.
  */
 import { html, nothing } from 'lit';
-import type { Payment } from '../../server/api-types.js';
+import type { InstallmentOption, Payment, PaymentMethod } from '../../server/api-types.js';
 import type { Translation } from '../i18n/localize.js';
 import type { Clock } from '../internal/clock.js';
 
@@ -13,6 +13,7 @@ export interface PaymentViewState {
   payment: Payment;
   clock?: Clock;
   locale: string;
+  uiMode: string;
   t: Translation;
   busy: boolean;
   /** The last "check status" answer while still pending. */
@@ -42,7 +43,35 @@ const waitingView = (s: PaymentViewState) => {
       @renew=${s.on.renew}
       @qr-error=${(e: CustomEvent<{ code: string; message: string }>) => s.on.error(e.detail.code, e.detail.message)}
     ></bayar-qris-view>`;
+  if (p.family === 'ewallet')
+    return html`<bayar-wallet-view class="view" exportparts="qr, countdown, instructions" .payment=${p} .clock=${s.clock} locale=${s.locale} ui-mode=${s.uiMode} @expire=${s.on.expire}></bayar-wallet-view>`;
   return html`<bayar-handoff-view class="view" exportparts="payment-code, copy-button, countdown, instructions" .payment=${p} .clock=${s.clock} locale=${s.locale} @expire=${s.on.expire}></bayar-handoff-view>`;
+};
+
+/** What the checkout hands the picker's extras (PayLater plans, the OVO phone number). */
+export interface PickerExtrasState {
+  method: PaymentMethod | undefined;
+  options: InstallmentOption[] | null;
+  installment: string;
+  phone: string;
+  locale: string;
+  on: { installment(id: string): void; phone(normalised: string): void };
+}
+
+/** Below the method list, what the chosen method needs before it can be created. */
+export const pickerExtras = (s: PickerExtrasState) => {
+  if (s.method?.family === 'paylater')
+    return html`<bayar-installment-options
+      exportparts="installment"
+      .options=${s.options}
+      .value=${s.installment}
+      locale=${s.locale}
+      @change=${(e: CustomEvent<string>) => s.on.installment(e.detail)}
+    ></bayar-installment-options>`;
+  // OVO approves by a push to the app on the payer's number, so it needs that number before anything is created.
+  if (s.method?.id === 'ewallet:ovo')
+    return html`<bayar-wallet-phone wallet=${s.method.label} .value=${s.phone} locale=${s.locale} @change=${(e: CustomEvent<string>) => s.on.phone(e.detail)}></bayar-wallet-phone>`;
+  return nothing;
 };
 
 export const paymentView = (s: PaymentViewState) => {

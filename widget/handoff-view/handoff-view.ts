@@ -12,10 +12,9 @@ import { viewStyles } from '../styles/views.js';
 import { handoffViewStyles } from './handoff-view.styles.js';
 
 /**
- * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, a clear
- * button to the e-wallet's or PayLater lender's page (`redirectUrl`, http(s) only, anything else is refused), or, for
- * an e-wallet that approves by a notification in its app (OVO), what to do there; with a countdown while the checkout
- * keeps listening for the outcome.
+ * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, or a clear
+ * button to the PayLater lender's page (`redirectUrl`, http(s) only, anything else is refused); with a countdown while
+ * the checkout keeps listening for the outcome. E-wallets have their own device-aware view (`<bayar-wallet-view>`).
  *
  * @attr locale - `id` (default) or `en`.
  *
@@ -24,7 +23,7 @@ import { handoffViewStyles } from './handoff-view.styles.js';
  * @csspart payment-code - the store payment code.
  * @csspart copy-button - the copy button.
  * @csspart countdown - deadline and remaining time.
- * @csspart instructions - the store steps, or the in-app approval steps.
+ * @csspart instructions - the store steps.
  *
  * @cssprop [--bayar-color-primary=#1d4ed8] - accent (hand-off button).
  * @cssprop [--bayar-color-text=#0f172a] - text.
@@ -39,7 +38,7 @@ import { handoffViewStyles } from './handoff-view.styles.js';
 export class BayarHandoffView extends BayarElement {
   static override styles = [tokens, marks, spinner, viewStyles, handoffViewStyles];
 
-  /** The pending payment: with `cstore`, with `redirectUrl` (e-wallet, PayLater), or an e-wallet approved in its app. */
+  /** The pending payment: with `cstore`, or with `redirectUrl` (PayLater). */
   @property({ attribute: false }) payment: Payment | null = null;
 
   private readonly countdown = new CountdownController(this, () => this.notify('expire'));
@@ -81,19 +80,6 @@ export class BayarHandoffView extends BayarElement {
     const url = safeHttpUrl(p.redirectUrl);
     const waiting = html`${countdown}
       <p class="muted waiting"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>`;
-    if (p.family === 'ewallet' && !p.redirectUrl) {
-      // OVO (through Xendit) sends a push notification to the customer's app: there is nothing to open here.
-      return html`
-        <section class="stack" aria-labelledby="title">
-          <div class="head">${mark(channel)}<h2 id="title" tabindex="-1">${t.appTitle(name)}</h2></div>
-          ${total}
-          <ol part="instructions" class="app-steps">
-            ${t.appSteps(name, amount).map((s) => html`<li>${s}</li>`)}
-          </ol>
-          ${waiting}
-        </section>
-      `;
-    }
     return html`
       <section class="stack" aria-labelledby="title">
         <div class="head">${mark(channel)}<h2 id="title" tabindex="-1">${paylater ? t.approvalTitle : t.redirectTitle(name)}</h2></div>

@@ -39,6 +39,16 @@ export const en: Translation = {
     qr_load_failed: 'The QR code could not be shown. Check your connection and try again.',
     invalid_qris: 'The QR code could not be shown. Create a new one.',
   },
+  wallet: {
+    qrTitle: (w) => `Scan with the ${w} app`,
+    qrAlt: (w, amount) => `${w} QR code to pay ${amount}`,
+    qrNote: (w) => `Open the ${w} app on your phone and scan this code with its QR scanner.`,
+    appNote: (w) => `The ${w} app will open. After paying, come back to this page; it updates by itself.`,
+    otherDevice: 'Pay on another device instead',
+    thisDevice: (w) => `Pay on this phone with ${w}`,
+    phoneLabel: (w) => `${w} phone number`,
+    phoneHint: (w) => `The payment request goes to the ${w} app registered to this number.`,
+  },
   check: {
     button: 'I have paid — check status',
     stillPending: 'No confirmation from the provider yet. If you have just paid, it can take a minute.',

@@ -96,6 +96,16 @@ export const idViews: ViewTranslation = {
     qr_load_failed: 'Kode QR tidak dapat ditampilkan. Periksa koneksi Anda lalu coba lagi.',
     invalid_qris: 'Kode QR tidak dapat ditampilkan. Buat kode baru.',
   },
+  wallet: {
+    qrTitle: (w) => `Pindai dengan aplikasi ${w}`,
+    qrAlt: (w, amount) => `Kode QR ${w} untuk membayar ${amount}`,
+    qrNote: (w) => `Buka aplikasi ${w} di ponsel Anda, lalu pindai kode ini dengan pemindai QR di aplikasi tersebut.`,
+    appNote: (w) => `Aplikasi ${w} akan terbuka. Setelah membayar, kembali ke halaman ini; statusnya diperbarui otomatis.`,
+    otherDevice: 'Bayar dari perangkat lain',
+    thisDevice: (w) => `Bayar di ponsel ini dengan ${w}`,
+    phoneLabel: (w) => `Nomor ponsel ${w}`,
+    phoneHint: (w) => `Permintaan pembayaran dikirim ke aplikasi ${w} yang terdaftar dengan nomor ini.`,
+  },
   check: {
     button: 'Saya sudah bayar — cek status',
     stillPending: 'Belum ada konfirmasi dari penyedia. Jika Anda baru saja membayar, mohon tunggu sekitar satu menit.',

@@ -94,6 +94,17 @@ export interface ViewTranslation {
   installmentDetail: (total: string, interest: string, rate: string) => string;
   /** Customer texts for the server's error codes (the developer message goes to `bayar-error` only). */
   errorCodes: Record<string, string>;
+  /** E-wallet hand-off by device (wallet-view) and the OVO phone number (wallet-phone). */
+  wallet: {
+    qrTitle: (wallet: string) => string;
+    qrAlt: (wallet: string, amount: string) => string;
+    qrNote: (wallet: string) => string;
+    appNote: (wallet: string) => string;
+    otherDevice: string;
+    thisDevice: (wallet: string) => string;
+    phoneLabel: (wallet: string) => string;
+    phoneHint: (wallet: string) => string;
+  };
   /** "Check status" / "I have paid" on every waiting view. */
   check: { button: string; stillPending: string; tooSoon: string };
   /** The sentence under each outcome title. */

@@ -96,7 +96,7 @@ export class BayarApi {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    let res: Response;
+    let res!: Response;
     const abort = new AbortController();
     const timer = this.clock.setTimeout(() => abort.abort(), BayarApi.timeouts[method === 'GET' ? 'read' : 'write']);
     let json: unknown = null;
@@ -111,13 +111,11 @@ export class BayarApi {
       });
       json = await res.json().catch(() => null);
     } catch {
-      throw abort.signal.aborted
-        ? new ApiError('timeout', 'The payment server did not answer in time.')
-        : new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
+      if (!abort.signal.aborted) throw new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
     } finally {
       this.clock.clearTimeout(timer);
     }
-    // A body cut off by the timeout is a timeout, not an unreadable answer.
+    // Also a body cut off by the timeout: a timeout, not an unreadable answer.
     if (abort.signal.aborted) throw new ApiError('timeout', 'The payment server did not answer in time.');
     if (!res.ok) {
       const error = (json as ApiErrorBody | null)?.error;

@@ -7,7 +7,7 @@ import { html, type TemplateResult } from 'lit';
 const MARKS: Record<string, string> = {
   bca: 'BCA', bni: 'BNI', bri: 'BRI', mandiri: 'mandiri', permata: 'Permata', cimb: 'CIMB', bsi: 'BSI',
   danamon: 'Danamon', bjb: 'bjb', btn: 'BTN', maybank: 'Maybank', qris: 'QRIS', ovo: 'OVO', dana: 'DANA',
-  gopay: 'gopay', shopeepay: 'ShopeePay', linkaja: 'LinkAja', indomaret: 'Indomaret', alfamart: 'Alfamart',
+  gopay: 'GoPay', shopeepay: 'ShopeePay', linkaja: 'LinkAja', indomaret: 'Indomaret', alfamart: 'Alfamart',
   indodana: 'Indodana', kredivo: 'Kredivo', akulaku: 'Akulaku',
 };
 
@@ -19,8 +19,13 @@ export const mark = (channel: string): TemplateResult => {
   return html`<span class="mark" data-brand=${key} aria-hidden="true">${MARKS[key] ?? channel.slice(0, 8).toUpperCase()}</span>`;
 };
 
-/** Human name of a channel, e.g. `mandiri` → `Mandiri`, `shopeepay` → `ShopeePay`. */
+/** Names as the banks write them where the badge is shorter. */
+const NAMES: Record<string, string> = { cimb: 'CIMB Niaga', bjb: 'bjb' };
+
+/** Human name of a channel, e.g. `mandiri` → `Mandiri`, `shopeepay` → `ShopeePay`, `cimb` → `CIMB Niaga`. */
 export const channelName = (channel: string): string => {
-  const name = MARKS[brandKey(channel)] ?? channel;
+  const key = brandKey(channel);
+  if (NAMES[key]) return NAMES[key];
+  const name = MARKS[key] ?? channel;
   return name.length <= 4 ? name.toUpperCase() : name[0]!.toUpperCase() + name.slice(1);
 };

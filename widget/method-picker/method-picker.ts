@@ -125,16 +125,13 @@ export class BayarMethodPicker extends BayarElement {
                     data-id=${m.id}
                     aria-checked=${m.id === this.value ? 'true' : 'false'}
                     aria-disabled=${why ? 'true' : nothing}
-                    aria-describedby=${why ? `why-${m.id}` : nothing}
                     tabindex=${m.id === tabStop ? 0 : -1}
                     @click=${() => this.select(m)}
                   >
                     ${mark(m.channel)}
                     <span class="label"
                       >${m.label}${why
-                        ? html`<span class="why" id=${`why-${m.id}`}
-                            >${t.limit[why](formatIdr(why === 'below_minimum' ? m.minAmount : m.maxAmount))}</span
-                          >`
+                        ? html`<span class="why">${t.limit[why](formatIdr(why === 'below_minimum' ? m.minAmount : m.maxAmount))}</span>`
                         : nothing}</span
                     >
                     <span class="check" aria-hidden="true"></span>

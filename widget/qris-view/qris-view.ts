@@ -6,15 +6,11 @@ import { CountdownController } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
+import { loadQrEncoder, paintQr } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
 import { marks, tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { qrisViewStyles } from './qris-view.styles.js';
-
-/** Pixels per QR module on the canvas (the PNG download uses the same canvas). */
-const SCALE = 8;
-/** Quiet zone in modules on each side, as the QR spec asks. */
-const QUIET = 4;
 
 /** A payload is drawn only if it is a well-formed QRIS with a correct CRC and, when dynamic, the payment's amount. */
 const checkQris = (payload: string | undefined, amount: number): boolean => {
@@ -98,7 +94,7 @@ export class BayarQrisView extends BayarElement {
     let encodeQr;
     try {
       // Loaded only now: the encoder is its own chunk (dist/chunks/qr-*.js).
-      ({ encodeQr } = await import('./qr-encoder.js'));
+      ({ encodeQr } = await loadQrEncoder());
     } catch {
       this.drawn = undefined;
       this.problem = 'load';
@@ -107,18 +103,7 @@ export class BayarQrisView extends BayarElement {
     }
     const canvas = this.canvas;
     if (!canvas || this.drawn !== text || this.gone) return;
-    const qr = encodeQr(text);
-    const side = (qr.size + QUIET * 2) * SCALE;
-    canvas.width = canvas.height = side;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, side, side);
-    ctx.fillStyle = '#000';
-    for (let row = 0; row < qr.size; row++)
-      for (let col = 0; col < qr.size; col++)
-        if (qr.dark(row, col)) ctx.fillRect((col + QUIET) * SCALE, (row + QUIET) * SCALE, SCALE, SCALE);
-    canvas.dataset.drawn = text.slice(-4);
+    paintQr(canvas, encodeQr, text);
   }
 
   private download(): void {
