@@ -63,7 +63,7 @@ describe('<bayar-qris-view>', () => {
     const { el, seen } = await qrisView(makePayment('qris:qris', { qris: { qrString: QRIS_CORRUPT } }));
     await settle(5);
     expect(canvas(el)).to.equal(null);
-    expect(find(el, '[role="alert"]')!.textContent).to.include('rusak');
+    expect(find(el, '[role="alert"]')!.textContent).to.include('tidak bisa dipakai untuk membayar');
     expect(seen['qr-error']!.map((e) => e.detail.code)).to.deep.equal(['invalid_qris']);
     await clickButton(el, 'Buat QR baru');
     expect(seen.renew).to.have.length(1);

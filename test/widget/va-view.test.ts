@@ -69,10 +69,10 @@ describe('<bayar-va-view>', () => {
     expect(textOf(button)).to.match(/^Copied/);
   });
 
-  it('shows the Mandiri biller code and bill key, each with its own copy button', async () => {
-    const { el } = await vaView(makePayment('va:mandiri'));
+  it('shows the Mandiri biller code and bill key (Midtrans bill payment), each with its own copy button', async () => {
+    const { el } = await vaView(makePayment('va:mandiri', { provider: 'midtrans' }));
     const text = textOf(el);
-    expect(text).to.include('Kode perusahaan (biller)').and.include('Kode bayar');
+    expect(text).to.include('Kode perusahaan').and.include('Kode bayar').and.not.include('biller');
     expect(findAll(el, '[part="va-number"]').map((n) => n.textContent)).to.deep.equal(['7001 2', '5112 2406 9085']);
     expect(findAll(el, '[part="copy-button"]')).to.have.length(2);
     expect(text).to.include('Masukkan kode perusahaan 70012, lalu kode bayar 511224069085.');
@@ -93,12 +93,41 @@ describe('<bayar-va-view>', () => {
     expect(sections[0]!.hasAttribute('open')).to.equal(true);
   });
 
-  it('falls back to a generic guide for banks without a specific one', async () => {
-    const { el } = await vaView(makePayment('va:bsi'));
+  it('Mandiri through Xendit: ATM Multi Payment with company code 88608, then the VA number; Livin\' Bayar/VA', async () => {
+    const { el } = await vaView(makePayment('va:mandiri', { provider: 'xendit', va: { bank: 'mandiri', number: '8860812345678' } }));
+    const sections = findAll(el, '[part="instructions"] details');
+    expect(sections.map((d) => textOf(d.querySelector('summary')!))).to.deep.equal(['Mobile banking', 'ATM']);
+    expect(textOf(sections[0]!)).to.include("Livin' by Mandiri").and.include('Bayar/VA');
+    expect(textOf(sections[1]!)).to.include('Bayar/Beli › Multi Payment').and.include('Masukkan kode perusahaan 88608, lalu nomor Virtual Account 8860 8123 4567 8.');
+  });
+
+  it('BSI through Xendit follows Xendit\'s guide (BYOND by BSI, ATM Bayar/Beli › Institusi, BSI Net)', async () => {
+    const { el } = await vaView(makePayment('va:bsi', { provider: 'xendit' }));
     const text = textOf(el);
-    expect(text).to.include('BSI Virtual Account');
-    expect(text).to.include('Transfer › Virtual Account');
-    expect(text).to.include('BSI Mobile');
+    expect(text).to.include('BYOND by BSI').and.include('Bayar & Beli').and.include('Bayar/Beli › Institusi').and.include('BSI Net');
+    expect(text).not.to.include('BSI Mobile').and.not.include('Transfer › Virtual Account');
+  });
+
+  it('bjb through Xendit: bjb DIGI and bjb NET, the name written as bjb writes it', async () => {
+    const { el } = await vaView(makePayment('va:bjb', { provider: 'xendit', va: { bank: 'bjb', number: '1234567890123456' } }));
+    const text = textOf(el);
+    expect(text).to.include('bjb Virtual Account').and.include('bjb DIGI').and.include('Transaksi Lainnya › Virtual Account').and.include('bjb NET');
+    expect(text).not.to.include('BJB');
+  });
+
+  it('a bank without a verified guide for its provider: its mobile banking app named, no invented menu path', async () => {
+    const { el } = await vaView(makePayment('va:bsi', { provider: 'komerce' }));
+    const sections = findAll(el, '[part="instructions"] details');
+    expect(sections).to.have.length(1);
+    const text = textOf(sections[0]!);
+    expect(text).to.include('Buka aplikasi mobile banking BSI Anda').and.include('Masukkan nomor Virtual Account');
+    expect(text).not.to.include('›');
+    await expect(el).to.be.accessible();
+  });
+
+  it('CIMB is CIMB Niaga', async () => {
+    const { el } = await vaView(makePayment('va:cimb'));
+    expect(find(el, 'h2')!.textContent).to.equal('CIMB Niaga Virtual Account');
   });
 
   it('gives the instructions in English too', async () => {

@@ -11,6 +11,9 @@ import { marks, spinner, tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { handoffViewStyles } from './handoff-view.styles.js';
 
+/** Whom the cashier bills for a store payment code: the provider collecting for the shop, as it names itself. */
+const PAYEES: Record<string, string> = { midtrans: 'Midtrans', doku: 'DOKU', xendit: 'Xendit', komerce: 'Komerce' };
+
 /**
  * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, or a clear
  * button to the PayLater lender's page (`redirectUrl`, http(s) only, anything else is refused); with a countdown while
@@ -69,7 +72,7 @@ export class BayarHandoffView extends BayarElement {
           <div part="instructions">
             <h3>${t.howToPay}</h3>
             <ol>
-              ${t.cstoreSteps(name, groupDigits(p.cstore.paymentCode), amount).map((s) => html`<li>${s}</li>`)}
+              ${t.cstoreSteps(name, groupDigits(p.cstore.paymentCode), amount, PAYEES[p.provider] ?? p.provider).map((s) => html`<li>${s}</li>`)}
             </ol>
           </div>
         </section>

@@ -56,12 +56,15 @@ export const en: Translation = {
   },
   invalid: {
     redirect: 'The payment address from the provider is not valid.',
-    qris: 'The QRIS code from the server is corrupt and is not shown. Create a new one.',
+    qris: 'This QR code cannot be used to pay. Create a new one.',
   },
   total: 'Amount to pay',
   payBefore: 'Pay before',
   timeLeft: 'Time left',
-  remaining: (m) => (m >= 60 ? `About ${Math.round(m / 60)} hours left` : `${m} minutes left`),
+  remaining: (m) => {
+    const h = Math.round(m / 60);
+    return m >= 60 ? `Less than ${h} ${h === 1 ? 'hour' : 'hours'} left` : `Less than ${m} ${m === 1 ? 'minute' : 'minutes'} left`;
+  },
   expiredNote: 'Payment time is up',
   copy: 'Copy',
   copied: 'Copied',
@@ -80,20 +83,27 @@ export const en: Translation = {
     ],
     mobile: (app, path, code, amount) => [
       `Open the ${app} app and log in.`,
-      `Choose ${path}.`,
+      path ? `Choose ${path}.` : 'Choose the menu for paying a Virtual Account number.',
       code,
       `Check that the bill is ${amount}.`,
       'Enter your PIN to complete the payment.',
     ],
     internet: (site, path, code, amount) => [
       `Log in to ${site}.`,
-      `Choose ${path}.`,
+      path ? `Choose ${path}.` : 'Choose the menu for paying a Virtual Account number.',
       code,
       `Check that the bill is ${amount}.`,
       'Confirm with your token or OTP.',
     ],
+    generic: (bank, code, amount) => [
+      `Open your ${bank} mobile banking app and log in.`,
+      'Choose the menu for paying a Virtual Account number.',
+      code,
+      `Check that the bill is ${amount}, then confirm with your PIN.`,
+    ],
     enterVa: (n) => `Enter the Virtual Account number ${n}.`,
     enterBill: (b, k) => `Enter the biller code ${b}, then the bill key ${k}.`,
+    enterCompany: (c, n) => `Enter the company code ${c}, then the Virtual Account number ${n}.`,
   },
   menuNote: 'Menu names are shown as the bank writes them and may differ slightly between app or ATM versions.',
   qrisTitle: 'Scan the QRIS code',
@@ -104,11 +114,11 @@ export const en: Translation = {
   newQr: 'Create a new QR',
   cstoreTitle: (store) => `Pay at ${store}`,
   paymentCode: 'Payment code',
-  cstoreSteps: (store, code, amount) => [
-    `Go to the nearest ${store} store.`,
-    'Tell the cashier you want to pay for an online purchase.',
+  cstoreSteps: (store, code, amount, payee) => [
+    store === 'Alfamart' ? 'Go to the nearest Alfamart, Alfamidi or Dan+Dan store.' : `Go to the nearest ${store} store.`,
+    `Tell the cashier you want to pay a ${payee} bill.`,
     `Show the payment code ${code}.`,
-    `Pay ${amount} (the store may add a service fee).`,
+    `Check that the cashier asks for ${amount}, then pay. An admin fee may be added.`,
     'Keep the receipt as proof of payment.',
   ],
   redirectTitle: (m) => `Continue in ${m}`,
@@ -127,7 +137,7 @@ export const en: Translation = {
   installmentsTitle: 'Choose an instalment plan',
   installmentsLoading: 'Loading instalment plans…',
   noInstallments: 'No instalment plan is available for this amount.',
-  tenure: (n, unit) => (unit === 'days' ? `Pay in ${n === 1 ? 30 : n} days` : `${n} months`),
+  tenure: (n, unit) => (unit === 'days' ? `Pay in ${n === 1 ? 30 : n} days` : `${n} ${n === 1 ? 'month' : 'months'}`),
   perMonth: (a) => `${a}/month`,
   installmentDetail: (total, interest, rate) => `Total ${total} · interest ${interest} (${rate}%/month)`,
   status: {
@@ -139,7 +149,7 @@ export const en: Translation = {
   },
   statusText: {
     paid: 'Thank you! We have received your payment.',
-    expired: 'This payment expired before it was paid.',
+    expired: 'The time to pay this payment has passed.',
     cancelled: 'This payment was cancelled.',
     failed: 'The provider declined or could not process this payment.',
     refunded: 'This payment was refunded.',

@@ -1,13 +1,20 @@
 import type { MethodFamily, PaymentStatus } from '../../server/api-types.js';
 
-/** Bank-specific menu names for the VA instructions (kept as the bank shows them, in both languages). */
+/**
+ * Bank-specific menu names for the VA instructions (kept as the bank shows them, in both languages). A channel or
+ * path without a source is left out rather than guessed.
+ */
 export interface BankGuide {
   /** ATM menu path. */
-  atm: string;
-  /** Mobile banking app and its menu path. */
-  mobile: [app: string, path: string];
-  /** Internet banking site and its menu path. */
-  internet: [site: string, path: string];
+  atm?: string;
+  /** Company code the ATM asks for before the VA number (Mandiri Multi Payment). */
+  companyCode?: string;
+  /** Mobile banking app and its menu path (or only the app). */
+  mobile: [app: string, path?: string];
+  /** Internet banking site and its menu path (or only the site). */
+  internet?: [site: string, path?: string];
+  /** No verified guide for this bank: `mobile` names the bank; the steps stay generic. */
+  generic?: boolean;
 }
 
 /**
@@ -62,10 +69,15 @@ export interface ViewTranslation {
   /** Step lists per channel; `code` is already the line that says what to enter. */
   steps: {
     atm: (bank: string, path: string, code: string, amount: string) => string[];
-    mobile: (app: string, path: string, code: string, amount: string) => string[];
-    internet: (site: string, path: string, code: string, amount: string) => string[];
+    /** `path` undefined: the app is named, the menu is not (none verified). */
+    mobile: (app: string, path: string | undefined, code: string, amount: string) => string[];
+    internet: (site: string, path: string | undefined, code: string, amount: string) => string[];
+    /** A bank without a verified guide: its mobile banking app, no menu path. */
+    generic: (bank: string, code: string, amount: string) => string[];
     enterVa: (number: string) => string;
     enterBill: (biller: string, key: string) => string;
+    /** Mandiri Multi Payment through Xendit: the company code, then the VA number. */
+    enterCompany: (company: string, number: string) => string;
   };
   menuNote: string;
   qrisTitle: string;
@@ -76,7 +88,8 @@ export interface ViewTranslation {
   newQr: string;
   cstoreTitle: (store: string) => string;
   paymentCode: string;
-  cstoreSteps: (store: string, code: string, amount: string) => string[];
+  /** `payee`: whom the cashier bills (the provider collecting for the shop). */
+  cstoreSteps: (store: string, code: string, amount: string, payee: string) => string[];
   redirectTitle: (method: string) => string;
   redirectNote: string;
   redirectButton: (method: string) => string;

@@ -9,7 +9,10 @@ export const formatIdr = (amount: number): string => idr.format(amount);
 /** Groups a VA number or payment code in blocks of four for reading aloud: `8808123456789012` → `8808 1234 5678 9012`. */
 export const groupDigits = (value: string): string => value.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 
-/** A deadline as a local date-time with the zone, e.g. `24 November 2025 pukul 14.30 WIB`. */
+/**
+ * A deadline as a local date-time with the zone, e.g. `24 November 2025 pukul 14.30 WIB`. English formats Indonesia's
+ * zones as GMT+7/8/9; shoppers know them as WIB, WITA and WIT, whatever the language.
+ */
 export const formatDeadline = (iso: string, locale: Locale): string =>
   new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'id-ID', {
     day: 'numeric',
@@ -18,7 +21,9 @@ export const formatDeadline = (iso: string, locale: Locale): string =>
     hour: '2-digit',
     minute: '2-digit',
     timeZoneName: 'short',
-  }).format(new Date(iso));
+  })
+    .format(new Date(iso))
+    .replace(/GMT\+([789])$/, (_, h: string) => ['WIB', 'WITA', 'WIT'][+h - 7]!);
 
 /** Remaining milliseconds as `h:mm:ss` or `mm:ss`. */
 export const formatRemaining = (ms: number): string => {

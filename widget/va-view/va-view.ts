@@ -12,8 +12,6 @@ import { viewStyles } from '../styles/views.js';
 import { bankGuide } from './bank-guides.js';
 import { vaViewStyles } from './va-view.styles.js';
 
-const CHANNELS = ['mobile', 'atm', 'internet'] as const;
-
 /**
  * @summary Virtual Account instructions: bank, VA number (or Mandiri biller code + bill key) with copy buttons, the
  * exact amount, the deadline with a live countdown, and step-by-step guides for ATM, mobile and internet banking.
@@ -56,16 +54,22 @@ export class BayarVaView extends BayarElement {
     const t = this.t;
     const { bank, number, billerCode } = p.va;
     const amount = formatIdr(p.amount);
-    const guide = bankGuide(bank);
-    const code = billerCode ? t.steps.enterBill(billerCode, number) : t.steps.enterVa(groupDigits(number));
-    const steps = {
-      atm: t.steps.atm(channelName(bank), guide.atm, code, amount),
-      mobile: t.steps.mobile(guide.mobile[0], guide.mobile[1], code, amount),
-      internet: t.steps.internet(guide.internet[0], guide.internet[1], code, amount),
-    };
+    const name = channelName(bank);
+    const guide = bankGuide(bank, p.provider, name);
+    const vaLine = billerCode ? t.steps.enterBill(billerCode, number) : t.steps.enterVa(groupDigits(number));
+    // Only the channels the guide has a source for; a bank without a verified guide gets generic app steps.
+    const steps: Array<[keyof typeof t.channels, string[]]> = guide.generic
+      ? [['mobile', t.steps.generic(name, vaLine, amount)]]
+      : [
+          ['mobile', t.steps.mobile(guide.mobile[0], guide.mobile[1], vaLine, amount)],
+          ...(guide.atm
+            ? [['atm', t.steps.atm(name, guide.atm, guide.companyCode ? t.steps.enterCompany(guide.companyCode, groupDigits(number)) : vaLine, amount)] as [keyof typeof t.channels, string[]]]
+            : []),
+          ...(guide.internet ? [['internet', t.steps.internet(guide.internet[0], guide.internet[1], vaLine, amount)] as [keyof typeof t.channels, string[]]] : []),
+        ];
     return html`
       <section class="stack" aria-labelledby="title">
-        <div class="head">${mark(bank)}<h2 id="title" tabindex="-1">${channelName(bank)} Virtual Account</h2></div>
+        <div class="head">${mark(bank)}<h2 id="title" tabindex="-1">${name} Virtual Account</h2></div>
         ${billerCode ? codeField(t, this.copier, 'biller', t.billerCode, billerCode, 'va-number') : nothing}
         ${codeField(t, this.copier, 'number', billerCode ? t.billKey : t.vaNumber, number, 'va-number')}
         <div>
@@ -75,12 +79,12 @@ export class BayarVaView extends BayarElement {
         ${countdownTemplate(t, this.countdown, p.expiresAt, this.locale)}
         <div part="instructions">
           <h3>${t.howToPay}</h3>
-          ${CHANNELS.map(
-            (channel, i) => html`
+          ${steps.map(
+            ([channel, list], i) => html`
               <details ?open=${i === 0}>
                 <summary>${t.channels[channel]}</summary>
                 <ol>
-                  ${steps[channel].map((step) => html`<li>${step}</li>`)}
+                  ${list.map((step) => html`<li>${step}</li>`)}
                 </ol>
               </details>
             `,

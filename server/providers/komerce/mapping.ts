@@ -50,7 +50,7 @@ export const VA_BANKS = [
   { code: 'PERMATA', label: 'Permata Virtual Account' },
   { code: 'CIMB', label: 'CIMB Niaga Virtual Account' },
   { code: 'BSI', label: 'BSI Virtual Account' },
-  { code: 'BJB', label: 'BJB Virtual Account' },
+  { code: 'BJB', label: 'bjb Virtual Account' },
 ] as const;
 
 /** Limits from the /methods sample (§3.2): BCA 10 000 – 999 999 999 999, applied to every VA bank; QRIS 10 000 – 10 000 000. */
