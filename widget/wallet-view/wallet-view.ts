@@ -56,10 +56,10 @@ export class BayarWalletView extends BayarElement {
   static override styles = [tokens, marks, spinner, viewStyles, walletViewStyles];
 
   /**
-   * Whether this is a wide screen without touch (a computer): the wallet's QR is then the way to pay from the phone.
-   * A static seam so tests can pose as either device.
+   * Whether this is a wide screen whose main pointer is not a finger (a computer): the wallet's QR is then the way to
+   * pay from the phone. Tablets and phones (coarse pointer) get the app. A static seam so tests can pose as either.
    */
-  static isDesktop = (): boolean => matchMedia('(min-width: 768px) and (hover: hover) and (pointer: fine)').matches;
+  static isDesktop = (): boolean => matchMedia('(min-width: 768px)').matches && !matchMedia('(pointer: coarse)').matches;
 
   /** The pending e-wallet payment. */
   @property({ attribute: false }) payment: Payment | null = null;
