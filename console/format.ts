@@ -1,7 +1,8 @@
 /** Money and time as the console shows them: one IDR formatter (the widget's), times in Jakarta. */
 import type { Lang } from './i18n.js';
 
-export { formatIdr, groupDigits } from '../widget/internal/format.js';
+export { formatIdr } from '../widget/internal/format.js';
+export { groupDigits } from '../widget/internal/view-format.js';
 
 export const formatTime = (iso: string | null | undefined, lang: Lang): string =>
   iso

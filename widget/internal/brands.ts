@@ -4,7 +4,7 @@ import { html, type TemplateResult } from 'lit';
  * Bank, wallet, store and lender marks: text badges coloured by styles/marks.ts. They ship inside the bundle and
  * nothing is ever fetched (no logo URLs from a provider). Unknown channels get a neutral badge with their name.
  */
-const MARKS: Record<string, string> = {
+export const MARKS: Record<string, string> = {
   bca: 'BCA', bni: 'BNI', bri: 'BRI', mandiri: 'mandiri', permata: 'Permata', cimb: 'CIMB', bsi: 'BSI',
   danamon: 'Danamon', bjb: 'bjb', btn: 'BTN', maybank: 'Maybank', qris: 'QRIS', ovo: 'OVO', dana: 'DANA',
   gopay: 'GoPay', shopeepay: 'ShopeePay', linkaja: 'LinkAja', indomaret: 'Indomaret', alfamart: 'Alfamart',
@@ -17,15 +17,4 @@ export const brandKey = (channel: string): string => channel.toLowerCase().repla
 export const mark = (channel: string): TemplateResult => {
   const key = brandKey(channel);
   return html`<span class="mark" data-brand=${key} aria-hidden="true">${MARKS[key] ?? channel.slice(0, 8).toUpperCase()}</span>`;
-};
-
-/** Names as the banks write them where the badge is shorter. */
-const NAMES: Record<string, string> = { cimb: 'CIMB Niaga', bjb: 'bjb' };
-
-/** Human name of a channel, e.g. `mandiri` → `Mandiri`, `shopeepay` → `ShopeePay`, `cimb` → `CIMB Niaga`. */
-export const channelName = (channel: string): string => {
-  const key = brandKey(channel);
-  if (NAMES[key]) return NAMES[key];
-  const name = MARKS[key] ?? channel;
-  return name.length <= 4 ? name.toUpperCase() : name[0]!.toUpperCase() + name.slice(1);
 };

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { CountdownController } from '../controllers/countdown.js';
 import type { CopyController } from '../controllers/copy.js';
 import type { Translation } from '../i18n/translation.js';
-import { formatDeadline, formatRemaining, groupDigits } from './format.js';
+import { formatDeadline, formatRemaining, groupDigits } from './view-format.js';
 
 /**
  * A code the customer types somewhere else (VA number, bill key, store payment code): grouped in fours for reading,

@@ -2,7 +2,8 @@ import { html, nothing, svg } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { Payment } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
-import { formatDeadline, formatIdr } from '../internal/format.js';
+import { formatIdr } from '../internal/format.js';
+import { formatDeadline } from '../internal/view-format.js';
 import { tokens } from '../styles/tokens.js';
 import { statusViewStyles } from './status-view.styles.js';
 
