@@ -84,11 +84,11 @@ export class LinkService {
       const { min, max } = input.openAmount;
       if (min > max) throw badRequest('invalid_open_amount', 'openAmount.min must not be greater than openAmount.max.');
       for (const [k, v] of [['min', min], ['max', max]] as const) {
-        if (this.d.service.methods(v, input.methods).length === 0) {
+        if (!this.d.service.methods(v, input.methods).some((m) => m.available)) {
           throw unprocessable('invalid_open_amount', `openAmount.${k} (Rp${v}) is outside every offered payment method's range; narrow the range.`);
         }
       }
-    } else if (this.d.service.methods(amount!, input.methods).length === 0) {
+    } else if (!this.d.service.methods(amount!, input.methods).some((m) => m.available)) {
       throw unprocessable('amount_not_payable', `No offered payment method accepts Rp${amount}${input.methods ? ' with these methods' : ''}.`);
     }
     const maxPayments = input.maxPayments ?? 1;

@@ -105,7 +105,7 @@ export class PaymentService {
   private readonly methodCache = new Map<string, PaymentMethod[]>();
 
   async installments(order: Pick<OrderSpec, 'amount' | 'items' | 'allowed'>): Promise<InstallmentOption[]> {
-    const methods = this.methods(order.amount, order.allowed).filter((m) => m.family === 'paylater');
+    const methods = this.methods(order.amount, order.allowed).filter((m) => m.family === 'paylater' && m.available);
     for (const m of methods) {
       const p = this.d.providers.get(m.provider);
       if (!p?.installments) continue;
