@@ -34,6 +34,17 @@ run_node_tests() { # name, files... (TEST_TIMEOUT_MS: per test file, default 120
 step typecheck
 if npx tsc --noEmit; then passed=$((passed + 1)); echo "tsc: ok"; else failed=$((failed + 1)); status=1; fi
 
+# Alert rules: promtool (Debian's prometheus package; .ci/run installs it) checks them and runs their unit tests.
+step alerts
+if command -v promtool >/dev/null 2>&1; then
+  if promtool check rules deploy/prometheus/alerts.yml && (cd deploy/prometheus && promtool test rules alerts.test.yml); then
+    passed=$((passed + 1))
+  else failed=$((failed + 1)); status=1; fi
+else
+  echo "promtool not found: alert rules NOT checked (apt-get install -y prometheus)"
+  if [ "${BAYAR_REQUIRE_PROMTOOL:-0}" = 1 ]; then failed=$((failed + 1)); status=1; fi
+fi
+
 step build
 if npm run build --silent; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 

@@ -2,12 +2,14 @@
  * createApp(deps): the whole companion as an Express app, with no listening and no network at construction.
  * Store, clock and HTTP client are injected so tests (and other deployments) choose them.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
 import { METHOD_FAMILIES, PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
 import type { Config } from './config.js';
 import { AppError, ProviderError, providerErrorToAppError } from './errors.js';
@@ -18,14 +20,17 @@ import { PaymentService } from './domain/payments.js';
 import { HealthSync, type HealthShare } from './domain/health-sync.js';
 import { Routing } from './domain/routing.js';
 import { Reconciler } from './domain/reconciler.js';
+import { PiiRetention } from './domain/retention.js';
 import type { PaymentRecord } from './domain/payment.js';
 import { createEmulators } from './emulators/index.js';
 import type { Emulator } from './emulators/types.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createFetchClient, type HttpClient } from './lib/http.js';
+import { currentContext, runInContext } from './lib/context.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { Metrics } from './lib/metrics.js';
 import { PACKAGE_ROOT } from './lib/paths.js';
+import { OpsMetrics, timedStore } from './lib/ops-metrics.js';
 import { providerFactories as defaultFactories } from './providers/index.js';
 import type { ProviderFactories } from './providers/registry.js';
 import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type ResilientProvider } from './providers/resilience.js';
@@ -45,6 +50,7 @@ import { countSessions } from './console/counters.js';
 import { widgetRoutes } from './routes/widget.js';
 import { StatusChecks } from './domain/status-check.js';
 import type { HistoryEntry, Store } from './store/types.js';
+import { isStoreUnavailable } from './store/unavailable.js';
 import { demoRoutes } from '../demo/server.js';
 
 export const ROOT = PACKAGE_ROOT;
@@ -74,6 +80,7 @@ export interface AppDeps {
   reconcilerOptions?: { intervalMs?: number; minCheckIntervalMs?: number };
   /** Payments through payment links per minute, per link and per client address (default: config). */
   linkRateLimits?: { perLink: number; perAddress: number };
+  retentionOptions?: { intervalMs?: number; batch?: number };
   /** Node process metrics (CPU, memory, event loop) on /metrics; off for apps sharing one process in tests. */
   defaultMetrics?: boolean;
   /** Where channel health is shared with other instances (PostgreSQL), and how often it is read (default 1 s). */
@@ -90,10 +97,14 @@ export interface BayarApp {
   streams: LiveStreams;
   log: Logger;
   metrics: Metrics;
+  ops: OpsMetrics;
+  /** The store as the app uses it (writes timed for metrics). */
+  store: Store;
   notifier: Notifier | null;
   reconciler: Reconciler;
   routing: Routing;
-  /** Starts background work: notification delivery and reconciliation. */
+  retention: PiiRetention;
+  /** Starts background work: notification delivery, reconciliation, channel health sync, personal data retention. */
   startBackground(): void;
   close(): Promise<void>;
 }
@@ -101,7 +112,7 @@ export interface BayarApp {
 export const DEFAULT_TIMEOUTS: ProviderContext['timeouts'] = { create: 15_000, status: 8_000, cancel: 8_000, refund: 15_000 };
 
 export function createApp(deps: AppDeps): BayarApp {
-  const { config, store } = deps;
+  const { config } = deps;
   const clock = deps.clock ?? systemClock;
   const http = deps.http ?? createFetchClient();
   const secrets = [config.merchantKey, ...Object.values(config.providers).flatMap((c) => Object.entries(c ?? {}).filter(([k]) => k !== 'baseUrl' && k !== 'clientId').map(([, v]) => String(v)))];
@@ -118,12 +129,22 @@ export function createApp(deps: AppDeps): BayarApp {
   const factories = { ...defaultFactories, ...deps.providerFactories };
   const ctx: ProviderContext = { http, clock, timeouts: deps.timeouts ?? DEFAULT_TIMEOUTS };
   const providers = new Map<ProviderId, ResilientProvider>();
-  const metrics = new Metrics(store, () => [...providers.values()].map((p) => ({ provider: p.id, state: p.circuitState() })), deps.defaultMetrics !== false);
+  const circuits = () => [...providers.values()].map((p) => ({ provider: p.id, state: p.circuitState() }));
+  const metrics = new Metrics(deps.store, circuits, deps.defaultMetrics !== false);
+  const ops = new OpsMetrics(metrics.registry, { store: deps.store, circuits, now: () => clock.now().getTime() });
+  const store = timedStore(deps.store, ops);
   const calls = new CallLog(() => clock.now().getTime());
   const observe = (provider: string, operation: string, outcome: string, seconds: number) => {
     calls.record(provider, operation, outcome, seconds);
-    metrics.providerCalls.observe({ provider, operation, outcome }, seconds);
-    if (outcome !== 'ok') metrics.providerErrors.inc({ provider, operation, kind: outcome });
+    // The payment's method family, from the work context (lib/context.ts): error rates are watched per family.
+    const family = currentContext()?.family ?? 'none';
+    metrics.providerCalls.observe({ provider, family, operation, outcome }, seconds);
+    if (outcome !== 'ok') metrics.providerErrors.inc({ provider, family, operation, kind: outcome });
+    // One line per provider call, carrying the request and payment it was made for (the logger's mixin).
+    const line = { provider, family, operation, outcome, ms: Math.round(seconds * 10_000) / 10 };
+    if (outcome !== 'ok') log.warn(line, 'provider call failed');
+    else if (operation === 'status') log.debug(line, 'provider call');
+    else log.info(line, 'provider call');
   };
   for (const id of PROVIDER_IDS) {
     const c = creds[id];
@@ -166,13 +187,19 @@ export function createApp(deps: AppDeps): BayarApp {
     limits: config.limits,
     notify: !!config.notifyUrl,
     routing,
-    onChange: deps.onChange,
+    onChange: (p, h) => {
+      ops.statusChanges.inc({ family: p.family, provider: p.provider, status: h.status });
+      deps.onChange?.(p, h);
+    },
     wake: () => notifier?.kick(),
   });
   if (config.notifyUrl) {
     notifier = new Notifier({ url: config.notifyUrl, merchantKey: config.merchantKey, store, http, clock, log, ...deps.notifierOptions });
   }
   const reconciler = new Reconciler({ store, service, clock, log, ...deps.reconcilerOptions });
+  const retention = new PiiRetention({
+    store, clock, log, retentionDays: config.piiRetentionDays, onErased: (n) => ops.piiErased.inc({ trigger: 'retention' }, n), ...deps.retentionOptions,
+  });
   const streams = new LiveStreams(store, bus);
   const links = new LinkService({ store, clock, service, merchantKey: config.merchantKey, publicUrl });
   const orderSources = { merchantKey: config.merchantKey, allowUnsigned: config.allowUnsigned, catalog: config.catalog, clock };
@@ -206,7 +233,8 @@ export function createApp(deps: AppDeps): BayarApp {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
-  app.use(requestLog(log, metrics));
+  app.use(requestContext(log));
+  app.use(requestLog(metrics));
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/metrics', async (_req, res) => {
@@ -240,7 +268,12 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use('/api', express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
   app.post('/api/sessions', countSessions(store, clock, log));
   const merchantIdem = idempotent(store, clock, 'merchant');
-  app.use(merchantRoutes({ merchantKey: config.merchantKey, clock, idem: merchantIdem, service, store, providers }));
+  app.use(
+    merchantRoutes({
+      merchantKey: config.merchantKey, clock, idem: merchantIdem, service, store, providers,
+      onStatement: (s) => (ops.reconciliationMismatches.set(s.mismatches), ops.reconciliationStatements.inc()),
+    }),
+  );
   app.use(linkRoutes({ merchantKey: config.merchantKey, live: !sandbox, clock, idem: merchantIdem, links, store }));
   const linkLimits = linkPaymentLimits(config.merchantKey, clock, deps.linkRateLimits ?? config.linkRateLimits);
   app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments'), new StatusChecks(service, clock), { limits: linkLimits, customerFor: (id) => links.customerFor(id) }));
@@ -280,7 +313,7 @@ export function createApp(deps: AppDeps): BayarApp {
   if (sandbox) app.use(demoRoutes({ merchantKey: config.merchantKey, publicUrl, http }));
 
   app.use((req, _res, next) => next(new AppError(404, 'not_found', `No route for ${req.method} ${req.path}.`)));
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, ops));
 
   return {
     app,
@@ -291,23 +324,64 @@ export function createApp(deps: AppDeps): BayarApp {
     streams,
     log,
     metrics,
+    ops,
+    store,
     notifier,
     reconciler,
     routing,
+    retention,
     startBackground() {
       notifier?.start();
       reconciler.start();
       healthSync?.start();
+      retention.start();
     },
     async close() {
       streams.closeAll();
-      await Promise.all([notifier?.stop(), reconciler.stop(), healthSync?.stop()]);
+      await Promise.all([notifier?.stop(), reconciler.stop(), healthSync?.stop(), retention.stop()]);
       await bus.close();
     },
   };
 }
 
-function requestLog(log: Logger, metrics: Metrics): RequestHandler {
+/** What a client may send as X-Request-Id: short, printable, no spaces (it is echoed and logged). */
+const REQUEST_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
+
+/**
+ * Request correlation (pino-http): every request gets an id — the caller's X-Request-Id when it is a sane one,
+ * a fresh UUID otherwise — returned in X-Request-Id, and runs inside a work context (lib/context.ts), so every
+ * log line written while serving it, the adapters' and the domain's included, carries `reqId` and, once the
+ * payment is known, `paymentId`. One access line per request, without query strings (they can carry a client
+ * secret or a session) or headers.
+ */
+function requestContext(log: Logger): RequestHandler {
+  const http = pinoHttp({
+    logger: log,
+    genReqId: (req) => String(req.id),
+    // Probes and scrapes every few seconds would drown the lines that matter.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/metrics') === true },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customAttributeKeys: { responseTime: 'ms' },
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, path: String(req.url).split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request failed',
+  });
+  return (req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    (req as { id?: unknown }).id = id;
+    res.setHeader('X-Request-Id', id);
+    runInContext({ reqId: id }, () => {
+      http(req, res);
+      next();
+    });
+  };
+}
+
+function requestLog(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
@@ -316,7 +390,6 @@ function requestLog(log: Logger, metrics: Metrics): RequestHandler {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path.startsWith('/emulators/') ? '/emulators' : 'unmatched';
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, ms / 1000);
-      log.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
     next();
   };
@@ -338,10 +411,18 @@ function cors(allowed: string[]): RequestHandler {
   };
 }
 
-function errorHandler(log: Logger): ErrorRequestHandler {
+function errorHandler(log: Logger, ops: OpsMetrics): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let e: AppError;
     if (err instanceof AppError) e = err;
+    else if (isStoreUnavailable(err)) {
+      // Not the client's fault and not permanent: say so, and when to come back. Webhooks get this 503 too, so
+      // the provider delivers the event again once the ledger is back.
+      log.error({ err: (err as Error).message, method: req.method, path: req.path }, 'ledger unavailable');
+      ops.storeUnavailable.inc({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched' });
+      if (!res.headersSent) res.setHeader('Retry-After', '5');
+      e = new AppError(503, 'store_unavailable', 'The payment ledger cannot be reached right now; retry after the Retry-After interval (with the same Idempotency-Key).');
+    }
     else if (err instanceof ProviderError) e = providerErrorToAppError(err);
     else if (err?.type === 'entity.parse.failed') e = new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
     else if (err?.type === 'entity.too.large') e = new AppError(413, 'payload_too_large', 'The request body is too large.');

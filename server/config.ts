@@ -65,6 +65,8 @@ export interface Config {
   shop: { name: string; logoUrl: string | null; color: string };
   /** Payments started through payment links, per minute: per link and per client address. */
   linkRateLimits: { perLink: number; perAddress: number };
+  /** Days after a payment closes before its customer data is erased (BAYAR_PII_RETENTION_DAYS). */
+  piiRetentionDays: number;
 }
 
 /** Documented sandbox hosts (providers.md §1.1, §2.1, §3.1, §4.1, §5.1), the live-mode defaults. */
@@ -124,6 +126,7 @@ const envSchema = z.object({
   BAYAR_LIMITS: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BAYAR_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  BAYAR_PII_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   DOKU_WEBHOOK_IPS: optionalString,
   INDODANA_WEBHOOK_IPS: optionalString,
   KOMERCE_WEBHOOK_IPS: optionalString,
@@ -342,6 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     console: { enabled: !['off', '0', 'false'].includes(e.BAYAR_CONSOLE ?? 'on'), users: consoleUsers },
     shop: { name: e.BAYAR_SHOP_NAME ?? 'Bayar', logoUrl: e.BAYAR_SHOP_LOGO_URL ?? null, color: e.BAYAR_SHOP_COLOR ?? '#0f766e' },
     linkRateLimits: { perLink: e.BAYAR_LINK_PAYMENTS_PER_MINUTE, perAddress: e.BAYAR_LINK_PAYMENTS_PER_ADDRESS_PER_MINUTE },
+    piiRetentionDays: e.BAYAR_PII_RETENTION_DAYS,
   };
 }
 

@@ -5,6 +5,7 @@
  * the oldest undelivered notification of each payment).
  */
 import type { Clock } from '../lib/clock.js';
+import { runInContext } from '../lib/context.js';
 import { hmacSha256 } from '../lib/crypto.js';
 import type { HttpClient } from '../lib/http.js';
 import type { Logger } from '../lib/logger.js';
@@ -81,7 +82,7 @@ export class Notifier {
       const now = this.o.clock.now();
       const rows = await this.o.store.claimOutbox(now.toISOString(), new Date(now.getTime() + this.o.timeoutMs * 2).toISOString(), this.o.batch);
       if (rows.length === 0) return delivered;
-      const results = await Promise.all(rows.map((r) => this.deliver(r.id, r.body, r.attempts)));
+      const results = await Promise.all(rows.map((r) => runInContext({ reqId: `notify:${r.id}`, paymentId: r.paymentId }, () => this.deliver(r.id, r.body, r.attempts))));
       delivered += results.filter(Boolean).length;
       if (results.every((ok) => !ok)) return delivered;
     }

@@ -18,6 +18,7 @@ import {
   unprocessable,
 } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
+import { aboutPayment } from '../lib/context.js';
 import { randomId, sha256 } from '../lib/crypto.js';
 import type { Logger } from '../lib/logger.js';
 import { isTransient, type ResilientProvider } from '../providers/resilience.js';
@@ -121,6 +122,7 @@ export class PaymentService {
   async get(id: string): Promise<PaymentRecord> {
     const p = typeof id === 'string' && id.length <= 64 ? await this.d.store.getPayment(id) : null;
     if (!p) throw notFound('payment_not_found', 'No payment with this id.');
+    aboutPayment(p);
     return p;
   }
 
@@ -172,6 +174,7 @@ export class PaymentService {
         routing.release(plan, methodId);
         throw err;
       });
+      aboutPayment(ins.payment);
       if (!ins.inserted) {
         routing.release(plan, methodId);
         if (ins.payment.amount !== order.amount) {
@@ -355,6 +358,7 @@ export class PaymentService {
       await store.recordEvent({ ...event, paymentId: null, outcome: 'unknown_payment', at });
       return;
     }
+    aboutPayment(payment);
     let status: PaymentStatus = ev.status;
     // Every amount anyone states for this payment must match the ledger: the webhook's and the status API's.
     const amounts = ev.amount === undefined ? [] : [ev.amount];
@@ -405,6 +409,7 @@ export class PaymentService {
   async reconcile(payment: PaymentRecord): Promise<boolean> {
     const provider = this.d.providers.get(payment.provider);
     if (!provider || !payment.providerRef || (payment.status !== 'pending' && payment.status !== 'expired')) return false;
+    aboutPayment(payment);
     const now = this.d.clock.now();
     const at = now.toISOString();
     await this.d.store.markChecked(payment.id, at);

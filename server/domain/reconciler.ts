@@ -5,6 +5,7 @@
  * pass is sequential so a burst of pending payments never becomes a burst of provider calls.
  */
 import type { Clock } from '../lib/clock.js';
+import { runInContext } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/types.js';
 import type { PaymentService } from './payments.js';
@@ -60,7 +61,8 @@ export class Reconciler {
     for (const p of due) {
       if (this.stopped && this.timer) break;
       try {
-        if (await this.o.service.reconcile(p)) changed++;
+        // Each payment is its own unit of work in the logs (lib/context.ts), found by its payment id.
+        if (await runInContext({ reqId: `reconcile:${p.id}`, paymentId: p.id, family: p.family }, () => this.o.service.reconcile(p))) changed++;
       } catch (err) {
         this.o.log.warn({ paymentId: p.id, provider: p.provider, err: (err as Error).message }, 'could not reconcile payment');
       }

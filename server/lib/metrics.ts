@@ -23,15 +23,15 @@ export class Metrics {
   });
   readonly providerCalls = new Histogram({
     name: 'bayar_provider_call_duration_seconds',
-    help: 'Provider API call latency by provider, operation and outcome',
-    labelNames: ['provider', 'operation', 'outcome'] as const,
+    help: 'Provider API call latency by provider, method family, operation and outcome',
+    labelNames: ['provider', 'family', 'operation', 'outcome'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
     registers: [this.registry],
   });
   readonly providerErrors = new Counter({
     name: 'bayar_provider_errors_total',
-    help: 'Provider API call failures by provider, operation and kind',
-    labelNames: ['provider', 'operation', 'kind'] as const,
+    help: 'Provider API call failures by provider, method family, operation and kind',
+    labelNames: ['provider', 'family', 'operation', 'kind'] as const,
     registers: [this.registry],
   });
   readonly webhookVerifications = new Counter({
@@ -55,7 +55,8 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [status, n] of Object.entries(await store.countByStatus())) this.set({ status }, n);
+        // A ledger that cannot be read leaves these series out; /metrics still answers (bayar_ready says why).
+        for (const [status, n] of Object.entries(await store.countByStatus().catch(() => ({})))) this.set({ status }, n);
       },
     });
     new Gauge({
@@ -63,7 +64,9 @@ export class Metrics {
       help: 'Merchant notifications not yet delivered',
       registers: [this.registry],
       async collect() {
-        this.set(await store.outboxBacklog());
+        const n = await store.outboxBacklog().catch(() => null);
+        if (n === null) this.reset();
+        else this.set(n);
       },
     });
     new Gauge({

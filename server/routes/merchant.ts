@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PAYMENT_STATUSES, type CreateSessionResponse, type PaymentListResponse, type ProviderId, type RefundResponse } from '../api-types.js';
 import { toMerchantPayment, toPublicPayment } from '../domain/payment.js';
 import type { PaymentService } from '../domain/payments.js';
-import { buildStatement, statementCsv } from '../domain/reconciliation.js';
+import { buildStatement, statementCsv, type Statement } from '../domain/reconciliation.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { Store } from '../store/types.js';
 import { unauthorized } from '../errors.js';
@@ -53,9 +53,11 @@ export interface MerchantDeps {
   service: PaymentService;
   store: Store;
   providers: Map<ProviderId, ResilientProvider>;
+  /** Told about every statement built (the mismatch metric the alerts watch). */
+  onStatement?: (s: Statement) => void;
 }
 
-export function merchantRoutes({ merchantKey, clock, idem, service, store, providers }: MerchantDeps): Router {
+export function merchantRoutes({ merchantKey, clock, idem, service, store, providers, onStatement }: MerchantDeps): Router {
   const r = Router();
   const auth = requireMerchant(merchantKey);
 
@@ -80,6 +82,7 @@ export function merchantRoutes({ merchantKey, clock, idem, service, store, provi
   r.get('/api/reconciliation', auth, async (req, res) => {
     const q = parse(reconciliationQuery, req.query);
     const statement = await buildStatement(q.date, store, providers);
+    onStatement?.(statement);
     if (q.format === 'csv') {
       res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="bayar-${q.date}.csv"`);
       res.send(statementCsv(statement));

@@ -229,6 +229,15 @@ CREATE TABLE daily_counts (
 );
 `;
 
+const operations = `
+-- When a payment's customer data was erased (retention or a customer's request); NULL while it is kept.
+ALTER TABLE payments ADD COLUMN pii_erased_at TEXT;
+CREATE INDEX payments_pii_due ON payments (updated_at) WHERE pii_erased_at IS NULL AND status <> 'pending';
+-- Metrics read these at scrape time: the last webhook per provider, and the (few) flagged payments.
+CREATE INDEX provider_events_received ON provider_events (provider, received_at);
+CREATE INDEX payments_flagged ON payments (flags) WHERE flags <> '[]';
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -252,4 +261,5 @@ export const MIGRATIONS: Migration[] = [
   },
   { version: 6, name: 'payment links', sqlite: links('INTEGER'), postgres: links('BIGINT') },
   { version: 7, name: 'daily counts (sessions minted)', sqlite: dailyCounts('INTEGER'), postgres: dailyCounts('BIGINT') },
+  { version: 8, name: 'operations: personal data retention, metric indexes', sqlite: operations, postgres: operations },
 ];

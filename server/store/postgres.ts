@@ -21,8 +21,9 @@ import {
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
+import { customerLikePattern, customerMatches, emptyErasure, needlesFor, scrubText, type PiiErasure } from './pii.js';
 
 /** `postgres://` and `postgresql://` URLs select this store; anything else in BAYAR_DB is a SQLite path. */
 export function isPostgresUrl(s: string): boolean {
@@ -113,7 +114,8 @@ export class PostgresStore implements Store {
   async ready() {
     if (!this.migrated || this.closed) return false;
     const r = await this.pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
-    return r.rows[0]?.v === MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    // At least this release's schema: a rolled-back release runs on a newer, additive one (docs/operations.md).
+    return (r.rows[0]?.v ?? 0) >= MIGRATIONS[MIGRATIONS.length - 1]!.version;
   }
 
   async close() {
@@ -657,5 +659,67 @@ export class PostgresStore implements Store {
   async dailyCount(name: string, fromDay: string, toDay: string) {
     const r = await this.pool.query<{ c: string }>('SELECT COALESCE(SUM(count), 0) AS c FROM daily_counts WHERE name = $1 AND day >= $2 AND day <= $3', [name, fromDay, toDay]);
     return Number(r.rows[0]!.c);
+  }
+
+  async opsStats(): Promise<OpsStats> {
+    const [pending, events, outbox, overdue, flags] = await Promise.all([
+      this.pool.query<{ provider: string; c: string }>("SELECT provider, COUNT(*) AS c FROM payments WHERE status = 'pending' GROUP BY provider"),
+      this.pool.query<{ provider: string; at: string }>('SELECT provider, MAX(received_at) AS at FROM provider_events GROUP BY provider'),
+      this.pool.query<{ at: string | null }>('SELECT MIN(created_at) AS at FROM outbox WHERE delivered_at IS NULL'),
+      this.pool.query<{ at: string | null }>("SELECT MIN(expires_at) AS at FROM payments WHERE status = 'pending'"),
+      this.pool.query<{ flags: string; c: string }>("SELECT flags, COUNT(*) AS c FROM payments WHERE flags <> '[]' GROUP BY flags"),
+    ]);
+    const flagged: Record<string, number> = {};
+    for (const r of flags.rows) for (const f of JSON.parse(r.flags) as string[]) flagged[f] = (flagged[f] ?? 0) + Number(r.c);
+    return {
+      pendingByProvider: Object.fromEntries(pending.rows.map((r) => [r.provider, Number(r.c)])),
+      lastEventAt: Object.fromEntries(events.rows.map((r) => [r.provider, r.at])),
+      outboxOldestAt: outbox.rows[0]?.at ?? null,
+      pendingOldestExpiresAt: overdue.rows[0]?.at ?? null,
+      flagged,
+    };
+  }
+
+  async findByCustomer(want: { email?: string; phone?: string }) {
+    const r = await this.pool.query<{ id: string; customer: string }>('SELECT id, customer FROM payments WHERE customer ILIKE $1 ORDER BY created_at, id', [customerLikePattern(want)]);
+    return r.rows.filter((x) => customerMatches(x.customer, want)).map((x) => x.id);
+  }
+
+  async erasePii(sel: PiiSelection, at: string): Promise<PiiErasure> {
+    return this.tx(async (c) => {
+      // Retention claims its batch like the other workers (SKIP LOCKED): instances sweeping at once take
+      // different payments, and a payment being changed right now is left for the next pass.
+      const rows = (
+        'closedBefore' in sel
+          ? await c.query<{ id: string; customer: string }>(
+              `SELECT id, customer FROM payments WHERE pii_erased_at IS NULL AND status <> 'pending' AND updated_at < $1
+               ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+              [sel.closedBefore, sel.limit],
+            )
+          : await c.query<{ id: string; customer: string }>('SELECT id, customer FROM payments WHERE id = ANY($1) ORDER BY id FOR UPDATE', [sel.paymentIds])
+      ).rows;
+      const out = emptyErasure();
+      const scrub = async (table: string, key: string, column: string, where: string, arg: string, needles: string[]) => {
+        let n = 0;
+        for (const r of (await c.query<{ k: string; v: string }>(`SELECT ${key}::text AS k, ${column} AS v FROM ${table} WHERE ${where}`, [arg])).rows) {
+          const next = scrubText(r.v, needles);
+          if (next === null) continue;
+          await c.query(`UPDATE ${table} SET ${column} = $1 WHERE ${key} = $2${key === 'ctid' ? '::tid' : ''}`, [next, r.k]);
+          n++;
+        }
+        return n;
+      };
+      for (const r of rows) {
+        const needles = needlesFor(JSON.parse(r.customer));
+        await c.query("UPDATE payments SET customer = '{}', pii_erased_at = $1 WHERE id = $2", [at, r.id]);
+        out.payments++;
+        out.paymentIds.push(r.id);
+        out.providerEvents += await scrub('provider_events', 'ctid', 'payload', 'payment_id = $1', r.id, needles);
+        out.notifications += await scrub('outbox', 'id', 'body', 'payment_id = $1', r.id, needles);
+        out.history += await scrub('payment_history', 'seq', 'snapshot', 'payment_id = $1', r.id, needles);
+        out.idempotencyRecords += await scrub('idempotency_keys', 'ctid', 'response_body', "response_body LIKE '%' || $1 || '%'", r.id, needles);
+      }
+      return out;
+    });
   }
 }

@@ -17,8 +17,9 @@ import {
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
+import { customerLikePattern, customerMatches, emptyErasure, needlesFor, scrubText, type PiiErasure } from './pii.js';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -50,7 +51,8 @@ export class SqliteStore implements Store {
   async ready() {
     if (!this.migrated || !this.db.open) return false;
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-    return row.v === MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    // At least this release's schema: a rolled-back release runs on a newer, additive one (docs/operations.md).
+    return (row.v ?? 0) >= MIGRATIONS[MIGRATIONS.length - 1]!.version;
   }
 
   async close() {
@@ -549,5 +551,62 @@ export class SqliteStore implements Store {
   async dailyCount(name: string, fromDay: string, toDay: string) {
     const r = this.db.prepare('SELECT COALESCE(SUM(count), 0) AS c FROM daily_counts WHERE name = ? AND day >= ? AND day <= ?').get(name, fromDay, toDay) as { c: number };
     return Number(r.c);
+  }
+
+  async opsStats(): Promise<OpsStats> {
+    const pending = this.db.prepare("SELECT provider, COUNT(*) AS c FROM payments WHERE status = 'pending' GROUP BY provider").all() as Array<{ provider: string; c: number }>;
+    const events = this.db.prepare('SELECT provider, MAX(received_at) AS at FROM provider_events GROUP BY provider').all() as Array<{ provider: string; at: string }>;
+    const outbox = this.db.prepare('SELECT MIN(created_at) AS at FROM outbox WHERE delivered_at IS NULL').get() as { at: string | null };
+    const overdue = this.db.prepare("SELECT MIN(expires_at) AS at FROM payments WHERE status = 'pending'").get() as { at: string | null };
+    const flagged: Record<string, number> = {};
+    for (const r of this.db.prepare("SELECT flags, COUNT(*) AS c FROM payments WHERE flags <> '[]' GROUP BY flags").all() as Array<{ flags: string; c: number }>) {
+      for (const f of JSON.parse(r.flags) as string[]) flagged[f] = (flagged[f] ?? 0) + Number(r.c);
+    }
+    return {
+      pendingByProvider: Object.fromEntries(pending.map((r) => [r.provider, Number(r.c)])),
+      lastEventAt: Object.fromEntries(events.map((r) => [r.provider, r.at])),
+      outboxOldestAt: outbox.at,
+      pendingOldestExpiresAt: overdue.at,
+      flagged,
+    };
+  }
+
+  async findByCustomer(want: { email?: string; phone?: string }) {
+    const rows = this.db.prepare('SELECT id, customer FROM payments WHERE customer LIKE ? ORDER BY created_at, id').all(customerLikePattern(want)) as Array<{ id: string; customer: string }>;
+    return rows.filter((r) => customerMatches(r.customer, want)).map((r) => r.id);
+  }
+
+  async erasePii(sel: PiiSelection, at: string): Promise<PiiErasure> {
+    return this.db.transaction(() => {
+      const rows = (
+        'closedBefore' in sel
+          ? this.db
+              .prepare("SELECT id, customer FROM payments WHERE pii_erased_at IS NULL AND status <> 'pending' AND updated_at < ? ORDER BY updated_at LIMIT ?")
+              .all(sel.closedBefore, sel.limit)
+          : sel.paymentIds.map((id) => this.db.prepare('SELECT id, customer FROM payments WHERE id = ?').get(id)).filter(Boolean)
+      ) as Array<{ id: string; customer: string }>;
+      const out = emptyErasure();
+      const scrub = (table: string, key: string, column: string, where: string, arg: string, needles: string[]) => {
+        let n = 0;
+        for (const r of this.db.prepare(`SELECT ${key} AS k, ${column} AS v FROM ${table} WHERE ${where}`).all(arg) as Array<{ k: unknown; v: string }>) {
+          const next = scrubText(r.v, needles);
+          if (next === null) continue;
+          this.db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`).run(next, r.k);
+          n++;
+        }
+        return n;
+      };
+      for (const r of rows) {
+        const needles = needlesFor(JSON.parse(r.customer));
+        this.db.prepare("UPDATE payments SET customer = '{}', pii_erased_at = ? WHERE id = ?").run(at, r.id);
+        out.payments++;
+        out.paymentIds.push(r.id);
+        out.providerEvents += scrub('provider_events', 'rowid', 'payload', 'payment_id = ?', r.id, needles);
+        out.notifications += scrub('outbox', 'id', 'body', 'payment_id = ?', r.id, needles);
+        out.history += scrub('payment_history', 'seq', 'snapshot', 'payment_id = ?', r.id, needles);
+        out.idempotencyRecords += scrub('idempotency_keys', 'rowid', 'response_body', "response_body LIKE '%' || ? || '%'", r.id, needles);
+      }
+      return out;
+    }).immediate();
   }
 }

@@ -6,6 +6,7 @@
 import type { LinkStatus, MethodFamily, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
 import type { LinkRecord, NewLink } from '../domain/link.js';
 import type { Instructions, PaymentRecord, RefundRecord } from '../domain/payment.js';
+import type { PiiErasure } from './pii.js';
 
 export interface HistoryEntry {
   /** Increasing across the whole ledger: the SSE event id. */
@@ -192,6 +193,27 @@ export interface LinkListFilter {
   now: string;
 }
 
+/** Ledger-wide figures the alerts watch (read at scrape time, lib/ops-metrics.ts). */
+export interface OpsStats {
+  /** Pending payments per provider. */
+  pendingByProvider: Record<string, number>;
+  /** When the last provider event (webhook) was stored, per provider. */
+  lastEventAt: Record<string, string>;
+  /** Creation time of the oldest undelivered merchant notification. */
+  outboxOldestAt: string | null;
+  /** Deadline of the pending payment whose deadline is earliest (past it, the outcome is overdue). */
+  pendingOldestExpiresAt: string | null;
+  /** Payments carrying each flag (late_payment, duplicate_payment, amount_mismatch…). */
+  flagged: Record<string, number>;
+}
+
+/** Which payments' customer data to erase. */
+export type PiiSelection =
+  /** Retention: closed (not pending) and unchanged since before this time; at most `limit` per call. */
+  | { closedBefore: string; limit: number }
+  /** A customer's request: these payments, whatever their status. */
+  | { paymentIds: string[] };
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending migrations; idempotent. */
@@ -311,4 +333,13 @@ export interface Store {
   bumpDailyCount(day: string, name: string): Promise<void>;
   /** The counter summed over days from..to inclusive. */
   dailyCount(name: string, fromDay: string, toDay: string): Promise<number>;
+  opsStats(): Promise<OpsStats>;
+  /** Ids of the payments whose customer has this email (case-insensitive) or phone (any of its written forms). */
+  findByCustomer(want: { email?: string; phone?: string }): Promise<string[]>;
+  /**
+   * Erases customer name, email and phone from the selected payments and from everything stored with them
+   * (provider events, notification bodies, history snapshots, replayable answers); amounts, references, statuses
+   * and history stay. On PostgreSQL retention batches are claimed with SKIP LOCKED, like the other workers.
+   */
+  erasePii(sel: PiiSelection, at: string): Promise<PiiErasure>;
 }
