@@ -67,6 +67,7 @@ export class PostgresStore implements Store {
   /** Connection settings without pool options, for a dedicated client (the LISTEN connection). */
   readonly clientConfig: pg.ClientConfig;
   private readonly clock: Clock;
+  private readonly log: Logger | undefined;
   private migrated = false;
   private closed = false;
 
@@ -80,10 +81,28 @@ export class PostgresStore implements Store {
     // replaces it on the next checkout.
     this.pool.on('error', (err) => o.log?.warn({ err: err.message }, 'postgres pool: idle connection lost'));
     this.clock = o.clock ?? systemClock;
+    this.log = o.log;
+  }
+
+  /**
+   * A pooled client for several statements. The pool only watches idle clients: one checked out whose server
+   * goes away between two statements (a restart, a failover) emits 'error' with nobody listening, which would
+   * crash the process. Listening here turns that into the failed statement the caller already handles.
+   */
+  private async checkout(): Promise<pg.PoolClient> {
+    const c = await this.pool.connect();
+    const onError = (err: Error) => this.log?.warn({ err: err.message }, 'postgres: connection lost during a transaction');
+    c.on('error', onError);
+    const release = c.release.bind(c);
+    c.release = (err?: Error | boolean) => {
+      c.removeListener('error', onError);
+      release(err);
+    };
+    return c;
   }
 
   async migrate() {
-    const c = await this.pool.connect();
+    const c = await this.checkout();
     try {
       // Instances starting together: one migrates, the others wait here and then find nothing to do.
       await c.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
@@ -127,8 +146,10 @@ export class PostgresStore implements Store {
   /** Runs fn in one READ COMMITTED transaction, retried whole on deadlock or serialization failure. */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const c = await this.pool.connect();
+      const c = await this.checkout();
       let broken = false;
+      const lost = () => (broken = true);
+      c.on('error', lost);
       try {
         await c.query('BEGIN');
         const out = await fn(c);
@@ -139,6 +160,7 @@ export class PostgresStore implements Store {
         if (attempt < 5 && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
         throw err;
       } finally {
+        c.removeListener('error', lost);
         c.release(broken);
       }
     }

@@ -75,7 +75,7 @@ function makeServer(adminUrl: string, origin: string, stopCluster: () => Promise
 }
 
 /** Where Debian's (or PATH's) initdb and pg_ctl live; BAYAR_TEST_PG_BIN overrides. */
-function findBinDir(): string | null {
+export function findBinDir(): string | null {
   const explicit = process.env.BAYAR_TEST_PG_BIN;
   if (explicit) return existsSync(join(explicit, 'initdb')) ? explicit : null;
   const root = '/usr/lib/postgresql';
@@ -110,6 +110,9 @@ export interface Cluster {
   data: string;
   /** Stops the server and removes its directory; safe to call twice. */
   stop: () => void;
+  /** Stops the server but keeps its data (an outage); `resume` starts it again on the same port. */
+  pause: () => void;
+  resume: () => void;
 }
 
 /**
@@ -141,12 +144,13 @@ export async function startCluster(o: { durable: boolean; prefix: string; maxCon
     spawnSync(a[0]!, a.slice(1), { stdio: 'ignore', timeout: 30_000 });
     rmSync(dir, { recursive: true, force: true });
   };
+  const fast = o.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${o.maxConnections}${fast}`;
+  const startServer = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
   try {
     // --no-sync only skips initdb's own final flush of the template files.
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    const fast = o.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-    const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${o.maxConnections}${fast}`;
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
+    startServer();
   } catch (err) {
     stop();
     return { skip: `could not start a throwaway PostgreSQL cluster with ${bin}: ${(err as Error).message.slice(0, 500)}` };
@@ -154,7 +158,7 @@ export async function startCluster(o: { durable: boolean; prefix: string; maxCon
   process.once('exit', stop);
   const stopCmd = `${root ? 'runuser -u postgres -- ' : ''}'${join(bin, 'pg_ctl')}' -D '${data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '${dir}'`;
   spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCmd}`], { detached: true, stdio: 'ignore' }).unref();
-  return { bin, port, data, stop };
+  return { bin, port, data, stop, pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']), resume: startServer };
 }
 
 async function throwawayCluster(): Promise<PgAvailability> {
