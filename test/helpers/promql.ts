@@ -12,8 +12,6 @@ export const ALERTS = join(ROOT, 'deploy/prometheus/alerts.yml');
 export const ALERT_TESTS = join(ROOT, 'deploy/prometheus/alerts.test.yml');
 export const DASHBOARD = join(ROOT, 'deploy/grafana/bayar.json');
 
-/** Exported by smart routing (issue 18); allowed here before that work lands, exported by /metrics after. */
-export const ROUTING_METRICS = ['bayar_channel_degraded', 'bayar_route_decisions_total'];
 /** Series Prometheus makes itself. */
 export const PROMETHEUS_SERIES = ['up'];
 
