@@ -102,11 +102,16 @@ export function customerMatches(customerJson: string, want: { email?: string; ph
   return false;
 }
 
-/** A LIKE pattern that narrows the scan for one customer before customerMatches decides. */
+/**
+ * A LIKE pattern that narrows the scan for one customer before customerMatches decides: the longest piece of the
+ * email free of LIKE's wildcards, or the last four digits of the phone (stored phones may carry separators).
+ */
 export function customerLikePattern(want: { email?: string; phone?: string }): string {
-  if (want.email) return `%${want.email.trim().toLowerCase().replace(/[%_\\]/g, '')}%`;
-  const d = (want.phone ?? '').replace(/\D/g, '');
-  return `%${d.slice(-7)}%`;
+  if (want.email) {
+    const pieces = want.email.trim().toLowerCase().split(/[%_\\]/);
+    return `%${pieces.reduce((a, b) => (b.length > a.length ? b : a), '')}%`;
+  }
+  return `%${(want.phone ?? '').replace(/\D/g, '').slice(-4)}%`;
 }
 
 /** What an erasure touched, per table (rows changed), and which payments. */

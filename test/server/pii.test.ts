@@ -59,6 +59,7 @@ describe(`personal data retention and erasure (${store})`, () => {
   const clock = new ManualClock(Date.now());
   const siti = { name: 'Siti Rahayu', email: 'siti.rahayu@example.com', phone: '081234567890' };
   const budi = { name: 'Budi Santoso', email: 'budi@example.co.id', phone: '+6281398765432' };
+  const dewi = { name: 'Dewi Kartika', email: 'Dewi_K@Example.com', phone: '085712345678' };
   const ids: Record<string, string> = {};
   let date = '';
 
@@ -83,6 +84,7 @@ describe(`personal data retention and erasure (${store})`, () => {
     await pay('siti-paid', siti, 'va:bca', 150_000, true);
     await pay('siti-pending', siti, 'va:bni', 75_000, false);
     await pay('budi-paid', budi, 'ewallet:gopay', 99_000, true);
+    await pay('dewi-pending', dewi, 'va:bri', 45_000, false);
     // A provider event that carries the customer as providers send it (Xendit's payer_email, a normalised phone).
     await s.store.recordEvent({
       provider: 'xendit', eventId: 'evt-with-pii', paymentId: ids['siti-paid']!, outcome: 'ignored', at: clock.now().toISOString(),
@@ -116,8 +118,8 @@ describe(`personal data retention and erasure (${store})`, () => {
 
     const after = await everyRow(s.dbPath);
     for (const needle of [budi.email, budi.name, '8139876543']) assert.deepEqual(tablesHolding(after, needle), [], `${needle} is gone everywhere`);
-    for (const needle of ['81234567890', 'Siti']) {
-      // Siti's pending payment keeps her data (the payment is still open) — in the payments table only.
+    for (const needle of ['81234567890', 'Siti', 'Dewi']) {
+      // Pending payments keep their customer's data (the payment is still open) — in the payments table only.
       assert.deepEqual(tablesHolding(after, needle), ['payments'], needle);
     }
     assert.deepEqual((await s.store.getPayment(ids['siti-paid']!))!.customer, {});
@@ -145,6 +147,12 @@ describe(`personal data retention and erasure (${store})`, () => {
     for (const needle of [siti.email, siti.name, '81234567890']) assert.deepEqual(tablesHolding(after, needle), [], `${needle} is gone everywhere`);
     assert.deepEqual(await statement(), statementBefore);
     assert.equal((await s.store.getPayment(ids['siti-pending']!))!.status, 'pending', 'the open payment is still payable');
+
+    // By email, whatever its case, with a LIKE wildcard character in it.
+    const byEmail = await piiErase(['--email', 'dewi_k@example.com'], s.dbPath);
+    assert.equal(byEmail.code, 0, byEmail.err);
+    assert.ok(byEmail.out.includes(ids['dewi-pending']!) && !byEmail.out.includes(ids['siti-pending']!), byEmail.out);
+    assert.deepEqual(tablesHolding(await everyRow(s.dbPath), 'Dewi'), []);
 
     // Nobody to erase, and bad arguments.
     const none = await piiErase(['--email', 'nobody@example.com'], s.dbPath);
