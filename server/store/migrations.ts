@@ -234,7 +234,7 @@ const operations = `
 ALTER TABLE payments ADD COLUMN pii_erased_at TEXT;
 CREATE INDEX payments_pii_due ON payments (updated_at) WHERE pii_erased_at IS NULL AND status <> 'pending';
 -- Metrics read these at scrape time: the last webhook per provider, and the (few) flagged payments.
-CREATE INDEX provider_events_received ON provider_events (provider, received_at);
+CREATE INDEX provider_events_provider_received ON provider_events (provider, received_at);
 CREATE INDEX payments_flagged ON payments (flags) WHERE flags <> '[]';
 `;
 
