@@ -16,6 +16,7 @@ import { MIGRATIONS } from '../store/migrations.js';
 import { redactDbUrl } from '../store/postgres.js';
 import { CliError, type Command, type CommandContext } from './command.js';
 import { consoleUser } from './console-user.js';
+import { backup, piiErase, restore } from './ops.js';
 import { reconcile } from './reconcile.js';
 
 /** Flags of `start` and `migrate` that stand for a variable (flag wins over the environment). */
@@ -73,6 +74,9 @@ export const COMMANDS: Record<string, Command> = {
   },
   reconcile,
   'console-user': consoleUser,
+  backup,
+  restore,
+  'pii-erase': piiErase,
 };
 
 const version = () => (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,6 +1,6 @@
 /**
  * The operator commands `backup`, `restore` and `pii-erase`, as functions a command line calls with its
- * arguments (`npm run backup -- --to FILE` here; the `bayar` CLI can call the same). They read the ledger location
+ * arguments (`bayar backup --to FILE`, `npm run backup -- --to FILE`; server/cli/ops.ts). They read the ledger location
  * from BAYAR_DB (default ./data/bayar.db), print what they did to `out`, and return an exit code:
  * 0 done, 1 refused or failed (the message says why), 2 bad arguments.
  */

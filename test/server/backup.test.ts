@@ -20,7 +20,7 @@ const key = { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` };
 
 /** Runs an operator command as a user would; asynchronously, so this process keeps reading the load's progress. */
 function ops(args: string[], db: string): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/ops.ts'), ...args], { cwd: ROOT, env: { ...process.env, BAYAR_DB: db } });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli/bin.ts'), ...args], { cwd: ROOT, env: { ...process.env, BAYAR_DB: db } });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

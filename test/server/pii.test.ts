@@ -45,7 +45,7 @@ async function everyRow(dbPath: string): Promise<Record<string, string>> {
 const tablesHolding = (rows: Record<string, string>, needle: string) => Object.entries(rows).filter(([, text]) => text.includes(needle)).map(([t]) => t);
 
 function piiErase(args: string[], db: string): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/ops.ts'), 'pii-erase', ...args], { cwd: ROOT, env: { ...process.env, BAYAR_DB: db } });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli/bin.ts'), 'pii-erase', ...args], { cwd: ROOT, env: { ...process.env, BAYAR_DB: db } });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
