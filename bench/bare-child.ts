@@ -110,6 +110,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     const record: PaymentRecord = {
       id,
       orderId: order.orderId,
+      orderSource: order.source ?? 'session',
       method,
       family,
       provider: first.id,

@@ -48,7 +48,8 @@ async function main() {
     }
     throw err;
   }
-  const running = await start(config, { rateLimitPerMinute: 1e9, bus: new TimedBus() });
+  // Every benchmark client comes from one address: the per-address stream cap is lifted like the rate limit.
+  const running = await start({ ...config, ssePerClient: 1_000_000, sseMax: 1_000_000 }, { rateLimitPerMinute: 1e9, bus: new TimedBus() });
   openStreams = () => running.bayar.streams.size;
 
   process.on('message', async (raw) => {

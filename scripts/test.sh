@@ -52,7 +52,7 @@ run_node_tests server test/server/*.test.ts
 run_node_tests providers test/providers/*.test.ts
 
 # PostgreSQL: the store, the LISTEN/NOTIFY bus and two instances on one database (test/pg), then the provider
-# contract suite again with the PostgreSQL ledger. The server is BAYAR_TEST_PG_URL or a throwaway cluster made
+# contract suite and the money-safety findings again with the PostgreSQL ledger. The server is BAYAR_TEST_PG_URL or a throwaway cluster made
 # with the installed initdb. Without one the tests skip and say why; BAYAR_REQUIRE_PG=1 (set by .ci/run) makes
 # that a failure instead.
 step postgres
@@ -60,7 +60,7 @@ if pg_probe=$(node --import tsx test/helpers/pg.ts --probe 2>&1); then
   echo "$pg_probe"
   run_node_tests pg test/pg/*.test.ts
   export BAYAR_TEST_STORE=postgres
-  run_node_tests providers-on-postgres test/providers/contract.test.ts
+  run_node_tests providers-on-postgres test/providers/contract.test.ts test/server/money-safety.test.ts
   run_node_tests console-on-postgres test/server/console.test.ts
   run_node_tests links-on-postgres test/server/links.test.ts
   unset BAYAR_TEST_STORE

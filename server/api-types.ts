@@ -35,6 +35,11 @@ export interface PaymentMethod {
 
 export interface MethodsResponse {
   methods: PaymentMethod[];
+  /**
+   * Asked with a session: the order it names, so the widget can resume that order's payment after a reload
+   * without reading the (opaque) token.
+   */
+  order?: { orderId: string; amount: number };
 }
 
 export interface InstallmentOption {
@@ -177,6 +182,13 @@ export interface PaymentResponse {
   payment: Payment;
 }
 
+/** `POST /api/payments`: the payment, and its client secret (only ever given to its creator or the session holder). */
+export interface CreatePaymentResponse {
+  payment: Payment;
+  /** Needed to read, stream or cancel the payment from the browser (`Bayar-Client-Secret` / `?client_secret=`). */
+  clientSecret: string;
+}
+
 /** `POST /api/payments`: exactly one of the three ways to name the order. */
 export type CreatePaymentRequest = (
   | { session: string }
@@ -241,7 +253,9 @@ export type MerchantNotification =
   | { type: 'payment.status'; payment: Payment }
   | { type: 'payment.refund'; payment: Payment; refund: Refund }
   /** The payment that brought a link to `maxPayments`. */
-  | { type: 'link.completed'; link: PaymentLink; payment: Payment };
+  | { type: 'link.completed'; link: PaymentLink; payment: Payment }
+  /** A second payment of an already paid order (flag `duplicate_payment`): refund it, or let BAYAR_AUTO_REFUND_DUPLICATES do so. */
+  | { type: 'payment.duplicate'; payment: Payment };
 
 export const LINK_STATUSES = ['active', 'completed', 'expired', 'disabled'] as const;
 /** `completed`: reached `maxPayments` paid payments; `expired`: past `expiresAt`; `disabled` by the merchant. */

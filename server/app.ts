@@ -25,6 +25,8 @@ import type { PaymentRecord } from './domain/payment.js';
 import { createEmulators } from './emulators/index.js';
 import type { Emulator } from './emulators/types.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { safeEqual } from './lib/crypto.js';
+import { MAX_JSON_DEPTH, jsonTooDeep } from './lib/json-depth.js';
 import { createFetchClient, type HttpClient } from './lib/http.js';
 import { currentContext, runInContext } from './lib/context.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -83,6 +85,8 @@ export interface AppDeps {
   retentionOptions?: { intervalMs?: number; batch?: number };
   /** Node process metrics (CPU, memory, event loop) on /metrics; off for apps sharing one process in tests. */
   defaultMetrics?: boolean;
+  /** How long the ledger gauges on /metrics are reused (default 15 s). */
+  metricsCacheMs?: number;
   /** Where channel health is shared with other instances (PostgreSQL), and how often it is read (default 1 s). */
   healthShare?: HealthShare;
   healthSyncIntervalMs?: number;
@@ -104,6 +108,8 @@ export interface BayarApp {
   reconciler: Reconciler;
   routing: Routing;
   retention: PiiRetention;
+  /** GET /metrics (token check, rate limit, exposition), for the separate BAYAR_METRICS_PORT listener. */
+  metricsHandler: RequestHandler;
   /** Starts background work: notification delivery, reconciliation, channel health sync, personal data retention. */
   startBackground(): void;
   close(): Promise<void>;
@@ -130,7 +136,7 @@ export function createApp(deps: AppDeps): BayarApp {
   const ctx: ProviderContext = { http, clock, timeouts: deps.timeouts ?? DEFAULT_TIMEOUTS };
   const providers = new Map<ProviderId, ResilientProvider>();
   const circuits = () => [...providers.values()].map((p) => ({ provider: p.id, state: p.circuitState() }));
-  const metrics = new Metrics(deps.store, circuits, deps.defaultMetrics !== false);
+  const metrics = new Metrics(deps.store, circuits, deps.defaultMetrics !== false, deps.metricsCacheMs);
   const ops = new OpsMetrics(metrics.registry, { store: deps.store, circuits, now: () => clock.now().getTime() });
   const store = timedStore(deps.store, ops);
   const calls = new CallLog(() => clock.now().getTime());
@@ -187,6 +193,7 @@ export function createApp(deps: AppDeps): BayarApp {
     limits: config.limits,
     notify: !!config.notifyUrl,
     routing,
+    autoRefundDuplicates: config.autoRefundDuplicates,
     onChange: (p, h) => {
       ops.statusChanges.inc({ family: p.family, provider: p.provider, status: h.status });
       deps.onChange?.(p, h);
@@ -200,7 +207,7 @@ export function createApp(deps: AppDeps): BayarApp {
   const retention = new PiiRetention({
     store, clock, log, retentionDays: config.piiRetentionDays, onErased: (n) => ops.piiErased.inc({ trigger: 'retention' }, n), ...deps.retentionOptions,
   });
-  const streams = new LiveStreams(store, bus);
+  const streams = new LiveStreams(store, bus, undefined, { perClient: config.ssePerClient, total: config.sseMax });
   const links = new LinkService({ store, clock, service, merchantKey: config.merchantKey, publicUrl });
   const orderSources = { merchantKey: config.merchantKey, allowUnsigned: config.allowUnsigned, catalog: config.catalog, clock };
 
@@ -208,7 +215,9 @@ export function createApp(deps: AppDeps): BayarApp {
   app.disable('x-powered-by');
   // API answers are never cached by clients (they change with every payment); hashing each body for an ETag is waste.
   app.set('etag', false);
-  app.set('trust proxy', false);
+  // Behind a load balancer every request comes from its address: BAYAR_TRUST_PROXY says which proxies' X-Forwarded-For
+  // to believe, so rate limits, stream caps and webhook allowlists see the real client (docs/deployment.md).
+  app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
   app.use(
@@ -237,10 +246,9 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use(requestLog(metrics));
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
-  app.get('/metrics', async (_req, res) => {
-    metrics.sseConnections.set(streams.size);
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  const serveMetrics = metricsHandler(metrics, streams, config.metricsToken, deps.rateLimitPerMinute ?? config.rateLimitPerMinute);
+  // With BAYAR_METRICS_PORT the metrics live on their own loopback listener (server/main.ts), not here.
+  if (config.metricsPort === null) app.get('/metrics', serveMetrics);
   app.get('/readyz', async (_req, res) => {
     const ok = await store.ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', store: store.kind });
@@ -258,14 +266,24 @@ export function createApp(deps: AppDeps): BayarApp {
       limit: deps.rateLimitPerMinute ?? config.rateLimitPerMinute,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      // SSE streams are long-lived and reconnect by design; sandbox simulation is a developer tool.
-      skip: (req) => req.path.endsWith('/events'),
       // A router mounted without a public URL builds this app on its first request (server/bayar.ts): on purpose.
-      validate: { creationStack: false },
+      // X-Forwarded-For is believed only from BAYAR_TRUST_PROXY's proxies (req.ip); otherwise ignored on purpose.
+      validate: { creationStack: false, xForwardedForHeader: false },
       handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
     }),
   );
-  app.use('/api', express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    '/api',
+    express.json({
+      limit: '32kb',
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      // Before parsing, so nothing (the Idempotency-Key hash included) ever walks a pathologically deep body.
+      verify: (_req, _res, buf) => {
+        if (jsonTooDeep(buf)) throw Object.assign(new Error('JSON nested too deep'), { type: 'json.too_deep' });
+      },
+    }),
+  );
   app.post('/api/sessions', countSessions(store, clock, log));
   const merchantIdem = idempotent(store, clock, 'merchant');
   app.use(
@@ -330,6 +348,7 @@ export function createApp(deps: AppDeps): BayarApp {
     reconciler,
     routing,
     retention,
+    metricsHandler: serveMetrics,
     startBackground() {
       notifier?.start();
       reconciler.start();
@@ -381,6 +400,36 @@ function requestContext(log: Logger): RequestHandler {
   };
 }
 
+/**
+ * /metrics tells anyone who can read it the shop's volume: with BAYAR_METRICS_TOKEN it needs
+ * `Authorization: Bearer <token>` (compared in constant time), and it is rate limited like the API.
+ */
+function metricsHandler(metrics: Metrics, streams: LiveStreams, token: string | null, perMinute: number): RequestHandler {
+  const limit = rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    validate: { creationStack: false, xForwardedForHeader: false },
+    handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
+  });
+  return (req, res, next) =>
+    limit(req, res, async (err?: unknown) => {
+      if (err) return next(err);
+      try {
+        const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+        if (token !== null && (given === undefined || !safeEqual(given, token))) {
+          res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+          throw new AppError(401, 'unauthorized', 'Send Authorization: Bearer <BAYAR_METRICS_TOKEN> to read the metrics.');
+        }
+        metrics.sseConnections.set(streams.size);
+        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      } catch (e) {
+        next(e);
+      }
+    });
+}
+
 function requestLog(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
@@ -402,7 +451,7 @@ function cors(allowed: string[]): RequestHandler {
     if (origin && allowed.includes(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key, Last-Event-ID');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key, Last-Event-ID, Bayar-Session, Bayar-Client-Secret');
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       res.setHeader('Access-Control-Max-Age', '600');
     }
@@ -426,6 +475,7 @@ function errorHandler(log: Logger, ops: OpsMetrics): ErrorRequestHandler {
     else if (err instanceof ProviderError) e = providerErrorToAppError(err);
     else if (err?.type === 'entity.parse.failed') e = new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
     else if (err?.type === 'entity.too.large') e = new AppError(413, 'payload_too_large', 'The request body is too large.');
+    else if (err?.type === 'json.too_deep') e = new AppError(400, 'json_too_deep', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels; no request of this API needs that.`);
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') e = new AppError(415, 'unsupported_encoding', 'Send the body as UTF-8 JSON.');
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) e = new AppError(err.status, 'bad_request', 'The request could not be read.');
     else {

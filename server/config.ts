@@ -67,6 +67,17 @@ export interface Config {
   linkRateLimits: { perLink: number; perAddress: number };
   /** Days after a payment closes before its customer data is erased (BAYAR_PII_RETENTION_DAYS). */
   piiRetentionDays: number;
+  /** BAYAR_AUTO_REFUND_DUPLICATES: refund a second payment of an already paid order where the provider can. */
+  autoRefundDuplicates: boolean;
+  /** Bearer token /metrics requires (BAYAR_METRICS_TOKEN); null: none. */
+  metricsToken: string | null;
+  /** BAYAR_METRICS_PORT: /metrics served only on this port of 127.0.0.1, not on the public listener. */
+  metricsPort: number | null;
+  /** Live-status streams one client address may hold (BAYAR_SSE_PER_CLIENT), and all clients together (BAYAR_SSE_MAX). */
+  ssePerClient: number;
+  sseMax: number;
+  /** Express `trust proxy`: false, a hop count, or a list of addresses/CIDRs (BAYAR_TRUST_PROXY). */
+  trustProxy: false | number | string[];
 }
 
 /** Documented sandbox hosts (providers.md §1.1, §2.1, §3.1, §4.1, §5.1), the live-mode defaults. */
@@ -165,6 +176,12 @@ const envSchema = z.object({
   }),
   BAYAR_LINK_PAYMENTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   BAYAR_LINK_PAYMENTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  BAYAR_AUTO_REFUND_DUPLICATES: z.enum(['true', 'false', '1', '0', '']).optional(),
+  BAYAR_METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'BAYAR_METRICS_TOKEN must be at least 16 characters' }),
+  BAYAR_METRICS_PORT: optionalString.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535), { message: 'BAYAR_METRICS_PORT must be a port number (1–65535)' }).transform((v) => (v === undefined ? undefined : Number(v))),
+  BAYAR_SSE_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(20),
+  BAYAR_SSE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  BAYAR_TRUST_PROXY: optionalString,
 });
 
 /**
@@ -306,6 +323,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const consoleUsers = e.BAYAR_CONSOLE_USERS ? parseConsoleUsers(e.BAYAR_CONSOLE_USERS, problems) : [];
   const ttlByFamily = e.BAYAR_TTL ? parseTtl(e.BAYAR_TTL, problems) : {};
   const limits = e.BAYAR_LIMITS ? parseLimits(e.BAYAR_LIMITS, problems) : {};
+  if (live && !(e.BAYAR_PUBLIC_URL ?? '').startsWith('https://')) {
+    problems.push('BAYAR_PUBLIC_URL must be set to the https:// URL providers and customers reach this companion at (live mode); webhook URLs are built from it');
+  }
+  if (live && !e.BAYAR_METRICS_TOKEN && !e.BAYAR_METRICS_PORT) {
+    problems.push('live mode needs BAYAR_METRICS_TOKEN (a bearer token for /metrics) or BAYAR_METRICS_PORT (a separate port on 127.0.0.1): /metrics tells the shop\'s volume');
+  }
+  const trustProxy = parseTrustProxy(e.BAYAR_TRUST_PROXY, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -346,7 +370,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shop: { name: e.BAYAR_SHOP_NAME ?? 'Bayar', logoUrl: e.BAYAR_SHOP_LOGO_URL ?? null, color: e.BAYAR_SHOP_COLOR ?? '#0f766e' },
     linkRateLimits: { perLink: e.BAYAR_LINK_PAYMENTS_PER_MINUTE, perAddress: e.BAYAR_LINK_PAYMENTS_PER_ADDRESS_PER_MINUTE },
     piiRetentionDays: e.BAYAR_PII_RETENTION_DAYS,
+    autoRefundDuplicates: e.BAYAR_AUTO_REFUND_DUPLICATES === 'true' || e.BAYAR_AUTO_REFUND_DUPLICATES === '1',
+    metricsToken: e.BAYAR_METRICS_TOKEN ?? null,
+    metricsPort: e.BAYAR_METRICS_PORT ?? null,
+    ssePerClient: e.BAYAR_SSE_PER_CLIENT,
+    sseMax: e.BAYAR_SSE_MAX,
+    trustProxy,
   };
+}
+
+/**
+ * BAYAR_TRUST_PROXY, with Express's `trust proxy` meaning: a hop count (`1`: one load balancer in front), or a
+ * comma-separated list of addresses and CIDRs of the proxies (`10.0.0.0/8,192.168.1.7`). Unset: no proxy is
+ * trusted, and X-Forwarded-For is ignored (anyone can send it).
+ */
+export function parseTrustProxy(raw: string | undefined, problems: string[]): false | number | string[] {
+  if (raw === undefined || raw === '0' || raw === 'false') return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.filter((x) => {
+    const [addr, bits, extra] = x.split('/');
+    if (extra !== undefined || !addr || isIP(addr) === 0) return true;
+    if (bits === undefined) return false;
+    const max = isIP(addr) === 4 ? 32 : 128;
+    return !/^\d{1,3}$/.test(bits) || Number(bits) > max;
+  });
+  if (bad.length || list.length === 0) {
+    problems.push(`BAYAR_TRUST_PROXY: expected a hop count (e.g. 1) or addresses/CIDRs of your proxies (e.g. 10.0.0.0/8); not valid: ${bad.join(', ') || raw}`);
+    return false;
+  }
+  return list;
 }
 
 /** A sandbox config for tests: in-memory-free defaults, overridable. */

@@ -3,7 +3,8 @@
  * resume with Last-Event-ID), let in-flight requests finish, close the ledger, exit 0. Used by `npx bayar start`
  * (server/cli) and by `node server/main.ts`.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import express from 'express';
 import type { BayarApp } from './app.js';
 import { openBayar, type BayarDeps } from './bayar.js';
 import { loadConfig, type Config } from './config.js';
@@ -13,6 +14,8 @@ import type { Store } from './store/types.js';
 
 export interface Running {
   server: Server;
+  /** The loopback /metrics listener (BAYAR_METRICS_PORT), if any. */
+  metricsServer: Server | null;
   bayar: BayarApp;
   store: Store;
   url: string;
@@ -26,7 +29,32 @@ export async function start(config: Config, deps: BayarDeps = {}): Promise<Runni
     await bayar.close();
     throw err;
   });
-  return { server, bayar: bayar.companion!, store: bayar.store, url, stop: () => bayar.close() };
+  const metricsServer = config.metricsPort === null ? null : await listenMetrics(bayar.companion!, config.metricsPort).catch(async (err: unknown) => {
+    await bayar.close();
+    throw err;
+  });
+  const stop = async () => {
+    metricsServer?.close();
+    await bayar.close();
+  };
+  return { server, metricsServer, bayar: bayar.companion!, store: bayar.store, url, stop };
+}
+
+/**
+ * BAYAR_METRICS_PORT: /metrics on its own listener, bound to loopback only (a scraper on the same host, or a
+ * sidecar), never on the public one.
+ */
+async function listenMetrics(companion: BayarApp, port: number): Promise<Server> {
+  const only = express();
+  only.disable('x-powered-by');
+  only.get('/metrics', companion.metricsHandler);
+  only.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'Only /metrics is served on this port.' } }));
+  const server = createServer(only);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
 }
 
 /**

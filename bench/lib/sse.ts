@@ -53,6 +53,8 @@ const NEWLINE = 0x0a;
 interface Subject {
   paymentId: string;
   markPaid: () => Promise<void>;
+  /** What opens the stream (the companion needs the payment's client secret). */
+  query?: string;
 }
 
 /** On the companion: a Doku payment created through the API, paid by a signed Doku notification. */
@@ -62,10 +64,11 @@ async function companionSubject(child: ChildServer, n: number): Promise<Subject>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ orderId: `SSE-${n}-${Date.now()}`, amount: 75_000, method: 'ewallet:dana' }),
   });
-  const { payment } = (await created.json()) as { payment: { id: string; provider: string; amount: number } };
+  const { payment, clientSecret } = (await created.json()) as { payment: { id: string; provider: string; amount: number }; clientSecret: string };
   if (created.status !== 201 || payment.provider !== 'doku') throw new Error(`could not create a Doku payment for the SSE run (HTTP ${created.status})`);
   return {
     paymentId: payment.id,
+    query: `?client_secret=${clientSecret}`,
     async markPaid() {
       const note = dokuPaidNote(providerReference(payment.id, 1), payment.amount);
       const ack = await fetch(`${child.url}/webhooks/doku`, { method: 'POST', headers: note.headers, body: note.body });
@@ -83,7 +86,7 @@ function ceilingSubject(child: ChildServer, n: number): Subject {
 export async function fanout(server: 'bayar' | 'ceiling', child: ChildServer, n: number, batch: number, log: (s: string) => void): Promise<FanoutResult> {
   const subject = server === 'bayar' ? await companionSubject(child, n) : ceilingSubject(child, n);
   const { port } = new URL(child.url);
-  const request = `GET /api/payments/${subject.paymentId}/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`;
+  const request = `GET /api/payments/${subject.paymentId}/events${subject.query ?? ''} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`;
 
   const memBefore = await child.request<Mem>('mem');
   const listeners: Listener[] = [];

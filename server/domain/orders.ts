@@ -20,7 +20,7 @@ export interface OrderSources {
 export type OrderInput =
   | { session: string }
   | { orderId: string; amount: number; customer?: Customer }
-  | { items: string | Array<{ sku: string; qty: number }>; orderId?: string; customer?: Customer };
+  | { items: string | Array<{ sku: string; qty: number }>; customer?: Customer };
 
 export function parseCart(items: string | Array<{ sku: string; qty: number }>): Array<{ sku: string; qty: number }> {
   return typeof items === 'string'
@@ -41,6 +41,7 @@ export function resolveOrder(input: OrderInput, s: OrderSources): OrderSpec {
       items: c.items?.length ? c.items : [{ name: `Order ${c.orderId}`, price: c.amount, quantity: 1 }],
       allowed: c.methods,
       ...(c.link ? { link: { id: String(c.link.id), checkout: String(c.link.checkout) } } : {}),
+      source: 'session',
     };
   }
   if ('items' in input) {
@@ -53,9 +54,10 @@ export function resolveOrder(input: OrderInput, s: OrderSources): OrderSpec {
     });
     const amount = lines.reduce((sum, l) => sum + l.price * l.quantity, 0);
     if (!Number.isSafeInteger(amount) || amount > 999_999_999_999) throw badRequest('invalid_amount', 'The cart total is too large.');
-    // Two customers may buy the same cart: each checkout is its own order unless the page names one.
-    const orderId = input.orderId ?? `cart-${randomBytes(10).toString('hex')}`;
-    return { orderId, amount, customer: input.customer ?? {}, items: lines };
+    // Each catalog checkout is its own order with an id only the server makes: a page naming an order id could
+    // reach (or block) an order the merchant minted a session for.
+    if ('orderId' in input) throw badRequest('order_id_not_allowed', 'A catalog checkout gets its order id from the server; send only items (and customer).');
+    return { orderId: `cart-${randomBytes(10).toString('hex')}`, amount, customer: input.customer ?? {}, items: lines, source: 'catalog' };
   }
   if (!s.allowUnsigned) {
     throw forbidden('unsigned_checkout_disabled', 'This server does not accept amounts from the page; mint a session with POST /api/sessions.');
@@ -65,5 +67,6 @@ export function resolveOrder(input: OrderInput, s: OrderSources): OrderSpec {
     amount: input.amount,
     customer: input.customer ?? {},
     items: [{ name: `Order ${input.orderId}`, price: input.amount, quantity: 1 }],
+    source: 'page',
   };
 }

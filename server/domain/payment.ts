@@ -11,9 +11,13 @@ export interface Instructions {
   cstore?: { store: string; paymentCode: string };
 }
 
+/** Who named the order (see the `order source` migration): only a payment of the same source shares its order. */
+export type OrderSource = 'session' | 'page' | 'catalog';
+
 export interface PaymentRecord {
   id: string;
   orderId: string;
+  orderSource: OrderSource;
   method: string;
   family: MethodFamily;
   provider: ProviderId;

@@ -4,7 +4,7 @@
  * is acknowledged, and every provider-driven change goes through Store.transition, which deduplicates by the
  * provider's event identity and only allows legal state moves.
  */
-import type { Customer, InstallmentOption, MethodFamily, PaymentMethod, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
+import type { Customer, InstallmentOption, MethodFamily, PaymentMethod, ProviderId, RoutingExplanation } from '../api-types.js';
 import {
   AppError,
   ProviderError,
@@ -22,14 +22,15 @@ import { aboutPayment } from '../lib/context.js';
 import { randomId, sha256 } from '../lib/crypto.js';
 import type { Logger } from '../lib/logger.js';
 import { isTransient, type ResilientProvider } from '../providers/resilience.js';
-import type { LineItem, VerifiedWebhook, WebhookRequest } from '../providers/types.js';
+import type { LineItem, ProviderStatus, VerifiedWebhook, WebhookRequest } from '../providers/types.js';
 import type { HistoryEntry, Store, TransitionInput } from '../store/types.js';
 import type { LiveBus } from './live.js';
 import { ttlFor, type DeadlinePolicy } from './deadlines.js';
 import type { LimitOverrides } from './limits.js';
 import { candidatesFor, listMethods, parseMethodId } from './methods.js';
-import type { PaymentRecord, RefundRecord } from './payment.js';
+import type { OrderSource, PaymentRecord, RefundRecord } from './payment.js';
 import type { Routing } from './routing.js';
+import type { Reported } from './transition.js';
 
 export interface OrderSpec {
   orderId: string;
@@ -41,6 +42,8 @@ export interface OrderSpec {
   allowed?: string[];
   /** The payment link and checkout this order comes from (a hosted page's session). */
   link?: { id: string; checkout: string };
+  /** Who named the order (default `session`): a page-stated order id never shares an order with a session's. */
+  source?: OrderSource;
 }
 
 export interface PaymentServiceDeps {
@@ -64,6 +67,8 @@ export interface PaymentServiceDeps {
   notify: boolean;
   /** Orders the candidates of each create (channel health, fees) and records why (domain/routing.ts). */
   routing: Routing;
+  /** BAYAR_AUTO_REFUND_DUPLICATES: refund a second payment of an already paid order where the provider can. */
+  autoRefundDuplicates?: boolean;
 }
 
 /** Deterministic per payment and attempt, ≤ 32 chars of [A-Za-z0-9-]: every provider accepts it as its order id. */
@@ -135,18 +140,56 @@ export class PaymentService {
     return p;
   }
 
+  /** Runs fn after every earlier call with the same key in this process has finished (a per-key queue). */
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(key) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, tail);
+    void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
+    return run;
+  }
+
+  private readonly queues = new Map<string, Promise<void>>();
+
   /**
    * Creates a payment, or returns the order's pending payment for the same method (created = false).
-   * Fails over to the next provider in the route when one is unavailable.
+   * `entitled` says whether the caller may be handed an existing payment of the order (it holds the merchant's
+   * session, or that payment's client secret); otherwise such a payment is neither returned nor named.
+   * An order that is paid is refused (409 order_already_paid); the order's pending payments for other methods are
+   * cancelled at their providers first (or marked superseded where the provider cannot cancel), so the customer
+   * never holds two live codes for one order. Fails over to the next provider in the route when one is unavailable.
    */
-  async create(order: OrderSpec, methodId: string, installmentId?: string): Promise<{ payment: PaymentRecord; created: boolean }> {
+  async create(
+    order: OrderSpec,
+    methodId: string,
+    installmentId?: string,
+    entitled: (existing: PaymentRecord) => boolean = () => true,
+  ): Promise<{ payment: PaymentRecord; created: boolean }> {
     const eligible = candidatesFor(this.router(), methodId, order.amount, order.allowed).map((p) => p.id);
     const { family, channel } = parseMethodId(methodId)!;
     const routing = this.d.routing;
     const byId = (ids: ProviderId[]) => ids.map((p) => this.d.providers.get(p)!);
-    // Checkouts of one link share its order id; each must meet the link's capacity check itself, never another's payment.
-    return this.single(`create:${order.orderId}:${methodId}:${order.link?.checkout ?? ''}`, async () => {
+    const source = order.source ?? 'session';
+    // One create per order (and, for a payment link, per checkout) at a time in this process: switching method
+    // cancels the checkout's others before inserting; checkouts of one link each meet its capacity check themselves.
+    return this.serial(`create:${source}:${order.orderId}:${order.link?.checkout ?? ''}`, async () => {
       const installment = family === 'paylater' ? await this.resolveInstallment(order, installmentId) : null;
+      for (const other of await this.d.store.orderPayments(source, order.orderId)) {
+        // A payment link's own capacity check (in the insert) answers for its order: link_completed and friends.
+        if ((other.status === 'paid' || other.status === 'refunded') && !order.link) throw orderAlreadyPaid(order.orderId);
+        // Only this checkout's own codes are replaced: another visitor of the same link keeps theirs.
+        const sameCheckout = (other.link?.checkout ?? null) === (order.link?.checkout ?? null);
+        // Another method, or the same method for an amount the order no longer has (a new session for a new cart total).
+        const replaced = other.method !== methodId || other.amount !== order.amount;
+        if (other.status === 'pending' && replaced && sameCheckout && !other.flags.includes('superseded')) {
+          if (!entitled(other)) throw orderPending(order.orderId);
+          await this.supersede(other);
+        }
+      }
       const now = this.d.clock.now();
       const id = randomId('pay_', 18);
       const plan = routing.plan(family, channel, order.amount, eligible);
@@ -156,6 +199,7 @@ export class PaymentService {
       const ins = await this.d.store.insertPayment({
         id,
         orderId: order.orderId,
+        orderSource: source,
         method: methodId,
         family,
         provider: first.id,
@@ -175,18 +219,18 @@ export class PaymentService {
         throw err;
       });
       aboutPayment(ins.payment);
-      if (!ins.inserted) {
-        routing.release(plan, methodId);
+      if (ins.kind !== 'inserted') routing.release(plan, methodId);
+      if (ins.kind === 'order_paid') throw orderAlreadyPaid(order.orderId);
+      if (ins.kind === 'existing') {
+        if (!entitled(ins.payment)) throw orderPending(order.orderId);
         if (ins.payment.amount !== order.amount) {
-          throw conflict('order_amount_changed', `Order ${order.orderId} already has a pending ${methodId} payment for a different amount; cancel it first.`, {
-            paymentId: ins.payment.id,
-          });
+          throw conflict('order_amount_changed', `Order ${order.orderId} already has a pending ${methodId} payment for a different amount; cancel it first.`);
         }
         if (ins.payment.instructions) return { payment: ins.payment, created: false };
         // A payment left without instructions by a process that died mid-create: finish it with the same
         // deterministic reference, so the provider hands back the code it already issued instead of a second one.
         const stale = now.getTime() - new Date(ins.payment.updatedAt).getTime() > STALE_CREATE_MS;
-        if (!stale) throw conflict('payment_in_progress', 'This order is already being set up with the provider; retry in a moment.', { paymentId: ins.payment.id });
+        if (!stale) throw conflict('payment_in_progress', 'This order is already being set up with the provider; retry in a moment.');
         // Sticky: the order it was first routed in, whatever health and fees say now (routing.resumeOrder).
         const resumed = byId(routing.resumeOrder(ins.payment.routing, eligible));
         const resumeFrom = resumed.findIndex((c) => c.id === ins.payment.provider);
@@ -194,6 +238,20 @@ export class PaymentService {
       }
       return { payment: await this.openWithProviders(ins.payment, candidates, order, channel), created: true };
     });
+  }
+
+  /**
+   * Takes a pending payment of an order out of play because the customer switched method: cancelled at its
+   * provider, or (where the provider cannot cancel) marked superseded and left to expire there. A provider that
+   * answers "already paid" makes the order paid instead, and the switch is refused.
+   */
+  private async supersede(p: PaymentRecord) {
+    if (!p.instructions) {
+      const stale = this.d.clock.now().getTime() - new Date(p.updatedAt).getTime() > STALE_CREATE_MS;
+      if (!stale) throw conflict('payment_in_progress', 'This order is already being set up with the provider; retry in a moment.');
+    }
+    const r = await this.cancelWithProvider(p, 'superseded');
+    if (r.status === 'paid' || r.status === 'refunded') throw orderAlreadyPaid(p.orderId);
   }
 
   private async resolveInstallment(order: OrderSpec, installmentId: string | undefined) {
@@ -289,37 +347,68 @@ export class PaymentService {
     await this.transition({ paymentId: id, to: 'failed', at: this.d.clock.now().toISOString(), reason, source: 'api' });
   }
 
+  /** A customer's cancel (widget, with the payment's client secret). */
   async cancel(id: string): Promise<PaymentRecord> {
     const payment = await this.get(id);
     if (payment.status !== 'pending' || !payment.instructions || !payment.providerRef) {
       throw conflict('payment_not_pending', `Only a pending payment can be cancelled; this one is ${payment.status}.`);
     }
+    const r = await this.cancelWithProvider(payment, 'cancelled');
+    if (r.status !== 'cancelled') throw conflict('payment_not_pending', `The provider says this payment is already ${r.status}; it cannot be cancelled.`, { status: r.status });
+    return r;
+  }
+
+  /**
+   * Cancels a pending payment at its provider, then in the ledger. What the provider answers is applied like any
+   * provider word (amounts compared): "too late, it is paid" records the payment as paid, never as cancelled. A
+   * provider without a cancel call keeps the code alive until it expires: a customer's cancel then closes it in
+   * the ledger (money that still arrives is recorded and flagged late_payment); a switch of method leaves it
+   * pending, flagged `superseded`, because it can still be paid, and if it is, that money is recorded as paid
+   * (and, should the order be paid twice, flagged duplicate_payment and notified).
+   */
+  private async cancelWithProvider(payment: PaymentRecord, reason: 'cancelled' | 'superseded'): Promise<PaymentRecord> {
     const provider = this.d.providers.get(payment.provider);
-    if (provider) {
+    let stillLive = false;
+    if (provider && payment.providerRef) {
       try {
         const st = await provider.cancel({ providerRef: payment.providerRef, reference: payment.reference });
         if (st.status !== 'cancelled' && st.status !== 'pending') {
           // Too late: the provider says it was already paid (or expired). Record what happened instead.
-          const at = this.d.clock.now().toISOString();
-          const r = await this.transition({ paymentId: id, to: st.status, at, reason: `provider:${st.providerStatus}`, source: 'api', paidAt: st.paidAt });
-          throw conflict('payment_not_pending', `The provider says this payment is already ${st.status}; it cannot be cancelled.`, { status: r.payment.status });
+          return (await this.applyProviderStatus(payment, st, 'api')).payment;
         }
       } catch (err) {
-        if (err instanceof AppError) throw err;
-        // A provider without a cancel call keeps the code alive until it expires; a payment that still arrives
-        // is then recorded as a late payment (never dropped).
         if (!(err instanceof ProviderNotSupportedError)) throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+        if (reason === 'superseded') stillLive = true;
       }
-    }
-    const r = await this.transition({ paymentId: id, to: 'cancelled', at: this.d.clock.now().toISOString(), reason: 'cancelled', source: 'api' });
-    if (r.outcome !== 'applied') throw conflict('payment_not_pending', `Only a pending payment can be cancelled; this one is ${r.payment.status}.`);
+    } else if (reason === 'superseded') stillLive = true;
+    const at = this.d.clock.now().toISOString();
+    const r = stillLive
+      ? await this.transition({ paymentId: payment.id, to: null, at, reason, source: 'api', addFlags: ['superseded'] })
+      : await this.transition({ paymentId: payment.id, to: 'cancelled', at, reason, source: 'api' });
     return r.payment;
   }
 
   private async transition(t: TransitionInput) {
     const r = await this.d.store.transition({ ...t, notify: this.d.notify });
     if (r.outcome === 'applied' && r.history) this.announce(r.payment, r.history);
+    else if (r.added?.length) this.d.wake?.();
+    if (r.added?.includes('duplicate_payment')) this.onDuplicate(r.payment);
     return r;
+  }
+
+  /**
+   * A second payment of an already paid order: the merchant is notified (payment.duplicate, queued with the
+   * change) and, with BAYAR_AUTO_REFUND_DUPLICATES=true, it is refunded in full where the provider can refund.
+   * After the change is committed and acknowledged; a refund that fails stays visible (flag, reconciliation).
+   */
+  private onDuplicate(p: PaymentRecord) {
+    this.d.log.error({ paymentId: p.id, orderId: p.orderId, status: p.status }, 'second payment for an already paid order');
+    if (!this.d.autoRefundDuplicates || p.status !== 'paid') return;
+    setImmediate(() => {
+      this.refund(p.id, p.amount - p.refundedAmount, 'duplicate payment of an already paid order').catch((err) =>
+        this.d.log.error({ paymentId: p.id, err: (err as Error).message }, 'automatic refund of a duplicate payment failed'),
+      );
+    });
   }
 
   private announce(p: PaymentRecord, h: HistoryEntry) {
@@ -359,47 +448,66 @@ export class PaymentService {
       return;
     }
     aboutPayment(payment);
-    let status: PaymentStatus = ev.status;
-    // Every amount anyone states for this payment must match the ledger: the webhook's and the status API's.
-    const amounts = ev.amount === undefined ? [] : [ev.amount];
-    let paidAt = ev.paidAt;
-    if (status === 'paid' && provider.webhookNeedsConfirmation && payment.providerRef) {
-      // These webhooks carry no timestamp or body signature that binds them to now: ask the provider itself.
-      // A failure here throws, the webhook is answered 5xx and the provider delivers it again.
-      try {
-        const confirmed = await provider.status({ providerRef: payment.providerRef, reference: payment.reference });
-        status = confirmed.status;
-        if (confirmed.amount !== undefined) amounts.push(confirmed.amount);
-        paidAt = confirmed.paidAt ?? paidAt;
-      } catch (err) {
-        throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+    // An amount in a body nobody signed (Indodana) is not evidence of anything.
+    let reported: Reported = {
+      status: ev.status,
+      amounts: ev.amount === undefined || provider.webhookBodyUnsigned ? [] : [ev.amount],
+      paidAt: provider.webhookBodyUnsigned ? undefined : ev.paidAt,
+      providerStatus: ev.providerStatus,
+    };
+    if (provider.webhookNeedsConfirmation) {
+      // These notifications are not signed over their status and a timestamp (or not over the body at all), so
+      // whatever they report, for every target status, is asked of the provider itself; its answer is what
+      // the ledger records. A failure here throws: the webhook is answered 5xx and the provider delivers it again.
+      const confirmed = await this.providerStatus(provider, payment);
+      if (confirmed.status !== reported.status) {
+        this.d.log.warn(
+          { paymentId: payment.id, provider: provider.id, webhook: reported.status, statusApi: confirmed.status },
+          'webhook not confirmed by the provider status API; the status API is applied',
+        );
       }
-    }
-    const base = { paymentId: payment.id, at, source: `webhook:${provider.id}`, event };
-    if (status === 'paid' && amounts.some((a) => a !== payment.amount)) {
-      this.d.log.error({ paymentId: payment.id, expected: payment.amount, got: amounts }, 'paid amount differs from the ledger');
-      await this.transition({ ...base, to: null, reason: 'amount_mismatch', addFlags: ['amount_mismatch'] });
-      return;
-    }
-    if (status === 'refunded') {
-      // A provider's "refunded" says money went back, not how much (Midtrans partial_refund, a partially
-      // refunded Xendit charge). The ledger's own refund records decide when a payment is fully refunded
-      // (Store.finishRefund); a refund nobody asked Bayar for is flagged for the merchant to look at.
-      const ours = payment.refundedAmount > 0 || payment.status === 'refunded';
-      if (ours || payment.status !== 'paid') {
-        await this.transition({ ...base, to: null, reason: `provider:${ev.providerStatus}` });
-      } else {
-        this.d.log.warn({ paymentId: payment.id, provider: provider.id }, 'provider reports a refund Bayar did not make');
-        await this.transition({ ...base, to: null, reason: 'external_refund', addFlags: ['external_refund'] });
+      if (confirmed.status === 'pending') {
+        // Nothing to apply, and the event is not put in the inbox: a genuine copy delivered later (once the
+        // provider's own state caught up) must still be processed. The reconciler keeps asking meanwhile.
+        return;
       }
-      return;
+      reported = {
+        status: confirmed.status,
+        amounts: confirmed.amount === undefined ? reported.amounts : [...reported.amounts, confirmed.amount],
+        paidAt: confirmed.paidAt ?? reported.paidAt,
+        providerStatus: confirmed.providerStatus,
+      };
     }
-    if (status === 'paid' && payment.status !== 'pending' && payment.status !== 'paid' && payment.status !== 'refunded') {
-      this.d.log.error({ paymentId: payment.id, status: payment.status }, 'payment arrived after the payment closed');
-      await this.transition({ ...base, to: null, reason: 'late_payment', addFlags: ['late_payment'] });
-      return;
+    if (reported.status === 'paid' && reported.amounts.some((a) => a !== payment.amount)) {
+      this.d.log.error({ paymentId: payment.id, expected: payment.amount, got: reported.amounts }, 'paid amount differs from the ledger');
     }
-    await this.transition({ ...base, to: status, reason: `provider:${ev.providerStatus}`, paidAt });
+    await this.transition({ paymentId: payment.id, at, source: `webhook:${provider.id}`, event, reported });
+  }
+
+  /**
+   * The provider's status of a payment. Before the provider's own id is known (a create in flight, or a lost
+   * answer rewound it) it is asked by our reference, where its API can look that up; otherwise this fails as
+   * unavailable (a webhook is then answered 5xx and redelivered once the create has finished).
+   */
+  private async providerStatus(provider: ResilientProvider, payment: PaymentRecord) {
+    if (!payment.providerRef && !provider.statusByReference) {
+      throw new AppError(503, 'provider_unavailable', `${provider.id} can only be asked about this payment once its create has finished; retry shortly.`);
+    }
+    try {
+      return await provider.status({ providerRef: payment.providerRef ?? '', reference: payment.reference });
+    } catch (err) {
+      throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+    }
+  }
+
+  /** Records a provider's answer (status call, or cancel that came too late) through the one transition plan. */
+  private async applyProviderStatus(payment: PaymentRecord, s: ProviderStatus, source: string, at = this.d.clock.now().toISOString()) {
+    return this.transition({
+      paymentId: payment.id,
+      at,
+      source,
+      reported: { status: s.status, amounts: s.amount === undefined ? [] : [s.amount], paidAt: s.paidAt, providerStatus: s.providerStatus },
+    });
   }
 
   /**
@@ -413,7 +521,6 @@ export class PaymentService {
     const now = this.d.clock.now();
     const at = now.toISOString();
     await this.d.store.markChecked(payment.id, at);
-    const base = { paymentId: payment.id, at, source: 'reconciler' };
     let s;
     try {
       s = await provider.status({ providerRef: payment.providerRef, reference: payment.reference });
@@ -421,22 +528,14 @@ export class PaymentService {
       // The provider no longer knows the payment (e.g. a sandbox emulator restarted, or a purged record) and its
       // deadline has passed: nothing can be paid any more, so it expires here rather than staying pending forever.
       if (err instanceof ProviderRejectedError && err.httpStatus === 404 && now.getTime() > new Date(payment.expiresAt).getTime()) {
-        const r = await this.transition({ ...base, to: 'expired', reason: 'provider_not_found_after_expiry' });
+        const r = await this.transition({ paymentId: payment.id, at, source: 'reconciler', to: 'expired', reason: 'provider_not_found_after_expiry' });
         return r.outcome === 'applied';
       }
       throw err;
     }
-    if (payment.status === 'expired') {
-      // Paid after the deadline and nobody told us: recorded and flagged for the merchant, never dropped.
-      if (s.status === 'paid') await this.transition({ ...base, to: null, reason: 'late_payment', addFlags: ['late_payment'] });
-      return false;
-    }
     if (s.status === 'pending') return false;
-    if (s.status === 'paid' && s.amount !== undefined && s.amount !== payment.amount) {
-      await this.transition({ ...base, to: null, reason: 'amount_mismatch', addFlags: ['amount_mismatch'] });
-      return false;
-    }
-    const r = await this.transition({ ...base, to: s.status, reason: `provider:${s.providerStatus}`, paidAt: s.paidAt });
+    // The same instant as markChecked: the reconciler's "checked since the last change" test relies on it.
+    const r = await this.applyProviderStatus(payment, s, 'reconciler', at);
     return r.outcome === 'applied';
   }
 
@@ -486,3 +585,7 @@ export class PaymentService {
     }
   }
 }
+
+const orderAlreadyPaid = (orderId: string) => conflict('order_already_paid', `Order ${orderId} is already paid; it cannot be paid again.`);
+const orderPending = (orderId: string) =>
+  conflict('order_pending', `Order ${orderId} already has a pending payment that this page did not create; resume it with its client secret, or wait until it closes.`);

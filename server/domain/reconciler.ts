@@ -7,6 +7,7 @@
 import type { Clock } from '../lib/clock.js';
 import { runInContext } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
+import { IDEMPOTENCY_TTL_MS } from './retention.js';
 import type { Store } from '../store/types.js';
 import type { PaymentService } from './payments.js';
 
@@ -56,6 +57,10 @@ export class Reconciler {
   /** One pass; returns how many payments changed status. */
   async runOnce(): Promise<number> {
     const now = this.o.clock.now();
+    // Expired Idempotency-Keys go with each pass, so the table holds at most a day of keys.
+    await this.o.store.purgeIdempotency(new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()).catch((err) =>
+      this.o.log.warn({ err: (err as Error).message }, 'could not purge expired idempotency keys'),
+    );
     const due = await this.o.store.duePending(new Date(now.getTime() - Math.max(3_000, this.o.minCheckIntervalMs)).toISOString(), this.o.batch);
     let changed = 0;
     for (const p of due) {

@@ -103,3 +103,6 @@ export async function eraseCustomer(store: Store, want: { email?: string; phone?
   log.info({ ...counts(r), by: want.email ? 'email' : 'phone' }, 'personal data erased on request');
   return r;
 }
+
+/** How long a finished Idempotency-Key replays its first answer; after that it is forgotten (and purged). */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;

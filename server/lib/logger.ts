@@ -34,7 +34,9 @@ const REDACT_PATHS = [
 const errorsAsObjects = (_k: string, v: unknown) => (v instanceof Error ? { type: v.name, message: v.message, stack: v.stack } : v);
 
 export function createLogger(level: string, secrets: string[] = [], destination?: DestinationStream): Logger {
-  const masks = secrets.filter((s) => s && s.length >= 6);
+  // Objects are scrubbed as JSON text, where a secret containing `"`, `\` or a control character appears escaped:
+  // each secret is masked as written and as JSON writes it, longest first (one secret may contain another).
+  const masks = [...new Set(secrets.filter((s) => s && s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
   const scrub = (text: string) => masks.reduce((t, s) => t.split(s).join('[REDACTED]'), text);
   const scrubValue = (v: unknown) => (v === undefined ? v : JSON.parse(scrub(JSON.stringify(v, errorsAsObjects) ?? 'null')));
   // Request and response objects (pino-http's access line) are left to their serializers, which keep only

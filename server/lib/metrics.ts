@@ -46,17 +46,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(store: Store, circuits: () => Array<{ provider: ProviderId; state: string }>, withDefaults = true) {
+  /**
+   * `ledgerCacheMs`: the ledger gauges (payments by status, outbox backlog) are counted at most once per this many ms,
+   * whatever the number of scrapers: counting a million payments blocks for tens of milliseconds, and a scrape must
+   * never cost the checkout that. Concurrent scrapes share one count.
+   */
+  constructor(store: Store, circuits: () => Array<{ provider: ProviderId; state: string }>, withDefaults = true, ledgerCacheMs = 15_000) {
     if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'bayar_' });
+    const byStatus = cached(() => store.countByStatus(), ledgerCacheMs);
+    const backlog = cached(() => store.outboxBacklog(), ledgerCacheMs);
     new Gauge({
       name: 'bayar_payments',
-      help: 'Payments in the ledger by status',
+      help: `Payments in the ledger by status (counted at most every ${ledgerCacheMs / 1000} s)`,
       labelNames: ['status'] as const,
       registers: [this.registry],
       async collect() {
+        const counts: Record<string, number> = await byStatus().catch(() => ({}));
         this.reset();
         // A ledger that cannot be read leaves these series out; /metrics still answers (bayar_ready says why).
-        for (const [status, n] of Object.entries(await store.countByStatus().catch(() => ({})))) this.set({ status }, n);
+        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
       },
     });
     new Gauge({
@@ -64,7 +72,7 @@ export class Metrics {
       help: 'Merchant notifications not yet delivered',
       registers: [this.registry],
       async collect() {
-        const n = await store.outboxBacklog().catch(() => null);
+        const n = await backlog().catch(() => null);
         if (n === null) this.reset();
         else this.set(n);
       },
@@ -82,4 +90,19 @@ export class Metrics {
       },
     });
   }
+}
+
+/** fn's result, computed at most once per `ms` (concurrent callers share the run in flight). */
+function cached<T>(fn: () => Promise<T>, ms: number): () => Promise<T> {
+  let value: { at: number; p: Promise<T> } | null = null;
+  return () => {
+    const now = performance.now();
+    if (!value || now - value.at >= ms) {
+      const p = fn();
+      value = { at: now, p };
+      // A failed count is not kept: the next scrape tries again.
+      p.catch(() => value?.p === p && (value = null));
+    }
+    return value.p;
+  };
 }

@@ -108,6 +108,8 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
   const wrapped: ResilientProvider = {
     id: p.id,
     webhookNeedsConfirmation: p.webhookNeedsConfirmation,
+    webhookBodyUnsigned: p.webhookBodyUnsigned,
+    statusByReference: p.statusByReference,
     breaker,
     circuitState: () =>
       ({ [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated' })[

@@ -137,8 +137,15 @@ export interface PaymentProvider {
    * Throws WebhookVerificationError when it does not verify. Pure apart from the clock: no I/O.
    */
   verifyWebhook(req: WebhookRequest): VerifiedWebhook;
-  /** Whether this provider's webhook can be trusted alone, or its "paid" must be confirmed via status(). */
+  /**
+   * Whether this provider's notifications are signed over their status and a timestamp. When they are not, every
+   * status a notification reports is confirmed via status() before the ledger records it.
+   */
   readonly webhookNeedsConfirmation: boolean;
+  /** The notification body is not signed at all (only a header is): nothing in it, not even its amount, is evidence. */
+  readonly webhookBodyUnsigned?: boolean;
+  /** status() works with our reference alone (before the provider's own id is known). */
+  readonly statusByReference: boolean;
   /** What to answer a provider for a webhook we rejected (Indodana expects 200 + REJECTED body, others 401). */
   rejectAck?(err: Error): { status: number; body: unknown };
 }

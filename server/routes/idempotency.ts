@@ -8,6 +8,7 @@ import type { RequestHandler, Response } from 'express';
 import { AppError, badRequest, unprocessable } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { sha256 } from '../lib/crypto.js';
+import { IDEMPOTENCY_TTL_MS } from '../domain/retention.js';
 import type { Store } from '../store/types.js';
 
 const LOCK_MS = 60_000;
@@ -23,7 +24,14 @@ export function idempotent(store: Store, clock: Clock, scope: string): RequestHa
       const deadline = Date.now() + WAIT_MS;
       for (;;) {
         const now = clock.now();
-        const begin = await store.beginIdempotent(scope, key, hash, now.toISOString(), new Date(now.getTime() + LOCK_MS).toISOString());
+        const begin = await store.beginIdempotent(
+          scope,
+          key,
+          hash,
+          now.toISOString(),
+          new Date(now.getTime() + LOCK_MS).toISOString(),
+          new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString(),
+        );
         if (begin.kind === 'mismatch') {
           throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with a different request body; use a new key for a new request.');
         }

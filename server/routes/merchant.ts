@@ -9,11 +9,12 @@ import type { PaymentService } from '../domain/payments.js';
 import { buildStatement, statementCsv, type Statement } from '../domain/reconciliation.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { Store } from '../store/types.js';
-import { unauthorized } from '../errors.js';
+import { badRequest, unauthorized } from '../errors.js';
+import { isCalendarDate, parseInstant } from '../lib/dates.js';
 import type { Clock } from '../lib/clock.js';
 import { safeEqual } from '../lib/crypto.js';
 import { signSession } from '../domain/sessions.js';
-import { amount, createSessionBody, isoDate, orderId } from './schemas.js';
+import { amount, createSessionBody, orderId } from './schemas.js';
 import { parse } from './validate.js';
 
 /** Whether the request carries the merchant key (`Authorization: Bearer …`). */
@@ -31,12 +32,14 @@ export function requireMerchant(merchantKey: string) {
   };
 }
 
+/** Parsed strictly below (lib/dates.ts): a date that does not exist is 400 invalid_date, never reinterpreted. */
+const dateText = z.string().max(40);
 const listQuery = z
   .object({
     orderId: orderId.optional(),
     status: z.enum(PAYMENT_STATUSES).optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
+    from: dateText.optional(),
+    to: dateText.optional(),
     limit: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(200)).optional(),
     cursor: z.string().max(200).optional(),
   })
@@ -45,6 +48,17 @@ const refundBody = z.object({ amount, reason: z.string().trim().min(1).max(200) 
 const reconciliationQuery = z
   .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be YYYY-MM-DD' }), format: z.enum(['csv', 'json']).default('json') })
   .strict();
+
+const invalidDate = (field: string, value: string, what: string) =>
+  badRequest('invalid_date', `${field}: "${value.slice(0, 40)}" is not ${what}.`, { field });
+
+/** A `from`/`to` filter: a calendar day (midnight in Jakarta) or an ISO 8601 date-time with a zone; anything else → 400. */
+function instant(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const at = parseInstant(value);
+  if (at === null) throw invalidDate(field, value, 'a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone that exists');
+  return at;
+}
 
 export interface MerchantDeps {
   merchantKey: string;
@@ -63,8 +77,7 @@ export function merchantRoutes({ merchantKey, clock, idem, service, store, provi
 
   r.get('/api/payments', auth, async (req, res) => {
     const q = parse(listQuery, req.query);
-    const toIso = (d?: string) => (d === undefined ? undefined : new Date(d.length === 10 ? `${d}T00:00:00+07:00` : d).toISOString());
-    const page = await store.listPayments({ orderId: q.orderId, status: q.status, from: toIso(q.from), to: toIso(q.to), limit: q.limit ?? 50, after: q.cursor });
+    const page = await store.listPayments({ orderId: q.orderId, status: q.status, from: instant('from', q.from), to: instant('to', q.to), limit: q.limit ?? 50, after: q.cursor });
     const out: PaymentListResponse = { payments: page.payments.map((p) => toMerchantPayment(p)), next: page.next };
     res.json(out);
   });
@@ -81,6 +94,7 @@ export function merchantRoutes({ merchantKey, clock, idem, service, store, provi
 
   r.get('/api/reconciliation', auth, async (req, res) => {
     const q = parse(reconciliationQuery, req.query);
+    if (!isCalendarDate(q.date)) throw invalidDate('date', q.date, 'a calendar day as YYYY-MM-DD');
     const statement = await buildStatement(q.date, store, providers);
     onStatement?.(statement);
     if (q.format === 'csv') {

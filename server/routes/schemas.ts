@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badRequest } from '../errors.js';
 
 /** Integer rupiah: no strings, no fractions, no zero or negatives, at most 12 digits (every provider's limit). */
 export const amount = z
@@ -34,7 +35,7 @@ const paymentCommon = { method: methodId, installment: z.string().min(1).max(64)
 
 const sessionPayment = z.object({ session: z.string().min(1).max(8192), ...paymentCommon }).strict();
 const unsignedPayment = z.object({ orderId, amount, customer: customer.optional(), ...paymentCommon }).strict();
-const catalogPayment = z.object({ items: cartItems, orderId: orderId.optional(), customer: customer.optional(), ...paymentCommon }).strict();
+const catalogPayment = z.object({ items: cartItems, customer: customer.optional(), ...paymentCommon }).strict();
 
 /**
  * The body names its order one of three ways; the keys present pick the schema, so errors point at the
@@ -43,7 +44,10 @@ const catalogPayment = z.object({ items: cartItems, orderId: orderId.optional(),
 export function createPaymentSchema(body: unknown) {
   const o = body && typeof body === 'object' && !Array.isArray(body) ? body : {};
   if ('session' in o) return sessionPayment;
-  if ('items' in o) return catalogPayment;
+  if ('items' in o) {
+    if ('orderId' in o) throw badRequest('order_id_not_allowed', 'A catalog checkout gets its order id from the server; send only items (and customer).', { field: 'orderId' });
+    return catalogPayment;
+  }
   return unsignedPayment;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import type { LiveBus } from '../domain/live.js';
+import { AppError } from '../errors.js';
 import type { HistoryEntry, Store } from '../store/types.js';
 
 /** The SSE frame of a history entry, built once however many streams it goes to. */
@@ -15,14 +16,24 @@ const frameOf = (h: HistoryEntry) => {
   return f;
 };
 
+export interface StreamLimits {
+  /** Streams one client address may hold (BAYAR_SSE_PER_CLIENT). */
+  perClient: number;
+  /** Streams all clients together may hold (BAYAR_SSE_MAX). */
+  total: number;
+}
+
 export class LiveStreams {
   private readonly open_ = new Set<Response>();
+  /** Open streams per client address (req.ip: the real client when BAYAR_TRUST_PROXY names the balancer). */
+  private readonly perClient = new Map<string, number>();
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly bus: LiveBus,
     private readonly heartbeatMs = 15_000,
+    private readonly limits: StreamLimits = { perClient: 20, total: 10_000 },
   ) {}
 
   get size() {
@@ -30,6 +41,25 @@ export class LiveStreams {
   }
 
   async open(req: Request, res: Response, paymentId: string, lastEventId?: number) {
+    // Each stream holds a socket and memory for as long as the client likes: a cap per address and in total keeps
+    // one client (or a crowd) from exhausting them. Checked before anything is written.
+    const client = req.ip ?? req.socket.remoteAddress ?? '';
+    const mine = this.perClient.get(client) ?? 0;
+    if (mine >= this.limits.perClient || this.open_.size >= this.limits.total) {
+      res.setHeader('Retry-After', '30');
+      throw new AppError(429, 'too_many_streams', mine >= this.limits.perClient
+        ? `This address already holds ${mine} live-status streams; close one (or poll GET /api/payments/:id) and retry.`
+        : 'The server holds as many live-status streams as it allows; poll GET /api/payments/:id or retry shortly.');
+    }
+    this.perClient.set(client, mine + 1);
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      const n = (this.perClient.get(client) ?? 1) - 1;
+      if (n <= 0) this.perClient.delete(client);
+      else this.perClient.set(client, n);
+    };
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -54,6 +84,7 @@ export class LiveStreams {
     }, this.heartbeatMs).unref();
     req.on('close', () => {
       unsubscribe();
+      release();
       this.open_.delete(res);
       if (this.open_.size === 0 && this.heartbeat) {
         clearInterval(this.heartbeat);
@@ -74,6 +105,7 @@ export class LiveStreams {
   closeAll() {
     for (const res of this.open_) res.end();
     this.open_.clear();
+    this.perClient.clear();
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
   }

@@ -20,6 +20,9 @@ const CODE_BY_FIELD: Record<string, string> = {
   expiresAt: 'invalid_expires_at',
   maxPayments: 'invalid_max_payments',
   returnUrl: 'invalid_return_url',
+  date: 'invalid_date',
+  from: 'invalid_date',
+  to: 'invalid_date',
 };
 
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
@@ -32,5 +35,5 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   const first = r.error.issues[0]!;
   const field = String(first.path[0] ?? '');
   const code = CODE_BY_FIELD[field] ?? 'invalid_request';
-  throw badRequest(code, `${field ? `${field}: ` : ''}${first.message}`, { issues });
+  throw badRequest(code, `${field ? `${field}: ` : ''}${first.message}`, { issues, ...(field ? { field } : {}) });
 }

@@ -26,8 +26,9 @@ export function webhookRoutes(
     const id = req.params.provider as ProviderId;
     if (!PROVIDER_IDS.includes(id)) throw notFound('not_found', `No webhook endpoint for "${id}".`);
     const allow = allowedIps[id];
-    // The socket's address, never a forwarded header: a header can be forged by anyone.
-    const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    // The socket's address, or the client a trusted proxy (BAYAR_TRUST_PROXY) forwarded for; never a forwarded header
+    // from anyone else: that can be forged by anyone.
+    const source = (req.ip ?? req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     if (allow && !allow.includes(source)) {
       metrics.webhookVerifications.inc({ provider: id, outcome: 'source_not_allowed' });
       throw new AppError(403, 'webhook_source_not_allowed', `Webhooks for ${id} are accepted only from its published addresses.`);

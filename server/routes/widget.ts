@@ -3,8 +3,9 @@
  */
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Customer, InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
-import { badRequest } from '../errors.js';
+import type { CreatePaymentResponse, Customer, InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
+import { AppError, badRequest, notFound, unauthorized } from '../errors.js';
+import { checkClientSecret, clientSecretFor } from '../domain/client-secret.js';
 import { toMerchantPayment, toPublicPayment } from '../domain/payment.js';
 import { isMerchant } from './merchant.js';
 import { resolveOrder, type OrderInput, type OrderSources } from '../domain/orders.js';
@@ -22,18 +23,51 @@ const orderQuery = {
   items: z.object({ items: cartItems }).strict(),
 };
 
-/** `?session=` / `?amount=` / `?items=` → the order's trusted amount and allowed methods. */
+/**
+ * The session from the `Bayar-Session` header (how the widget sends it: a header never lands in an access log),
+ * or `?session=` (still accepted for existing pages) / `?amount=` / `?items=` → the order's trusted amount, allowed
+ * methods, and, for a session, the order it names (so the widget can resume without reading the token).
+ */
 function orderFromQuery(req: Request, sources: OrderSources) {
-  const q = req.query as Record<string, unknown>;
+  const q = { ...(req.query as Record<string, unknown>) };
+  const header = req.get('bayar-session');
+  if (header !== undefined) {
+    if (q.session !== undefined && q.session !== header) throw badRequest('session_invalid', 'Send the session once: in the Bayar-Session header or ?session=, not both.');
+    q.session = header;
+  }
   const kind = q.session !== undefined ? 'session' : q.items !== undefined ? 'items' : q.amount !== undefined ? 'amount' : null;
-  if (!kind) throw badRequest('invalid_request', 'Pass ?session=<token>, ?amount=<integer IDR> or ?items=SKU:QTY,….');
+  if (!kind) throw badRequest('invalid_request', 'Send the session in the Bayar-Session header, or pass ?amount=<integer IDR> or ?items=SKU:QTY,….');
   const parsed = parse(orderQuery[kind], { [kind]: q[kind] });
   if ('amount' in parsed) {
     // The amount in a query only filters what is shown; payments still need a trusted order.
-    return { amount: parsed.amount, items: [{ name: 'Order', price: parsed.amount, quantity: 1 }], allowed: undefined };
+    return { amount: parsed.amount, items: [{ name: 'Order', price: parsed.amount, quantity: 1 }], allowed: undefined, order: undefined };
   }
   const order = resolveOrder(parsed as OrderInput, { ...sources, allowUnsigned: true });
-  return { amount: order.amount, items: order.items, allowed: order.allowed };
+  return {
+    amount: order.amount,
+    items: order.items,
+    allowed: order.allowed,
+    order: order.source === 'session' ? { orderId: order.orderId, amount: order.amount } : undefined,
+  };
+}
+
+/**
+ * Who may read, stream or cancel a payment from the browser: whoever holds its client secret (header
+ * `Bayar-Client-Secret`, or `?client_secret=` where headers cannot be set, as for EventSource), or the merchant
+ * key. Without a credential → 401; with a wrong one → 404 exactly as for an unknown id, so the answer says nothing
+ * about whether the payment exists.
+ */
+function requirePaymentAccess(req: Request, merchantKey: string): string {
+  const id = String(req.params.id);
+  const header = req.get('bayar-client-secret');
+  const query = typeof req.query.client_secret === 'string' ? req.query.client_secret : undefined;
+  if (isMerchant(req, merchantKey)) return id;
+  const secret = header ?? query;
+  if (secret === undefined) {
+    throw unauthorized('client_secret_required', 'Send the payment\'s client secret (Bayar-Client-Secret header) returned when it was created.');
+  }
+  if (!checkClientSecret(id, secret, merchantKey)) throw notFound('payment_not_found', 'No payment with this id.');
+  return id;
 }
 
 /** Payments through payment links: their rate limits, and the customer the link names (kept out of the page). */
@@ -72,7 +106,7 @@ export function widgetRoutes(
 
   r.get('/api/methods', (req, res) => {
     const order = orderFromQuery(req, sources);
-    const body: MethodsResponse = { methods: service.methods(order.amount, order.allowed) };
+    const body: MethodsResponse = { methods: service.methods(order.amount, order.allowed), ...(order.order ? { order: order.order } : {}) };
     res.json(body);
   });
 
@@ -89,34 +123,43 @@ export function widgetRoutes(
     const order = resolveOrder(orderInput as OrderInput, sources);
     if (order.link && links) order.customer = await links.customerFor(order.link.id);
     const payable = withWalletPhone(order, method, walletPhone);
-    const { payment, created } = await service.create(payable, method, installment);
-    const out: PaymentResponse = { payment: toPublicPayment(payment) };
+    // An existing payment of the order goes back only to whoever holds the merchant's session for it, or that
+    // payment's client secret (a page that created it and reloaded).
+    const secret = req.get('bayar-client-secret');
+    const entitled = (p: { id: string }) => order.source === 'session' || (secret !== undefined && checkClientSecret(p.id, secret, sources.merchantKey));
+    const { payment, created } = await service.create(payable, method, installment, entitled).catch((err: unknown) => {
+      // A create left unfinished by an outage is resumed by its creator's retry: it gets the secret that proves it.
+      const d = err instanceof AppError ? (err.details as { paymentId?: unknown } | undefined) : undefined;
+      if (d && typeof d.paymentId === 'string') Object.assign(d, { clientSecret: clientSecretFor(d.paymentId, sources.merchantKey) });
+      throw err;
+    });
+    const out: CreatePaymentResponse = { payment: toPublicPayment(payment), clientSecret: clientSecretFor(payment.id, sources.merchantKey) };
     res.status(created ? 201 : 200).json(out);
   });
 
   r.get('/api/payments/:id', async (req, res) => {
-    const record = await service.get(req.params.id!);
+    const record = await service.get(requirePaymentAccess(req, sources.merchantKey));
     // The merchant's backend also sees the expected fee and why the payment went where it went; the page never does.
     const out: PaymentResponse = { payment: isMerchant(req, sources.merchantKey) ? toMerchantPayment(record, true) : toPublicPayment(record) };
     res.json(out);
   });
 
   r.get('/api/payments/:id/events', async (req, res) => {
-    const payment = await service.get(req.params.id!);
+    const payment = await service.get(requirePaymentAccess(req, sources.merchantKey));
     const header = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     const lastEventId = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
     await streams.open(req, res, payment.id, lastEventId);
   });
 
   r.post('/api/payments/:id/cancel', async (req, res) => {
-    const out: PaymentResponse = { payment: toPublicPayment(await service.cancel(req.params.id!)) };
+    const out: PaymentResponse = { payment: toPublicPayment(await service.cancel(requirePaymentAccess(req, sources.merchantKey))) };
     res.json(out);
   });
 
   // "Check status" / "I have paid": ask the provider now (rate-limited per payment, server/domain/status-check.ts).
   r.post('/api/payments/:id/check', async (req, res) => {
     try {
-      const out: PaymentResponse = { payment: toPublicPayment(await checks.check(req.params.id!)) };
+      const out: PaymentResponse = { payment: toPublicPayment(await checks.check(requirePaymentAccess(req, sources.merchantKey))) };
       res.json(out);
     } catch (err) {
       const wait = (err as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds;

@@ -238,6 +238,19 @@ CREATE INDEX provider_events_provider_received ON provider_events (provider, rec
 CREATE INDEX payments_flagged ON payments (flags) WHERE flags <> '[]';
 `;
 
+/**
+ * Who named the order: `session` (the merchant's signed session), `page` (unsigned checkout: the page stated the
+ * order id), `catalog` (an id minted by the server). A page-stated order id lives in its own space, so a page can
+ * neither read nor block an order the merchant mints a session for. Rows from before this migration count as
+ * `session`.
+ */
+const orderSource = `
+ALTER TABLE payments ADD COLUMN order_source TEXT NOT NULL DEFAULT 'session';
+DROP INDEX payments_one_pending;
+CREATE UNIQUE INDEX payments_one_pending ON payments (order_source, order_id, method) WHERE status = 'pending';
+CREATE INDEX payments_order_source ON payments (order_source, order_id);
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -262,4 +275,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 6, name: 'payment links', sqlite: links('INTEGER'), postgres: links('BIGINT') },
   { version: 7, name: 'daily counts (sessions minted)', sqlite: dailyCounts('INTEGER'), postgres: dailyCounts('BIGINT') },
   { version: 8, name: 'operations: personal data retention, metric indexes', sqlite: operations, postgres: operations },
+  { version: 9, name: 'order source', sqlite: orderSource, postgres: orderSource },
 ];

@@ -9,8 +9,8 @@
  */
 import pg from 'pg';
 import type { ProviderId } from '../api-types.js';
-import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
-import { canTransition } from '../domain/state-machine.js';
+import type { OrderSource, PaymentRecord } from '../domain/payment.js';
+import { notificationBody, planRefundSettlement, planTransition, refundNotificationBody, snapshotOf } from '../domain/transition.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
@@ -21,7 +21,7 @@ import {
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, InsertOutcome, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
 import { customerLikePattern, customerMatches, emptyErasure, needlesFor, scrubText, type PiiErasure } from './pii.js';
 
@@ -176,32 +176,41 @@ export class PostgresStore implements Store {
   }
 
   /** Callers hold the payment row lock, so one payment's seqs are handed out in commit order (SSE resume relies on it). */
-  private async addHistory(q: Queryable, p: PaymentRecord, reason: string, source: string, at: string, notify = false): Promise<HistoryEntry> {
-    const snapshot = JSON.stringify(toPublicPayment(p));
+  private async addHistory(q: Queryable, p: PaymentRecord, reason: string, source: string, at: string, snapshot = snapshotOf(p)): Promise<HistoryEntry> {
     const r = await q.query<{ seq: string }>(
       'INSERT INTO payment_history (payment_id, status, reason, source, snapshot, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq',
       [p.id, p.status, reason, source, snapshot, at],
     );
-    const seq = Number(r.rows[0]!.seq);
-    if (notify) await this.insertOutbox(q, p.id, seq, `{"type":"payment.status","payment":${snapshot}}`, at);
-    return { seq, paymentId: p.id, status: p.status, reason, source, at, snapshot };
+    return { seq: Number(r.rows[0]!.seq), paymentId: p.id, status: p.status, reason, source, at, snapshot };
   }
 
-  async insertPayment(p: NewPayment) {
+  async insertPayment(n: NewPayment): Promise<InsertOutcome> {
+    const p = { ...n, orderSource: n.orderSource ?? 'session' };
     if (p.link) return this.insertLinkPayment(p, p.link);
     for (let attempt = 1; ; attempt++) {
+      const paid = await this.pool.query<PaymentRow>(
+        "SELECT * FROM payments WHERE order_source = $1 AND order_id = $2 AND status IN ('paid','refunded') ORDER BY created_at LIMIT 1",
+        [p.orderSource, p.orderId],
+      );
+      if (paid.rows[0]) return { kind: 'order_paid', payment: fromRow(paid.rows[0]) };
+      // The paid check is repeated inside the insert itself, so a payment that became paid a moment ago on another
+      // instance still stops it (a race narrower than this is caught when the money arrives: duplicate_payment).
       const ins = await this.pool.query<PaymentRow>(
-        `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
+        `INSERT INTO payments (id, order_id, order_source, method, family, provider, amount, status, reference, attempt, installment, customer,
            created_at, updated_at, expires_at, expected_fee, routing)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11, $12, $13, $14)
+         SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $12, $13, $14, $15
+         WHERE NOT EXISTS (SELECT 1 FROM payments WHERE order_source = $3 AND order_id = $2 AND status IN ('paid','refunded'))
          ON CONFLICT DO NOTHING RETURNING *`,
-        [p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
+        [p.id, p.orderId, p.orderSource, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
           p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.expiresAt,
           p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null],
       );
-      if (ins.rows[0]) return { inserted: true as const, payment: fromRow(ins.rows[0]) };
-      const existing = await this.pool.query<PaymentRow>("SELECT * FROM payments WHERE order_id = $1 AND method = $2 AND status = 'pending'", [p.orderId, p.method]);
-      if (existing.rows[0]) return { inserted: false as const, payment: fromRow(existing.rows[0]) };
+      if (ins.rows[0]) return { kind: 'inserted', payment: fromRow(ins.rows[0]) };
+      const existing = await this.pool.query<PaymentRow>(
+        "SELECT * FROM payments WHERE order_source = $1 AND order_id = $2 AND method = $3 AND status = 'pending'",
+        [p.orderSource, p.orderId, p.method],
+      );
+      if (existing.rows[0]) return { kind: 'existing', payment: fromRow(existing.rows[0]) };
       // The pending payment we collided with closed in between (another instance): the slot is free again.
       if (attempt >= 3) throw new Error(`payment insert conflicted but no pending payment exists for ${p.orderId}/${p.method}`);
     }
@@ -211,8 +220,8 @@ export class PostgresStore implements Store {
    * A payment through a link: the link row is locked first, so checkouts on one link (from any instance) take
    * their places one at a time, and the capacity check and the insert are one decision.
    */
-  private insertLinkPayment(p: NewPayment, link: { id: string; checkout: string }) {
-    return this.tx(async (c) => {
+  private insertLinkPayment(p: NewPayment & { orderSource: OrderSource }, link: { id: string; checkout: string }): Promise<InsertOutcome> {
+    return this.tx(async (c): Promise<InsertOutcome> => {
       await c.query('SELECT id FROM payment_links WHERE id = $1 FOR UPDATE', [link.id]);
       const l = await this.getLinkRow(c, link.id);
       if (!l) throw new Error(`link ${link.id} not found`);
@@ -222,19 +231,27 @@ export class PostgresStore implements Store {
       );
       const refusal = checkoutRefusal(l, Number(others.rows[0]!.c), new Date(p.createdAt));
       if (refusal) throw refusal;
+      const paid = await c.query<PaymentRow>(
+        "SELECT * FROM payments WHERE order_source = $1 AND order_id = $2 AND status IN ('paid','refunded') ORDER BY created_at LIMIT 1",
+        [p.orderSource, p.orderId],
+      );
+      if (paid.rows[0]) return { kind: 'order_paid', payment: fromRow(paid.rows[0]) };
       const ins = await c.query<PaymentRow>(
-        `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
+        `INSERT INTO payments (id, order_id, order_source, method, family, provider, amount, status, reference, attempt, installment, customer,
            created_at, updated_at, expires_at, expected_fee, routing, link_id, link_checkout)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $11, $12, $13, $14, $15, $16)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17)
          ON CONFLICT DO NOTHING RETURNING *`,
-        [p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
+        [p.id, p.orderId, p.orderSource, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
           p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.expiresAt,
           p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null, link.id, link.checkout],
       );
-      if (ins.rows[0]) return { inserted: true as const, payment: fromRow(ins.rows[0]) };
-      const existing = await c.query<PaymentRow>("SELECT * FROM payments WHERE order_id = $1 AND method = $2 AND status = 'pending'", [p.orderId, p.method]);
+      if (ins.rows[0]) return { kind: 'inserted', payment: fromRow(ins.rows[0]) };
+      const existing = await c.query<PaymentRow>(
+        "SELECT * FROM payments WHERE order_source = $1 AND order_id = $2 AND method = $3 AND status = 'pending'",
+        [p.orderSource, p.orderId, p.method],
+      );
       if (!existing.rows[0]) throw new Error(`payment insert conflicted but no pending payment exists for ${p.orderId}/${p.method}`);
-      return { inserted: false as const, payment: fromRow(existing.rows[0]) };
+      return { kind: 'existing', payment: fromRow(existing.rows[0]) };
     });
   }
 
@@ -284,6 +301,11 @@ export class PostgresStore implements Store {
     return (await this.pool.query<PaymentRow>('SELECT * FROM payments WHERE link_id = $1 ORDER BY created_at, id', [linkId])).rows.map(fromRow);
   }
 
+  async orderPayments(source: OrderSource, orderId: string) {
+    const r = await this.pool.query<PaymentRow>('SELECT * FROM payments WHERE order_source = $1 AND order_id = $2 ORDER BY created_at, id', [source, orderId]);
+    return r.rows.map(fromRow);
+  }
+
   async attachProviderResult(
     id: string,
     r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: object; at: string; notify?: boolean },
@@ -296,7 +318,9 @@ export class PostgresStore implements Store {
       );
       if (upd.rowCount !== 1) throw new Error(`payment ${id} is not awaiting a provider result`);
       const payment = fromRow(upd.rows[0]!);
-      return { payment, history: await this.addHistory(c, payment, 'created', `provider:${r.provider}`, r.at, r.notify) };
+      const history = await this.addHistory(c, payment, 'created', `provider:${r.provider}`, r.at);
+      if (r.notify) await this.insertOutbox(c, id, history.seq, notificationBody('payment.status', history.snapshot), r.at);
+      return { payment, history };
     });
   }
 
@@ -353,30 +377,30 @@ export class PostgresStore implements Store {
       // below makes a second application impossible even if it did not.
       const current = await this.getRow(c, t.paymentId, true);
       if (!current) throw new Error(`payment ${t.paymentId} not found`);
-      const legal = t.to !== null && canTransition(current.status, t.to);
-      const newFlags = (t.addFlags ?? []).filter((f) => !current.flags.includes(f));
-      if (legal || newFlags.length) {
-        const flags = [...current.flags, ...newFlags];
-        const status = legal ? t.to! : current.status;
-        const paidAt = legal && t.to === 'paid' ? (t.paidAt ?? t.at) : current.paidAt;
+      const other = await c.query(
+        "SELECT 1 FROM payments WHERE order_source = $1 AND order_id = $2 AND id <> $3 AND status IN ('paid','refunded') LIMIT 1",
+        [current.orderSource, current.orderId, current.id],
+      );
+      const plan = planTransition(current, t, { orderPaidElsewhere: (other.rowCount ?? 0) > 0 });
+      let payment = current;
+      let history: HistoryEntry | undefined;
+      if (plan.write) {
+        const n = plan.next;
         const upd = await c.query<PaymentRow>(
           'UPDATE payments SET status = $1, flags = $2, paid_at = $3, updated_at = $4 WHERE id = $5 AND status = $6 RETURNING *',
-          [status, JSON.stringify(flags), paidAt, t.at, t.paymentId, current.status],
+          [n.status, JSON.stringify(n.flags), n.paidAt, n.updatedAt, t.paymentId, current.status],
         );
         if (upd.rowCount !== 1) throw new Error(`payment ${t.paymentId} changed concurrently`);
-        const payment = fromRow(upd.rows[0]!);
-        let history: HistoryEntry | undefined;
-        if (legal) history = await this.addHistory(c, payment, t.reason, t.source, t.at, t.notify);
-        if (history && status === 'paid' && payment.link) await this.completeLink(c, payment.link.id, history, t.at, t.notify);
-        if (t.event) {
-          await c.query('UPDATE provider_events SET outcome = $1 WHERE provider = $2 AND event_id = $3', [
-            legal ? 'applied' : `flagged:${newFlags.join(',')}`, t.event.provider, t.event.eventId,
-          ]);
-        }
-        return { outcome: legal ? 'applied' : 'ignored', payment, history };
+        payment = fromRow(upd.rows[0]!);
+        const snapshot = snapshotOf(payment);
+        if (plan.outcome === 'applied') history = await this.addHistory(c, payment, plan.reason, t.source, t.at, snapshot);
+        if (t.notify) for (const type of plan.notify) await this.insertOutbox(c, payment.id, history?.seq ?? 0, notificationBody(type, snapshot), t.at);
+        if (history && payment.status === 'paid' && payment.link) await this.completeLink(c, payment.link.id, history, t.at, t.notify);
       }
-      if (t.event) await c.query("UPDATE provider_events SET outcome = 'ignored' WHERE provider = $1 AND event_id = $2", [t.event.provider, t.event.eventId]);
-      return { outcome: 'ignored', payment: current };
+      if (t.event) {
+        await c.query('UPDATE provider_events SET outcome = $1 WHERE provider = $2 AND event_id = $3', [plan.eventOutcome, t.event.provider, t.event.eventId]);
+      }
+      return { outcome: plan.outcome, payment, history, added: plan.added };
     });
   }
 
@@ -399,8 +423,9 @@ export class PostgresStore implements Store {
     return r.rows.map(fromHistory);
   }
 
-  async beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string): Promise<IdempotencyBegin> {
+  async beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string, expiredBefore?: string): Promise<IdempotencyBegin> {
     return this.tx(async (c): Promise<IdempotencyBegin> => {
+      if (expiredBefore) await c.query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'done' AND created_at < $3", [scope, key, expiredBefore]);
       const ins = await c.query(
         `INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at, locked_until) VALUES ($1, $2, $3, 'in_progress', $4, $5)
          ON CONFLICT DO NOTHING`,
@@ -423,6 +448,10 @@ export class PostgresStore implements Store {
       }
       return { kind: 'in_progress' };
     });
+  }
+
+  async purgeIdempotency(before: string) {
+    return (await this.pool.query("DELETE FROM idempotency_keys WHERE state = 'done' AND created_at < $1", [before])).rowCount ?? 0;
   }
 
   async completeIdempotent(scope: string, key: string, status: number, body: string) {
@@ -550,21 +579,15 @@ export class PostgresStore implements Store {
       let history: HistoryEntry | undefined;
       if (o.status === 'succeeded') {
         const done = (await c.query<{ s: string }>("SELECT COALESCE(SUM(amount), 0) AS s FROM refunds WHERE payment_id = $1 AND status = 'succeeded'", [row.payment_id])).rows[0]!.s;
-        if (Number(done) === payment.amount && payment.status === 'paid') {
+        if (planRefundSettlement(payment, Number(done)).toRefunded) {
           const upd = await c.query<PaymentRow>("UPDATE payments SET status = 'refunded', updated_at = $1 WHERE id = $2 AND status = 'paid' RETURNING *", [o.at, payment.id]);
           if (upd.rows[0]) {
             payment = fromRow(upd.rows[0]);
-            history = await this.addHistory(c, payment, 'refunded', 'api', o.at, o.notify);
+            history = await this.addHistory(c, payment, 'refunded', 'api', o.at);
+            if (o.notify) await this.insertOutbox(c, payment.id, history.seq, notificationBody('payment.status', history.snapshot), o.at);
           }
         }
-        if (o.notify) {
-          const body = JSON.stringify({
-            type: 'payment.refund',
-            payment: toPublicPayment(payment),
-            refund: { id: refund.id, paymentId: refund.paymentId, amount: refund.amount, reason: refund.reason, status: refund.status, createdAt: refund.createdAt },
-          });
-          await this.insertOutbox(c, payment.id, history?.seq ?? 0, body, o.at);
-        }
+        if (o.notify) await this.insertOutbox(c, payment.id, history?.seq ?? 0, refundNotificationBody(payment, refund), o.at);
       }
       return { refund, payment, history };
     });

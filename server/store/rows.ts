@@ -11,6 +11,7 @@ import type { AuditEntry, ConsoleSession, HistoryEntry, ProviderEventRecord } fr
 export interface PaymentRow {
   id: string;
   order_id: string;
+  order_source: string;
   method: string;
   family: string;
   provider: string;
@@ -121,6 +122,7 @@ export interface RefundRow {
 export const fromRow = (r: PaymentRow): PaymentRecord => ({
   id: r.id,
   orderId: r.order_id,
+  orderSource: (r.order_source ?? 'session') as PaymentRecord['orderSource'],
   method: r.method,
   family: r.family as PaymentRecord['family'],
   provider: r.provider as ProviderId,

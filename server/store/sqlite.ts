@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ProviderId } from '../api-types.js';
-import { toPublicPayment, type PaymentRecord } from '../domain/payment.js';
-import { canTransition } from '../domain/state-machine.js';
+import type { OrderSource, PaymentRecord } from '../domain/payment.js';
+import { notificationBody, planRefundSettlement, planTransition, refundNotificationBody, snapshotOf } from '../domain/transition.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';
 import { listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
@@ -17,7 +17,7 @@ import {
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, InsertOutcome, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
 import { customerLikePattern, customerMatches, emptyErasure, needlesFor, scrubText, type PiiErasure } from './pii.js';
 
@@ -64,22 +64,20 @@ export class SqliteStore implements Store {
     return r ? fromRow(r) : null;
   }
 
-  private addHistory(p: PaymentRecord, reason: string, source: string, at: string, notify = false): HistoryEntry {
-    const snapshot = JSON.stringify(toPublicPayment(p));
+  private addHistory(p: PaymentRecord, reason: string, source: string, at: string, snapshot = snapshotOf(p)): HistoryEntry {
     const info = this.db
       .prepare('INSERT INTO payment_history (payment_id, status, reason, source, snapshot, at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(p.id, p.status, reason, source, snapshot, at);
-    const seq = Number(info.lastInsertRowid);
-    if (notify) {
-      this.db
-        .prepare('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(p.id, seq, `{"type":"payment.status","payment":${snapshot}}`, at, at);
-    }
-    return { seq, paymentId: p.id, status: p.status, reason, source, at, snapshot };
+    return { seq: Number(info.lastInsertRowid), paymentId: p.id, status: p.status, reason, source, at, snapshot };
   }
 
-  async insertPayment(p: NewPayment) {
-    return this.db.transaction(() => {
+  private addOutbox(paymentId: string, historySeq: number, body: string, at: string) {
+    this.db.prepare('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)').run(paymentId, historySeq, body, at, at);
+  }
+
+  async insertPayment(n: NewPayment): Promise<InsertOutcome> {
+    const p = { ...n, orderSource: n.orderSource ?? 'session' };
+    return this.db.transaction((): InsertOutcome => {
       if (p.link) {
         const link = this.getLinkRow(p.link.id);
         if (!link) throw new Error(`link ${p.link.id} not found`);
@@ -89,23 +87,32 @@ export class SqliteStore implements Store {
         const refusal = checkoutRefusal(link, Number(others.c), new Date(p.createdAt));
         if (refusal) throw refusal;
       }
+      const paid = this.db
+        .prepare("SELECT * FROM payments WHERE order_source = ? AND order_id = ? AND status IN ('paid','refunded') ORDER BY created_at LIMIT 1")
+        .get(p.orderSource, p.orderId) as PaymentRow | undefined;
+      if (paid) return { kind: 'order_paid', payment: fromRow(paid) };
       const info = this.db
         .prepare(
-          `INSERT INTO payments (id, order_id, method, family, provider, amount, status, reference, attempt, installment, customer,
+          `INSERT INTO payments (id, order_id, order_source, method, family, provider, amount, status, reference, attempt, installment, customer,
              created_at, updated_at, expires_at, expected_fee, routing, link_id, link_checkout)
-           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT DO NOTHING`,
         )
-        .run(p.id, p.orderId, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
+        .run(p.id, p.orderId, p.orderSource, p.method, p.family, p.provider, p.amount, p.reference, p.attempt,
           p.installment ? JSON.stringify(p.installment) : null, JSON.stringify(p.customer ?? {}), p.createdAt, p.createdAt, p.expiresAt,
           p.expectedFee ?? null, p.routing ? JSON.stringify(p.routing) : null, p.link?.id ?? null, p.link?.checkout ?? null);
-      if (info.changes === 1) return { inserted: true as const, payment: this.getRow(p.id)! };
+      if (info.changes === 1) return { kind: 'inserted', payment: this.getRow(p.id)! };
       const existing = this.db
-        .prepare("SELECT * FROM payments WHERE order_id = ? AND method = ? AND status = 'pending'")
-        .get(p.orderId, p.method) as PaymentRow | undefined;
+        .prepare("SELECT * FROM payments WHERE order_source = ? AND order_id = ? AND method = ? AND status = 'pending'")
+        .get(p.orderSource, p.orderId, p.method) as PaymentRow | undefined;
       if (!existing) throw new Error(`payment insert conflicted but no pending payment exists for ${p.orderId}/${p.method}`);
-      return { inserted: false as const, payment: fromRow(existing) };
+      return { kind: 'existing', payment: fromRow(existing) };
     }).immediate();
+  }
+
+  async orderPayments(source: OrderSource, orderId: string) {
+    const rows = this.db.prepare('SELECT * FROM payments WHERE order_source = ? AND order_id = ? ORDER BY created_at, id').all(source, orderId) as PaymentRow[];
+    return rows.map(fromRow);
   }
 
   async attachProviderResult(
@@ -121,7 +128,9 @@ export class SqliteStore implements Store {
         .run(r.provider, r.reference, r.attempt, r.providerRef, r.expiresAt, JSON.stringify(r.instructions), r.at, id);
       if (info.changes !== 1) throw new Error(`payment ${id} is not awaiting a provider result`);
       const payment = this.getRow(id)!;
-      return { payment, history: this.addHistory(payment, 'created', `provider:${r.provider}`, r.at, r.notify) };
+      const history = this.addHistory(payment, 'created', `provider:${r.provider}`, r.at);
+      if (r.notify) this.addOutbox(id, history.seq, notificationBody('payment.status', history.snapshot), r.at);
+      return { payment, history };
     }).immediate();
   }
 
@@ -213,30 +222,27 @@ export class SqliteStore implements Store {
           .run(t.event.provider, t.event.eventId, t.paymentId, t.event.payload, t.at);
         if (ins.changes === 0) return { outcome: 'duplicate', payment: current };
       }
-      const legal = t.to !== null && canTransition(current.status, t.to);
-      const newFlags = (t.addFlags ?? []).filter((f) => !current.flags.includes(f));
-      let outcome: TransitionResult['outcome'] = 'ignored';
+      const orderPaidElsewhere = !!this.db
+        .prepare("SELECT 1 FROM payments WHERE order_source = ? AND order_id = ? AND id <> ? AND status IN ('paid','refunded') LIMIT 1")
+        .get(current.orderSource, current.orderId, current.id);
+      const plan = planTransition(current, t, { orderPaidElsewhere });
+      let payment = current;
       let history: HistoryEntry | undefined;
-      if (legal || newFlags.length) {
-        const flags = [...current.flags, ...newFlags];
-        const status = legal ? t.to! : current.status;
-        const paidAt = legal && t.to === 'paid' ? (t.paidAt ?? t.at) : current.paidAt;
+      if (plan.write) {
+        const n = plan.next;
         // Guarded on the status we read: a concurrent writer (another instance) cannot make us apply twice.
         const upd = this.db
           .prepare('UPDATE payments SET status = ?, flags = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status = ?')
-          .run(status, JSON.stringify(flags), paidAt, t.at, t.paymentId, current.status);
+          .run(n.status, JSON.stringify(n.flags), n.paidAt, n.updatedAt, t.paymentId, current.status);
         if (upd.changes !== 1) throw new Error(`payment ${t.paymentId} changed concurrently`);
-        const payment = this.getRow(t.paymentId)!;
-        if (legal) {
-          outcome = 'applied';
-          history = this.addHistory(payment, t.reason, t.source, t.at, t.notify);
-          if (status === 'paid' && payment.link) this.completeLink(payment.link.id, history, t.at, t.notify);
-        }
-        if (t.event) this.db.prepare('UPDATE provider_events SET outcome = ? WHERE provider = ? AND event_id = ?').run(legal ? 'applied' : `flagged:${newFlags.join(',')}`, t.event.provider, t.event.eventId);
-        return { outcome, payment, history };
+        payment = this.getRow(t.paymentId)!;
+        const snapshot = snapshotOf(payment);
+        if (plan.outcome === 'applied') history = this.addHistory(payment, plan.reason, t.source, t.at, snapshot);
+        if (t.notify) for (const type of plan.notify) this.addOutbox(payment.id, history?.seq ?? 0, notificationBody(type, snapshot), t.at);
+        if (history && payment.status === 'paid' && payment.link) this.completeLink(payment.link.id, history, t.at, t.notify);
       }
-      if (t.event) this.db.prepare("UPDATE provider_events SET outcome = 'ignored' WHERE provider = ? AND event_id = ?").run(t.event.provider, t.event.eventId);
-      return { outcome, payment: current };
+      if (t.event) this.db.prepare('UPDATE provider_events SET outcome = ? WHERE provider = ? AND event_id = ?').run(plan.eventOutcome, t.event.provider, t.event.eventId);
+      return { outcome: plan.outcome, payment, history, added: plan.added };
     })();
 
   async hasEvent(provider: ProviderId, eventId: string) {
@@ -258,8 +264,9 @@ export class SqliteStore implements Store {
     return rows.map(fromHistory);
   }
 
-  async beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string): Promise<IdempotencyBegin> {
+  async beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string, expiredBefore?: string): Promise<IdempotencyBegin> {
     return this.db.transaction((): IdempotencyBegin => {
+      if (expiredBefore) this.db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'done' AND created_at < ?").run(scope, key, expiredBefore);
       const ins = this.db
         .prepare(
           `INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at, locked_until) VALUES (?, ?, ?, 'in_progress', ?, ?)
@@ -280,6 +287,10 @@ export class SqliteStore implements Store {
       }
       return { kind: 'in_progress' };
     }).immediate();
+  }
+
+  async purgeIdempotency(before: string) {
+    return this.db.prepare("DELETE FROM idempotency_keys WHERE state = 'done' AND created_at < ?").run(before).changes;
   }
 
   async completeIdempotent(scope: string, key: string, status: number, body: string) {
@@ -427,16 +438,13 @@ export class SqliteStore implements Store {
       let history: HistoryEntry | undefined;
       if (o.status === 'succeeded') {
         const done = (this.db.prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM refunds WHERE payment_id = ? AND status = 'succeeded'").get(row.payment_id) as { s: number }).s;
-        if (Number(done) === payment.amount && payment.status === 'paid') {
+        if (planRefundSettlement(payment, Number(done)).toRefunded) {
           this.db.prepare("UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ? AND status = 'paid'").run(o.at, payment.id);
           payment = this.getRow(payment.id)!;
-          history = this.addHistory(payment, 'refunded', 'api', o.at, o.notify);
+          history = this.addHistory(payment, 'refunded', 'api', o.at);
+          if (o.notify) this.addOutbox(payment.id, history.seq, notificationBody('payment.status', history.snapshot), o.at);
         }
-        if (o.notify) {
-          const body = JSON.stringify({ type: 'payment.refund', payment: toPublicPayment(payment), refund: { id: refund.id, paymentId: refund.paymentId, amount: refund.amount, reason: refund.reason, status: refund.status, createdAt: refund.createdAt } });
-          const seq = history?.seq ?? 0;
-          this.db.prepare('INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)').run(payment.id, seq, body, o.at, o.at);
-        }
+        if (o.notify) this.addOutbox(payment.id, history?.seq ?? 0, refundNotificationBody(payment, refund), o.at);
       }
       return { refund, payment, history };
     }).immediate();

@@ -5,7 +5,8 @@
  */
 import type { LinkStatus, MethodFamily, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
 import type { LinkRecord, NewLink } from '../domain/link.js';
-import type { Instructions, PaymentRecord, RefundRecord } from '../domain/payment.js';
+import type { Instructions, OrderSource, PaymentRecord, RefundRecord } from '../domain/payment.js';
+import type { ChangeRequest } from '../domain/transition.js';
 import type { PiiErasure } from './pii.js';
 
 export interface HistoryEntry {
@@ -26,20 +27,17 @@ export interface ProviderEventInput {
   payload: string;
 }
 
-export interface TransitionInput {
+/**
+ * A status change for Store.transition: what it means for the payment is decided by the domain's planTransition
+ * (server/domain/transition.ts), called inside the store's transaction with the row as it is then.
+ */
+export interface TransitionInput extends ChangeRequest {
   paymentId: string;
-  /** Null records the event and flags without changing the status. */
-  to: PaymentStatus | null;
-  at: string;
-  reason: string;
   /** `webhook:<provider>`, `api`, `sandbox`, `reconciler`… */
   source: string;
-  paidAt?: string;
-  /** Flags to add, whether or not the status changes. */
-  addFlags?: string[];
   /** When the change comes from a provider event: recorded in the inbox in the same transaction. */
   event?: ProviderEventInput;
-  /** Queue a merchant notification in the same transaction (transactional outbox). */
+  /** Queue merchant notifications in the same transaction (transactional outbox). */
   notify?: boolean;
 }
 
@@ -69,11 +67,17 @@ export interface TransitionResult {
   outcome: TransitionOutcome;
   payment: PaymentRecord;
   history?: HistoryEntry;
+  /** Flags this change added (e.g. `duplicate_payment`). */
+  added?: string[];
 }
 
-export interface NewPayment extends Omit<PaymentRecord, 'providerRef' | 'instructions' | 'paidAt' | 'updatedAt' | 'flags' | 'refundedAmount' | 'expectedFee' | 'routing'> {
+export type InsertOutcome = { kind: 'inserted' | 'existing' | 'order_paid'; payment: PaymentRecord };
+
+export interface NewPayment extends Omit<PaymentRecord, 'providerRef' | 'instructions' | 'paidAt' | 'updatedAt' | 'flags' | 'refundedAmount' | 'expectedFee' | 'routing' | 'orderSource'> {
   expectedFee?: number | null;
   routing?: RoutingExplanation | null;
+  /** Default `session`. */
+  orderSource?: OrderSource;
 }
 
 /** A move to another provider attempt; the expected fee and routing explanation follow the provider when given. */
@@ -223,14 +227,18 @@ export interface Store {
   close(): Promise<void>;
 
   /**
-   * Inserts a pending payment. When the order already has a pending payment for the same method the insert
-   * does nothing and that payment is returned instead (one pending payment per order and method).
-   * A payment through a link (`p.link`) is checked against the link in the same transaction, so concurrent
+   * Inserts a pending payment, in one atomic step with its checks: when a payment of the order (same order source)
+   * is already paid or refunded nothing is inserted (`order_paid`, with that payment); when the order already has a
+   * pending payment for the same method nothing is inserted and that payment is returned (`existing`: one pending
+   * payment per order and method).
+   * A payment through a link (`p.link`) is checked against the link first, so concurrent
    * checkouts cannot together exceed `maxPayments`: 410 `link_completed`/`link_disabled`/`link_expired` when the
    * link takes no payments, 409 `link_in_progress` when the other checkouts' pending payments hold every
    * remaining place (a checkout's own pending payments never block it: that is the same customer switching method).
    */
-  insertPayment(p: NewPayment): Promise<{ inserted: true; payment: PaymentRecord } | { inserted: false; payment: PaymentRecord }>;
+  insertPayment(p: NewPayment): Promise<InsertOutcome>;
+  /** Every payment of an order (one order source), oldest first. */
+  orderPayments(source: OrderSource, orderId: string): Promise<PaymentRecord[]>;
   /** Stores what the provider answered for a pending payment and writes its first history entry. */
   attachProviderResult(
     id: string,
@@ -256,9 +264,12 @@ export interface Store {
 
   /**
    * Claims an Idempotency-Key for a request body hash. `in_progress` while another request holds it (until
-   * `lockUntil` passes, after which a crashed holder's claim is taken over).
+   * `lockUntil` passes, after which a crashed holder's claim is taken over). A finished key created before
+   * `expiredBefore` has expired: it is claimed afresh as if never used.
    */
-  beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string): Promise<IdempotencyBegin>;
+  beginIdempotent(scope: string, key: string, requestHash: string, at: string, lockUntil: string, expiredBefore?: string): Promise<IdempotencyBegin>;
+  /** Deletes finished keys created before `before` (keys expire: a replay is only promised for 24 h); how many. */
+  purgeIdempotency(before: string): Promise<number>;
   completeIdempotent(scope: string, key: string, status: number, body: string): Promise<void>;
   /** Forgets a key whose request failed, so nothing is left behind by bad input. */
   abandonIdempotent(scope: string, key: string): Promise<void>;

@@ -7,6 +7,10 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DemoPage, assertBuilt, launchBrowser, until } from '../helpers/browser.js';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX_KEYS } from '../../server/config.js';
+
+/** The test checks the ledger as the merchant's backend would (the merchant key opens every payment). */
+const MK = { authorization: `Bearer ${SANDBOX_KEYS.merchantKey}` };
 
 let s: TestServer;
 let browser: Browser;
@@ -57,7 +61,7 @@ test('PayLater: choose 3 months, approve on the Indodana page, the original page
     await d.status('paid').waitFor();
     await until(() => s.bayar.streams.size === 0, 'the status stream to close');
     assert.equal((await d.loggedEvents()).filter((e) => e === 'bayar-payment-paid').length, 1);
-    const { body } = await api(s.url, 'GET', `/api/payments/${payment.id}`);
+    const { body } = await api(s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
     assert.equal(body.payment.status, 'paid');
     assert.deepEqual(body.payment.installment, { id: '3_months', tenure: 3 });
     assert.deepEqual(await d.problems(), []);

@@ -9,6 +9,10 @@ import type { Payment } from '../../server/api-types.js';
 import { sandboxConfig } from '../../server/config.js';
 import { DemoPage, assertBuilt, launchBrowser, until } from '../helpers/browser.js';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX_KEYS } from '../../server/config.js';
+
+/** The test checks the ledger as the merchant's backend would (the merchant key opens every payment). */
+const MK = { authorization: `Bearer ${SANDBOX_KEYS.merchantKey}` };
 
 const grouped = (code: string) => code.replace(/(.{4})(?=.)/g, '$1 ');
 
@@ -51,7 +55,7 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
       await until(() => s.bayar.streams.size === 0, 'the status stream to close');
       assert.deepEqual(await d.loggedEvents(), ['bayar-ready', 'bayar-method-select', 'bayar-payment-pending', 'bayar-payment-paid']);
       assert.equal(await d.page.locator('#sim-pay').isDisabled(), true, 'nothing left to pay');
-      const ledger = await api(s.url, 'GET', `/api/payments/${payment.id}`);
+      const ledger = await api(s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
       assert.equal(ledger.body.payment.status, 'paid');
       assert.deepEqual(await d.problems(), []);
       await d.screenshot('va-paid');
@@ -87,7 +91,7 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
       assert.notEqual(second.qris!.qrString, first.qris!.qrString);
       await d.page.locator(`bayar-checkout canvas[part="qr"][data-drawn="${second.qris!.qrString.slice(-4)}"]`).waitFor();
       assert.equal(await canvas.count(), 1);
-      const { body } = await api(s.url, 'GET', `/api/payments/${second.id}`);
+      const { body } = await api(s.url, 'GET', `/api/payments/${second.id}`, undefined, MK);
       assert.equal(body.payment.status, 'pending');
       assert.deepEqual(
         (await d.loggedEvents()).filter((e) => e.startsWith('bayar-payment-')),

@@ -7,6 +7,10 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX_KEYS } from '../../server/config.js';
+
+/** The test checks the ledger as the merchant's backend would (the merchant key opens every payment). */
+const MK = { authorization: `Bearer ${SANDBOX_KEYS.merchantKey}` };
 
 let s: TestServer;
 let browser: Browser;
@@ -47,7 +51,7 @@ test('reload: the same VA number and payment id, no second payment in the ledger
     assert.deepEqual(creates, []);
     await d.page.locator('#payment-id', { hasText: payment.id }).waitFor();
 
-    const { status, body } = await api(s.url, 'GET', `/api/payments/${payment.id}`);
+    const { status, body } = await api(s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
     assert.equal(status, 200);
     assert.equal(body.payment.status, 'pending');
     assert.deepEqual(body.payment.va, payment.va);

@@ -140,3 +140,6 @@ export function openSse(url: string, headers: Record<string, string> = {}) {
 }
 
 export const merchantHeaders = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** The header that unlocks a payment for its creator (the client secret from POST /api/payments). */
+export const secretHeaders = (clientSecret: string) => ({ 'bayar-client-secret': clientSecret });

@@ -14,6 +14,9 @@ import { postgres } from '../helpers/pg.js';
 import { TapClient, api, merchantHeaders, openSse } from '../helpers/server.js';
 import { merchantBackend, until } from './support.js';
 
+/** The merchant key opens every payment (these tests read as the merchant's backend would). */
+const MK = merchantHeaders(SANDBOX_CREDENTIALS.merchantKey);
+
 const avail = await postgres();
 const routes = parseRoutes('va=komerce;qris=xendit;ewallet=xendit;cstore=doku;paylater=indodana', []);
 const notifier = { intervalMs: 50, baseDelayMs: 20, maxDelayMs: 200 };
@@ -65,7 +68,7 @@ describe('two instances, one PostgreSQL ledger', { skip: avail.skip }, () => {
     await api(A.url, 'POST', `/api/sandbox/payments/${id}/pay`);
     tapA.intercept = null;
     assert.ok(held, 'the emulator produced a signed callback');
-    assert.equal((await api(B.url, 'GET', `/api/payments/${id}`)).body.payment.status, 'pending');
+    assert.equal((await api(B.url, 'GET', `/api/payments/${id}`, undefined, MK)).body.payment.status, 'pending');
 
     const path = new URL(held.url).pathname;
     const responses = await Promise.all(
@@ -90,7 +93,7 @@ describe('two instances, one PostgreSQL ledger', { skip: avail.skip }, () => {
     const id = created.body.payment.id;
     assert.equal(created.body.payment.provider, 'xendit');
 
-    const onB = openSse(`${B.url}/api/payments/${id}/events`);
+    const onB = openSse(`${B.url}/api/payments/${id}/events`, MK);
     try {
       await onB.until((m) => m.length === 1);
       assert.equal(JSON.parse(onB.messages[0]!.data).payment.status, 'pending');
@@ -101,7 +104,7 @@ describe('two instances, one PostgreSQL ledger', { skip: avail.skip }, () => {
       await onB.until((m) => m.some((x) => JSON.parse(x.data).payment.status === 'paid'));
 
       // And the other way round: a full refund through B's merchant API, watched on A.
-      const onA = openSse(`${A.url}/api/payments/${id}/events`);
+      const onA = openSse(`${A.url}/api/payments/${id}/events`, MK);
       try {
         await onA.until((m) => m.length === 1);
         const refund = await api(B.url, 'POST', `/api/payments/${id}/refund`, { amount: 80_000, reason: 'customer request' }, merchantHeaders(SANDBOX_CREDENTIALS.merchantKey));
@@ -123,8 +126,8 @@ describe('two instances, one PostgreSQL ledger', { skip: avail.skip }, () => {
     assert.deepEqual(onB.messages.map((m) => JSON.parse(m.data).payment.status), ['pending', 'paid', 'refunded']);
 
     // A client that saw only the first event reconnects to the other instance.
-    const resumeA = openSse(`${A.url}/api/payments/${id}/events`, { 'last-event-id': ids[0]! });
-    const resumeB = openSse(`${B.url}/api/payments/${id}/events`, { 'last-event-id': ids[1]! });
+    const resumeA = openSse(`${A.url}/api/payments/${id}/events`, { ...MK, 'last-event-id': ids[0]! });
+    const resumeB = openSse(`${B.url}/api/payments/${id}/events`, { ...MK, 'last-event-id': ids[1]! });
     try {
       await resumeA.until((m) => m.some((x) => JSON.parse(x.data).payment.status === 'refunded'));
       await resumeB.until((m) => m.some((x) => JSON.parse(x.data).payment.status === 'refunded'));
@@ -140,10 +143,10 @@ describe('two instances, one PostgreSQL ledger', { skip: avail.skip }, () => {
     const created = await api(B.url, 'POST', '/api/payments', { orderId: 'PG-X-1', amount: 40_000, method: 'va:bca' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.payment.id;
-    const again = await api(A.url, 'POST', '/api/payments', { orderId: 'PG-X-1', amount: 40_000, method: 'va:bca' });
+    const again = await api(A.url, 'POST', '/api/payments', { orderId: 'PG-X-1', amount: 40_000, method: 'va:bca' }, { 'bayar-client-secret': created.body.clientSecret });
     assert.equal(again.status, 200, 'the order already has this pending payment, whichever instance is asked');
     assert.equal(again.body.payment.id, id);
-    const cancelled = await api(A.url, 'POST', `/api/payments/${id}/cancel`);
+    const cancelled = await api(A.url, 'POST', `/api/payments/${id}/cancel`, undefined, { 'bayar-client-secret': again.body.clientSecret });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
     assert.equal(cancelled.body.payment.status, 'cancelled');
     const listed = await api(B.url, 'GET', '/api/payments?orderId=PG-X-1', undefined, merchantHeaders(SANDBOX_CREDENTIALS.merchantKey));

@@ -120,7 +120,7 @@ describe('PostgreSQL store', { skip: avail.skip }, () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).insertPayment(newPayment({ orderId: order }))),
     );
-    assert.equal(results.filter((r) => r.inserted).length, 1);
+    assert.equal(results.filter((r) => r.kind === 'inserted').length, 1);
     assert.equal(new Set(results.map((r) => r.payment.id)).size, 1);
   });
 

@@ -14,7 +14,11 @@ import { createEmulators } from '../../server/emulators/index.js';
 import type { Emulator } from '../../server/emulators/types.js';
 import { systemClock } from '../../server/lib/clock.js';
 import { createFetchClient } from '../../server/lib/http.js';
-import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX } from '../../server/config.js';
+import { api, startTestServer, type TestServer, merchantHeaders } from '../helpers/server.js';
+
+/** The merchant key opens every payment (these tests read as the merchant's backend would). */
+const MK = merchantHeaders(SANDBOX.merchantKey);
 
 const CASES: Array<[ProviderId, string, string]> = [
   ['komerce', 'va=komerce', 'va:bca'],
@@ -71,7 +75,7 @@ describe('providers reached through their base URLs', () => {
       const rec = (await companion.store.getPayment(c.body.payment.id))!;
       const sim = await emulators.get(id)!.simulate('pay', rec.providerRef!, { amount: rec.amount });
       if (sim.webhookStatus === null) await companion.bayar.service.reconcile(rec);
-      assert.equal((await api(companion.url, 'GET', `/api/payments/${rec.id}`)).body.payment.status, 'paid');
+      assert.equal((await api(companion.url, 'GET', `/api/payments/${rec.id}`, undefined, MK)).body.payment.status, 'paid');
     });
   }
 });

@@ -169,7 +169,9 @@ describe('Doku mapping', () => {
     assert.equal(fromDokuAmount('80000'), 80000);
     assert.equal(fromDokuAmount('80000.00'), 80000);
     assert.equal(fromDokuAmount(150000), 150000);
-    assert.equal(fromDokuAmount('8e4'), undefined);
+    // Exact: a fraction or anything unreadable is never rounded into an amount (it can only mismatch).
+    for (const bad of ['8e4', '149999.5', '149999.50', 149999.5, -1, 'abc']) assert.ok(Number.isNaN(fromDokuAmount(bad)), String(bad));
+    assert.equal(fromDokuAmount(undefined), undefined);
     assert.equal(parseDokuWibDate('20260904104531')?.toISOString(), '2026-09-04T03:45:31.000Z');
     assert.equal(parseDokuWibDate('2026-09-04'), null);
   });

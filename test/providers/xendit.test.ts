@@ -212,9 +212,11 @@ describe('Xendit payment flows: pay → callback → verify → status', () => {
     assert.equal(st.status, 'paid');
     assert.equal(st.amount, 75_000);
     assert.equal(st.providerStatus, 'INACTIVE/PAID');
-    // A fresh adapter (no callback seen) still reads paid: INACTIVE before its expiration_date.
+    // A fresh adapter (no callback seen) does not call an early INACTIVE paid: a VA that merely turned inactive is
+    // not a payment (issue 11, finding 9). It stays pending until a payment record says otherwise.
     const fresh = await provider().status({ providerRef: r.providerRef, reference: inp.reference });
-    assert.equal(fresh.status, 'paid');
+    assert.equal(fresh.status, 'pending');
+    assert.equal(fresh.amount, undefined);
     assert.equal(fresh.providerStatus, 'INACTIVE');
   });
 
@@ -559,7 +561,11 @@ describe('Xendit cancel and refund', () => {
     const inp = input({ channel: 'bca' });
     const r = await p.create(inp);
     await emu.simulate('pay', r.providerRef);
-    await receiver.waitFor(mentions(r.providerRef));
+    const hook = await receiver.waitFor(mentions(r.providerRef));
+    // Before the callback is seen: closed early, maybe paid → refused, never reported cancelled.
+    const early = await rejects(provider().cancel({ providerRef: r.providerRef, reference: inp.reference }), ProviderRejectedError);
+    assert.equal((early as ProviderRejectedError).providerCode, 'va_inactive');
+    p.verifyWebhook(asWebhook(hook));
     assert.equal((await p.cancel({ providerRef: r.providerRef, reference: inp.reference })).status, 'paid');
   });
 

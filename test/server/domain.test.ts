@@ -53,7 +53,7 @@ describe('config', () => {
   });
 
   it('live mode with one provider: only it is enabled, pointed at its documented sandbox host by default', () => {
-    const c = loadConfig({ BAYAR_MODE: 'live', BAYAR_MERCHANT_KEY: 'k'.repeat(32), MIDTRANS_SERVER_KEY: 'SB-Mid-server-x' });
+    const c = loadConfig({ BAYAR_MODE: 'live', BAYAR_MERCHANT_KEY: 'k'.repeat(32), MIDTRANS_SERVER_KEY: 'SB-Mid-server-x', BAYAR_PUBLIC_URL: 'https://shop.example', BAYAR_METRICS_PORT: '9464' });
     assert.deepEqual(Object.keys(c.providers).filter((k) => c.providers[k as 'midtrans']), ['midtrans']);
     assert.equal(c.providers.midtrans!.baseUrl, 'https://api.sandbox.midtrans.com');
     assert.equal(c.allowUnsigned, false);

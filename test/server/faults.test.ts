@@ -49,9 +49,11 @@ describe('provider faults', () => {
   it('every provider for the method down → 503 provider_unavailable; the retry resumes the same payment', async () => {
     for (const id of ['komerce', 'xendit', 'midtrans'] as const) emu(id).setFault('error500');
     let paymentId: string;
+    let secret: string;
     try {
       const r = await api(s.url, 'POST', '/api/payments', { orderId: 'FO-3', amount: 100_000, method: 'va:bri' });
       paymentId = r.body.error.details.paymentId;
+      secret = r.body.error.details.clientSecret;
       assert.equal(r.status, 503);
       assert.equal(r.body.error.code, 'provider_unavailable');
       assert.deepEqual(r.body.error.details.tried, ['komerce', 'xendit', 'midtrans']);
@@ -62,7 +64,12 @@ describe('provider faults', () => {
       for (const id of ['komerce', 'xendit', 'midtrans'] as const) emu(id).setFault(null);
     }
     // The next attempt, once providers are back, finishes the same payment.
-    const ok = await api(s.url, 'POST', '/api/payments', { orderId: 'FO-3', amount: 100_000, method: 'va:bri' });
+    // Only its creator (who holds the client secret) gets it back.
+    const stranger = await api(s.url, 'POST', '/api/payments', { orderId: 'FO-3', amount: 100_000, method: 'va:bri' });
+    assert.equal(stranger.status, 409);
+    assert.equal(stranger.body.error.code, 'order_pending');
+    assert.equal(JSON.stringify(stranger.body).includes(paymentId!), false, 'the answer does not name it');
+    const ok = await api(s.url, 'POST', '/api/payments', { orderId: 'FO-3', amount: 100_000, method: 'va:bri' }, { 'bayar-client-secret': secret! });
     assert.equal(ok.status, 201);
     assert.equal(ok.body.payment.id, paymentId);
   });

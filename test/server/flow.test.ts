@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
-import { TapClient, api, merchantHeaders, openSse, startTestServer, type TestServer } from '../helpers/server.js';
+import { TapClient, api, merchantHeaders, openSse, secretHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
 
@@ -22,7 +22,7 @@ describe('sandbox flow through Komerce', () => {
     assert.equal(sess.status, 201);
     const session = sess.body.session as string;
 
-    const methods = await api(s.url, 'GET', `/api/methods?session=${encodeURIComponent(session)}`);
+    const methods = await api(s.url, 'GET', '/api/methods', undefined, { 'bayar-session': session });
     assert.equal(methods.status, 200);
     const bca = methods.body.methods.find((m: any) => m.id === 'va:bca');
     assert.ok(bca, 'va:bca is offered');
@@ -45,7 +45,9 @@ describe('sandbox flow through Komerce', () => {
     assert.equal(again.body.payment.id, p.id);
     assert.equal(again.body.payment.va.number, p.va.number);
 
-    const sse = openSse(`${s.url}/api/payments/${p.id}/events`);
+    assert.match(created.body.clientSecret, /^pcs_[A-Za-z0-9_-]{32}$/);
+    const unlock = secretHeaders(created.body.clientSecret);
+    const sse = openSse(`${s.url}/api/payments/${p.id}/events`, unlock);
     await sse.until((m) => m.length >= 1);
     assert.equal(JSON.parse(sse.messages[0]!.data).payment.status, 'pending');
 
@@ -64,11 +66,11 @@ describe('sandbox flow through Komerce', () => {
     assert.deepEqual([...ids].sort((a, b) => a - b), ids, 'SSE ids increase');
     await sse.close();
 
-    const read = await api(s.url, 'GET', `/api/payments/${p.id}`);
+    const read = await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, unlock);
     assert.equal(read.body.payment.status, 'paid');
 
     // Resuming with Last-Event-ID of the pending event replays only the paid one.
-    const resumed = openSse(`${s.url}/api/payments/${p.id}/events`, { 'last-event-id': sse.messages[0]!.id! });
+    const resumed = openSse(`${s.url}/api/payments/${p.id}/events?client_secret=${created.body.clientSecret}`, { 'last-event-id': sse.messages[0]!.id! });
     await resumed.until((m) => m.length >= 1);
     await new Promise((r) => setTimeout(r, 100));
     await resumed.close();
@@ -88,10 +90,10 @@ describe('sandbox flow through Komerce', () => {
     const created = await api(s.url, 'POST', '/api/payments', { orderId: 'ORDER-C', amount: 50_000, method: 'va:bni' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.payment.id;
-    const c1 = await api(s.url, 'POST', `/api/payments/${id}/cancel`);
+    const c1 = await api(s.url, 'POST', `/api/payments/${id}/cancel`, undefined, secretHeaders(created.body.clientSecret));
     assert.equal(c1.status, 200);
     assert.equal(c1.body.payment.status, 'cancelled');
-    const c2 = await api(s.url, 'POST', `/api/payments/${id}/cancel`);
+    const c2 = await api(s.url, 'POST', `/api/payments/${id}/cancel`, undefined, secretHeaders(created.body.clientSecret));
     assert.equal(c2.status, 409);
     assert.equal(c2.body.error.code, 'payment_not_pending');
     // A new attempt for the same order and method is a new payment.

@@ -70,15 +70,26 @@ describe(`fuzzing every endpoint (${RUNS} runs, seed=${seed})`, () => {
     },
     { requiredKeys: [] },
   );
-  const rawBody = fc.oneof(paymentBody.map((b) => JSON.stringify(b)), linkBody.map((b) => JSON.stringify(b)), fc.string({ maxLength: 200 }), fc.constant('{"a":'), fc.constant(''));
+  // JSON nested anywhere from harmless to 15 000 deep (each under the 32 KB body limit), arrays or objects.
+  const deepJson = fc.tuple(fc.integer({ min: 1, max: 15_000 }), fc.boolean()).map(([n, arrays]) => (arrays ? '['.repeat(n) + ']'.repeat(n) : '{"a":'.repeat(Math.min(n, 6000)) + '1' + '}'.repeat(Math.min(n, 6000))));
+  const rawBody = fc.oneof(paymentBody.map((b) => JSON.stringify(b)), linkBody.map((b) => JSON.stringify(b)), fc.string({ maxLength: 200 }), fc.constant('{"a":'), fc.constant(''), deepJson);
+  // Dates with every field possibly out of range (month 13, day 45, hour 99, year 0000), valid ones among them.
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  const dateLike = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+    fc.tuple(fc.integer({ min: 1970, max: 2100 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 32 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom('Z', '+07:00', '-25:00', ''))
+      .map(([y, m, d, h, mi, z]) => `${y}-${pad(m, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}${z}`),
+  );
   const id = fc.oneof(fc.constant('PAYMENT'), fc.constant('LINK'), fc.constant('SLUG'), fc.string({ maxLength: 30 }).map(encodeURIComponent), fc.constant('pay_' + 'A'.repeat(200)));
-  const query = fc.dictionary(fc.constantFrom('amount', 'session', 'items', 'orderId', 'status', 'from', 'to', 'limit', 'cursor', 'date', 'format', 'lang', 'x'), fc.oneof(text, amount.map(String), fc.constantFrom('active', 'completed', 'en')), { maxKeys: 3 });
+  const query = fc.dictionary(fc.constantFrom('amount', 'session', 'items', 'orderId', 'status', 'from', 'to', 'limit', 'cursor', 'date', 'format', 'lang', 'client_secret', 'x'), fc.oneof(text, amount.map(String), fc.constantFrom('active', 'completed', 'en'), dateLike), { maxKeys: 3 });
   const headers = fc.record(
     {
       'content-type': fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'),
       authorization: fc.constantFrom(`Bearer ${SANDBOX_CREDENTIALS.merchantKey}`, 'Bearer nope', 'Basic abc'),
       'idempotency-key': fc.oneof(fc.stringMatching(/^[a-z0-9]{1,12}$/), text),
       'last-event-id': fc.oneof(fc.nat().map(String), text),
+      'bayar-session': fc.oneof(text, fc.constant('v2.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')),
+      'bayar-client-secret': fc.oneof(text, fc.constant('pcs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')),
       'x-callback-token': text,
       'x-callback-api-key': text,
       signature: text,

@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../server/lib/clock.js';
 import type { HttpRequest } from '../../server/lib/http.js';
-import { TapClient, api, openSse, startTestServer, type TestServer } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX } from '../../server/config.js';
+import { TapClient, api, openSse, startTestServer, type TestServer, merchantHeaders } from '../helpers/server.js';
+
+/** The merchant key opens every payment (these tests read as the merchant's backend would). */
+const MK = merchantHeaders(SANDBOX.merchantKey);
 
 interface Sample {
   name: string;
@@ -63,6 +67,9 @@ describe('metrics', () => {
         http: tap,
         clock,
         background: true,
+        // Counted on every scrape here, so each assertion sees the ledger as it is now (the default reuses a count
+        // for 15 s; test/server/operations.test.ts checks that).
+        metricsCacheMs: 0,
         // Retries are slow on purpose so the backlog stays put while it is read; the circuit opens after two
         // failures so the test can see it open.
         notifierOptions: { baseDelayMs: 60_000, maxDelayMs: 60_000, intervalMs: 20 },
@@ -75,10 +82,10 @@ describe('metrics', () => {
     assert.equal(created.status, 201);
     paymentId = created.body.payment.id;
     assert.equal((await api(s.url, 'POST', `/api/sandbox/payments/${paymentId}/pay`)).body.payment.status, 'paid');
-    await api(s.url, 'GET', `/api/payments/${paymentId}`);
+    await api(s.url, 'GET', `/api/payments/${paymentId}`, undefined, MK);
     // Another one left pending, and an unknown payment.
     await api(s.url, 'POST', '/api/payments', { orderId: 'MET-2', amount: 80_000, method: 'va:bni' });
-    assert.equal((await api(s.url, 'GET', '/api/payments/pay_unknown0000000000000000')).status, 404);
+    assert.equal((await api(s.url, 'GET', '/api/payments/pay_unknown0000000000000000', undefined, MK)).status, 404);
   });
   after(async () => {
     await s.destroy();
@@ -162,7 +169,7 @@ describe('metrics', () => {
   });
 
   it('counts open live-status streams, and the backlog drains once the merchant is back', async () => {
-    const sse = openSse(`${s.url}/api/payments/${paymentId}/events`);
+    const sse = openSse(`${s.url}/api/payments/${paymentId}/events`, MK);
     await sse.until((msgs) => msgs.length >= 1);
     assert.equal(value(await scrape(), 'bayar_sse_connections'), 1);
     await sse.close();

@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { api, startTestServer } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX } from '../../server/config.js';
+import { api, startTestServer, merchantHeaders } from '../helpers/server.js';
+
+/** The merchant key opens every payment (these tests read as the merchant's backend would). */
+const MK = merchantHeaders(SANDBOX.merchantKey);
 
 describe('restart', () => {
   it('keeps payments and their history', async () => {
@@ -18,8 +22,8 @@ describe('restart', () => {
 
     const second = await startTestServer({}, first.dir);
     try {
-      const ra = await api(second.url, 'GET', `/api/payments/${a.body.payment.id}`);
-      const rb = await api(second.url, 'GET', `/api/payments/${b.body.payment.id}`);
+      const ra = await api(second.url, 'GET', `/api/payments/${a.body.payment.id}`, undefined, MK);
+      const rb = await api(second.url, 'GET', `/api/payments/${b.body.payment.id}`, undefined, MK);
       assert.equal(ra.body.payment.status, 'paid');
       assert.equal(ra.body.payment.amount, 100_000);
       assert.equal(rb.body.payment.status, 'pending');

@@ -16,6 +16,7 @@ import { TapClient, api, merchantHeaders, startTestServer, type TestServer } fro
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
 const AUTH = merchantHeaders(KEY);
+const MK = AUTH;
 const customer = { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' };
 
 /** The merchant's backend: records every notification with its signature. */
@@ -92,7 +93,7 @@ describe('refunds', () => {
     assert.equal(r.body.refund.paymentId, p.id);
     assert.equal(r.body.payment.status, 'refunded');
     assert.equal(r.body.payment.refundedAmount, 150_000);
-    assert.equal((await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment.status, 'refunded');
+    assert.equal((await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, MK)).body.payment.status, 'refunded');
     assert.deepEqual((await s.store.history(p.id)).map((h) => h.status), ['pending', 'paid', 'refunded']);
     assert.ok(tap.seen.some((q) => q.method === 'POST' && /\/emulators\/midtrans\/v2\/[^/]+\/refund$/.test(q.url)), 'Midtrans was asked to refund');
 
@@ -151,7 +152,7 @@ describe('refunds', () => {
     assert.equal((over.body as any).error.code, 'refund_exceeds_payment');
     assert.equal((over.body as any).error.details.refundable, 40_000);
     assert.equal(tap.seen.slice(callsBefore).filter((q) => q.url.includes('/emulators/')).length, 0, 'the provider was never asked');
-    const after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
+    const after = (await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, MK)).body.payment;
     assert.equal(after.status, 'paid');
     assert.equal(after.refundedAmount, 60_000);
     assert.deepEqual((await s.store.listRefunds({ paymentId: p.id })).map((f) => f.amount), [60_000]);
@@ -187,7 +188,7 @@ describe('refunds', () => {
     const sum = succeeded.reduce((a, f) => a + f.amount, 0);
     assert.equal(sum, 9 * each);
     assert.ok(sum <= amount);
-    const after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
+    const after = (await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, MK)).body.payment;
     assert.equal(after.refundedAmount, sum);
     assert.equal(after.status, 'paid', 'Rp 9,991 is still unrefunded');
     const charge = (await s.store.getPayment(p.id))!.providerRef!;
@@ -211,7 +212,7 @@ describe('refunds', () => {
     assert.ok(held, 'Xendit sent its refund callback');
     const delivered = await fetch(held.url, { method: 'POST', headers: held.headers, body: held.body });
     assert.equal(delivered.status, 200);
-    const after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
+    const after = (await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, MK)).body.payment;
     assert.equal(after.status, 'paid', 'two thirds are still paid');
     assert.equal(after.refundedAmount, 30_000);
     assert.deepEqual((await s.store.getPayment(p.id))!.flags, []);
@@ -231,7 +232,7 @@ describe('refunds', () => {
     const flagged = (await s.store.getPayment(q.id))!;
     assert.deepEqual(flagged.flags, ['external_refund']);
     assert.equal(flagged.status, 'paid', 'the ledger does not invent a refund record it never made');
-    assert.equal((await api(s.url, 'GET', `/api/payments/${q.id}`)).body.payment.refundedAmount, undefined);
+    assert.equal((await api(s.url, 'GET', `/api/payments/${q.id}`, undefined, MK)).body.payment.refundedAmount, undefined);
   });
 
   for (const [method, provider] of [
@@ -249,7 +250,7 @@ describe('refunds', () => {
       assert.match(error.message, new RegExp(provider, 'i'));
       assert.match(error.message, provider === 'doku' ? /Back Office/ : /no refund API/, 'the provider adapter says why');
       assert.doesNotMatch(error.message, /\.\./, 'reads as sentences');
-      const after = (await api(s.url, 'GET', `/api/payments/${p.id}`)).body.payment;
+      const after = (await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, MK)).body.payment;
       assert.equal(after.status, 'paid');
       assert.equal(after.refundedAmount, undefined, 'nothing is reserved against the payment');
       const refunds = await s.store.listRefunds({ paymentId: p.id });
@@ -264,7 +265,7 @@ describe('refunds', () => {
     assert.equal(pending.status, 409, JSON.stringify(pending.body));
     assert.equal((pending.body as any).error.code, 'payment_not_paid');
     assert.match((pending.body as any).error.message, /pending/);
-    assert.equal((await api(s.url, 'POST', `/api/payments/${id}/cancel`)).status, 200);
+    assert.equal((await api(s.url, 'POST', `/api/payments/${id}/cancel`, undefined, MK)).status, 200);
     const cancelled = await refund(id, 10_000);
     assert.equal(cancelled.status, 409);
     assert.match((cancelled.body as any).error.message, /cancelled/);

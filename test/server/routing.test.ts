@@ -30,7 +30,7 @@ async function startRouted(routes: string, extra: Partial<Config['routing']> = {
   const pay = async (method: string, amount = 100_000, orderId = `RT-${++n}-${method.replace(':', '-')}`) => {
     const r = await api(s.url, 'POST', '/api/payments', { orderId, amount, method });
     assert.ok(r.status === 201 || r.status === 200, `${method}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body.payment as { id: string; provider: ProviderId; orderId: string };
+    return { ...r.body.payment, clientSecret: r.body.clientSecret } as { id: string; provider: ProviderId; orderId: string; clientSecret: string };
   };
   /** The payment as the merchant sees it: expected fee and routing explanation. */
   const explain = async (id: string) => {
@@ -164,7 +164,8 @@ describe('smart routing: channel health', () => {
     // …but the unfinished payment resumes at xendit, with its first deterministic reference: whatever xendit may
     // have issued for it comes back, instead of a second code elsewhere.
     const refs = t.tap.seen.length;
-    const resumed = await api(t.s.url, 'POST', '/api/payments', { orderId: 'RT-STICKY', amount: 100_000, method: 'va:cimb' });
+    // (Its creator resumes it: the 503 handed it the payment's client secret.)
+    const resumed = await api(t.s.url, 'POST', '/api/payments', { orderId: 'RT-STICKY', amount: 100_000, method: 'va:cimb' }, { 'bayar-client-secret': first.body.error.details.clientSecret });
     assert.equal(resumed.status, 201, JSON.stringify(resumed.body));
     assert.equal(resumed.body.payment.id, paymentId);
     assert.equal(resumed.body.payment.provider, 'xendit');
@@ -176,7 +177,7 @@ describe('smart routing: channel health', () => {
 
     // Coming back to the same order and method gets the same payment and code, whatever health says now.
     for (let i = 0; i < 5; i++) t.s.bayar.routing.board!.record('xendit', 'va:cimb', false, 10);
-    const again = await api(t.s.url, 'POST', '/api/payments', { orderId: 'RT-STICKY', amount: 100_000, method: 'va:cimb' });
+    const again = await api(t.s.url, 'POST', '/api/payments', { orderId: 'RT-STICKY', amount: 100_000, method: 'va:cimb' }, { 'bayar-client-secret': resumed.body.clientSecret });
     assert.equal(again.status, 200);
     assert.equal(again.body.payment.id, paymentId);
     assert.equal(again.body.payment.provider, 'xendit');
@@ -243,11 +244,11 @@ describe('smart routing: fees', () => {
     assert.equal(page.body.payments[0].expectedFee, 4_000);
     assert.equal(page.body.payments[0].routing, undefined, 'the listing stays small: the explanation is on GET /api/payments/:id');
 
-    const browser = await api(t.s.url, 'GET', `/api/payments/${p.id}`);
+    const browser = await api(t.s.url, 'GET', `/api/payments/${p.id}`, undefined, { 'bayar-client-secret': p.clientSecret });
     assert.equal(browser.status, 200);
     assert.equal(browser.body.payment.id, p.id);
     assert.ok(!('expectedFee' in browser.body.payment) && !('routing' in browser.body.payment), JSON.stringify(browser.body.payment));
-    const wrongKey = await api(t.s.url, 'GET', `/api/payments/${p.id}`, undefined, { authorization: 'Bearer not-the-merchant-key-at-all' });
+    const wrongKey = await api(t.s.url, 'GET', `/api/payments/${p.id}`, undefined, { authorization: 'Bearer not-the-merchant-key-at-all', 'bayar-client-secret': p.clientSecret });
     assert.ok(!('routing' in wrongKey.body.payment));
 
     assert.equal((await api(t.s.url, 'POST', `/api/sandbox/payments/${p.id}/pay`)).body.payment.status, 'paid');

@@ -16,6 +16,9 @@ import { ROOT } from '../../server/app.js';
 import { api, merchantHeaders, openSse, startTestServer, type TestServer } from '../helpers/server.js';
 import { dokuNotification, sendDoku } from '../helpers/doku.js';
 
+/** The merchant key opens every payment (these tests read as the merchant's backend would). */
+const MK = merchantHeaders(SANDBOX_CREDENTIALS.merchantKey);
+
 const S = SANDBOX_CREDENTIALS;
 const SECRETS = [S.merchantKey, S.doku.secretKey, S.indodana.apiSecret, S.komerce.apiKey, S.komerce.callbackKey, S.xendit.secretKey, S.xendit.callbackToken, S.midtrans.serverKey];
 
@@ -29,8 +32,8 @@ async function dokuPayment(s: TestServer, orderId: string, amount = 50_000) {
 
 describe('tampering', () => {
   it('live mode refuses an unsigned amount (403) and has no sandbox endpoints', async () => {
-    const live = loadConfig({ BAYAR_MODE: 'live', BAYAR_MERCHANT_KEY: 'live-merchant-key-0123456789', MIDTRANS_SERVER_KEY: 'Mid-server-x', MIDTRANS_BASE_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent' });
-    const s = await startTestServer({ ...live, port: 0, host: '127.0.0.1' });
+    const live = loadConfig({ BAYAR_MODE: 'live', BAYAR_MERCHANT_KEY: 'live-merchant-key-0123456789', MIDTRANS_SERVER_KEY: 'Mid-server-x', MIDTRANS_BASE_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent', BAYAR_PUBLIC_URL: 'https://shop.example/bayar', BAYAR_METRICS_TOKEN: 'metrics-token-0123456789' });
+    const s = await startTestServer({ ...live, publicUrl: null, port: 0, host: '127.0.0.1' });
     try {
       const r = await api(s.url, 'POST', '/api/payments', { orderId: 'LIVE-1', amount: 10, method: 'va:bca' });
       assert.equal(r.status, 403);
@@ -111,7 +114,7 @@ describe('webhook safety (Doku: signed, timestamped, no confirmation call)', () 
 
   it('1000 concurrent identical webhooks → one transition, one outbox row, one SSE event; 100 replays change nothing', async () => {
     const p = await dokuPayment(s, 'STORM-1');
-    const sse = openSse(`${s.url}/api/payments/${p.id}/events`);
+    const sse = openSse(`${s.url}/api/payments/${p.id}/events`, MK);
     await sse.until((m) => m.length === 1);
     const body = dokuNotification(p.reference, p.amount);
     const requestId = randomUUID();
@@ -143,8 +146,11 @@ describe('secrets', () => {
     try {
       const sess = await api(s.url, 'POST', '/api/sessions', { orderId: 'SECRET-1', amount: 150_000, customer: { name: 'Siti', email: 'siti@example.com', phone: '081234567890' } }, merchantHeaders(S.merchantKey));
       bodies.push(JSON.stringify(sess.body));
-      for (const method of ['va:bca', 'qris:qris', 'ewallet:dana', 'cstore:indomaret']) {
-        const c = await api(s.url, 'POST', '/api/payments', { session: sess.body.session, method });
+      for (const [i, method] of ['va:bca', 'qris:qris', 'ewallet:dana', 'cstore:indomaret'].entries()) {
+        // One order per method: a paid order cannot be paid again.
+        const own = await api(s.url, 'POST', '/api/sessions', { orderId: `SECRET-1-${i}`, amount: 150_000, customer: { name: 'Siti', email: 'siti@example.com', phone: '081234567890' } }, merchantHeaders(S.merchantKey));
+        bodies.push(JSON.stringify(own.body));
+        const c = await api(s.url, 'POST', '/api/payments', { session: own.body.session, method });
         bodies.push(JSON.stringify(c.body));
         const paid = await api(s.url, 'POST', `/api/sandbox/payments/${c.body.payment.id}/pay`);
         bodies.push(JSON.stringify(paid.body));

@@ -7,8 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { api, openSse } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX } from '../../server/config.js';
+import { api, openSse, merchantHeaders } from '../helpers/server.js';
 import { startChild } from '../helpers/process.js';
+
+/** The merchant key opens every payment (these tests read as the merchant's backend would). */
+const MK = merchantHeaders(SANDBOX.merchantKey);
 
 describe('graceful shutdown', () => {
   it('finishes in-flight work, ends SSE streams and exits 0; resume after restart is exact', async () => {
@@ -20,7 +24,7 @@ describe('graceful shutdown', () => {
       const created = await api(a.url, 'POST', '/api/payments', { orderId: 'TERM-1', amount: 80_000, method: 'ewallet:dana' });
       assert.equal(created.status, 201);
       const id = created.body.payment.id;
-      const sse = openSse(`${a.url}/api/payments/${id}/events`);
+      const sse = openSse(`${a.url}/api/payments/${id}/events`, MK);
       await sse.until((m) => m.length === 1);
 
       // Requests in flight when the signal arrives.
@@ -41,9 +45,9 @@ describe('graceful shutdown', () => {
       const b = await startChild(env);
       try {
         // Cancelled while the widget was away.
-        const c = await api(b.url, 'POST', `/api/payments/${id}/cancel`);
+        const c = await api(b.url, 'POST', `/api/payments/${id}/cancel`, undefined, MK);
         assert.equal(c.status, 200, JSON.stringify(c.body));
-        const resumed = openSse(`${b.url}/api/payments/${id}/events`, { 'last-event-id': lastId });
+        const resumed = openSse(`${b.url}/api/payments/${id}/events`, { ...MK, 'last-event-id': lastId });
         await resumed.until((m) => m.length >= 1);
         await new Promise((r) => setTimeout(r, 100));
         await resumed.close();

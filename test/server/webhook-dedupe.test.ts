@@ -4,8 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TapClient, api, openSse, startTestServer, type TestServer } from '../helpers/server.js';
+import { SANDBOX_CREDENTIALS as SANDBOX } from '../../server/config.js';
+import { TapClient, api, openSse, startTestServer, type TestServer, merchantHeaders } from '../helpers/server.js';
 import type { HttpRequest } from '../../server/lib/http.js';
+
+/** The merchant key opens every payment (these tests read as the merchant's backend would). */
+const MK = merchantHeaders(SANDBOX.merchantKey);
 
 describe('duplicate webhooks', () => {
   let s: TestServer;
@@ -31,9 +35,9 @@ describe('duplicate webhooks', () => {
     await api(s.url, 'POST', `/api/sandbox/payments/${id}/pay`);
     tap.intercept = null;
     assert.ok(held, 'the emulator produced a signed callback');
-    assert.equal((await api(s.url, 'GET', `/api/payments/${id}`)).body.payment.status, 'pending', 'held back: nothing applied yet');
+    assert.equal((await api(s.url, 'GET', `/api/payments/${id}`, undefined, MK)).body.payment.status, 'pending', 'held back: nothing applied yet');
 
-    const sse = openSse(`${s.url}/api/payments/${id}/events`);
+    const sse = openSse(`${s.url}/api/payments/${id}/events`, MK);
     await sse.until((m) => m.length === 1);
 
     const responses = await Promise.all(
@@ -68,7 +72,7 @@ describe('duplicate webhooks', () => {
     const tamperedBody = held!.body!.replace('"PAID"', '"PAID" ');
     const bad2 = await fetch(held!.url, { method: 'POST', headers: held!.headers, body: tamperedBody });
     assert.equal(bad2.status, 401);
-    assert.equal((await api(s.url, 'GET', `/api/payments/${id}`)).body.payment.status, 'pending');
+    assert.equal((await api(s.url, 'GET', `/api/payments/${id}`, undefined, MK)).body.payment.status, 'pending');
     assert.equal((await s.store.history(id)).length, 1);
   });
 });

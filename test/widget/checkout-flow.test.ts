@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { FakeServer } from './helpers.js';
+import { FakeServer } from './helpers.js';
 import {
   FakeClock,
   FakeEventSource,
@@ -44,7 +44,7 @@ describe('<bayar-checkout>: paying', () => {
     await expect(el).to.be.accessible();
 
     const stream = FakeEventSource.latest!;
-    expect(stream.url).to.equal(`${SERVER}/api/payments/${payment.id}/events`);
+    expect(stream.url).to.equal(`${SERVER}/api/payments/${payment.id}/events?client_secret=${FakeServer.secretOf(payment.id)}`);
     stream.open();
     stream.status({ ...payment, status: 'paid', paidAt: iso(NOW + 60_000) });
     await until(() => log.count('bayar-payment-paid') === 1, 'paid');

@@ -32,7 +32,8 @@ describe('<bayar-checkout>: choosing a method', () => {
     const { el, log } = await mountCheckout({ session: 'sess_abc' });
     const [req] = server.seen('GET', '/api/methods');
     expect(req!.url.origin).to.equal(SERVER);
-    expect(req!.url.searchParams.get('session')).to.equal('sess_abc');
+    expect(req!.headers.get('Bayar-Session'), 'the session travels in a header').to.equal('sess_abc');
+    expect(req!.url.search, 'never in the URL').to.equal('');
     expect(req!.headers.get('Idempotency-Key')).to.equal(null);
     expect(radios(el)).to.have.length(METHODS.length);
     expect(log.names()).to.deep.equal(['bayar-ready']);
@@ -174,7 +175,8 @@ describe('<bayar-checkout>: choosing a method', () => {
     const { el } = await mountCheckout({ session: 'sess_abc' });
     await pickMethod(el, 'paylater:indodana');
     await until(() => find(el, '[part="installment"]'), 'plans');
-    expect(server.seen('GET', '/api/installments')[0]!.url.searchParams.get('session')).to.equal('sess_abc');
+    expect(server.seen('GET', '/api/installments')[0]!.headers.get('Bayar-Session')).to.equal('sess_abc');
+    expect(server.seen('GET', '/api/installments')[0]!.url.search).to.equal('');
     expect(textOf(el)).to.include('3 bulan');
     expect(payButton(el).disabled).to.equal(true);
     find<HTMLInputElement>(el, 'input[type="radio"]')!.click();

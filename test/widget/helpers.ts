@@ -160,28 +160,45 @@ export class FakeServer {
   readonly payments = new Map<string, Payment>();
   methods: PaymentMethod[] = METHODS;
   installments: InstallmentOption[] = INSTALLMENTS;
+  /** The order each session token names (what the companion reads from the opaque token); default ORDER-for-<token>. */
+  readonly sessions = new Map<string, { orderId: string; amount: number }>();
   /** Overrides what POST /api/payments creates. */
   create: (body: any) => Payment = (body) => makePayment(body.method, body.orderId ? { orderId: body.orderId, amount: body.amount } : {});
   private routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
   private original?: typeof fetch;
 
   constructor() {
-    this.on('GET', /^\/api\/methods$/, () => ({ body: { methods: this.methods } }));
+    this.on('GET', /^\/api\/methods$/, (req) => {
+      if (req.url.searchParams.has('session')) return { status: 400, body: { error: { code: 'test_refuses_session_in_url', message: 'The session belongs in the Bayar-Session header.' } } };
+      const token = req.headers.get('bayar-session');
+      const order = token ? (this.sessions.get(token) ?? { orderId: `ORDER-for-${token}`, amount: 150000 }) : undefined;
+      return { body: { methods: this.methods, ...(order ? { order } : {}) } };
+    });
     this.on('GET', /^\/api\/installments$/, () => ({ body: { options: this.installments } }));
     this.on('POST', /^\/api\/payments$/, (req) => {
       const payment = this.create(req.body);
       this.payments.set(payment.id, payment);
-      return { status: 201, body: { payment } };
+      return { status: 201, body: { payment, clientSecret: FakeServer.secretOf(payment.id) } };
     });
-    this.on('GET', /^\/api\/payments\/([^/]+)$/, (_req, m) => {
-      const payment = this.payments.get(decodeURIComponent(m[1]!));
-      return payment ? { body: { payment } } : { status: 404, body: { error: { code: 'payment_not_found', message: 'No such payment.' } } };
+    // Like the companion: a payment opens only with its client secret; a wrong one reads as "no such payment".
+    const locked = (req: SeenRequest, id: string) =>
+      req.headers.get('bayar-client-secret') === FakeServer.secretOf(id) ? null : { status: 404, body: { error: { code: 'payment_not_found', message: 'No such payment.' } } };
+    this.on('GET', /^\/api\/payments\/([^/]+)$/, (req, m) => {
+      const id = decodeURIComponent(m[1]!);
+      const payment = this.payments.get(id);
+      return locked(req, id) ?? (payment ? { body: { payment } } : { status: 404, body: { error: { code: 'payment_not_found', message: 'No such payment.' } } });
     });
-    this.on('POST', /^\/api\/payments\/([^/]+)\/cancel$/, (_req, m) => {
-      const payment = this.payments.get(decodeURIComponent(m[1]!));
+    this.on('POST', /^\/api\/payments\/([^/]+)\/cancel$/, (req, m) => {
+      const id = decodeURIComponent(m[1]!);
+      const payment = this.payments.get(id);
       if (!payment) return { status: 404, body: { error: { code: 'payment_not_found', message: 'No such payment.' } } };
-      return { body: { payment: this.update(payment.id, { status: 'cancelled' }) } };
+      return locked(req, id) ?? { body: { payment: this.update(payment.id, { status: 'cancelled' }) } };
     });
+  }
+
+  /** The client secret the fake companion hands out for a payment. */
+  static secretOf(id: string): string {
+    return `pcs_test_${id}`;
   }
 
   /** Adds a route that wins over earlier ones. */

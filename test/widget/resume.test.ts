@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { FakeServer } from './helpers.js';
+import { FakeServer } from './helpers.js';
 import { FakeEventSource, find, makePayment, mountCheckout, payWith, radios, setupPage, teardownPage, textOf, until } from './helpers.js';
 
 let server: FakeServer;
@@ -30,19 +30,22 @@ describe('<bayar-checkout>: resuming after a reload', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('a session is keyed by the order it names: the shop mints a new token on every page view', async () => {
-    const token = (claims: object) => {
-      const utf8 = String.fromCharCode(...new TextEncoder().encode(JSON.stringify(claims)));
-      return `${btoa(utf8).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
-    };
-    const first = await mountCheckout({ session: token({ orderId: 'ORDER-9', amount: 150000, exp: 1 }) });
+  it('a session is keyed by the order the server says it names: the shop mints a new (opaque) token on every page view', async () => {
+    server.sessions.set('v2.first-view', { orderId: 'ORDER-9', amount: 150000 });
+    server.sessions.set('v2.second-view', { orderId: 'ORDER-9', amount: 150000 });
+    server.sessions.set('v2.cart-changed', { orderId: 'ORDER-9', amount: 175000 });
+    const first = await mountCheckout({ session: 'v2.first-view' });
     const payment = await payWith(first.el, first.log, 'va:bca');
-    const { el, log } = await reload(first.el, { session: token({ orderId: 'ORDER-9', amount: 150000, exp: 2, customer: { name: 'Siti Ñ' } }) });
+    const { el, log } = await reload(first.el, { session: 'v2.second-view' });
     await until(() => log.count('bayar-payment-pending') === 1, 'resumed with another token');
     expect(el.payment?.id).to.equal(payment.id);
     expect(server.seen('POST', '/api/payments'), 'no second payment').to.have.length(1);
+    expect(log.count('bayar-ready'), 'straight to the instructions').to.equal(0);
+    // The token travels in a header, never in a URL.
+    for (const r of server.requests) expect(r.url.search, `${r.method} ${r.path}`).to.not.include('v2.');
+    expect(server.seen('GET', '/api/methods').every((r) => r.headers.get('Bayar-Session')?.startsWith('v2.'))).to.equal(true);
     // The same order id with another amount (the cart changed) is not that payment's order.
-    const changed = await reload(el, { session: token({ orderId: 'ORDER-9', amount: 175000, exp: 3 }) });
+    const changed = await reload(el, { session: 'v2.cart-changed' });
     expect(changed.log.names()).to.deep.equal(['bayar-ready']);
     expect(changed.el.payment).to.equal(null);
   });
@@ -93,10 +96,11 @@ describe('<bayar-checkout>: resuming after a reload', () => {
   });
 
   it('an unknown stored id (404) is forgotten', async () => {
-    localStorage.setItem('bayar:payment:https://pay.test|session:sess_demo', 'pay_gone');
+    const key = 'bayar:payment:https://pay.test|order:ORDER-for-sess_demo';
+    localStorage.setItem(key, JSON.stringify({ id: 'pay_gone', secret: FakeServer.secretOf('pay_gone') }));
     const { log } = await mountCheckout();
     expect(log.names()).to.deep.equal(['bayar-ready']);
-    expect(localStorage.getItem('bayar:payment:https://pay.test|session:sess_demo')).to.equal(null);
+    expect(localStorage.getItem(key)).to.equal(null);
     expect(makePayment('va:bca').status).to.equal('pending');
   });
 });

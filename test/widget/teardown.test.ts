@@ -4,7 +4,7 @@
  * keeps no stream and no timer, even when an answer arrives after it left.
  */
 import { expect } from '@open-wc/testing';
-import type { FakeServer } from './helpers.js';
+import { FakeServer } from './helpers.js';
 import {
   FakeEventSource,
   deferred,
@@ -20,11 +20,20 @@ import {
   until,
 } from './helpers.js';
 
-/** A session token as the server mints it: readable claims, then a signature (the widget only reads the claims). */
-const session = (orderId: string, amount: number) =>
-  `${btoa(JSON.stringify({ orderId, amount })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.sig`;
-
 let server: FakeServer;
+
+/**
+ * A session token: opaque to the page, as the server mints it. The fake server knows the order each names (as the
+ * companion does by opening it) and tells the widget with the methods.
+ */
+let minted = 0;
+const orders = new Map<string, { orderId: string; amount: number }>();
+const session = (orderId: string, amount: number) => {
+  const token = `v2.opaque-${++minted}`;
+  orders.set(token, { orderId, amount });
+  server.sessions.set(token, { orderId, amount });
+  return token;
+};
 
 describe('<bayar-checkout>: reactivity and teardown', () => {
   beforeEach(() => {
@@ -35,7 +44,7 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
 
   /** The fake server prices a session payment from the token's claims, as the real one does from its signed payload. */
   function makeFrom(body: { session?: string; method: string }) {
-    const claims = JSON.parse(atob(body.session!.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/')));
+    const claims = orders.get(body.session!)!;
     return {
       id: `pay_${Math.random().toString(36).slice(2)}`,
       orderId: claims.orderId,
@@ -60,7 +69,7 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
     const quotes = server.seen('GET', '/api/methods').length;
     el.session = session('CART-1', 175_000);
     await until(() => server.seen('GET', '/api/methods').length === quotes + 1, 'methods quoted again');
-    expect(server.seen('GET', '/api/methods').at(-1)!.url.searchParams.get('session')).to.equal(el.session);
+    expect(server.seen('GET', '/api/methods').at(-1)!.headers.get('Bayar-Session')).to.equal(el.session);
     expect(stream.closed, 'the old payment is no longer followed').to.equal(true);
     expect(el.payment).to.equal(null);
     // Its VA number may have been noted: the old amount is cancelled so it cannot be paid any more.
@@ -79,7 +88,7 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
       await held.promise;
       const payment = makeFrom(req.body);
       server.payments.set(payment.id, payment);
-      return { status: 201, body: { payment } };
+      return { status: 201, body: { payment, clientSecret: FakeServer.secretOf(payment.id) } };
     });
     await pickMethod(el, 'va:bca');
     await pressPay(el);
@@ -105,7 +114,7 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
       await held.promise;
       const payment = makeFrom(req.body);
       server.payments.set(payment.id, payment);
-      return { status: 201, body: { payment } };
+      return { status: 201, body: { payment, clientSecret: FakeServer.secretOf(payment.id) } };
     });
     await pickMethod(el, 'va:bca');
     await pressPay(el);

@@ -22,11 +22,14 @@ import type { BayarEventMap } from './events.js';
 type View = 'loading' | 'setup' | 'pick' | 'pending' | 'final';
 type Views = typeof import('../views.js');
 
-/** The order as the server knows it: query for GETs, body base for POST /api/payments, identity for resuming. */
+/**
+ * The order as the server knows it: query for GETs, body base for POST /api/payments, identity for resuming. A
+ * session's identity (the order it names) comes from the server's answer: the token is opaque to the page.
+ */
 interface Order {
   query: OrderQuery;
   body: Omit<CreatePaymentRequest, 'method' | 'installment' | 'walletPhone'>;
-  identity: string;
+  identity?: string;
   /** The amount, where the page can know it: a remembered payment for another amount is not resumed. */
   amount?: number;
 }
@@ -42,17 +45,16 @@ const randomKey = (): string =>
   crypto.randomUUID?.() ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/**
- * The order a session token is for. A shop mints a new token on every page view, so resuming after a reload must key
- * on the order, not the token. The payload is readable JSON (base64url, before the signature; see
- * server/domain/sessions.ts); it is only read here, the server verifies it. An unreadable token keys on itself.
- */
-const sessionOrder = (token: string): { orderId: string; amount?: number } | null => {
+/** What is kept to resume an order's payment after a reload: its id and the client secret that unlocks it. */
+interface Saved {
+  id: string;
+  secret: string;
+}
+
+const readSaved = (raw: string | null): Saved | null => {
   try {
-    const bytes = Uint8Array.from(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    const claims = JSON.parse(new TextDecoder().decode(bytes)) as { orderId?: unknown; amount?: unknown };
-    if (typeof claims.orderId !== 'string' || !claims.orderId) return null;
-    return { orderId: claims.orderId, amount: Number.isSafeInteger(claims.amount) ? (claims.amount as number) : undefined };
+    const v = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
+    return v && typeof v.id === 'string' && typeof v.secret === 'string' ? { id: v.id, secret: v.secret } : null;
   } catch {
     return null;
   }
@@ -175,6 +177,13 @@ export class BayarCheckout extends BayarElement {
 
   private api = new BayarApi('');
   private order: Order | null = null;
+  /** The current payment's client secret: it alone lets this page read, follow and cancel the payment. */
+  private secret = '';
+  /**
+   * Payments of an order the inputs just moved away from (a new session): once the new order's amount is known (a
+   * session is opaque; it comes with the methods), those of the same order for another amount are cancelled.
+   */
+  private orphans: Array<{ payment: Payment; secret: string; identity: string | undefined }> = [];
   private methodsLoaded = false;
   /** Identity of the inputs the current load was started for. */
   private loadedFor?: string;
@@ -202,7 +211,8 @@ export class BayarCheckout extends BayarElement {
     if (this.current?.status === 'paid' || this.current?.status === 'refunded') return;
     const hadFocus = this.holdsFocus(false);
     this.status?.stop();
-    if (this.order) storage.remove(this.storageKey(this.order));
+    const key = this.order && this.storageKey(this.order);
+    if (key) storage.remove(key);
     this.current = null;
     this.error = null;
     this.selected = '';
@@ -236,11 +246,7 @@ export class BayarCheckout extends BayarElement {
     if (this.customerEmail) c.email = this.customerEmail;
     if (this.customerPhone) c.phone = this.customerPhone;
     const customer = Object.keys(c).length ? c : undefined;
-    if (this.session) {
-      const claims = sessionOrder(this.session);
-      const identity = claims ? `order:${claims.orderId}` : `session:${this.session}`;
-      return { query: { session: this.session }, body: { session: this.session }, identity, amount: claims?.amount };
-    }
+    if (this.session) return { query: { session: this.session }, body: { session: this.session } };
     if (this.items) return { query: { items: this.items }, body: { items: this.items, customer }, identity: `items:${this.items}` };
     const amount = this.amount;
     if (this.orderId && amount !== undefined && Number.isSafeInteger(amount) && amount > 0)
@@ -248,20 +254,27 @@ export class BayarCheckout extends BayarElement {
     return null;
   }
 
-  private storageKey(order: Order): string {
-    return `bayar:payment:${this.api.base}|${order.identity}`;
+  /** Null while a session's order is not known yet (nothing to resume or remember under). */
+  private storageKey(order: Order): string | null {
+    return order.identity ? `bayar:payment:${this.api.base}|${order.identity}` : null;
   }
 
   /**
    * A pending payment of an order whose amount has since changed (a new session for a new cart total) is cancelled:
    * the customer may have noted its VA number or code, and paying that old amount must not stay possible. It also
    * frees the order for a payment of the new amount (the server refuses a second pending one for another amount).
-   * Best effort: a provider that cannot cancel lets it expire.
+   * Best effort: a provider that cannot cancel lets it expire. `newAmount` is the order's amount now, where the page
+   * knows it (a session is opaque: its amount comes with the methods, and the server itself replaces a pending
+   * payment of another amount when the new one is created).
    */
-  private retire(payment: Payment, api: BayarApi, order: Order | null): void {
-    const next = this.readOrder();
-    if (payment.status !== 'pending' || !order || !next || next.identity !== order.identity || next.amount === payment.amount) return;
-    api.cancelPayment(payment.id).catch(() => undefined);
+  private retire(payment: Payment, api: BayarApi, secret: string, newAmount: number | undefined): void {
+    if (payment.status !== 'pending' || !secret || newAmount === undefined || newAmount === payment.amount) return;
+    api.cancelPayment(payment.id, secret).catch(() => undefined);
+  }
+
+  /** Cancels the orphaned payments of this order made for another amount; forgets the rest. */
+  private settleOrphans(order: Order): void {
+    for (const o of this.orphans.splice(0)) if (o.identity === order.identity) this.retire(o.payment, this.api, o.secret, order.amount);
   }
 
   /** The last used method, per shop (its companion): only the method id is kept, nothing about the customer. */
@@ -272,9 +285,10 @@ export class BayarCheckout extends BayarElement {
   /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
   private async start(): Promise<void> {
     const generation = ++this.generation;
-    if (this.current) this.retire(this.current, this.api, this.order);
+    if (this.current) this.orphans.push({ payment: this.current, secret: this.secret, identity: this.order?.identity });
     this.status?.stop();
     this.current = null;
+    this.secret = '';
     this.allMethods = [];
     this.methodsLoaded = false;
     this.selected = '';
@@ -289,37 +303,56 @@ export class BayarCheckout extends BayarElement {
       return;
     }
     this.view = 'loading';
-    const saved = storage.get(this.storageKey(order));
-    if (saved) {
-      try {
-        const [payment] = await Promise.all([this.api.getPayment(saved), ensureLocale(this.locale)]);
-        if (generation !== this.generation) return;
-        // The order's amount changed since (a new cart under the same order id): that payment is not this order's.
-        const sameOrder = order.amount === undefined || payment.amount === order.amount;
-        if (sameOrder && (payment.status === 'pending' || payment.status === 'paid')) return this.show(payment);
-        this.retire(payment, this.api, order);
-        storage.remove(this.storageKey(order));
-      } catch (e) {
-        if (generation !== this.generation) return;
-        // Forget it only when the server says it is gone; on a network error keep it for the next load.
-        if (e instanceof ApiError && e.status >= 400 && e.status < 500) storage.remove(this.storageKey(order));
-      }
-    }
-    await this.loadMethods(generation);
+    // A session's order is learnt with the methods; any other order can be resumed before they load.
+    if (order.identity && (await this.resume(order, generation))) return;
+    if (generation !== this.generation) return;
+    await this.loadMethods(generation, !order.identity);
   }
 
-  private async loadMethods(generation: number): Promise<void> {
+  /** Shows the order's remembered payment if the server still has it pending or paid; whether it did. */
+  private async resume(order: Order, generation: number): Promise<boolean> {
+    const key = this.storageKey(order);
+    const saved = key ? readSaved(storage.get(key)) : null;
+    if (!key || !saved) return false;
+    try {
+      const [payment] = await Promise.all([this.api.getPayment(saved.id, saved.secret), ensureLocale(this.locale)]);
+      if (generation !== this.generation) return true;
+      // The order's amount changed since (a new cart under the same order id): that payment is not this order's.
+      const sameOrder = order.amount === undefined || payment.amount === order.amount;
+      if (sameOrder && (payment.status === 'pending' || payment.status === 'paid')) {
+        this.secret = saved.secret;
+        this.show(payment);
+        return true;
+      }
+      this.retire(payment, this.api, saved.secret, order.amount);
+      storage.remove(key);
+    } catch (e) {
+      if (generation !== this.generation) return true;
+      // Forget it only when the server says it is gone; on a network error keep it for the next load.
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500) storage.remove(key);
+    }
+    return false;
+  }
+
+  private async loadMethods(generation: number, thenResume = false): Promise<void> {
     const order = this.order;
     if (!order) return;
     this.view = 'loading';
     this.error = null;
     try {
       // The method list appears in the right language: its texts load alongside the methods.
-      const [methods] = await Promise.all([this.api.methods(order.query), ensureLocale(this.locale)]);
+      const [answer] = await Promise.all([this.api.methods(order.query), ensureLocale(this.locale)]);
       if (generation !== this.generation) return;
-      this.allMethods = methods;
+      if (answer.order && !order.identity) {
+        order.identity = `order:${answer.order.orderId}`;
+        order.amount = answer.order.amount;
+      }
+      this.settleOrphans(order);
+      this.allMethods = answer.methods;
       this.methodsLoaded = true;
       if (this.current) return; // a payment was shown meanwhile
+      if (thenResume && (await this.resume(order, generation))) return;
+      if (generation !== this.generation || this.current) return;
       this.view = 'pick';
       await this.updateComplete;
       this.emit('bayar-ready', { methods: this.visibleMethods() });
@@ -327,7 +360,7 @@ export class BayarCheckout extends BayarElement {
     } catch (e) {
       if (generation !== this.generation) return;
       this.view = 'pick';
-      this.fail(e, () => void this.loadMethods(this.generation));
+      this.fail(e, () => void this.loadMethods(this.generation, thenResume));
     }
   }
 
@@ -402,15 +435,19 @@ export class BayarCheckout extends BayarElement {
     try {
       const body = { ...order.body, method: methodId, ...(installment ? { installment } : {}), ...(phone ? { walletPhone: phone } : {}) } as CreatePaymentRequest;
       const api = this.api;
-      const payment = await api.createPayment(body, this.attempt.key);
+      const { payment, clientSecret } = await api.createPayment(body, this.attempt.key, this.secret);
       // The order changed meanwhile (a new session: another cart total). That payment is for the old order: it is
-      // never shown, so the customer cannot pay the old amount; it expires unpaid.
+      // never shown, so the customer cannot pay the old amount; it is cancelled where the new amount is known,
+      // otherwise it expires unpaid (and the server replaces it when the new order's payment is created).
       if (generation !== this.generation) {
         approval?.close();
-        this.retire(payment, api, order);
+        const next = this.order;
+        if (next?.identity && next.identity === order.identity) this.retire(payment, api, clientSecret, next.amount);
+        else this.orphans.push({ payment, secret: clientSecret, identity: order.identity });
         return;
       }
       this.attempt = undefined;
+      this.secret = clientSecret;
       if (this.rememberMethod !== 'off') storage.set(this.lastMethodKey, methodId);
       else storage.remove(this.lastMethodKey);
       if (approval) {
@@ -426,6 +463,9 @@ export class BayarCheckout extends BayarElement {
       this.focusWanted = false;
       approval?.close();
       if (generation !== this.generation) return;
+      // An outage left the payment unfinished: its secret lets the retry resume it.
+      const left = e instanceof ApiError ? (e.details as { clientSecret?: unknown } | undefined)?.clientSecret : undefined;
+      if (typeof left === 'string') this.secret = left;
       this.fail(e, () => void this.create(methodId, family, installment, null));
     } finally {
       this.busy = false;
@@ -447,9 +487,10 @@ export class BayarCheckout extends BayarElement {
     this.current = payment;
     if (previous?.id !== payment.id || payment.status !== 'pending') this.checkNote = '';
     const order = this.order;
-    if (order) {
-      if (payment.status === 'pending' || payment.status === 'paid') storage.set(this.storageKey(order), payment.id);
-      else storage.remove(this.storageKey(order));
+    const key = order && this.storageKey(order);
+    if (key) {
+      if (payment.status === 'pending' || payment.status === 'paid') storage.set(key, JSON.stringify({ id: payment.id, secret: this.secret } satisfies Saved));
+      else storage.remove(key);
     }
     this.view = payment.status === 'pending' ? 'pending' : 'final';
     if (payment.status === 'pending' && (previous?.id !== payment.id || !this.status || this.status.mode === 'idle'))
@@ -463,7 +504,7 @@ export class BayarCheckout extends BayarElement {
     // Gone by then (another payment, a final status), or the chunk failed to load (prepareViews offers the retry).
     if (!views || this.current !== payment) return;
     this.status ??= new views.PaymentStatusController(this, (p) => this.apply(p));
-    this.status.watch(this.api, payment);
+    this.status.watch(this.api, payment, this.secret);
   }
 
   /** A newer state of the current payment (SSE, poll, cancel). Stale or foreign ones are ignored. */
@@ -526,7 +567,7 @@ export class BayarCheckout extends BayarElement {
     this.focusWanted = this.holdsFocus();
     this.busy = true;
     try {
-      this.apply(await this.api.cancelPayment(payment.id));
+      this.apply(await this.api.cancelPayment(payment.id, this.secret));
     } catch (e) {
       this.fail(e);
     } finally {
@@ -542,7 +583,7 @@ export class BayarCheckout extends BayarElement {
     this.busy = true;
     this.checkNote = '';
     try {
-      const fresh = await this.api.checkPayment(payment.id);
+      const fresh = await this.api.checkPayment(payment.id, this.secret);
       this.apply(fresh);
       if (fresh.status === 'pending') this.checkNote = 'stillPending';
     } catch (e) {

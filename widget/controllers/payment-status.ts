@@ -22,6 +22,7 @@ export class PaymentStatusController implements ReactiveController {
 
   private api?: BayarApi;
   private id?: string;
+  private secret = '';
   private source: EventSourceLike | null = null;
   private timer: unknown;
   private inFlight = false;
@@ -41,12 +42,13 @@ export class PaymentStatusController implements ReactiveController {
     return this.host.clock ?? systemClock;
   }
 
-  /** Starts following a pending payment (stops following any other). */
-  watch(api: BayarApi, payment: Payment): void {
+  /** Starts following a pending payment, unlocked by its client secret (stops following any other). */
+  watch(api: BayarApi, payment: Payment, clientSecret: string): void {
     this.stop();
     if (payment.status !== 'pending') return;
     this.api = api;
     this.id = payment.id;
+    this.secret = clientSecret;
     this.connect();
   }
 
@@ -82,7 +84,7 @@ export class PaymentStatusController implements ReactiveController {
     if (!this.api || !id || !this.connected) return;
     let source: EventSourceLike | null = null;
     try {
-      source = this.api.events(id);
+      source = this.api.events(id, this.secret);
     } catch {
       source = null;
     }
@@ -135,7 +137,7 @@ export class PaymentStatusController implements ReactiveController {
     if (!this.api || !id || this.inFlight) return;
     this.inFlight = true;
     try {
-      const payment = await this.api.getPayment(id);
+      const payment = await this.api.getPayment(id, this.secret);
       this.pollErrors = 0;
       if (payment.id === this.id) this.deliver(payment);
     } catch {

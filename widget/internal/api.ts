@@ -13,6 +13,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status = 0,
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -56,37 +57,54 @@ export class BayarApi {
     this.base = base.replace(/\/+$/, '');
   }
 
-  async methods(order: OrderQuery): Promise<PaymentMethod[]> {
-    const body = await this.request<{ methods?: PaymentMethod[] }>('GET', `/api/methods?${query(order)}`);
-    return Array.isArray(body.methods) ? body.methods : [];
+  /** The methods for the order, and (asked with a session) the order the session names, for resuming. */
+  async methods(order: OrderQuery): Promise<{ methods: PaymentMethod[]; order?: NamedOrder }> {
+    const body = await this.request<{ methods?: PaymentMethod[]; order?: Partial<NamedOrder> }>('GET', orderPath('/api/methods', order), undefined, orderHeaders(order));
+    const named = body.order;
+    return {
+      methods: Array.isArray(body.methods) ? body.methods : [],
+      order: named && typeof named.orderId === 'string' && Number.isSafeInteger(named.amount) ? { orderId: named.orderId, amount: named.amount! } : undefined,
+    };
   }
 
   async installments(order: OrderQuery): Promise<InstallmentOption[]> {
-    const body = await this.request<{ options?: InstallmentOption[] }>('GET', `/api/installments?${query(order)}`);
+    const body = await this.request<{ options?: InstallmentOption[] }>('GET', orderPath('/api/installments', order), undefined, orderHeaders(order));
     return Array.isArray(body.options) ? body.options : [];
   }
 
-  createPayment(body: CreatePaymentRequest, idempotencyKey: string): Promise<Payment> {
-    return this.payment('POST', '/api/payments', body, { 'Idempotency-Key': idempotencyKey });
+  /** Creates (or, for the holder of the order's session, returns) a payment, with the client secret that unlocks it. */
+  async createPayment(body: CreatePaymentRequest, idempotencyKey: string, previousSecret = ''): Promise<{ payment: Payment; clientSecret: string }> {
+    // The secret of this page's earlier payment for the order proves the page may replace (or resume) it.
+    const headers: Record<string, string> = { 'Idempotency-Key': idempotencyKey };
+    if (previousSecret) headers['Bayar-Client-Secret'] = previousSecret;
+    const res = await this.request<{ payment?: unknown; clientSecret?: unknown }>('POST', '/api/payments', body, headers);
+    if (!isPayment(res.payment)) throw new ApiError('invalid_response', 'The server sent no payment.');
+    return { payment: res.payment, clientSecret: typeof res.clientSecret === 'string' ? res.clientSecret : '' };
   }
 
-  getPayment(id: string): Promise<Payment> {
-    return this.payment('GET', `/api/payments/${encodeURIComponent(id)}`);
+  getPayment(id: string, clientSecret: string): Promise<Payment> {
+    return this.payment('GET', `/api/payments/${encodeURIComponent(id)}`, undefined, { 'Bayar-Client-Secret': clientSecret });
   }
 
-  cancelPayment(id: string): Promise<Payment> {
-    return this.payment('POST', `/api/payments/${encodeURIComponent(id)}/cancel`, {});
+  cancelPayment(id: string, clientSecret: string): Promise<Payment> {
+    return this.payment('POST', `/api/payments/${encodeURIComponent(id)}/cancel`, {}, { 'Bayar-Client-Secret': clientSecret });
   }
 
   /** "Check status" / "I have paid": the companion asks the provider now (rate-limited per payment: 429 `check_too_soon`). */
-  checkPayment(id: string): Promise<Payment> {
-    return this.payment('POST', `/api/payments/${encodeURIComponent(id)}/check`, {});
+  checkPayment(id: string, clientSecret: string): Promise<Payment> {
+    return this.payment('POST', `/api/payments/${encodeURIComponent(id)}/check`, {}, { 'Bayar-Client-Secret': clientSecret });
   }
 
-  /** Opens the payment's SSE stream, or returns null when the browser (or a test) has no EventSource. */
-  events(id: string): EventSourceLike | null {
+  /**
+   * Opens the payment's SSE stream, or returns null when the browser (or a test) has no EventSource. EventSource
+   * cannot send headers, so the client secret goes in the query: it unlocks this payment's status and nothing else
+   * (no customer data), and this is the one place it is in a URL.
+   */
+  events(id: string, clientSecret: string): EventSourceLike | null {
     const Source = BayarApi.EventSource === undefined ? globalThis.EventSource : BayarApi.EventSource;
-    return Source ? new Source(`${this.base}/api/payments/${encodeURIComponent(id)}/events`) : null;
+    return Source
+      ? new Source(`${this.base}/api/payments/${encodeURIComponent(id)}/events?client_secret=${encodeURIComponent(clientSecret)}`)
+      : null;
   }
 
   private async payment(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Payment> {
@@ -119,13 +137,25 @@ export class BayarApi {
     if (abort.signal.aborted) throw new ApiError('timeout', 'The payment server did not answer in time.');
     if (!res.ok) {
       const error = (json as ApiErrorBody | null)?.error;
-      throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status);
+      throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status, error?.details);
     }
     if (!json || typeof json !== 'object') throw new ApiError('invalid_response', 'The server sent an unreadable answer.');
     return json as T;
   }
 }
 
-const query = (order: OrderQuery): string => new URLSearchParams(Object.entries(order).map(([k, v]) => [k, String(v)])).toString();
+/** The order a session names, as the server tells it (the token itself is opaque). */
+export interface NamedOrder {
+  orderId: string;
+  amount: number;
+}
+
+/**
+ * A session travels in the `Bayar-Session` header, never in the URL: URLs end up in the access logs of every proxy
+ * and CDN on the way. Amounts and catalog items carry no personal data and stay in the query.
+ */
+const orderPath = (path: string, order: OrderQuery): string =>
+  'session' in order ? path : `${path}?${new URLSearchParams(Object.entries(order).map(([k, v]) => [k, String(v)])).toString()}`;
+const orderHeaders = (order: OrderQuery): Record<string, string> => ('session' in order ? { 'Bayar-Session': order.session } : {});
 
 export { isPayment };

@@ -186,7 +186,8 @@ export function createIndodanaEmulator(
     return {
       status: 'OK',
       legalName: t.customerName,
-      amount: t.amount,
+      // What was approved: Bayar trusts this amount, not the (unsigned) notification's.
+      amount: t.paidAmount ?? t.amount,
       paymentType: t.paymentType,
       transactionStatus: t.status,
       merchantOrderId: t.merchantOrderId,

@@ -94,6 +94,7 @@ export function createDokuProvider(
   const provider: PaymentProvider = {
     id: PROVIDER,
     webhookNeedsConfirmation: false,
+    statusByReference: true,
 
     methods: () => methods.map((m) => ({ ...m })),
 

@@ -2,6 +2,7 @@
  * Doku Checkout ↔ Bayar domain: the status table, the method → `payment_method_types` table, integer rupiah ↔
  * wire amounts, WIB dates, and request/response mapping. Everything here is pure.
  */
+import { exactRupiah } from '../amounts.js';
 import type { MethodFamily, PaymentStatus } from '../../api-types.js';
 import type { CreatePaymentInput, LineItem, ProviderStatus, WebhookEvent } from '../types.js';
 import type { DokuCheckoutRequest, DokuLineItem, DokuNotification, DokuStatusResponse, DokuTransactionStatus } from './wire.js';
@@ -88,12 +89,8 @@ export function toDokuAmount(amount: number): number {
   return amount;
 }
 
-/** Doku amount (number, or the string `"80000"` / `"80000.00"` the checkout answer uses) → integer IDR. */
-export function fromDokuAmount(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return Math.round(v);
-  if (typeof v === 'string' && /^\d+(\.\d{1,2})?$/.test(v.trim())) return Math.round(Number(v.trim()));
-  return undefined;
-}
+/** Doku amount (number, or the string `"80000"` / `"80000.00"` the checkout answer uses) → integer IDR, exactly (amounts.ts). */
+export const fromDokuAmount = exactRupiah;
 
 /** Whole minutes from now until expiresAt, at least 1 (Doku's `payment_due_date`). */
 export function dueMinutes(expiresAt: Date, now: Date): number {

@@ -104,6 +104,9 @@ export function createIndodanaProvider(
   const provider: PaymentProvider = {
     id: PROVIDER,
     webhookNeedsConfirmation: true,
+    // The Bearer header signs only the key and a timestamp nonce, never the body.
+    webhookBodyUnsigned: true,
+    statusByReference: true,
 
     methods: () => [{ family: 'paylater', channel: 'indodana', label: 'Indodana PayLater', minAmount: INDODANA_MIN_AMOUNT, maxAmount: INDODANA_MAX_AMOUNT }],
 

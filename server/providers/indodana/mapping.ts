@@ -2,6 +2,7 @@
  * Indodana PayLater ↔ Bayar domain: the status table, integer rupiah ↔ wire amounts, the checkout and
  * cancellation bodies, instalment options and notifications. Pure.
  */
+import { exactRupiah } from '../amounts.js';
 import { createHash } from 'node:crypto';
 import type { InstallmentOption, PaymentStatus } from '../../api-types.js';
 import type { CreatePaymentInput, LineItem, ProviderStatus, WebhookEvent } from '../types.js';
@@ -52,11 +53,8 @@ export function toIndodanaAmount(amount: number): number {
   return amount;
 }
 
-/** Wire decimal (number or numeric string) → integer IDR, rounding any sen away. */
-export function fromIndodanaAmount(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
-  return Number.isFinite(n) ? Math.round(n) : undefined;
-}
+/** Wire decimal (number or numeric string) → integer IDR, exactly: any sen is a mismatch, never rounded (amounts.ts). */
+export const fromIndodanaAmount = exactRupiah;
 
 /**
  * Money the customer owes is rounded up to whole rupiah (never under-state an instalment). Rounding to sen first

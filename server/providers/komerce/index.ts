@@ -74,6 +74,7 @@ export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderCo
   return {
     id: 'komerce',
     webhookNeedsConfirmation: true,
+    statusByReference: false,
 
     methods: komerceMethods,
 

@@ -2,6 +2,7 @@
  * Komerce ↔ Bayar translation (providers.md §3): the status table, the method catalogue, every rupiah and
  * time conversion, and request/response mapping. Pure: no I/O, time comes in as an argument.
  */
+import { exactRupiah } from '../amounts.js';
 import type { PaymentStatus } from '../../api-types.js';
 import { sha256 } from '../../lib/crypto.js';
 import { parseQris, QrisFormatError } from '../../lib/qris.js';
@@ -92,12 +93,8 @@ export function toWireAmount(amount: number): number {
   return amount;
 }
 
-/** Integer rupiah in, tolerant of `100000`, `"100000"` and `"100000.00"`; undefined when absent or unreadable. */
-export function fromWireAmount(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Math.round(v);
-  if (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v.trim()));
-  return undefined;
-}
+/** Integer rupiah in, from `100000`, `"100000"` or `"100000.00"`, exactly: a fraction is a mismatch (amounts.ts). */
+export const fromWireAmount = exactRupiah;
 
 /**
  * A Komerce time → ISO 8601 (UTC). Times with an offset are taken as given. [unconfirmed] A time without an

@@ -75,6 +75,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
   return {
     id: 'midtrans',
     webhookNeedsConfirmation: true,
+    statusByReference: true,
 
     methods: () => METHODS.map((m) => ({ ...m })),
 

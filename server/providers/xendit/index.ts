@@ -117,6 +117,7 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
   return {
     id: 'xendit',
     webhookNeedsConfirmation: true,
+    statusByReference: false,
 
     methods: () => METHODS.map((m) => ({ ...m })),
 
@@ -175,6 +176,11 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
         default: {
           const current = await fvaStatusOf(ref);
           if (current.status !== 'pending') return current;
+          // Closed early without a payment record here: maybe paid (its callback not seen yet). Never call that
+          // cancelled; the callback (or the reconciler, once it has the payment id) decides.
+          if (current.providerStatus === 'INACTIVE') {
+            throw new ProviderRejectedError(PROVIDER, 409, 'va_inactive', 'The Xendit VA is already closed; its payment, if any, is still being confirmed');
+          }
           const body = await call('cancel', 'PATCH', `/callback_virtual_accounts/${id(ref.providerRef)}`, {
             body: { expiration_date: ctx.clock.now().toISOString() },
           });

@@ -334,8 +334,9 @@ export function ewalletResult(body: unknown, requestedExpiry: Date, now: Date): 
 /**
  * A Fixed VA's payment state. Paid detection, in order:
  * 1. a payment we looked up by the `payment_id` a verified callback gave us → paid, with its amount and time;
- * 2. INACTIVE while its expiration_date is still ahead → paid: a closed single-use VA only deactivates early
- *    because it was paid (our own cancel moves expiration_date to now first, so it reads as expired);
+ * 2. INACTIVE while its expiration_date is still ahead → still pending: a VA that merely turned inactive is not a
+ *    payment (it may have been deactivated in the dashboard); only a payment record says money arrived, and
+ *    Xendit retries the callback that carries its payment_id;
  * 3. INACTIVE at or after expiration_date → expired; PENDING/ACTIVE → pending.
  */
 export function fvaStatus(body: unknown, payment: unknown | null, now: Date): ProviderStatus {
@@ -352,10 +353,7 @@ export function fvaStatus(body: unknown, payment: unknown | null, now: Date): Pr
   }
   if (word === 'INACTIVE') {
     const expiry = Date.parse(String(va.expiration_date));
-    if (Number.isFinite(expiry) && expiry > now.getTime()) {
-      const amount = fromWireAmount(va.expected_amount);
-      return { status: 'paid', ...(amount !== null ? { amount } : {}), providerStatus: word };
-    }
+    if (Number.isFinite(expiry) && expiry > now.getTime()) return { status: 'pending', providerStatus: 'INACTIVE' };
   }
   return { status: lookup('fva', word), providerStatus: word };
 }
