@@ -146,10 +146,13 @@ describe('check status ("I have paid")', () => {
     const created = await api(s.url, 'POST', '/api/payments', { orderId: 'CHK-1', amount: 75_000, method: 'va:bca', customer });
     assert.equal(created.status, 201);
     const id = created.body.payment.id;
-    const early = await api(s.url, 'POST', `/api/payments/${id}/check`);
+    // Only the payment's creator may make the companion ask the provider (its client secret).
+    const own = { 'bayar-client-secret': created.body.clientSecret };
+    assert.equal((await api(s.url, 'POST', `/api/payments/${id}/check`)).status, 401);
+    const early = await api(s.url, 'POST', `/api/payments/${id}/check`, undefined, own);
     assert.equal(early.status, 200);
     assert.equal(early.body.payment.status, 'pending');
-    const tooSoon = await api(s.url, 'POST', `/api/payments/${id}/check`);
+    const tooSoon = await api(s.url, 'POST', `/api/payments/${id}/check`, undefined, own);
     assert.equal(tooSoon.status, 429);
     assert.equal(tooSoon.body.error.code, 'check_too_soon');
     assert.equal(tooSoon.headers.get('retry-after'), '10');
@@ -161,17 +164,17 @@ describe('check status ("I have paid")', () => {
       tap.intercept = null;
     }
     clock.advance(10_000);
-    const checked = await api(s.url, 'POST', `/api/payments/${id}/check`);
+    const checked = await api(s.url, 'POST', `/api/payments/${id}/check`, undefined, own);
     assert.equal(checked.status, 200);
     assert.equal(checked.body.payment.status, 'paid');
     // Closed: further checks answer the ledger without asking the provider.
     const calls = tap.seen.length;
-    assert.equal((await api(s.url, 'POST', `/api/payments/${id}/check`)).body.payment.status, 'paid');
+    assert.equal((await api(s.url, 'POST', `/api/payments/${id}/check`, undefined, own)).body.payment.status, 'paid');
     assert.equal(tap.seen.length, calls);
   });
 
   it('an unknown payment is 404', async () => {
-    const r = await api(s.url, 'POST', '/api/payments/pay_nope/check');
+    const r = await api(s.url, 'POST', '/api/payments/pay_nope/check', undefined, { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` });
     assert.equal(r.status, 404);
     assert.equal(r.body.error.code, 'payment_not_found');
   });

@@ -65,13 +65,13 @@ describe('createBayar mounted at /bayar in an existing Express app', () => {
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const payment = created.body.payment;
     assert.equal(payment.provider, 'doku');
-    const sse = openSse(`${b}/api/payments/${payment.id}/events`);
+    const sse = openSse(`${b}/api/payments/${payment.id}/events`, { 'bayar-client-secret': created.body.clientSecret });
     await sse.until((m) => m.length === 1);
     const paid = await api(b, 'POST', `/api/sandbox/payments/${payment.id}/pay`);
     assert.equal(paid.status, 200, JSON.stringify(paid.body));
     await sse.until((m) => m.some((x) => JSON.parse(x.data).payment.status === 'paid'));
     await sse.close();
-    assert.equal((await api(b, 'GET', `/api/payments/${payment.id}`)).body.payment.status, 'paid');
+    assert.equal((await api(b, 'GET', `/api/payments/${payment.id}`, undefined, { 'bayar-client-secret': created.body.clientSecret })).body.payment.status, 'paid');
 
     const ret = await fetch(`${b}/return/${payment.id}`);
     assert.equal(ret.status, 200);
@@ -160,7 +160,7 @@ describe('createBayar mounted at /bayar in an existing Express app', () => {
       assert.equal(b3.companion, null, 'built on the first request when no public URL is given');
       const p = await api(url, 'POST', '/api/payments', { orderId: 'CLOSE-1', amount: 50_000, method: 'va:bca' });
       assert.equal(p.status, 201, JSON.stringify(p.body));
-      const sse = openSse(`${url}/api/payments/${p.body.payment.id}/events`);
+      const sse = openSse(`${url}/api/payments/${p.body.payment.id}/events?client_secret=${p.body.clientSecret}`);
       await sse.until((m) => m.length === 1);
       assert.equal(b3.companion!.streams.size, 1);
       await b3.close();
