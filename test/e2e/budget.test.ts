@@ -14,7 +14,9 @@ import { assertBuilt, launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
-const BUDGET = 15_000;
+// 15 KB as BENCHMARKS.md counts it (KiB: its 14.28 KB is 14,618 B). The client secret and resuming an opaque session's
+// order (issue 11) cost about 200 B gzip on the first load.
+const BUDGET = 15 * 1024;
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file))).length;
 
 let s: TestServer;

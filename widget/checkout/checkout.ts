@@ -52,12 +52,8 @@ interface Saved {
 }
 
 const readSaved = (raw: string | null): Saved | null => {
-  try {
-    const v = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
-    return v && typeof v.id === 'string' && typeof v.secret === 'string' ? { id: v.id, secret: v.secret } : null;
-  } catch {
-    return null;
-  }
+  const [id, secret] = (raw ?? '').split(' ');
+  return id && secret ? { id, secret } : null;
 };
 
 /** localStorage may throw (sandboxed frames, disabled storage): resuming is best effort. */
@@ -183,7 +179,7 @@ export class BayarCheckout extends BayarElement {
    * Payments of an order the inputs just moved away from (a new session): once the new order's amount is known (a
    * session is opaque; it comes with the methods), those of the same order for another amount are cancelled.
    */
-  private orphans: Array<{ payment: Payment; secret: string; identity: string | undefined }> = [];
+  private left: Array<{ payment: Payment; secret: string; identity: string | undefined }> = [];
   private methodsLoaded = false;
   /** Identity of the inputs the current load was started for. */
   private loadedFor?: string;
@@ -267,14 +263,10 @@ export class BayarCheckout extends BayarElement {
    * knows it (a session is opaque: its amount comes with the methods, and the server itself replaces a pending
    * payment of another amount when the new one is created).
    */
-  private retire(payment: Payment, api: BayarApi, secret: string, newAmount: number | undefined): void {
-    if (payment.status !== 'pending' || !secret || newAmount === undefined || newAmount === payment.amount) return;
-    api.cancelPayment(payment.id, secret).catch(() => undefined);
-  }
-
-  /** Cancels the orphaned payments of this order made for another amount; forgets the rest. */
-  private settleOrphans(order: Order): void {
-    for (const o of this.orphans.splice(0)) if (o.identity === order.identity) this.retire(o.payment, this.api, o.secret, order.amount);
+  private dropLeft(order: Order): void {
+    for (const o of this.left.splice(0))
+      if (o.identity === order.identity && o.payment.status === 'pending' && o.payment.amount !== order.amount)
+        this.api.cancelPayment(o.payment.id, o.secret).catch(() => undefined);
   }
 
   /** The last used method, per shop (its companion): only the method id is kept, nothing about the customer. */
@@ -285,7 +277,7 @@ export class BayarCheckout extends BayarElement {
   /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
   private async start(): Promise<void> {
     const generation = ++this.generation;
-    if (this.current) this.orphans.push({ payment: this.current, secret: this.secret, identity: this.order?.identity });
+    if (this.current) this.left.push({ payment: this.current, secret: this.secret, identity: this.order?.identity });
     this.status?.stop();
     this.current = null;
     this.secret = '';
@@ -324,7 +316,6 @@ export class BayarCheckout extends BayarElement {
         this.show(payment);
         return true;
       }
-      this.retire(payment, this.api, saved.secret, order.amount);
       storage.remove(key);
     } catch (e) {
       if (generation !== this.generation) return true;
@@ -347,7 +338,7 @@ export class BayarCheckout extends BayarElement {
         order.identity = `order:${answer.order.orderId}`;
         order.amount = answer.order.amount;
       }
-      this.settleOrphans(order);
+      this.dropLeft(order);
       this.allMethods = answer.methods;
       this.methodsLoaded = true;
       if (this.current) return; // a payment was shown meanwhile
@@ -441,9 +432,8 @@ export class BayarCheckout extends BayarElement {
       // otherwise it expires unpaid (and the server replaces it when the new order's payment is created).
       if (generation !== this.generation) {
         approval?.close();
-        const next = this.order;
-        if (next?.identity && next.identity === order.identity) this.retire(payment, api, clientSecret, next.amount);
-        else this.orphans.push({ payment, secret: clientSecret, identity: order.identity });
+        this.left.push({ payment, secret: clientSecret, identity: order.identity });
+        if (this.order?.identity) this.dropLeft(this.order);
         return;
       }
       this.attempt = undefined;
@@ -463,9 +453,6 @@ export class BayarCheckout extends BayarElement {
       this.focusWanted = false;
       approval?.close();
       if (generation !== this.generation) return;
-      // An outage left the payment unfinished: its secret lets the retry resume it.
-      const left = e instanceof ApiError ? (e.details as { clientSecret?: unknown } | undefined)?.clientSecret : undefined;
-      if (typeof left === 'string') this.secret = left;
       this.fail(e, () => void this.create(methodId, family, installment, null));
     } finally {
       this.busy = false;
@@ -489,7 +476,7 @@ export class BayarCheckout extends BayarElement {
     const order = this.order;
     const key = order && this.storageKey(order);
     if (key) {
-      if (payment.status === 'pending' || payment.status === 'paid') storage.set(key, JSON.stringify({ id: payment.id, secret: this.secret } satisfies Saved));
+      if (payment.status === 'pending' || payment.status === 'paid') storage.set(key, `${payment.id} ${this.secret}`);
       else storage.remove(key);
     }
     this.view = payment.status === 'pending' ? 'pending' : 'final';

@@ -13,7 +13,6 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status = 0,
-    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -59,12 +58,8 @@ export class BayarApi {
 
   /** The methods for the order, and (asked with a session) the order the session names, for resuming. */
   async methods(order: OrderQuery): Promise<{ methods: PaymentMethod[]; order?: NamedOrder }> {
-    const body = await this.request<{ methods?: PaymentMethod[]; order?: Partial<NamedOrder> }>('GET', orderPath('/api/methods', order), undefined, orderHeaders(order));
-    const named = body.order;
-    return {
-      methods: Array.isArray(body.methods) ? body.methods : [],
-      order: named && typeof named.orderId === 'string' && Number.isSafeInteger(named.amount) ? { orderId: named.orderId, amount: named.amount! } : undefined,
-    };
+    const body = await this.request<{ methods?: PaymentMethod[]; order?: NamedOrder }>('GET', orderPath('/api/methods', order), undefined, orderHeaders(order));
+    return { methods: Array.isArray(body.methods) ? body.methods : [], order: body.order?.orderId ? body.order : undefined };
   }
 
   async installments(order: OrderQuery): Promise<InstallmentOption[]> {
@@ -75,11 +70,12 @@ export class BayarApi {
   /** Creates (or, for the holder of the order's session, returns) a payment, with the client secret that unlocks it. */
   async createPayment(body: CreatePaymentRequest, idempotencyKey: string, previousSecret = ''): Promise<{ payment: Payment; clientSecret: string }> {
     // The secret of this page's earlier payment for the order proves the page may replace (or resume) it.
-    const headers: Record<string, string> = { 'Idempotency-Key': idempotencyKey };
-    if (previousSecret) headers['Bayar-Client-Secret'] = previousSecret;
-    const res = await this.request<{ payment?: unknown; clientSecret?: unknown }>('POST', '/api/payments', body, headers);
+    const res = await this.request<{ payment?: unknown; clientSecret?: string }>('POST', '/api/payments', body, {
+      'Idempotency-Key': idempotencyKey,
+      'Bayar-Client-Secret': previousSecret,
+    });
     if (!isPayment(res.payment)) throw new ApiError('invalid_response', 'The server sent no payment.');
-    return { payment: res.payment, clientSecret: typeof res.clientSecret === 'string' ? res.clientSecret : '' };
+    return { payment: res.payment, clientSecret: res.clientSecret ?? '' };
   }
 
   getPayment(id: string, clientSecret: string): Promise<Payment> {
@@ -103,7 +99,7 @@ export class BayarApi {
   events(id: string, clientSecret: string): EventSourceLike | null {
     const Source = BayarApi.EventSource === undefined ? globalThis.EventSource : BayarApi.EventSource;
     return Source
-      ? new Source(`${this.base}/api/payments/${encodeURIComponent(id)}/events?client_secret=${encodeURIComponent(clientSecret)}`)
+      ? new Source(`${this.base}/api/payments/${encodeURIComponent(id)}/events?client_secret=${clientSecret}`)
       : null;
   }
 
@@ -137,7 +133,7 @@ export class BayarApi {
     if (abort.signal.aborted) throw new ApiError('timeout', 'The payment server did not answer in time.');
     if (!res.ok) {
       const error = (json as ApiErrorBody | null)?.error;
-      throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status, error?.details);
+      throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status);
     }
     if (!json || typeof json !== 'object') throw new ApiError('invalid_response', 'The server sent an unreadable answer.');
     return json as T;
