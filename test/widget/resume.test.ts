@@ -97,7 +97,7 @@ describe('<bayar-checkout>: resuming after a reload', () => {
 
   it('an unknown stored id (404) is forgotten', async () => {
     const key = 'bayar:payment:https://pay.test|order:ORDER-for-sess_demo';
-    localStorage.setItem(key, JSON.stringify({ id: 'pay_gone', secret: FakeServer.secretOf('pay_gone') }));
+    localStorage.setItem(key, `pay_gone ${FakeServer.secretOf('pay_gone')}`);
     const { log } = await mountCheckout();
     expect(log.names()).to.deep.equal(['bayar-ready']);
     expect(localStorage.getItem(key)).to.equal(null);
