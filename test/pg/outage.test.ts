@@ -37,7 +37,7 @@ describe('PostgreSQL stopped and restarted under load', { skip }, () => {
     // A payment watched over SSE across the outage: its status change after recovery must arrive (LISTEN is back).
     const watched = await api(s.url, 'POST', '/api/payments', { orderId: 'OUT-WATCHED', amount: 90_000, method: 'va:bca' });
     assert.equal(watched.status, 201);
-    const sse = openSse(`${s.url}/api/payments/${watched.body.payment.id}/events`);
+    const sse = openSse(`${s.url}/api/payments/${watched.body.payment.id}/events?client_secret=${watched.body.clientSecret}`);
     await sse.until((m) => m.length >= 1);
 
     const acknowledged = new Map<string, string>(); // payment id → status the API acknowledged
