@@ -12,10 +12,9 @@ import { Router, type Request } from 'express';
 import { PROVIDER_IDS, type MethodFamily, type ProviderId } from './api-types.js';
 import { createApp, type AppDeps, type BayarApp } from './app.js';
 import { acceptsValue, CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from './config.js';
-import { PgBus } from './domain/live-pg.js';
 import { createLogger } from './lib/logger.js';
-import { PgHealthShare } from './store/health-pg.js';
-import { PostgresStore, isPostgresUrl } from './store/postgres.js';
+import { isPostgresUrl } from './store/db-url.js';
+import type { PostgresStore } from './store/postgres.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
 
@@ -237,8 +236,9 @@ function localUrl(req: Request): string {
 
 /** Opens the ledger named by BAYAR_DB and brings its schema up to date (`npx bayar migrate` stops here). */
 export async function openStore(config: Config, deps: Pick<BayarDeps, 'clock' | 'log'> = {}): Promise<Store> {
-  const store = isPostgresUrl(config.dbPath)
-    ? new PostgresStore(config.dbPath, { clock: deps.clock, log: deps.log ?? createLogger(config.logLevel) })
+  // The pg driver loads only for a PostgreSQL ledger: it is a good part of start-up time a SQLite companion never needs.
+  const store: Store = isPostgresUrl(config.dbPath)
+    ? new (await import('./store/postgres.js')).PostgresStore(config.dbPath, { clock: deps.clock, log: deps.log ?? createLogger(config.logLevel) })
     : new SqliteStore(config.dbPath);
   try {
     await store.migrate();
@@ -254,10 +254,12 @@ export async function openBayar(config: Config, deps: BayarDeps = {}): Promise<B
   const store = await openStore(config, deps);
   let bus = deps.bus;
   let healthShare = deps.healthShare;
-  if (store instanceof PostgresStore) {
+  if (isPostgresUrl(config.dbPath)) {
+    const [{ PgBus }, { PgHealthShare }] = await Promise.all([import('./domain/live-pg.js'), import('./store/health-pg.js')]);
+    const pgStore = store as PostgresStore;
     if (!bus) {
       // Several instances share one PostgreSQL ledger; live status then travels between them by LISTEN/NOTIFY.
-      const pgBus = new PgBus({ store, log: deps.log ?? createLogger(config.logLevel) });
+      const pgBus = new PgBus({ store: pgStore, log: deps.log ?? createLogger(config.logLevel) });
       try {
         await pgBus.start();
       } catch (err) {
@@ -267,7 +269,7 @@ export async function openBayar(config: Config, deps: BayarDeps = {}): Promise<B
       bus = pgBus;
     }
     // Channel health is shared between instances through the ledger (domain/health-sync.ts).
-    healthShare ??= new PgHealthShare(store.pool);
+    healthShare ??= new PgHealthShare(pgStore.pool);
   }
 
   let companion: BayarApp | null = null;

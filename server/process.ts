@@ -9,7 +9,7 @@ import type { BayarApp } from './app.js';
 import { openBayar, type BayarDeps } from './bayar.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger } from './lib/logger.js';
-import { redactDbUrl } from './store/postgres.js';
+import { redactDbUrl } from './store/db-url.js';
 import type { Store } from './store/types.js';
 
 export interface Running {

@@ -13,7 +13,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { PACKAGE_ROOT } from '../lib/paths.js';
 import { serve } from '../process.js';
 import { MIGRATIONS } from '../store/migrations.js';
-import { redactDbUrl } from '../store/postgres.js';
+import { redactDbUrl } from '../store/db-url.js';
 import { CliError, type Command, type CommandContext } from './command.js';
 import { consoleUser } from './console-user.js';
 import { backup, piiErase, restore } from './ops.js';

@@ -19,7 +19,7 @@ import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSyn
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../store/migrations.js';
-import { isPostgresUrl } from '../store/postgres.js';
+import { isPostgresUrl } from '../store/db-url.js';
 
 export class BackupError extends Error {
   constructor(message: string) {

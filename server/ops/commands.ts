@@ -8,7 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { eraseCustomer } from '../domain/retention.js';
-import { PostgresStore, isPostgresUrl } from '../store/postgres.js';
+import { isPostgresUrl } from '../store/db-url.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
 import { BackupError, backupSqlite, restoreSqlite } from './backup.js';
@@ -68,7 +68,7 @@ export async function runOpsCommand(cmd: OpsCommand, argv: string[], io: Command
     if (!email === !phone) return (io.err(`name exactly one customer: --email or --phone\n${USAGE['pii-erase']}`), 2);
     if (email && !/^[^@\s]+@[^@\s]+$/.test(email)) return (io.err(`not an email address: ${email}`), 2);
     if (phone && phone.replace(/\D/g, '').length < 6) return (io.err(`not a phone number: ${phone}`), 2);
-    const store: Store = isPostgresUrl(db) ? new PostgresStore(db) : new SqliteStore(db);
+    const store: Store = isPostgresUrl(db) ? new (await import('../store/postgres.js')).PostgresStore(db) : new SqliteStore(db);
     try {
       await store.migrate();
       // The erasure is logged (that it happened, how much), as the companion logs: JSON lines on stderr.

@@ -25,23 +25,6 @@ import type {
 } from './types.js';
 import { customerLikePattern, customerMatches, emptyErasure, needlesFor, scrubText, type PiiErasure } from './pii.js';
 
-/** `postgres://` and `postgresql://` URLs select this store; anything else in BAYAR_DB is a SQLite path. */
-export function isPostgresUrl(s: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(s);
-}
-
-/** The URL with its password masked, for logs. */
-export function redactDbUrl(s: string): string {
-  if (!isPostgresUrl(s)) return s;
-  try {
-    const u = new URL(s);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://[unparseable]';
-  }
-}
-
 /** Key of the session-level advisory lock migrations run under (ASCII "bayar"). */
 const MIGRATION_LOCK = '422856761714';
 

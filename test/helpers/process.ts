@@ -1,5 +1,6 @@
 /**
- * Runs the companion as a real child process (for crash and shutdown tests): `node --import tsx server/main.ts`.
+ * Runs the companion as a real child process (for crash and shutdown tests): `node --import tsx server/main.ts`, or
+ * the compiled `bayar start` (lib/server/bin.js, after `npm run build`) with COMPILED.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -26,9 +27,12 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startChild(env: Record<string, string>, port?: number): Promise<Child> {
+/** Node's arguments for the compiled companion: what `npx bayar start` runs. */
+export const COMPILED = ['lib/server/bin.js', 'start'];
+
+export async function startChild(env: Record<string, string>, port?: number, args = ['--import', 'tsx', 'server/main.ts']): Promise<Child> {
   const p = port ?? (await freePort());
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(p), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

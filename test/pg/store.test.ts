@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { PostgresStore, isPostgresUrl, redactDbUrl } from '../../server/store/postgres.js';
+import { isPostgresUrl, redactDbUrl } from '../../server/store/db-url.js';
+import { PostgresStore } from '../../server/store/postgres.js';
 import { MIGRATIONS } from '../../server/store/migrations.js';
 import type { NewPayment } from '../../server/store/types.js';
 import { postgres } from '../helpers/pg.js';
