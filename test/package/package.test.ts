@@ -179,6 +179,11 @@ describe('the npm package, installed from its tarball', () => {
     const shipped = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? shipped(join(dir, e.name)) : [join(dir, e.name)]));
     assert.deepEqual(shipped(join(installed, 'server')).filter((f) => f.endsWith('.ts')), [], 'no TypeScript sources shipped for the server');
     assert.ok(!readFileSync(join(installed, 'lib', 'server', 'bin.js'), 'utf8').includes(ROOT), 'no path into the repository');
+    // The server's pure-JS dependencies are bundled into lib/server (start-up time): their licenses travel with them.
+    assert.match(readFileSync(join(installed, 'LICENSE'), 'utf8'), /^MIT License/);
+    const notices = readFileSync(join(installed, 'lib', 'server', 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const bundled of ['express', 'zod', 'pino', 'helmet', 'prom-client']) assert.match(notices, new RegExp(`^${bundled}@\\d`, 'm'), bundled);
+    assert.deepEqual(shipped(join(installed, 'docs')).filter((f) => f.endsWith('.png') || f.includes('/tools/')), [], 'no screenshots or repository tools in the package');
   });
 
   it('`npx bayar` has help, exit codes and clear errors', async () => {
@@ -250,11 +255,18 @@ describe('the npm package, installed from its tarball', () => {
     });
     const ports = { next: 0, static: 0 };
 
-    /** The Express shop of examples/express, serving a built front end from STATIC_DIR. */
-    async function shop(staticDir?: string): Promise<{ base: string; proc: Proc }> {
+    /**
+     * The Express shop of examples/express, serving its own page or, as the React and Vue examples' `npm start` does
+     * (`node ../express/server.mjs dist`), a front end built in their folder.
+     */
+    async function shop(example?: string): Promise<{ base: string; proc: Proc }> {
       const port = await freePort();
-      const env = cleanEnv({ PORT: String(port), BAYAR_DB: join(scratch, `shop-${port}.db`), ...(staticDir ? { STATIC_DIR: staticDir } : {}) });
-      const proc = startProc(process.execPath, ['server.mjs'], join(scratch, 'examples', 'express'), env);
+      const env = cleanEnv({ PORT: String(port), BAYAR_DB: join(scratch, `shop-${port}.db`) });
+      // The example's own `npm start` line, run without npm in between so that SIGTERM reaches the server.
+      const dir = join(scratch, 'examples', example ?? 'express');
+      const [cmd, ...args] = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+      assert.equal(cmd, 'node', 'a start script that runs the same on every OS');
+      const proc = startProc(process.execPath, args, dir, env);
       procs.push(proc);
       const base = `http://127.0.0.1:${port}`;
       await waitFor(`${base}/bayar/healthz`, proc);
@@ -290,7 +302,7 @@ describe('the npm package, installed from its tarball', () => {
     });
 
     it('React (StrictMode): pays once, one payment, the stream closes on unmount; a bigger cart re-quotes and cancels the old amount', async () => {
-      const { base } = await shop(join(scratch, 'examples', 'react-vite', 'dist'));
+      const { base } = await shop('react-vite');
       const page = await browser!.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
@@ -325,7 +337,7 @@ describe('the npm package, installed from its tarball', () => {
     });
 
     it('Vue: pays once, one payment, the stream closes on unmount', async () => {
-      const { base } = await shop(join(scratch, 'examples', 'vue-vite', 'dist'));
+      const { base } = await shop('vue-vite');
       const page = await browser!.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
