@@ -1,12 +1,14 @@
 // An existing Express shop that mounts Bayar at /bayar. It is also the backend of the React and Vue examples
-// (STATIC_DIR=../react-vite/dist node server.mjs): it serves their built files and mints checkout sessions.
+// (`node ../express/server.mjs dist` in their folders): it serves their built files and mints checkout sessions.
 //
-//   npm install bayar express && node server.mjs        → http://127.0.0.1:3000/
+//   npm install bayar express && node server.mjs [folder of static files, default ./public]   → http://127.0.0.1:3000/
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { createBayar } from 'bayar/server';
 
 const port = Number(process.env.PORT ?? 3000);
-const staticDir = process.env.STATIC_DIR ?? new URL('./public', import.meta.url).pathname;
+const staticDir = process.argv[2] ? resolve(process.argv[2]) : fileURLToPath(new URL('./public', import.meta.url));
 
 // Options are Bayar's environment variables in camelCase (BAYAR_DB → db); {} is the sandbox.
 const bayar = await createBayar({
