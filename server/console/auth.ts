@@ -88,6 +88,9 @@ export function consoleAuth(deps: AuthDeps) {
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // As the API's limiter (app.ts): built with the app, which a mounted router builds on its first request; req.ip
+    // already applies BAYAR_TRUST_PROXY to X-Forwarded-For.
+    validate: { creationStack: false, xForwardedForHeader: false },
     handler: (_req, _res, next) => next(new AppError(429, 'console_sign_in_limited', 'Too many wrong sign-ins from this address; wait 15 minutes and try again.')),
   });
 

@@ -24,6 +24,9 @@ export function linkPaymentLimits(merchantKey: string, clock: Clock, limits: { p
     standardHeaders: 'draft-7' as const,
     legacyHeaders: false,
     skip: (req: Request) => linkOf(req) === null,
+    // As the API's limiter (app.ts): built with the app, which a mounted router builds on its first request; req.ip
+    // already applies BAYAR_TRUST_PROXY to X-Forwarded-For.
+    validate: { creationStack: false, xForwardedForHeader: false },
   };
   return [
     rateLimit({

@@ -149,6 +149,32 @@ describe('createBayar mounted at /bayar in an existing Express app', () => {
     }
   });
 
+  it('built on its first request, it writes no warning of its own to the console (rate limiters made then on purpose)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'bayar-mount-first-'));
+    const b4 = await createBayar({ db: join(d, 'x.db'), logLevel: 'silent' });
+    const s = createServer(express().use('/b', b4.router));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const written: unknown[][] = [];
+    const saved = { error: console.error, warn: console.warn };
+    console.error = (...args: unknown[]) => void written.push(args);
+    console.warn = (...args: unknown[]) => void written.push(args);
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/b`;
+      // Each of these passes a rate limiter: the widget API's, a payment link's, the console sign-in's.
+      assert.equal((await api(url, 'GET', '/api/methods?amount=50000')).status < 500, true);
+      assert.equal(b4.companion !== null, true, 'built by that request');
+      await api(url, 'POST', '/api/payments', { link: 'nope', method: 'va:bca' }, { 'x-forwarded-for': '203.0.113.9' });
+      await api(url, 'POST', '/console/api/session', { secret: 'wrong' }, { 'x-forwarded-for': '203.0.113.9' });
+      assert.deepEqual(written.map((a) => String(a[0]).slice(0, 200)), []);
+    } finally {
+      console.error = saved.error;
+      console.warn = saved.warn;
+      await b4.close();
+      await new Promise((r) => s.close(r));
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('close() ends open live-status streams and the ledger', async () => {
     const d = mkdtempSync(join(tmpdir(), 'bayar-mount-close-'));
     const b3 = await createBayar({ db: join(d, 'x.db'), logLevel: 'silent' });
