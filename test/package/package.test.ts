@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,12 @@ const SCRATCH_DEPENDENCIES = {
   '@types/react-dom': '19.3.0',
   '@types/node': pkg.devDependencies['@types/node']!.replace(/^\^/, ''),
 };
+
+/**
+ * React 18, the oldest React `bayar/react` supports: the React example is built a second time against it. It is
+ * installed in a folder of its own (react-dom 18's peer dependency cannot sit beside React 19) and aliased in.
+ */
+const REACT_18 = { react: '18.3.1', 'react-dom': '18.3.1' };
 
 /** An environment without this repository's tooling leaking in (tsx loaders, npm's config for this project). */
 const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
@@ -236,11 +242,32 @@ describe('the npm package, installed from its tarball', () => {
 
   describe('examples', () => {
     let companion: string;
+
+    /** examples/react-vite built into dist-react18 with React 18 (react, react-dom and their subpaths aliased). */
+    async function buildWithReact18(): Promise<void> {
+      const dir = join(scratch, 'react18');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'react18', private: true, dependencies: REACT_18 }));
+      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: cleanEnv(), timeout: 600_000 });
+      const modules = JSON.stringify(join(dir, 'node_modules'));
+      writeFileSync(
+        join(scratch, 'vite.react18.config.mjs'),
+        `import react from '@vitejs/plugin-react';
+export default {
+  root: 'examples/react-vite',
+  plugins: [react()],
+  build: { outDir: 'dist-react18', emptyOutDir: true },
+  resolve: { alias: [/^(react)(\\/.*)?$/, /^(react-dom)(\\/.*)?$/].map((find) => ({ find, replacement: ${modules} + '/$1$2' })) },
+};
+`,
+      );
+      await npx(['vite', 'build', '--logLevel', 'error', '--config', 'vite.react18.config.mjs'], scratch);
+    }
     before(async () => {
       // Built once, in parallel, before any browser work.
       const vite = (dir: string) => npx(['vite', 'build', '--logLevel', 'error'], join(scratch, 'examples', dir));
       const next = npx(['next', 'build'], join(scratch, 'examples', 'next'));
-      await Promise.all([vite('react-vite'), vite('vue-vite'), next]);
+      await Promise.all([vite('react-vite'), vite('vue-vite'), next, buildWithReact18()]);
       browser = await launchBrowser();
       // The standalone companion, for the plain HTML page and Next.js (which reach it across origins).
       const port = await freePort();
@@ -259,13 +286,14 @@ describe('the npm package, installed from its tarball', () => {
      * The Express shop of examples/express, serving its own page or, as the React and Vue examples' `npm start` does
      * (`node ../express/server.mjs dist`), a front end built in their folder.
      */
-    async function shop(example?: string): Promise<{ base: string; proc: Proc }> {
+    async function shop(example?: string, staticDir?: string): Promise<{ base: string; proc: Proc }> {
       const port = await freePort();
       const env = cleanEnv({ PORT: String(port), BAYAR_DB: join(scratch, `shop-${port}.db`) });
       // The example's own `npm start` line, run without npm in between so that SIGTERM reaches the server.
       const dir = join(scratch, 'examples', example ?? 'express');
       const [cmd, ...args] = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
       assert.equal(cmd, 'node', 'a start script that runs the same on every OS');
+      if (staticDir) args[args.length - 1] = staticDir;
       const proc = startProc(process.execPath, args, dir, env);
       procs.push(proc);
       const base = `http://127.0.0.1:${port}`;
@@ -330,6 +358,25 @@ describe('the npm package, installed from its tarball', () => {
           [[first.id, 95_000, 'cancelled'], [second.id, 150_000, 'pending']].sort(),
           'the old amount can no longer be paid',
         );
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('React 18 (StrictMode): pays once, one payment, the stream closes on unmount', async () => {
+      const assets = join(scratch, 'examples', 'react-vite', 'dist-react18', 'assets');
+      const js = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+      // React's version string, as the bundler quotes it.
+      assert.match(js, /[`"']18\.3\.1[`"']/, 'built with React 18');
+      assert.doesNotMatch(js, /[`"']19\.\d+\.\d+[`"']/, 'and no React 19 beside it');
+      const { base } = await shop('react-vite', 'dist-react18');
+      const page = await browser!.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      try {
+        await page.goto(`${base}/`);
+        await payOnce(page, `${base}/bayar`, { toggle: true });
         assert.deepEqual(errors, []);
       } finally {
         await page.close();
