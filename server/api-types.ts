@@ -6,11 +6,19 @@
 export const PAYMENT_STATUSES = ['pending', 'paid', 'expired', 'cancelled', 'failed', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-export const METHOD_FAMILIES = ['va', 'qris', 'ewallet', 'cstore', 'paylater'] as const;
+export const METHOD_FAMILIES = ['va', 'qris', 'ewallet', 'cstore', 'paylater', 'card'] as const;
 export type MethodFamily = (typeof METHOD_FAMILIES)[number];
 
 export const PROVIDER_IDS = ['doku', 'indodana', 'komerce', 'xendit', 'midtrans'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/**
+ * Why a provider declined a payment, as a stable code the widget translates for the customer: `card_declined` (the
+ * issuing bank refused), `fraud_suspected` (the provider's fraud detection refused), `authentication_failed` (3-D
+ * Secure was not completed), `declined` (refused, no reason given).
+ */
+export const FAILURE_REASONS = ['card_declined', 'fraud_suspected', 'authentication_failed', 'declined'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** A payment method as offered to the customer, e.g. `va:bca` served by Komerce. */
 export interface PaymentMethod {
@@ -90,6 +98,8 @@ export interface Payment {
   installment?: { id: string; tenure: number };
   /** Conditions an operator should look at, e.g. `amount_mismatch`, `late_payment`. */
   flags?: string[];
+  /** Why the provider declined it, when it is `failed` and the provider said (cards). */
+  failureReason?: FailureReason;
   /** Integer IDR refunded so far (partial refunds keep status `paid`). */
   refundedAmount?: number;
   /**

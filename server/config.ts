@@ -18,7 +18,8 @@ export interface ProviderCredentials {
   indodana?: { apiKey: string; apiSecret: string; baseUrl: string };
   komerce?: { apiKey: string; callbackKey: string; baseUrl: string };
   xendit?: { secretKey: string; callbackToken: string; baseUrl: string };
-  midtrans?: { serverKey: string; baseUrl: string };
+  /** `snapBaseUrl`: MIDTRANS_SNAP_BASE_URL; unset, Snap's host follows the Core API's (providers/midtrans/card.ts). */
+  midtrans?: { serverKey: string; baseUrl: string; snapBaseUrl?: string };
 }
 
 export interface CatalogEntry {
@@ -108,6 +109,8 @@ export const DEFAULT_SANDBOX_ROUTES: Record<MethodFamily, ProviderId[]> = {
   ewallet: ['doku', 'xendit', 'midtrans'],
   cstore: ['midtrans', 'doku'],
   paylater: ['indodana'],
+  // Cards go through hosted 3-D Secure pages: Midtrans Snap (refundable through the API), then Doku Checkout.
+  card: ['midtrans', 'doku'],
 };
 
 const optionalString = z
@@ -157,6 +160,7 @@ const envSchema = z.object({
   XENDIT_BASE_URL: url('XENDIT_BASE_URL'),
   MIDTRANS_SERVER_KEY: optionalString,
   MIDTRANS_BASE_URL: url('MIDTRANS_BASE_URL'),
+  MIDTRANS_SNAP_BASE_URL: url('MIDTRANS_SNAP_BASE_URL'),
   BAYAR_FEES: optionalString,
   BAYAR_SMART_ROUTING: z.enum(['on', 'off']).default('on'),
   // Channel health thresholds (docs/integration.md "Routing"); defaults in domain/health.ts.
@@ -275,7 +279,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   providers.indodana = pair('indodana', indVars, () => ({ apiKey: e.INDODANA_API_KEY!, apiSecret: e.INDODANA_API_SECRET!, baseUrl: base('indodana', e.INDODANA_BASE_URL) }));
   providers.komerce = pair('komerce', komVars, () => ({ apiKey: e.KOMERCE_API_KEY!, callbackKey: e.KOMERCE_CALLBACK_KEY!, baseUrl: base('komerce', e.KOMERCE_BASE_URL) }));
   providers.xendit = pair('xendit', xenVars, () => ({ secretKey: e.XENDIT_SECRET_KEY!, callbackToken: e.XENDIT_CALLBACK_TOKEN!, baseUrl: base('xendit', e.XENDIT_BASE_URL) }));
-  providers.midtrans = pair('midtrans', midVars, () => ({ serverKey: e.MIDTRANS_SERVER_KEY!, baseUrl: base('midtrans', e.MIDTRANS_BASE_URL) }));
+  providers.midtrans = pair('midtrans', midVars, () => ({
+    serverKey: e.MIDTRANS_SERVER_KEY!,
+    baseUrl: base('midtrans', e.MIDTRANS_BASE_URL),
+    ...(e.MIDTRANS_SNAP_BASE_URL ? { snapBaseUrl: e.MIDTRANS_SNAP_BASE_URL } : {}),
+  }));
 
   if (!live) {
     // Sandbox: every provider not configured explicitly runs against its built-in emulator. The base URL is

@@ -15,6 +15,8 @@ export const DEFAULT_TTL: Record<MethodFamily, number> = {
   cstore: 86_400,
   // PayLater: the lender's approval can take a while (KYC); Indodana sets no documented window.
   paylater: 86_400,
+  // Cards: the customer is on the provider's card form and 3-D Secure page right now; an hour covers a slow OTP.
+  card: 3_600,
 };
 
 interface Bounds {

@@ -1,7 +1,7 @@
 /**
  * The payment as the ledger keeps it, and its public shape (contract.md §3 "Payment object").
  */
-import type { Customer, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation, WalletHandoff } from '../api-types.js';
+import type { Customer, FailureReason, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation, WalletHandoff } from '../api-types.js';
 
 export interface Instructions {
   va?: { bank: string; number: string; billerCode?: string };
@@ -38,6 +38,8 @@ export interface PaymentRecord {
   updatedAt: string;
   expiresAt: string;
   paidAt: string | null;
+  /** Why the provider declined it (set when it became `failed`). */
+  failureReason?: FailureReason | null;
   /** Integer IDR refunded so far (succeeded refunds, plus pending ones reserved against the paid amount). */
   refundedAmount: number;
   /** Integer IDR: the current provider's fee for this payment per BAYAR_FEES; null when none is configured. */
@@ -74,6 +76,7 @@ export function toPublicPayment(r: PaymentRecord): Payment {
     expiresAt: r.expiresAt,
   };
   if (r.paidAt) p.paidAt = r.paidAt;
+  if (r.status === 'failed' && r.failureReason) p.failureReason = r.failureReason;
   // Instructions are only useful (and only safe to show) while the customer can still pay.
   if (r.instructions && r.status === 'pending') Object.assign(p, structuredClone(r.instructions));
   if (r.installment) p.installment = { ...r.installment };

@@ -454,6 +454,7 @@ export class PaymentService {
       amounts: ev.amount === undefined || provider.webhookBodyUnsigned ? [] : [ev.amount],
       paidAt: provider.webhookBodyUnsigned ? undefined : ev.paidAt,
       providerStatus: ev.providerStatus,
+      failureReason: provider.webhookBodyUnsigned ? undefined : ev.failureReason,
     };
     if (provider.webhookNeedsConfirmation) {
       // These notifications are not signed over their status and a timestamp (or not over the body at all), so
@@ -476,6 +477,7 @@ export class PaymentService {
         amounts: confirmed.amount === undefined ? reported.amounts : [...reported.amounts, confirmed.amount],
         paidAt: confirmed.paidAt ?? reported.paidAt,
         providerStatus: confirmed.providerStatus,
+        failureReason: confirmed.failureReason ?? (confirmed.status === reported.status ? reported.failureReason : undefined),
       };
     }
     if (reported.status === 'paid' && reported.amounts.some((a) => a !== payment.amount)) {
@@ -506,7 +508,7 @@ export class PaymentService {
       paymentId: payment.id,
       at,
       source,
-      reported: { status: s.status, amounts: s.amount === undefined ? [] : [s.amount], paidAt: s.paidAt, providerStatus: s.providerStatus },
+      reported: { status: s.status, amounts: s.amount === undefined ? [] : [s.amount], paidAt: s.paidAt, providerStatus: s.providerStatus, failureReason: s.failureReason },
     });
   }
 

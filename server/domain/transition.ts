@@ -3,7 +3,7 @@
  * the payment as it is now and the facts they read there, then execute the plan atomically (row update, history
  * row, inbox outcome, outbox rows). Pure: no I/O, no clock.
  */
-import type { PaymentStatus } from '../api-types.js';
+import type { FailureReason, PaymentStatus } from '../api-types.js';
 import { toPublicPayment, type PaymentRecord } from './payment.js';
 import { canTransition } from './state-machine.js';
 
@@ -14,6 +14,8 @@ export interface Reported {
   amounts: number[];
   paidAt?: string;
   providerStatus: string;
+  /** Why it failed, when the provider said: kept on the payment so the customer can be told. */
+  failureReason?: FailureReason;
 }
 
 /** A change: either the provider's word (`reported`), or Bayar's own decision (`to`, e.g. a customer's cancel). */
@@ -93,6 +95,7 @@ export function planTransition(current: PaymentRecord, c: ChangeRequest, facts: 
     status: legal ? to! : current.status,
     flags: [...current.flags, ...added],
     paidAt: legal && to === 'paid' ? (paidAt ?? c.at) : current.paidAt,
+    failureReason: legal && to === 'failed' ? (r?.failureReason ?? null) : (current.failureReason ?? null),
     updatedAt: legal || added.length ? c.at : current.updatedAt,
   };
   const notify: NotificationType[] = [];

@@ -5,7 +5,7 @@
  *
  * Adding a provider = providers/<id>/{index,signing,mapping,wire}.ts + emulators/<id>/ + the contract suite.
  */
-import type { Customer, InstallmentOption, MethodFamily, PaymentStatus, ProviderId, WalletHandoff } from '../api-types.js';
+import type { Customer, FailureReason, InstallmentOption, MethodFamily, PaymentStatus, ProviderId, WalletHandoff } from '../api-types.js';
 import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http.js';
 
@@ -78,6 +78,8 @@ export interface ProviderStatus {
   paidAt?: string;
   /** The provider's own status word, for reconciliation. */
   providerStatus: string;
+  /** Why it failed, when `failed` and the provider said (card declines). */
+  failureReason?: FailureReason;
 }
 
 export interface RefundInput extends PaymentRef {
@@ -107,6 +109,8 @@ export interface WebhookEvent {
   amount?: number;
   paidAt?: string;
   providerStatus: string;
+  /** Why it failed, when `failed` and the provider said (card declines). */
+  failureReason?: FailureReason;
 }
 
 export interface VerifiedWebhook {

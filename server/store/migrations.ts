@@ -251,6 +251,9 @@ CREATE UNIQUE INDEX payments_one_pending ON payments (order_source, order_id, me
 CREATE INDEX payments_order_source ON payments (order_source, order_id);
 `;
 
+/** Why a provider declined a payment (card declines), so the customer can be told; null for older rows. */
+const failureReason = `ALTER TABLE payments ADD COLUMN failure_reason TEXT;`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -276,4 +279,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 7, name: 'daily counts (sessions minted)', sqlite: dailyCounts('INTEGER'), postgres: dailyCounts('BIGINT') },
   { version: 8, name: 'operations: personal data retention, metric indexes', sqlite: operations, postgres: operations },
   { version: 9, name: 'order source', sqlite: orderSource, postgres: orderSource },
+  { version: 10, name: 'failure reason', sqlite: failureReason, postgres: failureReason },
 ];

@@ -370,8 +370,8 @@ export class PostgresStore implements Store {
       if (plan.write) {
         const n = plan.next;
         const upd = await c.query<PaymentRow>(
-          'UPDATE payments SET status = $1, flags = $2, paid_at = $3, updated_at = $4 WHERE id = $5 AND status = $6 RETURNING *',
-          [n.status, JSON.stringify(n.flags), n.paidAt, n.updatedAt, t.paymentId, current.status],
+          'UPDATE payments SET status = $1, flags = $2, paid_at = $3, updated_at = $4, failure_reason = $7 WHERE id = $5 AND status = $6 RETURNING *',
+          [n.status, JSON.stringify(n.flags), n.paidAt, n.updatedAt, t.paymentId, current.status, n.failureReason ?? null],
         );
         if (upd.rowCount !== 1) throw new Error(`payment ${t.paymentId} changed concurrently`);
         payment = fromRow(upd.rows[0]!);

@@ -28,6 +28,7 @@ export interface PaymentRow {
   updated_at: string;
   expires_at: string;
   paid_at: string | null;
+  failure_reason?: string | null;
   refunded_amount: number | string;
   expected_fee?: number | string | null;
   routing?: string | null;
@@ -139,6 +140,7 @@ export const fromRow = (r: PaymentRow): PaymentRecord => ({
   updatedAt: r.updated_at,
   expiresAt: r.expires_at,
   paidAt: r.paid_at,
+  failureReason: (r.failure_reason ?? null) as PaymentRecord['failureReason'],
   refundedAmount: Number(r.refunded_amount ?? 0),
   expectedFee: r.expected_fee === null || r.expected_fee === undefined ? null : Number(r.expected_fee),
   routing: r.routing ? JSON.parse(r.routing) : null,

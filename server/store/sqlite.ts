@@ -232,8 +232,8 @@ export class SqliteStore implements Store {
         const n = plan.next;
         // Guarded on the status we read: a concurrent writer (another instance) cannot make us apply twice.
         const upd = this.db
-          .prepare('UPDATE payments SET status = ?, flags = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status = ?')
-          .run(n.status, JSON.stringify(n.flags), n.paidAt, n.updatedAt, t.paymentId, current.status);
+          .prepare('UPDATE payments SET status = ?, flags = ?, paid_at = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status = ?')
+          .run(n.status, JSON.stringify(n.flags), n.paidAt, n.failureReason ?? null, n.updatedAt, t.paymentId, current.status);
         if (upd.changes !== 1) throw new Error(`payment ${t.paymentId} changed concurrently`);
         payment = this.getRow(t.paymentId)!;
         const snapshot = snapshotOf(payment);

@@ -95,7 +95,7 @@ describe('limits and deadlines are configurable', () => {
   });
 
   it('defaults by family: VA and stores 24 h, QRIS and e-wallets 15 min, Komerce QRIS its fixed 5 min', async () => {
-    const s = await startTestServer({ routes: { va: ['komerce'], qris: ['komerce'], ewallet: ['xendit', 'midtrans'], cstore: ['midtrans'], paylater: ['indodana'] } });
+    const s = await startTestServer({ routes: { va: ['komerce'], qris: ['komerce'], ewallet: ['xendit', 'midtrans'], cstore: ['midtrans'], paylater: ['indodana'], card: [] } });
     try {
       const create = async (method: string) => {
         const r = await api(s.url, 'POST', '/api/payments', { orderId: `TTL-${method.replace(':', '-')}`, amount: 50_000, method, customer });
@@ -114,7 +114,7 @@ describe('limits and deadlines are configurable', () => {
 
   it('BAYAR_TTL per family wins over BAYAR_PAYMENT_TTL_SECONDS, and both stay within what the provider allows', async () => {
     const config = loadConfig({ BAYAR_MODE: 'sandbox', LOG_LEVEL: 'silent', BAYAR_PAYMENT_TTL_SECONDS: '1800', BAYAR_TTL: 'cstore=7200;ewallet=3600' });
-    const s = await startTestServer({ deadlines: config.deadlines, routes: { va: ['komerce', 'midtrans'], qris: ['xendit'], ewallet: ['xendit', 'midtrans'], cstore: ['midtrans'], paylater: ['indodana'] } });
+    const s = await startTestServer({ deadlines: config.deadlines, routes: { va: ['komerce', 'midtrans'], qris: ['xendit'], ewallet: ['xendit', 'midtrans'], cstore: ['midtrans'], paylater: ['indodana'], card: [] } });
     try {
       const create = async (method: string) => {
         const r = await api(s.url, 'POST', '/api/payments', { orderId: `TTL2-${method.replace(':', '-')}`, amount: 50_000, method, customer });
@@ -139,7 +139,7 @@ describe('check status ("I have paid")', () => {
   const tap = new TapClient();
   const clock = new ManualClock(Date.now());
   let s: TestServer;
-  before(async () => (s = await startTestServer({ routes: { va: ['komerce'], qris: ['xendit'], ewallet: ['xendit'], cstore: ['midtrans'], paylater: ['indodana'] } }, undefined, { clock, http: tap, background: false })));
+  before(async () => (s = await startTestServer({ routes: { va: ['komerce'], qris: ['xendit'], ewallet: ['xendit'], cstore: ['midtrans'], paylater: ['indodana'], card: [] } }, undefined, { clock, http: tap, background: false })));
   after(() => s.destroy());
 
   it('a lost webhook: the customer\'s check asks the provider and the payment turns paid; a second press within the interval is 429', async () => {

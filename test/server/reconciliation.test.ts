@@ -80,7 +80,7 @@ describe('reconciliation statement', () => {
     // No background reconciler: it would heal the lost webhook before the statement could show it.
     s = await startTestServer(
       // The open QRIS stays open across the two days the statements look at (QRIS defaults to 15 minutes).
-      { routes: { va: ['komerce'], qris: ['xendit'], ewallet: ['xendit', 'midtrans'], cstore: ['midtrans'], paylater: ['indodana'] }, deadlines: { byFamily: { qris: 3 * 86_400 } } },
+      { routes: { va: ['komerce'], qris: ['xendit'], ewallet: ['xendit', 'midtrans'], cstore: ['midtrans'], paylater: ['indodana'], card: [] }, deadlines: { byFamily: { qris: 3 * 86_400 } } },
       undefined,
       { clock, http: tap, background: false },
     );

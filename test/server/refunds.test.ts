@@ -72,7 +72,7 @@ describe('refunds', () => {
         notifyUrl: backend.url,
         // Each method lands on the provider a case needs: Komerce VA and Doku convenience store cannot refund;
         // Xendit e-wallet, Midtrans GoPay/QRIS and Indodana PayLater can.
-        routes: { va: ['komerce'], qris: ['midtrans'], ewallet: ['xendit', 'midtrans'], cstore: ['doku'], paylater: ['indodana'] },
+        routes: { va: ['komerce'], qris: ['midtrans'], ewallet: ['xendit', 'midtrans'], cstore: ['doku'], paylater: ['indodana'], card: [] },
       },
       undefined,
       { http: tap, notifierOptions: { baseDelayMs: 20, maxDelayMs: 100, intervalMs: 20 } },

@@ -4,7 +4,7 @@ import type { Translation } from './translation.js';
 export const en: Translation = {
   lang: 'en',
   methodsTitle: 'Choose a payment method',
-  families: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Convenience store', paylater: 'PayLater' },
+  families: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Convenience store', paylater: 'PayLater', card: 'Credit/debit card' },
   loading: 'Loading…',
   noMethods: 'No payment method is available for this order yet.',
   pay: (amount) => (amount ? `Pay ${amount}` : 'Pay'),

@@ -7,7 +7,7 @@ import type { CoreTranslation } from './translation.js';
 export const id: CoreTranslation = {
   lang: 'id',
   methodsTitle: 'Pilih metode pembayaran',
-  families: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Gerai retail', paylater: 'PayLater' },
+  families: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Gerai retail', paylater: 'PayLater', card: 'Kartu kredit/debit' },
   loading: 'Memuat…',
   noMethods: 'Belum ada metode pembayaran yang tersedia untuk pesanan ini.',
   pay: (amount) => (amount ? `Bayar ${amount}` : 'Bayar'),

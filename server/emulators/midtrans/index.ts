@@ -14,6 +14,7 @@ import { basicAuthMatches } from '../shared/basic-auth.js';
 import { isJsonObject as isObj, jsonObjectBody } from '../shared/json-body.js';
 import { signatureKey } from './auth.js';
 import { deeplinkPage, qrSvg, resultPage } from './pages.js';
+import { snapEmulator, type CardTxn } from './snap.js';
 
 export interface MidtransEmulatorCredentials {
   serverKey: string;
@@ -40,7 +41,7 @@ export interface MidtransEmulator extends Emulator {
   redeliver(id: string): Promise<number>;
 }
 
-type Status = 'pending' | 'settlement' | 'cancel' | 'expire' | 'deny' | 'refund' | 'partial_refund';
+type Status = 'pending' | 'capture' | 'settlement' | 'cancel' | 'expire' | 'deny' | 'refund' | 'partial_refund';
 type Body = Record<string, unknown>;
 
 const MERCHANT_ID = 'G141532850';
@@ -48,7 +49,7 @@ const MERCHANT_NAME = 'Bayar Sandbox Merchant';
 const PAYMENT_TYPES = ['bank_transfer', 'echannel', 'qris', 'gopay', 'cstore'] as const;
 const VA_BANKS = ['bca', 'bni', 'bri', 'permata', 'cimb'] as const;
 /** Refundable through the API (docs.midtrans.com "Refund Transactions"), of the types emulated here. */
-const REFUNDABLE = new Set(['gopay', 'qris']);
+const REFUNDABLE = new Set(['gopay', 'qris', 'credit_card']);
 /** Default windows (§5.4): bank transfer 24 h, GoPay/QRIS 15 min; stores [unconfirmed] 24 h. */
 const DEFAULT_EXPIRY_MS: Record<string, number> = {
   bank_transfer: 24 * 3_600_000,
@@ -61,6 +62,7 @@ const UNIT_MS = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_00
 /** Status code in a status answer, per transaction status. */
 const STATUS_CODE: Record<Status, string> = {
   pending: '201',
+  capture: '200',
   settlement: '200',
   cancel: '200',
   refund: '200',
@@ -74,8 +76,11 @@ const NOTIFY_CODE: Record<Status, string> = { ...STATUS_CODE, expire: '202', can
 interface Txn {
   transactionId: string;
   orderId: string;
-  paymentType: (typeof PAYMENT_TYPES)[number];
+  /** credit_card only through Snap's hosted card page (snap.ts): the Core API charge takes no raw cards here. */
+  paymentType: (typeof PAYMENT_TYPES)[number] | 'credit_card';
   amount: number;
+  /** Cards: accept / deny (fraud detection); every other type is `accept`. */
+  fraudStatus?: string;
   created: Date;
   expiry: Date;
   status: Status;
@@ -203,7 +208,7 @@ export function createMidtransEmulator(
       payment_type: t.paymentType,
       transaction_time: wib(t.created),
       transaction_status: t.status,
-      fraud_status: 'accept',
+      fraud_status: t.fraudStatus ?? 'accept',
       expiry_time: wib(t.expiry),
       ...(t.settledAt ? { settlement_time: wib(t.settledAt) } : {}),
       ...(t.refunded > 0 ? { refund_amount: money(t.refunded) } : {}),
@@ -270,43 +275,49 @@ export function createMidtransEmulator(
   // -------------------------------------------------------------------------------------------------------------
   // Charge
 
+  /** transaction_details, item_details and customer_details, checked the same for a charge and a Snap create. */
+  function orderFields(b: Body): { orderId: string; gross: number } {
+      const td = b.transaction_details;
+      if (!isObj(td)) throw invalid('transaction_details is required');
+      const orderId = td.order_id;
+      if (typeof orderId !== 'string' || orderId.length === 0) throw invalid('transaction_details.order_id is required');
+      if (orderId.length > 50) throw invalid('transaction_details.order_id too long, maximum is 50 characters');
+      // Letters, digits and only - _ ~ . (§5.3).
+      if (!/^[A-Za-z0-9\-_~.]+$/.test(orderId)) throw invalid('transaction_details.order_id contains characters other than letters, digits, -, _, ~ and .');
+      const gross = td.gross_amount;
+      if (typeof gross !== 'number' || !Number.isSafeInteger(gross)) throw invalid('transaction_details.gross_amount must be an integer (no decimals)');
+      if (gross <= 0) throw invalid('transaction_details.gross_amount must be greater than 0');
+
+      if (b.item_details !== undefined) {
+        if (!Array.isArray(b.item_details)) throw invalid('item_details must be an array');
+        let sum = 0;
+        b.item_details.forEach((it: unknown, i: number) => {
+          if (!isObj(it)) throw invalid(`item_details[${i}] must be an object`);
+          if (typeof it.price !== 'number' || !Number.isSafeInteger(it.price)) throw invalid(`item_details[${i}].price must be an integer`);
+          if (typeof it.quantity !== 'number' || !Number.isSafeInteger(it.quantity) || it.quantity < 1) throw invalid(`item_details[${i}].quantity must be a positive integer`);
+          if (typeof it.name !== 'string' || it.name.length === 0) throw invalid(`item_details[${i}].name is required`);
+          if (it.name.length > 50) throw invalid(`item_details[${i}].name too long, maximum is 50 characters`);
+          if (it.id !== undefined && (typeof it.id !== 'string' || it.id.length > 50)) throw invalid(`item_details[${i}].id must be a string of at most 50 characters`);
+          sum += it.price * it.quantity;
+        });
+        // [unconfirmed for Core API; Snap enforces it] the items must add up to gross_amount.
+        if (sum !== gross) throw invalid('transaction_details.gross_amount is not equal to the sum of item_details');
+      }
+      if (b.customer_details !== undefined) {
+        if (!isObj(b.customer_details)) throw invalid('customer_details must be an object');
+        const email = b.customer_details.email;
+        if (email !== undefined && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) throw invalid('customer_details.email format is invalid');
+      }
+    return { orderId, gross };
+  }
+
   function charge(req: Request, res: Response) {
     const b = jsonBody(req.body);
     const urls = notifyUrls(req);
     const paymentType = b.payment_type;
     if (typeof paymentType !== 'string') throw invalid('payment_type is required');
     if (!(PAYMENT_TYPES as readonly string[]).includes(paymentType)) throw invalid(`payment_type ${paymentType} is not supported`);
-    const td = b.transaction_details;
-    if (!isObj(td)) throw invalid('transaction_details is required');
-    const orderId = td.order_id;
-    if (typeof orderId !== 'string' || orderId.length === 0) throw invalid('transaction_details.order_id is required');
-    if (orderId.length > 50) throw invalid('transaction_details.order_id too long, maximum is 50 characters');
-    // Letters, digits and only - _ ~ . (§5.3).
-    if (!/^[A-Za-z0-9\-_~.]+$/.test(orderId)) throw invalid('transaction_details.order_id contains characters other than letters, digits, -, _, ~ and .');
-    const gross = td.gross_amount;
-    if (typeof gross !== 'number' || !Number.isSafeInteger(gross)) throw invalid('transaction_details.gross_amount must be an integer (no decimals)');
-    if (gross <= 0) throw invalid('transaction_details.gross_amount must be greater than 0');
-
-    if (b.item_details !== undefined) {
-      if (!Array.isArray(b.item_details)) throw invalid('item_details must be an array');
-      let sum = 0;
-      b.item_details.forEach((it: unknown, i: number) => {
-        if (!isObj(it)) throw invalid(`item_details[${i}] must be an object`);
-        if (typeof it.price !== 'number' || !Number.isSafeInteger(it.price)) throw invalid(`item_details[${i}].price must be an integer`);
-        if (typeof it.quantity !== 'number' || !Number.isSafeInteger(it.quantity) || it.quantity < 1) throw invalid(`item_details[${i}].quantity must be a positive integer`);
-        if (typeof it.name !== 'string' || it.name.length === 0) throw invalid(`item_details[${i}].name is required`);
-        if (it.name.length > 50) throw invalid(`item_details[${i}].name too long, maximum is 50 characters`);
-        if (it.id !== undefined && (typeof it.id !== 'string' || it.id.length > 50)) throw invalid(`item_details[${i}].id must be a string of at most 50 characters`);
-        sum += it.price * it.quantity;
-      });
-      // [unconfirmed for Core API; Snap enforces it] the items must add up to gross_amount.
-      if (sum !== gross) throw invalid('transaction_details.gross_amount is not equal to the sum of item_details');
-    }
-    if (b.customer_details !== undefined) {
-      if (!isObj(b.customer_details)) throw invalid('customer_details must be an object');
-      const email = b.customer_details.email;
-      if (email !== undefined && (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) throw invalid('customer_details.email format is invalid');
-    }
+    const { orderId, gross } = orderFields(b);
 
     let start = now();
     let lifetime = DEFAULT_EXPIRY_MS[paymentType]!;
@@ -443,7 +454,27 @@ export function createMidtransEmulator(
   const router = express.Router();
   router.use(express.raw({ type: '*/*', limit: '100kb' }));
 
+  const snap = snapEmulator({
+    clock: opts.clock,
+    baseUrl: opts.baseUrl,
+    merchantName: MERCHANT_NAME,
+    orderFields,
+    notifyUrls,
+    orderTaken: (orderId) => {
+      const t = find(orderId);
+      return !!t && !['expire', 'cancel', 'deny'].includes(t.status);
+    },
+    register: (t: CardTxn) => {
+      byId.set(t.transactionId, t);
+      byOrder.set(t.orderId, t);
+    },
+    find: (orderId) => find(orderId) as CardTxn | undefined,
+    notify: (t) => notify(t as Txn),
+    invalid,
+  });
+
   // Hosted pieces the customer's browser or app opens: no auth, no faults.
+  router.use(snap.pages);
   router.get('/gopay/:id/deeplink', (req, res) => {
     const t = byId.get(req.params.id);
     if (!t || t.paymentType !== 'gopay') {
@@ -497,6 +528,21 @@ export function createMidtransEmulator(
   });
 
   router.post('/v2/charge', handle(charge));
+  router.post(
+    '/snap/v1/transactions',
+    handle((req, res) => {
+      try {
+        snap.create(req, res);
+      } catch (err) {
+        // Snap's own error envelope: {error_messages: [...]}.
+        if (err instanceof MidtransApiError) {
+          res.status(err.status).json({ error_messages: err.validation?.length ? err.validation : [err.message] });
+          return;
+        }
+        throw err;
+      }
+    }),
+  );
 
   const notFound = () => new MidtransApiError(404, "Transaction doesn't exist.");
   const cannotModify = () => new MidtransApiError(412, 'Merchant cannot modify the status of the transaction');
@@ -553,7 +599,7 @@ export function createMidtransEmulator(
       }
       // [unconfirmed] message for a payment type that cannot be refunded.
       if (!REFUNDABLE.has(t.paymentType)) throw new MidtransApiError(412, `Refund is not supported for payment type ${t.paymentType}`);
-      if (t.status !== 'settlement' && t.status !== 'partial_refund') throw cannotModify();
+      if (t.status !== 'settlement' && t.status !== 'capture' && t.status !== 'partial_refund') throw cannotModify();
       const remaining = t.amount - t.refunded;
       const amount = (b.amount as number | undefined) ?? remaining;
       if (amount > remaining) throw new MidtransApiError(412, 'Refund amount exceeds the amount that can still be refunded');
@@ -591,6 +637,7 @@ export function createMidtransEmulator(
 
   async function simulate(action: 'pay' | 'expire', providerRef: string): Promise<SimulateResult> {
     // Midtrans transactions are fixed-amount: a different paid amount (opts.amount) cannot happen and is ignored.
+    if (providerRef.startsWith('snap-')) return { webhookStatus: await snap.simulate(action, providerRef.slice('snap-'.length)) };
     const t = find(providerRef);
     if (!t) throw new Error(`Midtrans emulator: no transaction ${providerRef}`);
     if (t.status !== 'pending') throw new Error(`Midtrans emulator: transaction ${providerRef} is ${t.status}`);

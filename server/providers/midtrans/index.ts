@@ -36,8 +36,24 @@ import {
   toWireAmount,
 } from './mapping.js';
 import { basicAuthHeader, verifyNotificationSignature } from './signing.js';
+import { SNAP_REF_PREFIX, snapBaseUrl, snapErrorMessages, snapRequest, snapResult } from './card.js';
 
 export function createMidtransProvider(creds: NonNullable<ProviderCredentials['midtrans']>, ctx: ProviderContext): PaymentProvider {
+  const snap = providerHttp({
+    id: PROVIDER,
+    name: 'Midtrans Snap',
+    baseUrl: snapBaseUrl(creds.baseUrl, creds.snapBaseUrl),
+    ctx,
+    errorBody: (json, status) => ({ code: String(status), message: snapErrorMessages(json).join('; ') || undefined }),
+    refusesCredentials: (status) => status === 401,
+    answer: 'a JSON object with token and redirect_url',
+    shapeError: WireShapeError,
+  });
+  /**
+   * Snap answers a second create for the same order_id with an error, and its token cannot be looked up: the
+   * first answer per reference is kept so a retried create (same payment attempt) gets the same hosted page.
+   */
+  const snapPages = new Map<string, { fingerprint: string; result: CreatePaymentResult }>();
   const authorization = basicAuthHeader(creds.serverKey);
   const api = providerHttp({
     id: PROVIDER,
@@ -72,6 +88,18 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
   const orderPath = (ref: PaymentRef) => `/v2/${encodeURIComponent(ref.reference)}`;
   const statusOf = async (ref: PaymentRef, op: Op = 'status') => call(op, 'GET', `${orderPath(ref)}/status`);
 
+  async function currentStatus(ref: PaymentRef, op: Op = 'status'): Promise<ProviderStatus> {
+    // An expired transaction answers with body status_code 407: a normal answer (call() lets it through).
+    try {
+      const body = await statusOf(ref, op);
+      return read(() => statusResult(body));
+    } catch (err) {
+      // A Snap card page the customer has not submitted yet: the Core API knows no transaction, nothing happened.
+      if (isSnapNotStarted(ref, err)) return { status: 'pending', providerStatus: 'snap_open' };
+      throw err;
+    }
+  }
+
   return {
     id: 'midtrans',
     webhookNeedsConfirmation: true,
@@ -82,6 +110,17 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
     async create(input: CreatePaymentInput): Promise<CreatePaymentResult> {
       if (!supports(input.family, input.channel)) {
         throw new ProviderNotSupportedError(PROVIDER, `Midtrans does not serve ${input.family}:${input.channel} in Bayar`);
+      }
+      if (input.family === 'card') {
+        const fingerprint = JSON.stringify([input.amount, input.expiresAt.getTime(), input.returnUrl ?? '']);
+        const seen = snapPages.get(input.reference);
+        if (seen?.fingerprint === fingerprint) return seen.result;
+        const now = ctx.clock.now();
+        const answer = await snap.send('create', jsonRequest('POST', '/transactions', { Authorization: authorization, 'X-Override-Notification': input.webhookUrl }, snapRequest(input, now)));
+        const result = read(() => snapResult(snap.expectOk(answer), input, now));
+        snapPages.set(input.reference, { fingerprint, result });
+        while (snapPages.size > 1000) snapPages.delete(snapPages.keys().next().value as string);
+        return result;
       }
       const request = chargeRequest(input, ctx.clock.now());
       try {
@@ -99,13 +138,15 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
       }
     },
 
-    async status(ref: PaymentRef): Promise<ProviderStatus> {
-      // An expired transaction answers with body status_code 407: a normal answer (call() lets it through).
-      const body = await statusOf(ref);
-      return read(() => statusResult(body));
-    },
+    status: currentStatus,
 
     async cancel(ref: PaymentRef): Promise<ProviderStatus> {
+      if (ref.providerRef.startsWith(SNAP_REF_PREFIX)) {
+        // Before the card is submitted there is no transaction to cancel, and a Snap token cannot be revoked: the
+        // page stays usable until it expires (Bayar then records a late payment, never loses it).
+        const current = await currentStatus(ref, 'cancel');
+        if (current.providerStatus === 'snap_open') throw new ProviderNotSupportedError(PROVIDER, 'A Midtrans Snap page cannot be cancelled before the card is submitted; it expires at its deadline.');
+      }
       try {
         const body = await call('cancel', 'POST', `${orderPath(ref)}/cancel`);
         return read(() => statusResult(body));
@@ -122,7 +163,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
 
     // The payment types Bayar creates per family (mapping.ts chargeRequest): VA and stores are bank_transfer/echannel/cstore.
     refundBlocker: (m) =>
-      REFUNDABLE_PAYMENT_TYPES.has(m.family === 'ewallet' ? m.channel : m.family) ? null : `Midtrans cannot refund ${m.family} payments through the API; refund by bank transfer.`,
+      REFUNDABLE_PAYMENT_TYPES.has(m.family === 'ewallet' ? m.channel : m.family === 'card' ? 'credit_card' : m.family) ? null : `Midtrans cannot refund ${m.family} payments through the API; refund by bank transfer.`,
     async refund(input: RefundInput) {
       const current = await statusOf(input, 'refund');
       const type = String(current.payment_type);
@@ -160,6 +201,9 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
     },
   };
 }
+
+const isSnapNotStarted = (ref: PaymentRef, err: unknown) =>
+  ref.providerRef.startsWith(SNAP_REF_PREFIX) && err instanceof ProviderRejectedError && (err.httpStatus === 404 || err.providerCode === '404');
 
 const asObject = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 

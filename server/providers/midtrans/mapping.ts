@@ -2,7 +2,7 @@
  * Midtrans ↔ Bayar translation (providers.md §5): the status table, the rupiah ↔ "150000.00" conversions, GMT+7
  * timestamps, charge requests per channel and reading answers and notifications. Pure: no I/O.
  */
-import type { PaymentStatus } from '../../api-types.js';
+import type { FailureReason, PaymentStatus } from '../../api-types.js';
 import { sha256 } from '../../lib/crypto.js';
 import { ProviderRejectedError } from '../../errors.js';
 import type { CreatePaymentInput, CreatePaymentResult, LineItem, ProviderMethod, ProviderStatus, WebhookEvent } from '../types.js';
@@ -66,6 +66,8 @@ export const METHODS: ProviderMethod[] = [
   { family: 'ewallet', channel: 'gopay', label: 'GoPay', minAmount: 1_000, maxAmount: 10_000_000 },
   { family: 'cstore', channel: 'indomaret', label: 'Indomaret', minAmount: 10_000, maxAmount: 5_000_000 },
   { family: 'cstore', channel: 'alfamart', label: 'Alfamart', minAmount: 10_000, maxAmount: 2_500_000 },
+  // Cards through Snap's hosted 3-D Secure page (card.ts). [unconfirmed] limits: the card's own limit is the issuer's.
+  { family: 'card', channel: 'card', label: 'Credit/debit card', minAmount: 10_000, maxAmount: 100_000_000 },
 ];
 
 export function supports(family: string, channel: string): boolean {
@@ -272,17 +274,32 @@ export function recoverFromStatus(body: unknown, input: CreatePaymentInput, expe
   }
 }
 
+/**
+ * Why a card payment failed, from what Midtrans says (§5.6): `deny` with fraud_status `deny` is its fraud detection;
+ * a 3-D Secure failure names authentication in its message; any other `deny`/`failure` of a card is the bank's.
+ * Other payment types carry no reason.
+ */
+export function failureReasonOf(t: Obj, status: PaymentStatus): FailureReason | undefined {
+  if (status !== 'failed' || t.payment_type !== 'credit_card') return undefined;
+  if (t.fraud_status === 'deny') return 'fraud_suspected';
+  const said = [t.channel_response_message, t.status_message].filter((v) => typeof v === 'string').join(' ');
+  if (/3d ?s(ecure)?|3ds|authenticat/i.test(said)) return 'authentication_failed';
+  return 'card_declined';
+}
+
 export function statusResult(body: unknown): ProviderStatus {
   const t = asObject(body, 'status');
   const word = str(t, 'transaction_status', 'status');
   const status = commonStatus(word, typeof t.fraud_status === 'string' ? t.fraud_status : undefined);
   const amount = fromWireAmount(t.gross_amount);
   const paidAt = status === 'paid' ? (wibToIso(t.settlement_time) ?? wibToIso(t.transaction_time)) : undefined;
+  const failureReason = failureReasonOf(t, status);
   return {
     status,
     ...(amount !== null ? { amount } : {}),
     ...(paidAt ? { paidAt } : {}),
     providerStatus: word === 'capture' && typeof t.fraud_status === 'string' ? `${word}/${t.fraud_status}` : word,
+    ...(failureReason ? { failureReason } : {}),
   };
 }
 
@@ -328,6 +345,7 @@ export function notificationEvent(body: unknown): WebhookEvent {
   const fraud = typeof n.fraud_status === 'string' ? n.fraud_status : undefined;
   const status = commonStatus(word, fraud);
   const paidAt = status === 'paid' ? (wibToIso(n.settlement_time) ?? wibToIso(n.transaction_time)) : undefined;
+  const failureReason = failureReasonOf(n, status);
   return {
     eventId: sha256([orderId, word, statusCode, transactionId].join('\n')).toString('hex'),
     providerRef: transactionId,
@@ -336,5 +354,6 @@ export function notificationEvent(body: unknown): WebhookEvent {
     amount,
     ...(paidAt ? { paidAt } : {}),
     providerStatus: word === 'capture' && fraud ? `${word}/${fraud}` : word,
+    ...(failureReason ? { failureReason } : {}),
   };
 }
