@@ -83,7 +83,7 @@ const storage = {
 
 /**
  * @summary Embeddable checkout for Indonesian payments: the customer picks a method (Virtual Account, QRIS, e-wallet,
- * convenience store, PayLater), sees exactly what to do, and the element turns to "paid" by itself when the provider
+ * convenience store, PayLater, card on the provider's 3-D Secure page), sees exactly what to do, and the element turns to "paid" by itself when the provider
  * confirms (Server-Sent Events, with polling as a fallback). A reload resumes the order's pending payment.
  *
  * @attr server - base URL of the companion server. Default: the origin the script was loaded from.
@@ -94,7 +94,7 @@ const storage = {
  * @attr customer-name - unsigned/catalog checkout only.
  * @attr customer-email - unsigned/catalog checkout only.
  * @attr customer-phone - unsigned/catalog checkout only.
- * @attr methods - optional filter, comma separated: families (`va`, `qris`, `ewallet`, `cstore`, `paylater`) or method ids (`va:bca`).
+ * @attr methods - optional filter, comma separated: families (`va`, `qris`, `ewallet`, `cstore`, `paylater`, `card`) or method ids (`va:bca`).
  * @attr locale - `id` (default) or `en`; switches live.
  * @attr ui-mode - `auto` (default), `qr` or `redirect`: how e-wallets hand off (`auto`: the wallet's QR on a wide
  *   non-touch screen, the app link on a phone).
@@ -402,10 +402,11 @@ export class BayarCheckout extends BayarElement {
     if (!method || this.busy) return;
     const paylater = method.family === 'paylater';
     if ((paylater && !this.installment) || (method.id === 'ewallet:ovo' && !this.walletPhone)) return;
-    // PayLater approval opens from this click itself so pop-up blockers allow it: a blank tab now, pointed at the
-    // lender's page once the payment exists. If it was blocked anyway, the hand-off view shows a link to click.
+    // PayLater approval and the provider's card page open from this click itself so pop-up blockers allow it: a
+    // blank tab now, pointed at the provider's page once the payment exists. If it was blocked anyway, the hand-off
+    // view shows a link to click.
     let approval: Window | null = null;
-    if (paylater) {
+    if (paylater || method.family === 'card') {
       approval = window.open('about:blank', '_blank');
       if (approval) approval.opener = null;
     }
@@ -441,7 +442,7 @@ export class BayarCheckout extends BayarElement {
       if (this.rememberMethod !== 'off') storage.set(this.lastMethodKey, methodId);
       else storage.remove(this.lastMethodKey);
       if (approval) {
-        const url = family === 'paylater' ? safeHttpUrl(payment.redirectUrl) : null;
+        const url = family === 'paylater' || family === 'card' ? safeHttpUrl(payment.redirectUrl) : null;
         if (url) approval.location.href = url;
         else approval.close();
       }

@@ -17,7 +17,8 @@ const PAYEES: Record<string, string> = { midtrans: 'Midtrans', doku: 'DOKU', xen
 
 /**
  * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, or a clear
- * button to the PayLater lender's page (`redirectUrl`, http(s) only, anything else is refused); with a countdown while
+ * button to the PayLater lender's page or the provider's hosted card page (3-D Secure) (`redirectUrl`, http(s) only,
+ * anything else is refused); with a countdown while
  * the checkout keeps listening for the outcome. E-wallets have their own device-aware view (`<bayar-wallet-view>`).
  *
  * @attr locale - `id` (default) or `en`.
@@ -42,7 +43,7 @@ const PAYEES: Record<string, string> = { midtrans: 'Midtrans', doku: 'DOKU', xen
 export class BayarHandoffView extends BayarElement {
   static override styles = [tokens, marks, spinner, viewStyles, handoffViewStyles];
 
-  /** The pending payment: with `cstore`, or with `redirectUrl` (PayLater). */
+  /** The pending payment: with `cstore`, or with `redirectUrl` (PayLater, card). */
   @property({ attribute: false }) payment: Payment | null = null;
 
   private readonly countdown = new CountdownController(this, () => this.notify('expire'));
@@ -84,16 +85,31 @@ export class BayarHandoffView extends BayarElement {
     const url = safeHttpUrl(p.redirectUrl);
     const waiting = html`${countdown}
       <p class="muted waiting"><span class="spinner" aria-hidden="true"></span>${t.waiting}</p>`;
+    const link = (label: string) =>
+      url
+        ? html`<a class="button primary" href=${url} target="_blank" rel="noopener noreferrer">${label}</a>`
+        : html`<p class="error" role="alert">${t.invalid.redirect}</p>`;
+
+    if (p.family === 'card') {
+      // The card is typed on the provider's page (PCI DSS SAQ A): this view only hands off and waits for the outcome.
+      const provider = PAYEES[p.provider] ?? p.provider;
+      return html`
+        <section class="stack" aria-labelledby="title">
+          <div class="head">${mark('card')}<h2 id="title" tabindex="-1">${t.card.title}</h2></div>
+          ${total}
+          <p>${t.card.note(provider)}</p>
+          ${link(t.card.button(provider))}
+          <p class="muted">${t.card.secure}</p>
+          ${waiting}
+        </section>
+      `;
+    }
     return html`
       <section class="stack" aria-labelledby="title">
         <div class="head">${mark(channel)}<h2 id="title" tabindex="-1">${paylater ? t.approvalTitle : t.redirectTitle(name)}</h2></div>
         ${total}
         <p>${paylater ? t.approvalNote : t.redirectNote}</p>
-        ${url
-          ? html`<a class="button primary" href=${url} target="_blank" rel="noopener noreferrer"
-              >${paylater ? t.approvalButton : t.redirectButton(name)}</a
-            >`
-          : html`<p class="error" role="alert">${t.invalid.redirect}</p>`}
+        ${link(paylater ? t.approvalButton : t.redirectButton(name))}
         ${waiting}
       </section>
     `;

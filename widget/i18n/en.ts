@@ -133,6 +133,18 @@ export const en: Translation = {
   approvalTitle: 'Finish the PayLater approval',
   approvalNote: 'The approval page opened in a new tab. This page updates by itself once it is approved.',
   approvalButton: 'Open the approval page',
+  card: {
+    title: 'Pay by credit or debit card',
+    note: (p) => `Enter your card and its one-time code (3-D Secure) on ${p}'s secure page, opened in a new tab. This page updates by itself.`,
+    button: (p) => `Open ${p}'s card page`,
+    secure: "Your card details are never typed into or stored on this shop's page.",
+  },
+  failureReasons: {
+    card_declined: 'Your bank declined this card. Try another card or choose another payment method.',
+    fraud_suspected: "The provider's security checks declined this payment. Choose another payment method.",
+    authentication_failed: 'The 3-D Secure check (one-time code) did not succeed. Try again or choose another payment method.',
+    declined: 'The provider declined this payment. Choose another payment method.',
+  },
   waiting: 'Waiting for payment confirmation…',
   installmentsTitle: 'Choose an instalment plan',
   installmentsLoading: 'Loading instalment plans…',

@@ -80,6 +80,18 @@ export const idViews: ViewTranslation = {
   approvalTitle: 'Selesaikan persetujuan PayLater',
   approvalNote: 'Halaman persetujuan dibuka di tab baru. Halaman ini akan diperbarui otomatis setelah disetujui.',
   approvalButton: 'Buka halaman persetujuan',
+  card: {
+    title: 'Bayar dengan kartu kredit/debit',
+    note: (p) => `Masukkan data kartu dan kode OTP (3-D Secure) di halaman aman ${p} yang terbuka di tab baru. Halaman ini akan diperbarui otomatis.`,
+    button: (p) => `Buka halaman kartu ${p}`,
+    secure: 'Data kartu Anda tidak pernah dimasukkan atau disimpan di halaman toko ini.',
+  },
+  failureReasons: {
+    card_declined: 'Bank penerbit menolak kartu ini. Coba kartu lain atau pilih metode pembayaran lain.',
+    fraud_suspected: 'Pembayaran ini ditolak oleh sistem keamanan penyedia. Pilih metode pembayaran lain.',
+    authentication_failed: 'Verifikasi 3-D Secure (OTP) tidak berhasil. Coba lagi atau pilih metode pembayaran lain.',
+    declined: 'Penyedia menolak pembayaran ini. Pilih metode pembayaran lain.',
+  },
   installmentsTitle: 'Pilih tenor cicilan',
   installmentsLoading: 'Memuat pilihan cicilan…',
   noInstallments: 'Tidak ada pilihan cicilan untuk jumlah ini.',

@@ -1,4 +1,4 @@
-import type { MethodFamily, PaymentStatus } from '../../server/api-types.js';
+import type { FailureReason, MethodFamily, PaymentStatus } from '../../server/api-types.js';
 
 /**
  * Bank-specific menu names for the VA instructions (kept as the bank shows them, in both languages). A channel or
@@ -99,6 +99,10 @@ export interface ViewTranslation {
   approvalTitle: string;
   approvalNote: string;
   approvalButton: string;
+  /** Cards: typed on the provider's hosted 3-D Secure page (`provider` names it), never in this widget. */
+  card: { title: string; note: (provider: string) => string; button: (provider: string) => string; secure: string };
+  /** Why a provider declined a payment (Payment.failureReason), and what to do next. */
+  failureReasons: Record<FailureReason, string>;
   installmentsTitle: string;
   installmentsLoading: string;
   noInstallments: string;

@@ -8,7 +8,7 @@ export const MARKS: Record<string, string> = {
   bca: 'BCA', bni: 'BNI', bri: 'BRI', mandiri: 'mandiri', permata: 'Permata', cimb: 'CIMB', bsi: 'BSI',
   danamon: 'Danamon', bjb: 'bjb', btn: 'BTN', maybank: 'Maybank', qris: 'QRIS', ovo: 'OVO', dana: 'DANA',
   gopay: 'GoPay', shopeepay: 'ShopeePay', linkaja: 'LinkAja', indomaret: 'Indomaret', alfamart: 'Alfamart',
-  indodana: 'Indodana', kredivo: 'Kredivo', akulaku: 'Akulaku',
+  indodana: 'Indodana', kredivo: 'Kredivo', akulaku: 'Akulaku', card: 'VISA MC',
 };
 
 export const brandKey = (channel: string): string => channel.toLowerCase().replace(/[^a-z0-9]/g, '');

@@ -7,11 +7,11 @@ import { formatIdr } from '../internal/format.js';
 import { marks, tokens } from '../styles/tokens.js';
 import { methodPickerStyles } from './method-picker.styles.js';
 
-const FAMILIES: MethodFamily[] = ['va', 'qris', 'ewallet', 'cstore', 'paylater'];
+const FAMILIES: MethodFamily[] = ['va', 'qris', 'ewallet', 'cstore', 'paylater', 'card'];
 
 /**
  * @summary The payment methods as one radio group, grouped by family (Virtual Account, QRIS, e-wallet, convenience
- * store, PayLater), the customer's last used method first with a badge. A method the amount cannot use is shown
+ * store, PayLater, card), the customer's last used method first with a badge. A method the amount cannot use is shown
  * greyed with its limit (`aria-disabled`): the arrow keys still reach it, so its reason is read out, but it cannot be
  * selected. Keyboard: Tab reaches the group once (roving tabindex), arrow keys move, Home/End jump, Space or
  * Enter selects; a click selects too.

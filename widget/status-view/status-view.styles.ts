@@ -30,4 +30,9 @@ export const statusViewStyles = css`
   .primary {
     margin-top: 0.5em;
   }
+  .reason {
+    font-weight: 600;
+    max-width: 32em;
+    margin: 0;
+  }
 `;

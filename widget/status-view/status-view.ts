@@ -14,7 +14,8 @@ const clock = svg`<path d="M12 7v5l3 2" />`;
 
 /**
  * @summary The outcome of a payment: paid (with amount and time), expired ("try again"; for QRIS "new QR" or another
- * method), cancelled (choose another method), failed ("try again") or refunded.
+ * method), cancelled (choose another method), failed (with the provider's reason when it gave one, e.g. a declined
+ * card, and "choose another method"; without one, "try again") or refunded.
  *
  * @attr locale - `id` (default) or `en`.
  *
@@ -46,6 +47,8 @@ export class BayarStatusView extends BayarElement {
     const good = status === 'paid' || status === 'refunded';
     // An expired QR is replaced by a new one in place; other methods go back to choosing.
     const renew = status === 'expired' && p.family === 'qris';
+    // A declined payment says why and sends the customer to another method (a card may be chosen again).
+    const reason = status === 'failed' && p.failureReason ? t.failureReasons[p.failureReason] : '';
     return html`
       <div part="status" class="status ${good ? 'good' : 'bad'}" data-status=${status}>
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -54,6 +57,7 @@ export class BayarStatusView extends BayarElement {
         </svg>
         <h2 tabindex="-1">${t.status[status]}</h2>
         <p>${renew ? t.qrExpired : t.statusText[status]}</p>
+        ${reason ? html`<p class="reason" data-reason=${p.failureReason!}>${reason}</p>` : nothing}
         <p class="amount">${formatIdr(p.amount)}</p>
         ${p.paidAt && good ? html`<p class="muted">${formatDeadline(p.paidAt, this.locale === 'en' ? 'en' : 'id')}</p>` : nothing}
         ${good
@@ -62,7 +66,7 @@ export class BayarStatusView extends BayarElement {
             ? html`<button type="button" class="primary" @click=${() => this.notify('renew')}>${t.newQr}</button>
                 <button type="button" class="link" @click=${() => this.notify('retry')}>${t.changeMethod}</button>`
             : html`<button type="button" class="primary" @click=${() => this.notify('retry')}>
-                ${status === 'cancelled' ? t.changeMethod : t.tryAgain}
+                ${status === 'cancelled' || reason ? t.changeMethod : t.tryAgain}
               </button>`}
       </div>
     `;

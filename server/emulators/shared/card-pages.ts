@@ -111,7 +111,7 @@ button:focus{outline:3px solid #1b1f24;outline-offset:2px}
 a{color:${b.accent}}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin-top:.5rem}th,td{text-align:left;padding:.3rem .2rem;border-top:1px solid #dde2e7}
 .note{color:#3d4752;font-size:.85rem;margin-top:1.25rem}.lock{color:#3d4752;font-size:.8rem}
-code{font-size:.9em}
+code{font-size:.9em;white-space:nowrap}
 @media (max-width:400px){main{margin:0;border-radius:0;min-height:100vh;padding:1.1rem}.row{grid-template-columns:1fr}}
 `;
 
