@@ -109,8 +109,8 @@ export const DEFAULT_SANDBOX_ROUTES: Record<MethodFamily, ProviderId[]> = {
   ewallet: ['doku', 'xendit', 'midtrans'],
   cstore: ['midtrans', 'doku'],
   paylater: ['indodana'],
-  // Cards go through hosted 3-D Secure pages: Midtrans Snap (refundable through the API), then Doku Checkout.
-  card: ['midtrans', 'doku'],
+  // Cards go through a hosted 3-D Secure page: Midtrans Snap (docs/providers-live.md#cards says why only it).
+  card: ['midtrans'],
 };
 
 const optionalString = z
