@@ -74,7 +74,11 @@ test('card 4811 1111 1111 1114 + OTP 112233: hosted form → 3-D Secure (survive
 
     await typeCard(hosted, '4811 1111 1111 1114');
     await checkHostedPage(d, hosted, 'card-3ds-1280');
+    // A refresh of either tab during 3-D Secure: the challenge is shown again, the shop resumes the card payment.
     await hosted.reload();
+    await d.page.reload();
+    await d.page.getByRole('heading', { name: 'Bayar dengan kartu kredit/debit' }).waitFor();
+    assert.equal((await d.payment())?.id, payment.id);
     await hosted.getByLabel('Kode OTP dari SMS').fill('112233');
     await hosted.getByRole('button', { name: 'Verifikasi' }).click();
     // Snap sends the customer back to the companion's return page (the finish URL) once the issuer has decided.
