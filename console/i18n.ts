@@ -25,7 +25,7 @@ const id = {
   retry: 'Coba lagi',
   none: 'Tidak ada data.',
   status: { pending: 'Menunggu', paid: 'Dibayar', expired: 'Kedaluwarsa', cancelled: 'Dibatalkan', failed: 'Gagal', refunded: 'Dikembalikan' } as Record<string, string>,
-  family: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Gerai ritel', paylater: 'PayLater' } as Record<string, string>,
+  family: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Gerai ritel', paylater: 'PayLater', card: 'Kartu kredit/debit' } as Record<string, string>,
   flags: { amount_mismatch: 'Nominal berbeda', late_payment: 'Dibayar terlambat', duplicate_payment: 'Pembayaran ganda', external_refund: 'Refund di luar Bayar' } as Record<string, string>,
   payments: {
     heading: 'Pembayaran',
@@ -178,7 +178,7 @@ const en: Texts = {
   retry: 'Retry',
   none: 'Nothing here.',
   status: { pending: 'Pending', paid: 'Paid', expired: 'Expired', cancelled: 'Cancelled', failed: 'Failed', refunded: 'Refunded' },
-  family: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Convenience store', paylater: 'PayLater' },
+  family: { va: 'Virtual Account', qris: 'QRIS', ewallet: 'E-wallet', cstore: 'Convenience store', paylater: 'PayLater', card: 'Credit/debit card' },
   flags: { amount_mismatch: 'Amount mismatch', late_payment: 'Late payment', duplicate_payment: 'Duplicate payment', external_refund: 'Refund outside Bayar' },
   payments: {
     heading: 'Payments',

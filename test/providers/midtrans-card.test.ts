@@ -10,7 +10,7 @@ import { createMidtransEmulator, type MidtransEmulator } from '../../server/emul
 import { luhn } from '../../server/emulators/shared/card-pages.js';
 import { ProviderAuthError, ProviderNotSupportedError, WebhookVerificationError } from '../../server/errors.js';
 import { ManualClock } from '../../server/lib/clock.js';
-import { SNAP_REF_PREFIX, snapBaseUrl } from '../../server/providers/midtrans/card.js';
+import { parseSnapRef, snapBaseUrl } from '../../server/providers/midtrans/card.js';
 import { createMidtransProvider } from '../../server/providers/midtrans/index.js';
 import { toWib } from '../../server/providers/midtrans/mapping.js';
 import { basicAuthHeader } from '../../server/providers/midtrans/signing.js';
@@ -102,7 +102,7 @@ describe('Midtrans Snap card: create', () => {
     assert.deepEqual(body.credit_card, { secure: true });
     assert.deepEqual(body.callbacks, { finish: inp.returnUrl });
     assert.deepEqual(body.expiry, { start_time: `${toWib(clock.now())} +0700`, unit: 'minute', duration: 60 });
-    assert.ok(r.providerRef.startsWith(SNAP_REF_PREFIX));
+    assert.deepEqual(parseSnapRef(r.providerRef), { expiresAt: new Date(Math.floor(inp.expiresAt.getTime() / 1000) * 1000), token: r.redirectUrl!.split('/').pop() });
     assert.match(r.redirectUrl!, new RegExp(`^${base}/snap/v4/redirection/[0-9a-f-]{36}$`));
     assert.equal(r.expiresAt, inp.expiresAt.toISOString());
     // Before the card is submitted the Core API knows no transaction: pending, nothing else.
@@ -280,10 +280,18 @@ describe('Midtrans Snap emulator is strict', () => {
     assert.match(dup.json.error_messages[0], /order_id/);
   });
 
-  test('an unknown token is 404; an expired page says so', async () => {
+  test('an unknown token is 404; an expired page says so, and a page never used is expired once past its deadline', async () => {
     assert.equal((await get(`${base}/snap/v4/redirection/00000000-0000-0000-0000-000000000000`)).status, 404);
-    const created = await provider().create(input({ expiresAt: new Date(clock.now().getTime() + 60_000) }));
+    const inp = input({ expiresAt: new Date(clock.now().getTime() + 60_000) });
+    const created = await provider().create(inp);
+    const ref = { providerRef: created.providerRef, reference: inp.reference };
     clock.advance(61_000);
     assert.equal((await get(created.redirectUrl!)).status, 410);
+    assert.equal(await post(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD }).then((r) => r.status), 410);
+    // Within the grace for clock skew it is still pending; after it, expired on Snap's word (its page refuses).
+    assert.deepEqual(await provider().status(ref), { status: 'pending', providerStatus: 'snap_open' });
+    clock.advance(60_000);
+    assert.deepEqual(await provider().status(ref), { status: 'expired', providerStatus: 'snap_expired' });
+    assert.equal((await provider().cancel(ref)).status, 'expired');
   });
 });

@@ -121,6 +121,13 @@ describe('cards through the companion', () => {
     assert.equal(after.failureReason, 'card_declined');
   });
 
+  it('the sandbox panel pays a card payment as a customer with the accepting test card would', async () => {
+    const { payment: p, secret } = await create();
+    const r = await api(s.url, 'POST', `/api/sandbox/payments/${p.id}/pay`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal((await read(p.id, secret)).status, 'paid');
+  });
+
   it('limits and methods: a card below Rp 10.000 is listed unavailable and refused with the limits named', async () => {
     const methods = await api(s.url, 'GET', '/api/methods?amount=5000');
     const card = methods.body.methods.find((m: { id: string }) => m.id === 'card:card');

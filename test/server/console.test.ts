@@ -310,7 +310,7 @@ describe('console API', () => {
     const gopay = midtrans.channels.find((c: { method: string }) => c.method === 'ewallet:gopay');
     assert.equal(gopay.state, 'healthy');
     assert.ok(gopay.calls >= 1 && gopay.p95Ms !== null);
-    assert.ok(midtrans.channels.every((c: { method: string }) => ['va', 'qris', 'ewallet', 'cstore'].includes(c.method.split(':')[0]!)));
+    assert.ok(midtrans.channels.every((c: { method: string }) => ['va', 'qris', 'ewallet', 'cstore', 'card'].includes(c.method.split(':')[0]!)));
     const date = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
     const st = (await as(s, me, 'GET', `/reconciliation?date=${date}`)).body;
     assert.equal(st.date, date);

@@ -69,12 +69,12 @@ describe('fees (BAYAR_FEES)', () => {
   });
 
   it('bad entries stop start-up with every problem listed', () => {
-    const problems = configProblems({ BAYAR_FEES: 'xendit:va=4000,va=3000,qris=0.7,card=1%;paypal:va=1;midtrans:min=5,ewallet=150%,cstore=abc;doku' });
+    const problems = configProblems({ BAYAR_FEES: 'xendit:va=4000,va=3000,qris=0.7,crypto=1%;paypal:va=1;midtrans:min=5,ewallet=150%,cstore=abc;doku' });
     const text = problems.join('\n');
     for (const want of [
       /xendit: va is listed twice/,
       /xendit qris: "0\.7" is not a fee/,
-      /xendit: unknown method family "card"/,
+      /xendit: unknown method family "crypto"/,
       /unknown provider "paypal"/,
       /midtrans: "min=5" must follow the family/,
       /midtrans ewallet: "150%": a percentage above 100% is not a fee/,

@@ -637,7 +637,8 @@ export function createMidtransEmulator(
 
   async function simulate(action: 'pay' | 'expire', providerRef: string): Promise<SimulateResult> {
     // Midtrans transactions are fixed-amount: a different paid amount (opts.amount) cannot happen and is ignored.
-    if (providerRef.startsWith('snap-')) return { webhookStatus: await snap.simulate(action, providerRef.slice('snap-'.length)) };
+    // A Snap card page (`snap-<expiry>-<token>`, providers/midtrans/card.ts): the token is what Snap knows.
+    if (providerRef.startsWith('snap-')) return { webhookStatus: await snap.simulate(action, providerRef.replace(/^snap-\d+-/, '')) };
     const t = find(providerRef);
     if (!t) throw new Error(`Midtrans emulator: no transaction ${providerRef}`);
     if (t.status !== 'pending') throw new Error(`Midtrans emulator: transaction ${providerRef} is ${t.status}`);

@@ -12,8 +12,23 @@
 import type { CreatePaymentInput, CreatePaymentResult } from '../types.js';
 import { customerDetails, itemDetails, toWib, toWireAmount, WireShapeError } from './mapping.js';
 
-/** A Snap payment's providerRef: the Core API knows no transaction until the customer submits the card. */
+/**
+ * A Snap payment's providerRef: `snap-<expiry, Unix seconds>-<token>`. The Core API knows no transaction until the
+ * customer submits the card, so the page's own deadline travels with the reference: once Snap's `expiry` has
+ * passed with nothing submitted, Snap refuses the page and no payment can happen (status() says expired).
+ */
 export const SNAP_REF_PREFIX = 'snap-';
+
+export const snapRef = (token: string, expiresAt: Date) => `${SNAP_REF_PREFIX}${Math.floor(expiresAt.getTime() / 1000)}-${token}`;
+
+/** The deadline and token in a Snap providerRef, or null when it is not one. */
+export function parseSnapRef(ref: string): { expiresAt: Date; token: string } | null {
+  const m = /^snap-(\d{9,11})-([A-Za-z0-9-]{8,100})$/.exec(ref);
+  return m ? { expiresAt: new Date(Number(m[1]) * 1000), token: m[2]! } : null;
+}
+
+/** Clock skew allowed between us and Snap before a page that was never used counts as expired. */
+export const SNAP_EXPIRY_GRACE_MS = 60_000;
 
 /**
  * Snap's base URL beside the Core API's (providers.md §5.1): the sandbox and production hosts are Midtrans's own
@@ -63,7 +78,7 @@ export function snapResult(body: unknown, input: CreatePaymentInput, now: Date):
   // The Snap answer names no deadline: it is the one asked for, in whole minutes from now.
   const minutes = snapRequest(input, now).expiry.duration;
   const expiresAt = new Date(Math.min(input.expiresAt.getTime(), now.getTime() + minutes * 60_000));
-  return { providerRef: SNAP_REF_PREFIX + token, expiresAt: expiresAt.toISOString(), redirectUrl: url };
+  return { providerRef: snapRef(token, expiresAt), expiresAt: expiresAt.toISOString(), redirectUrl: url };
 }
 
 /** Snap's error envelope is `{error_messages: [...]}` (not the Core API's status_code/status_message). */

@@ -36,7 +36,7 @@ import {
   toWireAmount,
 } from './mapping.js';
 import { basicAuthHeader, verifyNotificationSignature } from './signing.js';
-import { SNAP_REF_PREFIX, snapBaseUrl, snapErrorMessages, snapRequest, snapResult } from './card.js';
+import { SNAP_EXPIRY_GRACE_MS, SNAP_REF_PREFIX, parseSnapRef, snapBaseUrl, snapErrorMessages, snapRequest, snapResult } from './card.js';
 
 export function createMidtransProvider(creds: NonNullable<ProviderCredentials['midtrans']>, ctx: ProviderContext): PaymentProvider {
   const snap = providerHttp({
@@ -95,7 +95,12 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
       return read(() => statusResult(body));
     } catch (err) {
       // A Snap card page the customer has not submitted yet: the Core API knows no transaction, nothing happened.
-      if (isSnapNotStarted(ref, err)) return { status: 'pending', providerStatus: 'snap_open' };
+      // Past the page's own deadline Snap refuses it, so nothing can happen any more.
+      if (isSnapNotStarted(ref, err)) {
+        const snapPage = parseSnapRef(ref.providerRef);
+        if (snapPage && ctx.clock.now().getTime() >= snapPage.expiresAt.getTime() + SNAP_EXPIRY_GRACE_MS) return { status: 'expired', providerStatus: 'snap_expired' };
+        return { status: 'pending', providerStatus: 'snap_open' };
+      }
       throw err;
     }
   }
@@ -145,6 +150,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
         // Before the card is submitted there is no transaction to cancel, and a Snap token cannot be revoked: the
         // page stays usable until it expires (Bayar then records a late payment, never loses it).
         const current = await currentStatus(ref, 'cancel');
+        if (current.providerStatus === 'snap_expired') return current;
         if (current.providerStatus === 'snap_open') throw new ProviderNotSupportedError(PROVIDER, 'A Midtrans Snap page cannot be cancelled before the card is submitted; it expires at its deadline.');
       }
       try {
