@@ -205,7 +205,11 @@ export function createApp(deps: AppDeps): BayarApp {
   }
   const reconciler = new Reconciler({ store, service, clock, log, ...deps.reconcilerOptions });
   const retention = new PiiRetention({
-    store, clock, log, retentionDays: config.piiRetentionDays, onErased: (n) => ops.piiErased.inc({ trigger: 'retention' }, n), ...deps.retentionOptions,
+    store, clock, log, retentionDays: config.piiRetentionDays, ...deps.retentionOptions,
+    onErased: (payments, links) => {
+      ops.piiErased.inc({ trigger: 'retention' }, payments);
+      ops.piiErasedLinks.inc({ trigger: 'retention' }, links);
+    },
   });
   const streams = new LiveStreams(store, bus, undefined, { perClient: config.ssePerClient, total: config.sseMax });
   const links = new LinkService({ store, clock, service, merchantKey: config.merchantKey, publicUrl });

@@ -1,12 +1,13 @@
 /**
  * Personal data retention (UU No. 27/2022 on Personal Data Protection: personal data is kept no longer than its
  * purpose needs). A background job erases customer name, email and phone from payments closed longer than
- * BAYAR_PII_RETENTION_DAYS ago, and from the provider events, notification bodies and history stored with them;
- * amounts, references, statuses and history stay for the financial record. On PostgreSQL each batch is claimed
+ * BAYAR_PII_RETENTION_DAYS ago, and from the provider events, notification bodies and history stored with them,
+ * and from payment links closed (completed, disabled or expired) longer than that; amounts, references, statuses
+ * and history stay for the financial record. On PostgreSQL each batch is claimed
  * with SKIP LOCKED, like the other workers, so several instances share the sweep without doing it twice.
  *
  * `eraseCustomer` is the on-request erasure (`npm run pii-erase`, `bayar pii-erase`): one customer by email or
- * phone, whatever the payment's status. It logs that an erasure happened and how much it touched, never what.
+ * phone, from their payments and payment links, whatever their status. It logs that an erasure happened and how much it touched, never what.
  */
 import type { Clock } from '../lib/clock.js';
 import { runInContext } from '../lib/context.js';
@@ -22,7 +23,8 @@ export interface RetentionOptions {
   /** How often the sweep runs (default hourly). */
   intervalMs?: number;
   batch?: number;
-  onErased?: (n: number) => void;
+  /** After a pass that erased something: how many payments and how many links. */
+  onErased?: (payments: number, links: number) => void;
 }
 
 export class PiiRetention {
@@ -66,10 +68,10 @@ export class PiiRetention {
     for (;;) {
       const r = await this.o.store.erasePii({ closedBefore, limit: this.o.batch }, now.toISOString());
       add(total, r);
-      if (r.payments < this.o.batch || (this.stopped && this.timer)) break;
+      if ((r.payments < this.o.batch && r.links < this.o.batch) || (this.stopped && this.timer)) break;
     }
-    if (total.payments > 0) {
-      this.o.onErased?.(total.payments);
+    if (total.payments > 0 || total.links > 0) {
+      this.o.onErased?.(total.payments, total.links);
       this.o.log.info({ ...counts(total), retentionDays: this.o.retentionDays }, 'personal data past retention erased');
     }
     return total;
@@ -78,16 +80,19 @@ export class PiiRetention {
 
 function add(into: PiiErasure, r: PiiErasure) {
   into.payments += r.payments;
+  into.links += r.links;
   into.providerEvents += r.providerEvents;
   into.notifications += r.notifications;
   into.history += r.history;
   into.idempotencyRecords += r.idempotencyRecords;
   into.paymentIds.push(...r.paymentIds);
+  into.linkIds.push(...r.linkIds);
 }
 
 /** What an erasure touched, without which payments or whose data (for logs). */
 export const counts = (r: PiiErasure) => ({
   payments: r.payments,
+  links: r.links,
   providerEvents: r.providerEvents,
   notifications: r.notifications,
   history: r.history,
@@ -97,8 +102,8 @@ export const counts = (r: PiiErasure) => ({
 /** Erases one customer's data on their request. */
 export async function eraseCustomer(store: Store, want: { email?: string; phone?: string }, clock: Clock, log: Logger): Promise<PiiErasure> {
   if (!want.email === !want.phone) throw new Error('name exactly one of email or phone');
-  const ids = await store.findByCustomer(want);
-  const r = ids.length ? await store.erasePii({ paymentIds: ids }, clock.now().toISOString()) : emptyErasure();
+  const [paymentIds, linkIds] = await Promise.all([store.findByCustomer(want), store.findLinksByCustomer(want)]);
+  const r = paymentIds.length || linkIds.length ? await store.erasePii({ paymentIds, linkIds }, clock.now().toISOString()) : emptyErasure();
   // That it happened and what it touched, never whose data: the log must not become a second copy of it.
   log.info({ ...counts(r), by: want.email ? 'email' : 'phone' }, 'personal data erased on request');
   return r;

@@ -30,6 +30,7 @@ export class OpsMetrics {
   readonly reconciliationMismatches: Gauge;
   readonly reconciliationStatements: Counter;
   readonly piiErased: Counter<'trigger'>;
+  readonly piiErasedLinks: Counter<'trigger'>;
   private cached: { at: number; stats: Promise<OpsStats> } | null = null;
 
   constructor(registry: Registry, o: OpsMetricsOptions) {
@@ -80,6 +81,12 @@ export class OpsMetrics {
     this.piiErased = new Counter({
       name: 'bayar_pii_erased_payments_total',
       help: 'Payments whose customer data was erased, by trigger (retention or request)',
+      labelNames: ['trigger'] as const,
+      registers,
+    });
+    this.piiErasedLinks = new Counter({
+      name: 'bayar_pii_erased_links_total',
+      help: 'Payment links whose customer data was erased, by trigger (retention)',
       labelNames: ['trigger'] as const,
       registers,
     });

@@ -74,12 +74,14 @@ export async function runOpsCommand(cmd: OpsCommand, argv: string[], io: Command
       // The erasure is logged (that it happened, how much), as the companion logs: JSON lines on stderr.
       const log = createLogger(io.env.LOG_LEVEL || 'info', [], { write: (s: string) => io.err(s.trimEnd()) });
       const r = await eraseCustomer(store, email ? { email } : { phone }, systemClock, log);
-      if (r.payments === 0) {
-        io.out('no payment in the ledger has this customer; nothing was erased');
+      if (r.payments === 0 && r.links === 0) {
+        io.out('no payment or payment link in the ledger has this customer; nothing was erased');
         return 0;
       }
       io.out(`erased the customer's name, email and phone from ${r.payments} payment(s):`);
       for (const id of r.paymentIds) io.out(`  ${id}`);
+      io.out(`and from ${r.links} payment link(s):`);
+      for (const id of r.linkIds) io.out(`  ${id}`);
       io.out(`provider events changed: ${r.providerEvents}; notification bodies: ${r.notifications}; history snapshots: ${r.history}; stored API answers: ${r.idempotencyRecords}`);
       io.out('amounts, references, statuses and history are kept.');
       return 0;

@@ -114,14 +114,17 @@ export function customerLikePattern(want: { email?: string; phone?: string }): s
   return `%${(want.phone ?? '').replace(/\D/g, '').slice(-4)}%`;
 }
 
-/** What an erasure touched, per table (rows changed), and which payments. */
+/** What an erasure touched, per table (rows changed), and which payments and payment links. */
 export interface PiiErasure {
   payments: number;
+  /** Payment links whose customer was erased (the link's own copy; its payments count under `payments`). */
+  links: number;
   providerEvents: number;
   notifications: number;
   history: number;
   idempotencyRecords: number;
   paymentIds: string[];
+  linkIds: string[];
 }
 
-export const emptyErasure = (): PiiErasure => ({ payments: 0, providerEvents: 0, notifications: 0, history: 0, idempotencyRecords: 0, paymentIds: [] });
+export const emptyErasure = (): PiiErasure => ({ payments: 0, links: 0, providerEvents: 0, notifications: 0, history: 0, idempotencyRecords: 0, paymentIds: [], linkIds: [] });

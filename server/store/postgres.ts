@@ -17,7 +17,7 @@ import { MIGRATIONS } from './migrations.js';
 import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';
 import { listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
 import {
-  LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
+  LINK_CLOSED_AT, LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
@@ -713,6 +713,11 @@ export class PostgresStore implements Store {
     return r.rows.filter((x) => customerMatches(x.customer, want)).map((x) => x.id);
   }
 
+  async findLinksByCustomer(want: { email?: string; phone?: string }) {
+    const r = await this.pool.query<{ id: string; customer: string }>('SELECT id, customer FROM payment_links WHERE customer ILIKE $1 ORDER BY created_at, id', [customerLikePattern(want)]);
+    return r.rows.filter((x) => customerMatches(x.customer, want)).map((x) => x.id);
+  }
+
   async erasePii(sel: PiiSelection, at: string): Promise<PiiErasure> {
     return this.tx(async (c) => {
       // Retention claims its batch like the other workers (SKIP LOCKED): instances sweeping at once take
@@ -746,6 +751,25 @@ export class PostgresStore implements Store {
         out.notifications += await scrub('outbox', 'id', 'body', 'payment_id = $1', r.id, needles);
         out.history += await scrub('payment_history', 'seq', 'snapshot', 'payment_id = $1', r.id, needles);
         out.idempotencyRecords += await scrub('idempotency_keys', 'ctid', 'response_body', "response_body LIKE '%' || $1 || '%'", r.id, needles);
+      }
+      // A link keeps its own copy of the customer it was made for; it is closed once it takes no more payments.
+      const links = (
+        'closedBefore' in sel
+          ? await c.query<{ id: string; customer: string }>(
+              `SELECT id, customer FROM payment_links WHERE customer <> '{}' AND ${LINK_CLOSED_AT} < $1
+               ORDER BY ${LINK_CLOSED_AT} LIMIT $2 FOR UPDATE SKIP LOCKED`,
+              [sel.closedBefore, sel.limit],
+            )
+          : await c.query<{ id: string; customer: string }>("SELECT id, customer FROM payment_links WHERE id = ANY($1) AND customer <> '{}' ORDER BY id FOR UPDATE", [sel.linkIds ?? []])
+      ).rows;
+      for (const l of links) {
+        const needles = needlesFor(JSON.parse(l.customer));
+        await c.query("UPDATE payment_links SET customer = '{}' WHERE id = $1", [l.id]);
+        out.links++;
+        out.linkIds.push(l.id);
+        // The link as the API answered it (replayable for a day) and its link.completed notification.
+        out.notifications += await scrub('outbox', 'id', 'body', "body LIKE '%' || $1 || '%'", l.id, needles);
+        out.idempotencyRecords += await scrub('idempotency_keys', 'ctid', 'response_body', "response_body LIKE '%' || $1 || '%'", l.id, needles);
       }
       return out;
     });

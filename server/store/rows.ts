@@ -89,6 +89,12 @@ export const linkValues = (l: NewLink) => [
 ];
 
 /**
+ * When a link stopped taking payments (completed wins, then disabled, then its expiry), as SQL on payment_links
+ * without an alias; NULL while it can still be paid or has no end. Retention counts from this time.
+ */
+export const LINK_CLOSED_AT = 'COALESCE(completed_at, disabled_at, expires_at)';
+
+/**
  * SQL conditions for a link status at `now` (the `?` placeholder is the time), mirroring linkStatus().
  */
 export const LINK_STATUS_SQL: Record<LinkStatus, string> = {

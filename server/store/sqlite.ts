@@ -13,7 +13,7 @@ import { MIGRATIONS } from './migrations.js';
 import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';
 import { listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
 import {
-  LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
+  LINK_CLOSED_AT, LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
@@ -584,6 +584,11 @@ export class SqliteStore implements Store {
     return rows.filter((r) => customerMatches(r.customer, want)).map((r) => r.id);
   }
 
+  async findLinksByCustomer(want: { email?: string; phone?: string }) {
+    const rows = this.db.prepare('SELECT id, customer FROM payment_links WHERE customer LIKE ? ORDER BY created_at, id').all(customerLikePattern(want)) as Array<{ id: string; customer: string }>;
+    return rows.filter((r) => customerMatches(r.customer, want)).map((r) => r.id);
+  }
+
   async erasePii(sel: PiiSelection, at: string): Promise<PiiErasure> {
     return this.db.transaction(() => {
       const rows = (
@@ -613,6 +618,21 @@ export class SqliteStore implements Store {
         out.notifications += scrub('outbox', 'id', 'body', 'payment_id = ?', r.id, needles);
         out.history += scrub('payment_history', 'seq', 'snapshot', 'payment_id = ?', r.id, needles);
         out.idempotencyRecords += scrub('idempotency_keys', 'rowid', 'response_body', "response_body LIKE '%' || ? || '%'", r.id, needles);
+      }
+      // A link keeps its own copy of the customer it was made for; it is closed once it takes no more payments.
+      const links = (
+        'closedBefore' in sel
+          ? this.db.prepare(`SELECT id, customer FROM payment_links WHERE customer <> '{}' AND ${LINK_CLOSED_AT} < ? ORDER BY ${LINK_CLOSED_AT} LIMIT ?`).all(sel.closedBefore, sel.limit)
+          : (sel.linkIds ?? []).map((id) => this.db.prepare("SELECT id, customer FROM payment_links WHERE id = ? AND customer <> '{}'").get(id)).filter(Boolean)
+      ) as Array<{ id: string; customer: string }>;
+      for (const l of links) {
+        const needles = needlesFor(JSON.parse(l.customer));
+        this.db.prepare("UPDATE payment_links SET customer = '{}' WHERE id = ?").run(l.id);
+        out.links++;
+        out.linkIds.push(l.id);
+        // The link as the API answered it (replayable for a day) and its link.completed notification.
+        out.notifications += scrub('outbox', 'id', 'body', "body LIKE '%' || ? || '%'", l.id, needles);
+        out.idempotencyRecords += scrub('idempotency_keys', 'rowid', 'response_body', "response_body LIKE '%' || ? || '%'", l.id, needles);
       }
       return out;
     }).immediate();

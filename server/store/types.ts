@@ -211,12 +211,15 @@ export interface OpsStats {
   flagged: Record<string, number>;
 }
 
-/** Which payments' customer data to erase. */
+/** Which payments' and payment links' customer data to erase. */
 export type PiiSelection =
-  /** Retention: closed (not pending) and unchanged since before this time; at most `limit` per call. */
+  /**
+   * Retention: payments closed (not pending) and unchanged since before this time, and links closed (completed,
+   * disabled or expired) before it; at most `limit` of each per call.
+   */
   | { closedBefore: string; limit: number }
-  /** A customer's request: these payments, whatever their status. */
-  | { paymentIds: string[] };
+  /** A customer's request: these payments and links, whatever their status. */
+  | { paymentIds: string[]; linkIds?: string[] };
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -347,6 +350,8 @@ export interface Store {
   opsStats(): Promise<OpsStats>;
   /** Ids of the payments whose customer has this email (case-insensitive) or phone (any of its written forms). */
   findByCustomer(want: { email?: string; phone?: string }): Promise<string[]>;
+  /** Ids of the payment links that name this customer (matched as findByCustomer does). */
+  findLinksByCustomer(want: { email?: string; phone?: string }): Promise<string[]>;
   /**
    * Erases customer name, email and phone from the selected payments and from everything stored with them
    * (provider events, notification bodies, history snapshots, replayable answers); amounts, references, statuses

@@ -2,8 +2,9 @@
  * Personal data retention and erasure, on the store under test (SQLite; PostgreSQL through test/pg/pii.test.ts):
  * after the retention job, customer name, email and phone of payments closed longer than BAYAR_PII_RETENTION_DAYS
  * are gone from every table — provider events and notification bodies included — while pending payments keep
- * theirs; `npm run pii-erase` erases one customer on request and says what it touched; statements, totals and
- * history are the same before and after.
+ * theirs; payment links closed (completed, disabled, expired) longer than that lose the customer they were made
+ * for, active ones keep it; `npm run pii-erase` erases one customer on request (payments and links) and says what
+ * it touched; statements, totals and history are the same before and after.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -60,6 +61,12 @@ describe(`personal data retention and erasure (${store})`, () => {
   const siti = { name: 'Siti Rahayu', email: 'siti.rahayu@example.com', phone: '081234567890' };
   const budi = { name: 'Budi Santoso', email: 'budi@example.co.id', phone: '+6281398765432' };
   const dewi = { name: 'Dewi Kartika', email: 'Dewi_K@Example.com', phone: '085712345678' };
+  // Customers of payment links: one paid (completed), one disabled, one expired, one still active.
+  const rina = { name: 'Rina Wulandari', email: 'rina.w@example.net', phone: '081311112222' };
+  const fajar = { name: 'Fajar Nugroho', email: 'fajar@example.id', phone: '082199998888' };
+  const gita = { name: 'Gita Permata', email: 'gita@example.com', phone: '089612340000' };
+  const eko = { name: 'Eko Prasetyo', email: 'eko@example.org', phone: '087755556666' };
+  const links: Record<string, string> = {};
   const ids: Record<string, string> = {};
   let date = '';
 
@@ -85,6 +92,26 @@ describe(`personal data retention and erasure (${store})`, () => {
     await pay('siti-pending', siti, 'va:bni', 75_000, false);
     await pay('budi-paid', budi, 'ewallet:gopay', 99_000, true);
     await pay('dewi-pending', dewi, 'va:bri', 45_000, false);
+    const link = async (name: string, customer: typeof siti, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
+      const r = await api(s.url, 'POST', '/api/links', { description: `Pesanan ${name}`, amount: 60_000, customer, ...extra }, { ...key, ...headers });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      links[name] = r.body.link.id;
+      return r.body.link as { id: string; url: string };
+    };
+    // Made with an Idempotency-Key, so its answer (customer included) is stored for replay too; paid through its page.
+    const paidLink = await link('rina', rina, {}, { 'idempotency-key': 'pii-link-rina' });
+    const page = await fetch(paidLink.url);
+    const session = /<bayar-checkout [^>]*session="([^"]+)"/.exec(await page.text())?.[1];
+    assert.ok(session, 'the link page starts a checkout');
+    const viaLink = await api(s.url, 'POST', '/api/payments', { session, method: 'va:bca' });
+    assert.equal(viaLink.status, 201, JSON.stringify(viaLink.body));
+    ids['rina-link-paid'] = viaLink.body.payment.id;
+    assert.equal((await api(s.url, 'POST', `/api/sandbox/payments/${viaLink.body.payment.id}/pay`)).body.payment.status, 'paid');
+    assert.equal((await api(s.url, 'GET', `/api/links/${paidLink.id}`, undefined, key)).body.link.status, 'completed');
+    await link('fajar', fajar);
+    assert.equal((await api(s.url, 'POST', `/api/links/${links.fajar}/disable`, {}, key)).body.link.status, 'disabled');
+    await link('gita', gita, { expiresAt: new Date(clock.now().getTime() + 2 * 3_600_000).toISOString() });
+    await link('eko', eko, { maxPayments: 5 });
     // A provider event that carries the customer as providers send it (Xendit's payer_email, a normalised phone).
     await s.store.recordEvent({
       provider: 'xendit', eventId: 'evt-with-pii', paymentId: ids['siti-paid']!, outcome: 'ignored', at: clock.now().toISOString(),
@@ -108,16 +135,40 @@ describe(`personal data retention and erasure (${store})`, () => {
     assert.ok(tablesHolding(rows, siti.email).includes('payments'), 'the data is there to begin with');
     assert.ok(tablesHolding(rows, siti.email).includes('provider_events'));
 
+    for (const c of [rina, fajar, gita, eko]) assert.ok(tablesHolding(rows, c.email).includes('payment_links'), c.name);
+    assert.ok(tablesHolding(rows, rina.email).includes('idempotency_keys'), 'the link creation answer is stored for replay');
+
     // Not yet: closed, but not for long enough.
     clock.advance(364 * 86_400_000);
-    assert.equal((await s.bayar.retention.runOnce()).payments, 0);
+    const early = await s.bayar.retention.runOnce();
+    assert.equal(early.payments, 0);
+    assert.equal(early.links, 0);
     clock.advance(2 * 86_400_000);
     const r = await s.bayar.retention.runOnce();
-    assert.deepEqual(new Set(r.paymentIds), new Set([ids['siti-paid'], ids['budi-paid']]));
+    assert.deepEqual(new Set(r.paymentIds), new Set([ids['siti-paid'], ids['budi-paid'], ids['rina-link-paid']]));
     assert.ok(r.providerEvents >= 1);
+    // Completed, disabled and expired links; not the active one.
+    assert.equal(r.links, 3);
+    assert.deepEqual(new Set(r.linkIds), new Set([links.rina, links.fajar, links.gita]));
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    assert.match(metrics, /^bayar_pii_erased_links_total\{trigger="retention"\} 3$/m);
+    assert.match(metrics, /^bayar_pii_erased_payments_total\{trigger="retention"\} 3$/m);
 
     const after = await everyRow(s.dbPath);
     for (const needle of [budi.email, budi.name, '8139876543']) assert.deepEqual(tablesHolding(after, needle), [], `${needle} is gone everywhere`);
+    for (const c of [rina, fajar, gita]) {
+      for (const needle of [c.email, c.name, c.phone.slice(1)]) assert.deepEqual(tablesHolding(after, needle), [], `${needle} is gone everywhere`);
+    }
+    assert.deepEqual(tablesHolding(after, eko.email), ['payment_links'], 'an active link keeps the customer it is for');
+    for (const [name, id] of Object.entries(links)) {
+      const l = await api(s.url, 'GET', `/api/links/${id}`, undefined, key);
+      assert.equal(l.status, 200);
+      if (name === 'eko') assert.deepEqual(l.body.link.customer, eko);
+      else assert.equal(l.body.link.customer, undefined, name);
+    }
+    const completed = (await api(s.url, 'GET', `/api/links/${links.rina}`, undefined, key)).body;
+    assert.equal(completed.link.status, 'completed', 'the link and its payment stay as they were');
+    assert.equal(completed.link.paidCount, 1);
     for (const needle of ['81234567890', 'Siti', 'Dewi']) {
       // Pending payments keep their customer's data (the payment is still open) — in the payments table only.
       assert.deepEqual(tablesHolding(after, needle), ['payments'], needle);
@@ -129,7 +180,9 @@ describe(`personal data retention and erasure (${store})`, () => {
     assert.deepEqual(await statement(), statementBefore);
     assert.deepEqual(await histories(), historyBefore);
     // Nothing left to do on the next pass.
-    assert.equal((await s.bayar.retention.runOnce()).payments, 0);
+    const next = await s.bayar.retention.runOnce();
+    assert.equal(next.payments, 0);
+    assert.equal(next.links, 0);
   });
 
   it('pii-erase erases one customer on request (any status), prints what it touched and logs that it happened, not what', async () => {
@@ -153,6 +206,20 @@ describe(`personal data retention and erasure (${store})`, () => {
     assert.equal(byEmail.code, 0, byEmail.err);
     assert.ok(byEmail.out.includes(ids['dewi-pending']!) && !byEmail.out.includes(ids['siti-pending']!), byEmail.out);
     assert.deepEqual(tablesHolding(await everyRow(s.dbPath), 'Dewi'), []);
+
+    // A link's customer, on request, while the link stays active and payable.
+    const byLink = await piiErase(['--email', 'EKO@example.org'], s.dbPath);
+    assert.equal(byLink.code, 0, byLink.err);
+    assert.match(byLink.out, /from 0 payment\(s\):/);
+    assert.match(byLink.out, /and from 1 payment link\(s\):/);
+    assert.ok(byLink.out.includes(links.eko!), byLink.out);
+    const ekoLog = byLink.err.split('\n').find((l) => l.includes('personal data erased on request'));
+    assert.ok(ekoLog && /"links":1/.test(ekoLog) && !/eko/i.test(ekoLog), `${ekoLog}`);
+    const afterEko = await everyRow(s.dbPath);
+    for (const needle of [eko.email, eko.name, eko.phone.slice(1)]) assert.deepEqual(tablesHolding(afterEko, needle), [], `${needle} is gone everywhere`);
+    const ekoLink = (await api(s.url, 'GET', `/api/links/${links.eko}`, undefined, key)).body.link;
+    assert.equal(ekoLink.status, 'active');
+    assert.equal(ekoLink.customer, undefined);
 
     // Nobody to erase, and bad arguments.
     const none = await piiErase(['--email', 'nobody@example.com'], s.dbPath);
