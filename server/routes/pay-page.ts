@@ -6,6 +6,7 @@
  * pending payment) across reloads, tells the payer's receipt apart from another visitor's "already paid" page,
  * and is what the link's capacity rule counts. It is not a credential: it only selects what this browser sees.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
@@ -15,7 +16,8 @@ import type { PaymentService } from '../domain/payments.js';
 import { AppError, notFound } from '../errors.js';
 import { idr } from '../lib/html.js';
 import { PACKAGE_ROOT } from '../lib/paths.js';
-import { checkoutPage, closedPage, receiptPage, type PageContext, type Shop } from '../pages/pay/render.js';
+import { ogImagePng } from '../lib/og-image.js';
+import { OG_IMAGE_PATH, checkoutPage, closedPage, previewAmount, receiptPage, type PageContext, type Shop } from '../pages/pay/render.js';
 import { pickLang } from '../pages/pay/text.js';
 import { amount } from './schemas.js';
 import { parse } from './validate.js';
@@ -94,6 +96,27 @@ export function payPageRoutes({ links, service, shop, secure }: PayPageDeps): Ro
     res.setHeader('Vary', 'Cookie, Accept-Language');
     return { c, send: (status: number, html: string) => res.status(status).type('html').send(html) };
   };
+
+  // The link's preview picture. Public like the page (crawlers fetch it without cookies), the same for every link
+  // of one amount, so a link's amount is all it reveals — as its preview text already does.
+  const previews = new Map<string, { png: Buffer; etag: string }>();
+  r.get(`/pay/:slug/${OG_IMAGE_PATH}`, async (req, res) => {
+    const link = await links.bySlug(String(req.params.slug));
+    if (!link) throw notFound('link_not_found', 'No payment link at this address.');
+    const amount = previewAmount(link);
+    let hit = previews.get(amount);
+    if (!hit) {
+      const png = ogImagePng({ shopName: shop.name, amount, label: 'Bayar di sini · Pay here', color: shop.color, ink: inkFor(shop.color) });
+      hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
+      // Bounded: a shop has few distinct amounts worth keeping; the rest are redrawn (about 50 ms).
+      if (previews.size >= 256) previews.delete(previews.keys().next().value!);
+      previews.set(amount, hit);
+    }
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.setHeader('ETag', hit.etag);
+    if (req.get('if-none-match') === hit.etag) return res.status(304).end();
+    res.type('png').send(hit.png);
+  });
 
   r.get('/pay/:slug', async (req, res) => {
     const { c, send } = page(req, res);

@@ -202,7 +202,16 @@ test('desktop, English, preview tags without customer data, and the busy page wh
     assert.equal(await meta('property="og:site_name"'), 'Toko Batik Sari');
     assert.match((await meta('property="og:description"'))!, /Rp\s275\.000/);
     assert.equal(await meta('property="og:url"'), link.url);
-    assert.equal(await meta('name="twitter:card"'), 'summary');
+    assert.equal(await meta('name="twitter:card"'), 'summary_large_image');
+    // No shop logo is set: the link still has its preview picture, and it loads as an image.
+    assert.equal(await meta('property="og:image"'), `${link.url}/og.png`);
+    const size = await d.page.evaluate(async (src) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      return [img.naturalWidth, img.naturalHeight];
+    }, `${link.url}/og.png`);
+    assert.deepEqual(size, [1200, 630]);
     const head = await d.page.evaluate(() => document.head.outerHTML);
     const everything = await d.page.content();
     for (const value of [customer.name, customer.email, customer.phone, 'Dewi', '6281311112222']) {

@@ -370,9 +370,14 @@ describe('payment links: the hosted page', () => {
     assert.equal(meta('og:title'), 'Kue lebaran');
     assert.equal(meta('og:site_name'), 'Toko Sari');
     assert.equal(meta('og:url'), link.url);
-    assert.equal(meta('og:image'), 'https://cdn.shop.example/logo.png');
+    assert.equal(meta('og:image'), `${link.url}/og.png`, 'the generated picture, an absolute URL (not the logo: it has no 1200×630 shape)');
+    assert.equal(meta('og:image:width'), '1200');
+    assert.equal(meta('og:image:height'), '630');
+    assert.equal(meta('og:image:type'), 'image/png');
+    assert.match(meta('og:image:alt')!, /^Toko Sari: Rp\s190\.000, bayar di sini$/);
+    assert.equal(meta('twitter:image'), `${link.url}/og.png`);
     assert.match(meta('og:description')!, /Rp\s190\.000 · Bayar dengan aman ke Toko Sari/);
-    assert.equal(meta('twitter:card'), 'summary');
+    assert.equal(meta('twitter:card'), 'summary_large_image');
     assert.equal(meta('twitter:title'), 'Kue lebaran');
     const decoded = JSON.stringify(claims(v.session!));
     for (const value of [...Object.values(customer), 'Rina', '6281298765432']) {
@@ -383,6 +388,61 @@ describe('payment links: the hosted page', () => {
     assert.match(v.html, /<bayar-checkout server="\/" session="[^"]+" locale="id"><\/bayar-checkout>/);
     const css = await fetch(`${s.url}/pay/assets/page.css`);
     assert.match(await css.text(), /^:root\{--shop:#b45309;--shop-ink:#ffffff\}/);
+  });
+
+  it('every link has a preview picture: 1200×630 PNG in the shop colour with its text, cacheable, holding no customer data', async () => {
+    const customer = { name: 'Rina Wulandari', email: 'rina.w@example.com', phone: '081298765432' };
+    const link = await createLink(s, { description: 'Untuk Rina Wulandari', amount: 190_000, customer });
+    const res = await fetch(`${link.url}/og.png`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=86400');
+    const etag = res.headers.get('etag')!;
+    assert.match(etag, /^"[\w-]{27}"$/);
+    assert.equal(res.headers.get('set-cookie'), null, 'a crawler gets no checkout cookie');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const png = PNG.sync.read(bytes);
+    assert.equal(png.width, 1200);
+    assert.equal(png.height, 630);
+    const at = (x: number, y: number) => [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)];
+    const hex = (c: number[]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+    // The background is the shop colour (#b45309), the text its readable ink (#ffffff, as the page's CSS uses).
+    for (const [x, y] of [[0, 0], [1199, 629], [1199, 0], [0, 629], [600, 250]]) assert.equal(hex(at(x!, y!)), '#b45309', `pixel ${x},${y}`);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < png.data.length; i += 4) {
+      const c = hex([png.data[i]!, png.data[i + 1]!, png.data[i + 2]!]);
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    const ink = counts.get('#ffffff') ?? 0;
+    assert.ok(ink > 20_000 && ink < 200_000, `text drawn in white: ${ink} px`);
+    // Text sits in three bands: shop name at the top, the amount in the middle, the call to action (softer) at the bottom.
+    const inkRows = (y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) for (let x = 0; x < 1200; x++) if (hex(at(x, y)) !== '#b45309') n++;
+      return n;
+    };
+    assert.ok(inkRows(60, 150) > 2_000, 'shop name');
+    assert.ok(inkRows(250, 400) > 10_000, 'amount');
+    assert.ok(inkRows(480, 560) > 1_000, 'pay here');
+    assert.equal(inkRows(420, 470), 0, 'nothing between the amount and the call to action');
+    // The picture depends only on the shop and the amount: another link of the same amount gets the same bytes,
+    // whoever it is for and whatever its description says; another amount gets another picture.
+    const other = await createLink(s, { description: 'Kue', amount: 190_000 });
+    const same = Buffer.from(await (await fetch(`${other.url}/og.png`)).arrayBuffer());
+    assert.ok(same.equals(bytes));
+    const dearerLink = await createLink(s, { description: 'Kue', amount: 250_000 });
+    const dearer = Buffer.from(await (await fetch(`${dearerLink.url}/og.png`)).arrayBuffer());
+    assert.ok(!dearer.equals(bytes));
+    for (const value of [...Object.values(customer), 'Rina']) assert.ok(!bytes.includes(value), `PNG holds ${value}`);
+    // Revalidation, and nothing for a slug that is not a link (nor a page, nor a cookie).
+    const again = await fetch(`${link.url}/og.png`, { headers: { 'if-none-match': etag } });
+    assert.equal(again.status, 304);
+    const missing = await fetch(`${s.url}/pay/AAAAAAAAAAAAAAAAAAAAAAAA/og.png`);
+    assert.equal(missing.status, 404);
+    assert.equal((await missing.json()).error.code, 'link_not_found');
+    // A closed link keeps its picture: messages sent before still preview.
+    assert.equal((await api(s.url, 'POST', `/api/links/${link.id}/disable`, {}, H)).status, 200);
+    assert.equal((await fetch(`${link.url}/og.png`)).status, 200);
   });
 
   it('speaks Indonesian by default, English by Accept-Language, and ?lang= switches', async () => {

@@ -7,6 +7,7 @@
 import type { LinkRecord } from '../../domain/link.js';
 import type { PaymentRecord } from '../../domain/payment.js';
 import { escapeHtml as esc, idr } from '../../lib/html.js';
+import { OG_HEIGHT, OG_WIDTH } from '../../lib/og-image.js';
 import { TEXT, wib, type PageLang, type PageText } from './text.js';
 
 export interface Shop {
@@ -42,12 +43,20 @@ function summaryAmount(link: LinkRecord, amount: number | null): number | null {
   return link.amount ?? amount;
 }
 
+/** The amount a preview shows: the link's, or its open range. */
+export function previewAmount(link: Pick<LinkRecord, 'amount' | 'openAmount'>): string {
+  return link.amount !== null ? idr(link.amount) : link.openAmount ? `${idr(link.openAmount.min)} – ${idr(link.openAmount.max)}` : '';
+}
+
+/** The preview image's path under a link's page (server/lib/og-image.ts draws it). */
+export const OG_IMAGE_PATH = 'og.png';
+
 function head(c: PageContext, o: { title: string; link?: LinkRecord; scripts: boolean }): string {
   const t = TEXT[c.lang];
   const og: string[] = [];
   if (o.link) {
     // Previews (WhatsApp, Instagram, X) show these: the link's own words and the shop, never the customer's data.
-    const amount = o.link.amount !== null ? idr(o.link.amount) : o.link.openAmount ? `${idr(o.link.openAmount.min)} – ${idr(o.link.openAmount.max)}` : '';
+    const amount = previewAmount(o.link);
     const desc = t.ogDescription(amount, c.shop.name);
     og.push(
       `<meta name="description" content="${esc(desc)}">`,
@@ -57,12 +66,23 @@ function head(c: PageContext, o: { title: string; link?: LinkRecord; scripts: bo
       `<meta property="og:description" content="${esc(desc)}">`,
       `<meta property="og:url" content="${esc(o.link.url)}">`,
       `<meta property="og:locale" content="${t.ogLocale}">`,
-      `<meta name="twitter:card" content="summary">`,
+      `<meta name="twitter:card" content="summary_large_image">`,
       `<meta name="twitter:title" content="${esc(o.link.description)}">`,
       `<meta name="twitter:description" content="${esc(desc)}">`,
     );
     if (o.link.amount !== null) og.push(`<meta property="product:price:amount" content="${o.link.amount}">`, `<meta property="product:price:currency" content="IDR">`);
-    if (c.shop.logoUrl) og.push(`<meta property="og:image" content="${esc(c.shop.logoUrl)}">`, `<meta property="og:image:alt" content="${esc(c.shop.name)}">`, `<meta name="twitter:image" content="${esc(c.shop.logoUrl)}">`);
+    // Every link has a picture (crawlers want an absolute URL): the shop's colour, name and the amount, nothing else.
+    const image = `${o.link.url}/${OG_IMAGE_PATH}`;
+    const alt = t.ogImageAlt(amount, c.shop.name);
+    og.push(
+      `<meta property="og:image" content="${esc(image)}">`,
+      `<meta property="og:image:type" content="image/png">`,
+      `<meta property="og:image:width" content="${OG_WIDTH}">`,
+      `<meta property="og:image:height" content="${OG_HEIGHT}">`,
+      `<meta property="og:image:alt" content="${esc(alt)}">`,
+      `<meta name="twitter:image" content="${esc(image)}">`,
+      `<meta name="twitter:image:alt" content="${esc(alt)}">`,
+    );
   }
   return (
     `<!doctype html><html lang="${c.lang}"><head><meta charset="utf-8">` +

@@ -21,6 +21,8 @@ export interface PageText {
   pay: string;
   noscript: string;
   ogDescription(amount: string, shop: string): string;
+  /** Alt text of the preview image (what it shows). */
+  ogImageAlt(amount: string, shop: string): string;
   openAmountLabel: string;
   receiptTitle: string;
   paid: string;
@@ -58,6 +60,7 @@ export const TEXT: Record<PageLang, PageText> = {
     pay: 'Pembayaran',
     noscript: 'Aktifkan JavaScript untuk memilih metode pembayaran. Ringkasan pesanan di atas tetap berlaku.',
     ogDescription: (amount, shop) => `${amount} · Bayar dengan aman ke ${shop}`,
+    ogImageAlt: (amount, shop) => `${shop}: ${amount ? `${amount}, ` : ''}bayar di sini`,
     openAmountLabel: 'Jumlah bebas',
     receiptTitle: 'Pembayaran berhasil',
     paid: 'Lunas',
@@ -105,6 +108,7 @@ export const TEXT: Record<PageLang, PageText> = {
     pay: 'Payment',
     noscript: 'Turn on JavaScript to choose a payment method. The order summary above stays valid.',
     ogDescription: (amount, shop) => `${amount} · Pay ${shop} securely`,
+    ogImageAlt: (amount, shop) => `${shop}: ${amount ? `${amount}, ` : ''}pay here`,
     openAmountLabel: 'Any amount',
     receiptTitle: 'Payment received',
     paid: 'Paid',
