@@ -1,6 +1,6 @@
 /**
  * `<bayar-console>`: the merchant console's shell. Signs in, then shows one page per hash route (#/overview,
- * #/payments, #/payments/<id>, #/reconciliation, #/notifications, #/providers) with a header, a sandbox banner and
+ * #/payments, #/payments/<id>, #/links, #/links/new, #/links/<id>, #/reconciliation, #/notifications, #/providers) with a header, a sandbox banner and
  * a language switch. Focus moves to each page's heading on navigation, for keyboard and screen-reader users.
  *
  * @summary The Bayar merchant console.
@@ -15,11 +15,14 @@ import './pages/sign-in.js';
 import './pages/overview.js';
 import './pages/payments.js';
 import './pages/payment-detail.js';
+import './pages/links.js';
+import './pages/link-new.js';
+import './pages/link-detail.js';
 import './pages/reconciliation.js';
 import './pages/notifications.js';
 import './pages/providers.js';
 
-const PAGES = ['overview', 'payments', 'reconciliation', 'notifications', 'providers'] as const;
+const PAGES = ['overview', 'payments', 'links', 'reconciliation', 'notifications', 'providers'] as const;
 type Page = (typeof PAGES)[number];
 
 @customElement('bayar-console')
@@ -102,6 +105,7 @@ export class BayarConsole extends LitElement {
     const r = this.route();
     const props = { locale: this.locale, me: this.me, route: { parts: r.parts, params: r.params } };
     const detail = r.name === 'payments' && r.parts[0];
+    const link = r.name === 'links' ? (r.parts[0] === 'new' ? 'new' : r.parts[0] ? 'detail' : 'list') : null;
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), (this.renderRoot.querySelector('main h1') as HTMLElement | null)?.focus())}>${t.skip}</a>
       <header class="top">
@@ -120,6 +124,9 @@ export class BayarConsole extends LitElement {
         ${r.name === 'overview' ? html`<bayar-console-overview .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-overview>` : nothing}
         ${r.name === 'payments' && !detail ? html`<bayar-console-payments .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-payments>` : nothing}
         ${detail ? html`<bayar-console-payment .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-payment>` : nothing}
+        ${link === 'list' ? html`<bayar-console-links .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-links>` : nothing}
+        ${link === 'new' ? html`<bayar-console-link-new .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-link-new>` : nothing}
+        ${link === 'detail' ? html`<bayar-console-link .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-link>` : nothing}
         ${r.name === 'reconciliation' ? html`<bayar-console-reconciliation .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-reconciliation>` : nothing}
         ${r.name === 'notifications' ? html`<bayar-console-notifications .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-notifications>` : nothing}
         ${r.name === 'providers' ? html`<bayar-console-providers .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-providers>` : nothing}

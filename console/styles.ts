@@ -65,6 +65,15 @@ export const styles = css`
   .st-pending { color: #7a4a00; }
   .st-failed, .st-expired, .st-cancelled { color: var(--c-danger); }
   .flag { color: var(--c-danger); }
+  .ln-active, .ln-completed { color: var(--c-ok); }
+  .ln-expired, .ln-disabled { color: var(--c-muted); }
+  .radios.wrap { flex-wrap: wrap; gap: 8px 16px; }
+  .radios legend, fieldset.plain legend { font-weight: 600; font-size: 13px; margin-bottom: 4px; padding: 0; }
+  fieldset.plain { border: 0; padding: 0; margin: 0 0 12px; }
+  .grid.two { grid-template-columns: repeat(auto-fit, minmax(min(100%, 200px), 1fr)); gap: 0 16px; }
+  .grid.three { grid-template-columns: repeat(auto-fit, minmax(min(100%, 200px), 1fr)); gap: 0 16px; }
+  input.qty { width: 6em; }
+  .share img.qr { display: block; margin: 12px 0; width: 200px; height: 200px; max-width: 100%; border: 1px solid var(--c-border); }
   dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 0; }
   dl.facts dt { color: var(--c-muted); }
   dl.facts dd { margin: 0; overflow-wrap: anywhere; }

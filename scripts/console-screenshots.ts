@@ -1,6 +1,7 @@
 /**
  * `npm run console-screenshots`: starts a sandbox companion with a small, realistic day of payments (paid, pending,
- * expired, a partial refund, a notification that keeps failing), signs in to the console in headless Chromium and
+ * expired, a partial refund, a notification that keeps failing) and payment links (one paid through its page, one
+ * reusable, one disabled), signs in to the console in headless Chromium and
  * saves every page at 1280 px and 360 px into docs/console/ (the pictures docs/console.md shows).
  *
  * Needs `npm run build` first and Chromium at /usr/bin/chromium (or CHROME_PATH).
@@ -65,26 +66,55 @@ export async function seed(url: string) {
   return ids;
 }
 
+/** Payment links: a single-use one from the catalog paid through its page, a reusable donation link, a disabled one. */
+async function seedLinks(url: string): Promise<string> {
+  const auth = { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}`, 'content-type': 'application/json' };
+  const create = async (body: object) => {
+    const r = await fetch(`${url}/api/links`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`links: ${await r.text()}`);
+    return ((await r.json()) as { link: { id: string; url: string } }).link;
+  };
+  const paid = await create({
+    description: 'Kue lebaran, 3 toples',
+    items: [{ sku: 'NASTAR-500', name: 'Nastar 500 g', price: 95_000, quantity: 2 }, { sku: 'KASTENGEL-500', name: 'Kastengel 500 g', price: 110_000, quantity: 1 }],
+    customer: { name: 'Siti Rahayu', phone: '081234567890' },
+  });
+  // The customer's visit: the page mints the checkout's session, the widget pays with it.
+  const session = /<bayar-checkout [^>]*session="([^"]+)"/.exec(await (await fetch(paid.url)).text())![1];
+  const r = await fetch(`${url}/api/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session, method: 'va:bca' }) });
+  const { payment } = (await r.json()) as { payment: { id: string } };
+  await fetch(`${url}/api/sandbox/payments/${payment.id}/pay`, { method: 'POST' });
+  const off = await create({ description: 'Promo kilat (berakhir)', amount: 49_000 });
+  await fetch(`${url}/api/links/${off.id}/disable`, { method: 'POST', headers: auth });
+  await create({ description: 'Donasi renovasi masjid', openAmount: { min: 10_000, max: 5_000_000 }, maxPayments: 500, expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+  return paid.id;
+}
+
 /** Every page in English on a desktop; the phone and Indonesian views that show what changes (keeps docs/ small). */
 const wanted = (name: string, width: number, lang: string) =>
-  lang === 'en' ? width === 1280 || ['sign-in', 'payments', 'payment'].includes(name) : ['overview', 'payment'].includes(name);
+  lang === 'en' ? width === 1280 || ['sign-in', 'payments', 'payment', 'links', 'link'].includes(name) : ['overview', 'payment', 'links'].includes(name);
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'bayar-shots-'));
   const b = await backend();
-  const running = await start(sandboxConfig({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'bayar.db'), notifyUrl: b.url }), {
+  const catalog = { 'NASTAR-500': { name: 'Nastar 500 g', price: 95_000 }, 'KASTENGEL-500': { name: 'Kastengel 500 g', price: 110_000 } };
+  const running = await start(sandboxConfig({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'bayar.db'), notifyUrl: b.url, catalog }), {
     notifierOptions: { intervalMs: 50, baseDelayMs: 200, maxDelayMs: 400 },
   });
   const browser = await launchBrowser();
   try {
     const ids = await seed(running.url);
+    const linkId = await seedLinks(running.url);
     await new Promise((r) => setTimeout(r, 1500));
     const pages: Array<[string, string, string]> = [
       ['sign-in', '', 'h1'],
       ['overview', '#/overview?range=7d', 'canvas#chart-days'],
       ['payments', '#/payments', '.list li.row'],
       ['payment', `#/payments/${ids[2]}`, 'ol.timeline li'],
+      ['links', '#/links', '.links li.row'],
+      ['link', `#/links/${linkId}`, 'img.qr'],
+      ['link-new', '#/links/new', '#link-description'],
       ['reconciliation', '#/reconciliation', 'table tbody tr'],
       ['notifications', '#/notifications', '.kpi'],
       ['providers', '#/providers', '[data-provider]'],

@@ -324,6 +324,8 @@ export function createApp(deps: AppDeps): BayarApp {
         calls,
         health: routing.board ? (provider, method) => routing.board!.view(provider, method) : undefined,
         wake: () => notifier?.kick(),
+        links,
+        catalog: config.catalog,
         distDir: deps.consoleDistDir ?? join(ROOT, 'dist-console'),
         ...deps.consoleSignIn,
       }),

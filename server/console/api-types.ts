@@ -2,7 +2,7 @@
  * Types of the console API (`/console/api/…`), shared by the server and the console's browser bundle (import
  * type only). Kept apart from server/api-types.ts: that file is the storefront contract the widget ships types for.
  */
-import type { MethodFamily, Payment, PaymentStatus, ProviderId } from '../api-types.js';
+import type { MethodFamily, Payment, PaymentLink, PaymentStatus, ProviderId } from '../api-types.js';
 import type { Statement } from '../domain/reconciliation.js';
 import type { AuditEntry, NotificationRecord, ProviderEventRecord } from '../store/types.js';
 
@@ -129,3 +129,20 @@ export interface ConsoleNotifications {
 }
 
 export type { PaymentStatus };
+
+/** Payment links as the console lists them: the merchant API's shape (`GET /api/links`). */
+export interface ConsoleLinkList {
+  links: PaymentLink[];
+  next: string | null;
+}
+
+/** One link with the payments made through it, newest first. */
+export interface ConsoleLinkDetail {
+  link: PaymentLink;
+  payments: ConsolePayment[];
+}
+
+/** The products of BAYAR_CATALOG a link can be made of (empty when none is configured). */
+export interface ConsoleCatalog {
+  items: Array<{ sku: string; name: string; price: number }>;
+}

@@ -35,6 +35,9 @@ import { clientIp, consoleAuth, requireOperator } from './auth.js';
 import type { CallLog } from './call-log.js';
 import type { ChannelView } from '../domain/health.js';
 import type { ConsoleUser } from './users.js';
+import { consoleLinkRoutes } from './links.js';
+import type { LinkService } from '../domain/links.js';
+import type { CatalogEntry } from '../config.js';
 
 export interface ConsoleDeps {
   store: Store;
@@ -52,6 +55,9 @@ export interface ConsoleDeps {
   health?: (provider: ProviderId, method: string) => ChannelView;
   /** Wakes the notification worker after a resend. */
   wake: () => void;
+  /** Payment links (the Links page). */
+  links: LinkService;
+  catalog: Record<string, CatalogEntry> | null;
   /** Directory of the built console (index.html + assets/). */
   distDir: string;
   failDelayMs?: number;
@@ -59,7 +65,7 @@ export interface ConsoleDeps {
 }
 
 /** A bad query parameter → 400 `invalid_filter` naming the field, so the console can point at it. */
-function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const first = r.error.issues[0]!;
@@ -406,6 +412,8 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     };
     res.json(out);
   });
+
+  api.use(consoleLinkRoutes({ links: d.links, store: d.store, clock: d.clock, live: d.mode === 'live', catalog: d.catalog, audit }));
 
   api.use((req, _res, next) => next(new AppError(404, 'not_found', `No console API route for ${req.method} ${req.path}.`)));
   r.use('/api', api);

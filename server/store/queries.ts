@@ -116,6 +116,7 @@ export function listLinksSql(f: LinkListFilter, arg: Arg): string {
   if (f.to) where.push(`l.created_at < ${arg(f.to)}`);
   const cursor = f.after ? decodeCursor(f.after) : null;
   if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
-  if (cursor) where.push(`(l.created_at > ${arg(cursor[0])} OR (l.created_at = ${arg(cursor[0])} AND l.id > ${arg(cursor[1])}))`);
-  return `${LINK_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.created_at, l.id LIMIT ${arg(f.limit + 1)}`;
+  const [cmp, dir] = f.order === 'desc' ? ['<', ' DESC'] : ['>', ''];
+  if (cursor) where.push(`(l.created_at ${cmp} ${arg(cursor[0])} OR (l.created_at = ${arg(cursor[0])} AND l.id ${cmp} ${arg(cursor[1])}))`);
+  return `${LINK_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.created_at${dir}, l.id${dir} LIMIT ${arg(f.limit + 1)}`;
 }

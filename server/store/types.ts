@@ -193,6 +193,8 @@ export interface LinkListFilter {
   to?: string;
   limit: number;
   after?: string;
+  /** Oldest first (the merchant API) unless 'desc' (the console: newest first). */
+  order?: 'asc' | 'desc';
   /** The time statuses are judged at (expiry). */
   now: string;
 }
@@ -336,7 +338,7 @@ export interface Store {
   insertLink(l: NewLink): Promise<LinkRecord>;
   getLink(id: string): Promise<LinkRecord | null>;
   getLinkBySlug(slug: string): Promise<LinkRecord | null>;
-  /** Keyset pagination on (created_at, id), oldest first. */
+  /** Keyset pagination on (created_at, id), oldest first unless `order: 'desc'`. */
   listLinks(f: LinkListFilter): Promise<{ links: LinkRecord[]; next: string | null }>;
   /** Sets disabled_at unless already set or the link is completed; returns the link as it is now. */
   disableLink(id: string, at: string): Promise<LinkRecord | null>;

@@ -1,9 +1,11 @@
 /**
  * The merchant console in Chromium, as a shop owner uses it after a sale on the demo storefront: sign in by keyboard,
  * find the demo's paid payment by its order id, refund part of it (keyboard only, with the confirmation step), see
- * the timeline update, resend its notification, open today's reconciliation and download the CSV, sign out. A
- * read-only user cannot refund. Every page passes axe (WCAG 2.1 AA) at 1280 px and 360 px without sideways scroll,
- * under the companion's strict CSP with no violation or script error.
+ * the timeline update, resend its notification, open today's reconciliation and download the CSV, sign out. Payment
+ * links: made from catalog products by keyboard, the URL copied, its QR read like a phone camera, opened and paid
+ * on a phone, the payment then on the link; another link disabled after a confirmation. A read-only user cannot
+ * refund nor create or disable links. Every page passes axe (WCAG 2.1 AA) at 1280 px and 360 px without sideways
+ * scroll, under the companion's strict CSP with no violation or script error.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,8 +16,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { hashPassword, parseConsoleUsers } from '../../server/console/users.js';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
 import { DemoPage, SCREENSHOT_DIR, WAIT_MS, assertBuilt, launchBrowser, until } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (rgba: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const CATALOG = { 'NASTAR-500': { name: 'Nastar 500 g', price: 95_000 }, 'KASTENGEL-500': { name: 'Kastengel 500 g', price: 110_000 } };
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -37,7 +44,7 @@ before(async () => {
   const users = parseConsoleUsers(`vera:viewer:${await hashPassword('vera-reads-only')}`, []);
   [s, browser] = await Promise.all([
     startTestServer(
-      { notifyUrl: `http://127.0.0.1:${(backend.address() as AddressInfo).port}/notify`, console: { enabled: true, users } },
+      { notifyUrl: `http://127.0.0.1:${(backend.address() as AddressInfo).port}/notify`, console: { enabled: true, users }, catalog: CATALOG },
       undefined,
       { notifierOptions: { intervalMs: 50, baseDelayMs: 50 } },
     ),
@@ -209,6 +216,130 @@ describe('merchant console', { timeout: 120_000 }, () => {
     }
   });
 
+  test('payment links: create from the catalog by keyboard, copy the URL, read its QR, pay it on a phone, see the payment; disable another', async () => {
+    const c = await Console.open();
+    const { page } = c;
+    await c.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.url });
+    try {
+      await c.signInByKeyboard(KEY);
+      await c.go('#/links', '.links');
+      await page.locator('a.new-link').click();
+      await page.locator('#link-description').waitFor();
+      await c.check('link-new-1280');
+
+      // Keyboard only: description, then the amount kind by arrow key, quantities, customer, Enter.
+      await page.locator('#link-description').focus();
+      await page.keyboard.type('Kue lebaran');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => (document.querySelector('bayar-console')!.shadowRoot!.activeElement as HTMLInputElement).value), 'amount');
+      await page.keyboard.press('ArrowRight');
+      await page.locator('input.qty[data-sku="NASTAR-500"]').waitFor();
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => (document.querySelector('bayar-console')!.shadowRoot!.activeElement as HTMLInputElement).dataset.sku), 'NASTAR-500');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('2');
+      await page.locator('#items-total', { hasText: /Rp\s190\.000/ }).waitFor();
+      await page.locator('#link-customer-name').focus();
+      await page.keyboard.type('Siti Rahayu');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('081234567890');
+      await page.keyboard.press('Enter');
+      await page.locator('#link-status', { hasText: 'Link created' }).waitFor();
+      const url = await page.locator('#link-url').inputValue();
+      const link = (await s.store.listLinks({ limit: 1, order: 'desc', now: new Date().toISOString() })).links[0]!;
+      assert.equal(url, link.url);
+      assert.equal(link.amount, 190_000);
+      assert.deepEqual(link.items, [{ sku: 'NASTAR-500', name: 'Nastar 500 g', price: 95_000, quantity: 2 }]);
+      assert.deepEqual(link.customer, { name: 'Siti Rahayu', phone: '081234567890' });
+      assert.match(await page.locator('h1').innerText(), /Kue lebaran\s+Active/);
+      assert.match(await page.locator('dl.facts').innerText(), /2 × Nastar 500 g/);
+      assert.match(await page.locator('a.whatsapp').getAttribute('href') ?? '', /^https:\/\/wa\.me\/6281234567890\?text=/);
+
+      // Copy puts the URL on the clipboard; the QR on screen reads as the URL.
+      await page.locator('button.copy').click();
+      await page.locator('#link-status', { hasText: 'Link copied.' }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
+      await page.waitForFunction(() => {
+        const img = document.querySelector('bayar-console')!.shadowRoot!.querySelector('img.qr') as HTMLImageElement | null;
+        return !!img && img.complete && img.naturalWidth > 0;
+      });
+      const shot = PNG.sync.read(await page.locator('img.qr').screenshot());
+      assert.equal(jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data, url);
+      await c.check('link-1280');
+
+      // The customer opens the copied URL on a phone and pays by VA; the sandbox's provider emulator confirms it.
+      const phone = await DemoPage.blank(browser, s.url, { width: 360, height: 780 });
+      try {
+        await phone.page.goto(await page.evaluate(() => navigator.clipboard.readText()));
+        await phone.page.getByRole('heading', { name: 'Kue lebaran' }).waitFor();
+        const pending = await phone.pay('va:bca');
+        assert.equal(pending.amount, 190_000);
+        const paid = await fetch(`${s.url}/api/sandbox/payments/${pending.id}/pay`, { method: 'POST' });
+        assert.equal(paid.status, 200);
+        await phone.page.locator('main.receipt').waitFor();
+        assert.deepEqual(await phone.problems(), []);
+
+        // Back in the console: the link is completed and shows the payment, which opens the payment's page.
+        await page.reload();
+        await page.locator(`.link-payments li.row[data-id="${pending.id}"]`, { hasText: 'Paid' }).waitFor();
+        assert.match(await page.locator('h1').innerText(), /Completed/);
+        assert.match(await page.locator('dl.facts').innerText(), /Paid\s+1 of 1/);
+        assert.equal(await page.locator('button.disable').isDisabled(), true);
+        await page.locator('#disable-why', { hasText: 'no longer takes payments' }).waitFor();
+        await c.check('link-paid-1280');
+        await page.locator(`.link-payments li.row[data-id="${pending.id}"] a`).click();
+        await page.locator('h1', { hasText: pending.orderId }).waitFor();
+      } finally {
+        await phone.context.close();
+      }
+
+      // A reusable link with a fixed amount, then disabled by keyboard with the confirmation step.
+      await c.go('#/links/new', '#link-description');
+      await page.locator('#link-description').fill('Donasi masjid');
+      await page.locator('#link-amount').fill('50.000');
+      await page.locator('input[name="usage"][value="reusable"]').check();
+      await page.locator('#link-max-payments').fill('25');
+      await page.locator('form.link-form button[type=submit]').click();
+      await page.locator('#link-status', { hasText: 'Link created' }).waitFor();
+      assert.match(await page.locator('dl.facts').innerText(), /Paid\s+0 of 25/);
+      await page.locator('button.disable').focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => (document.querySelector('bayar-console')!.shadowRoot!.activeElement as HTMLElement).id), 'confirm-disable');
+      await page.keyboard.press('Enter');
+      await page.locator('#link-status', { hasText: 'Link disabled.' }).waitFor();
+      assert.match(await page.locator('h1').innerText(), /Donasi masjid\s+Disabled/);
+      const donation = (await s.store.listLinks({ limit: 1, order: 'desc', now: new Date().toISOString() })).links[0]!;
+      assert.ok(donation.disabledAt);
+      assert.equal((await fetch(donation.url)).status, 410);
+
+      // A field the server refuses is named and focused.
+      await c.go('#/links/new', '#link-description');
+      await page.locator('#link-description').fill('Terlalu murah');
+      await page.locator('#link-amount').fill('1');
+      await page.locator('form.link-form button[type=submit]').click();
+      await page.locator('#link-error', { hasText: 'accepts Rp1' }).waitFor();
+
+      // The list: newest first, with status, uses and amount; filtered by status.
+      await c.go('#/links', `.links li.row[data-id="${donation.id}"]`);
+      assert.match(await page.locator(`.links li.row[data-id="${donation.id}"]`).innerText(), /Donasi masjid\s+Disabled\s+Paid: 0 of 25\s+Rp\s50\.000/);
+      assert.match(await page.locator(`.links li.row[data-id="${link.id}"]`).innerText(), /Kue lebaran\s+Completed\s+Paid: 1 of 1\s+Rp\s190\.000/);
+      await c.check('links-1280');
+      await page.locator('#f-link-status').selectOption('completed');
+      await page.locator('form.filters button[type=submit]').click();
+      await page.waitForFunction(() => location.hash === '#/links?status=completed');
+      await page.locator(`.links li.row[data-id="${link.id}"]`).waitFor();
+      assert.equal(await page.locator(`.links li.row[data-id="${donation.id}"]`).count(), 0);
+
+      const audit = (await s.store.listAudit({ limit: 20 })).filter((a) => a.action.endsWith('_link')).map((a) => `${a.action}:${a.outcome}`);
+      assert.deepEqual(audit.reverse(), ['create_link:ok', 'create_link:ok', 'disable_link:ok', 'create_link:amount_not_payable']);
+      assert.deepEqual(await c.csp(), []);
+      assert.deepEqual(c.problems.filter((p) => !/status of 422/.test(p)), []);
+    } finally {
+      await c.close();
+    }
+  });
+
   test('a wrong key is refused with a clear message; a viewer reads but cannot refund', async () => {
     const c = await Console.open();
     try {
@@ -218,6 +349,14 @@ describe('merchant console', { timeout: 120_000 }, () => {
       await c.page.locator('#refund-why', { hasText: 'Read-only users cannot refund' }).waitFor();
       assert.equal(await c.page.locator('form button[type=submit]').isDisabled(), true);
       assert.equal(await c.page.locator('button.resend').isDisabled(), true);
+      // Links: readable, but no way to make or disable one.
+      await c.go('#/links', '.links');
+      await c.page.locator('#links-viewer', { hasText: 'Read-only users cannot create or disable links.' }).waitFor();
+      assert.equal(await c.page.locator('a.new-link').count(), 0);
+      // The links test before this one made two links, the newest disabled: its button is off for the viewer's role.
+      await c.page.locator('.links li.row a', { hasText: 'Kue lebaran' }).click();
+      await c.page.locator('#disable-why', { hasText: 'Read-only users cannot create or disable links.' }).waitFor();
+      assert.equal(await c.page.locator('button.disable').isDisabled(), true);
       await c.page.locator('button.sign-out').click();
       await c.page.locator('#secret').fill('definitely-not-the-key');
       await c.page.locator('form button[type=submit]').click();
@@ -234,10 +373,15 @@ describe('merchant console', { timeout: 120_000 }, () => {
       await c.check('sign-in-360');
       await c.signInByKeyboard(KEY);
       const paid = (await s.store.listPayments({ status: 'paid', limit: 1 })).payments[0]!;
+      const links = (await s.store.listLinks({ limit: 1, status: 'completed', now: new Date().toISOString() })).links;
+      assert.equal(links.length, 1, 'the link paid in the links test');
       for (const [hash, ready, name] of [
         ['#/overview', '.kpi', 'overview-360'],
         ['#/payments', '.list li.row', 'payments-360'],
         [`#/payments/${paid.id}`, 'ol.timeline li', 'payment-360'],
+        ['#/links', '.links li.row', 'links-360'],
+        ['#/links/new', '#link-description', 'link-new-360'],
+        [`#/links/${links[0]!.id}`, 'img.qr', 'link-360'],
         ['#/reconciliation', 'table', 'reconciliation-360'],
         ['#/notifications', '.kpi', 'notifications-360'],
         ['#/providers', '[data-provider]', 'providers-360'],

@@ -16,6 +16,7 @@ import { api, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
 const customer = { name: 'Siti Rahayu', email: 'Siti.Rahayu@Example.com', phone: '081234567890' };
+const CATALOG = { 'NASTAR-500': { name: 'Nastar 500 g', price: 95_000 }, 'KASTENGEL-500': { name: 'Kastengel 500 g', price: 110_000 } };
 
 interface Signed {
   cookie: string;
@@ -70,7 +71,7 @@ describe('console API', () => {
     const users = parseConsoleUsers(viewerLine, problems);
     assert.deepEqual(problems, []);
     s = await startTestServer(
-      { notifyUrl: backend.url, console: { enabled: true, users } },
+      { notifyUrl: backend.url, console: { enabled: true, users }, catalog: CATALOG },
       undefined,
       { consoleSignIn: { failDelayMs: 10, failLimit: 1000 }, notifierOptions: { intervalMs: 50, baseDelayMs: 50 } },
     );
@@ -325,6 +326,117 @@ describe('console API', () => {
     assert.equal(out.status, 204);
     assert.match(out.headers.get('set-cookie')!, /^bayar_console=; Path=\/console; Max-Age=0/);
     assert.equal((await as(s, me, 'GET', '/session')).status, 401);
+  });
+
+  it('payment links: an operator creates each kind, lists them newest first, reads one with its payments and QR; each write audited without the customer', async () => {
+    const me = await signedIn(s);
+    const catalog = await as(s, me, 'GET', '/catalog');
+    assert.deepEqual(catalog.body.items, [
+      { sku: 'NASTAR-500', name: 'Nastar 500 g', price: 95_000 },
+      { sku: 'KASTENGEL-500', name: 'Kastengel 500 g', price: 110_000 },
+    ]);
+    const fixed = await as(s, me, 'POST', '/links', { description: 'Kaos batik', amount: 150_000 });
+    assert.equal(fixed.status, 201, JSON.stringify(fixed.body));
+    assert.equal(fixed.body.link.status, 'active');
+    assert.equal(fixed.body.link.maxPayments, 1);
+    const items = await as(s, me, 'POST', '/links', {
+      description: 'Kue lebaran',
+      items: [{ sku: 'NASTAR-500', name: 'Nastar 500 g', price: 95_000, quantity: 2 }, { sku: 'KASTENGEL-500', name: 'Kastengel 500 g', price: 110_000, quantity: 1 }],
+    });
+    assert.equal(items.status, 201);
+    assert.equal(items.body.link.amount, 300_000);
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const reusable = await as(s, me, 'POST', '/links', { description: 'Donasi', openAmount: { min: 10_000, max: 1_000_000 }, maxPayments: 50, expiresAt: until, customer });
+    assert.equal(reusable.status, 201);
+    assert.deepEqual(reusable.body.link.openAmount, { min: 10_000, max: 1_000_000 });
+    assert.equal(reusable.body.link.maxPayments, 50);
+    assert.equal(reusable.body.link.expiresAt, until);
+    assert.deepEqual(reusable.body.link.customer, customer, 'the console is the merchant’s: it sees whom a link is for');
+
+    // Newest first, filtered by status, keyset pages with no repeats.
+    const first = await as(s, me, 'GET', '/links?limit=2');
+    assert.deepEqual(first.body.links.map((l: { id: string }) => l.id), [reusable.body.link.id, items.body.link.id]);
+    const second = await as(s, me, 'GET', `/links?limit=2&cursor=${encodeURIComponent(first.body.next)}`);
+    assert.equal(second.body.links[0].id, fixed.body.link.id);
+    assert.equal((await as(s, me, 'GET', '/links?status=lost')).body.error.details.field, 'status');
+    assert.equal((await as(s, me, 'GET', '/links?colour=red')).body.error.code, 'invalid_filter');
+
+    // A customer pays through the fixed link; the console shows that payment on the link.
+    const page = await fetch(fixed.body.link.url);
+    const session = /<bayar-checkout [^>]*session="([^"]+)"/.exec(await page.text())![1];
+    const created = await api(s.url, 'POST', '/api/payments', { session, method: 'va:bca' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await api(s.url, 'POST', `/api/sandbox/payments/${created.body.payment.id}/pay`)).body.payment.status, 'paid');
+    const detail = await as(s, me, 'GET', `/links/${fixed.body.link.id}`);
+    assert.equal(detail.status, 200);
+    assert.equal(detail.body.link.status, 'completed');
+    assert.equal(detail.body.link.paidCount, 1);
+    assert.deepEqual(detail.body.payments.map((p: { id: string; status: string; amount: number }) => [p.id, p.status, p.amount]), [[created.body.payment.id, 'paid', 150_000]]);
+    assert.equal((await as(s, me, 'GET', '/links?status=completed')).body.links.some((l: { id: string }) => l.id === fixed.body.link.id), true);
+    assert.equal((await as(s, me, 'GET', '/links/lnk_nope')).body.error.code, 'link_not_found');
+
+    // Its QR, for the screen and for print, encodes the link's URL.
+    const svg = await fetch(`${s.url}/console/api/links/${fixed.body.link.id}/qr.svg`, { headers: { cookie: me.cookie } });
+    assert.equal(svg.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
+    assert.match(await svg.text(), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 \d+ \d+"/);
+    const png = await fetch(`${s.url}/console/api/links/${fixed.body.link.id}/qr.png`, { headers: { cookie: me.cookie } });
+    assert.equal(png.headers.get('content-type'), 'image/png');
+    assert.equal((await fetch(`${s.url}/console/api/links/${fixed.body.link.id}/qr.png`)).status, 401, 'not without a session');
+
+    // Disable: the page then answers 410; a completed link cannot be disabled.
+    const off = await as(s, me, 'POST', `/links/${items.body.link.id}/disable`);
+    assert.equal(off.status, 200);
+    assert.equal(off.body.link.status, 'disabled');
+    assert.equal((await fetch(items.body.link.url)).status, 410);
+    const done = await as(s, me, 'POST', `/links/${fixed.body.link.id}/disable`);
+    assert.equal(done.status, 409);
+    assert.equal(done.body.error.code, 'link_completed');
+
+    const audit = (await s.store.listAudit({ limit: 20 })).filter((a) => a.action.endsWith('_link'));
+    assert.deepEqual(audit.map((a) => [a.action, a.outcome, a.detail.link, a.actor]).reverse(), [
+      ['create_link', 'ok', fixed.body.link.id, 'merchant'],
+      ['create_link', 'ok', items.body.link.id, 'merchant'],
+      ['create_link', 'ok', reusable.body.link.id, 'merchant'],
+      ['disable_link', 'ok', items.body.link.id, 'merchant'],
+      ['disable_link', 'link_completed', fixed.body.link.id, 'merchant'],
+    ]);
+    assert.deepEqual(audit.find((a) => a.detail.link === reusable.body.link.id)!.detail, {
+      link: reusable.body.link.id, orderId: reusable.body.link.orderId, openAmount: { min: 10_000, max: 1_000_000 }, maxPayments: 50, expiresAt: until,
+    });
+    for (const v of [customer.email, customer.name, customer.phone]) assert.ok(!JSON.stringify(audit).includes(v), `the audit log holds ${v}`);
+  });
+
+  it('payment links: a viewer reads but cannot create or disable; writes need Origin and CSRF; bad input names the field and stores nothing', async () => {
+    const me = await signedIn(s);
+    const vera = await signedIn(s, { name: 'vera', secret: 'correct horse battery' });
+    const link = (await as(s, me, 'POST', '/links', { description: 'Sepatu', amount: 250_000 })).body.link;
+    const count = async () => (await s.store.listLinks({ limit: 200, now: new Date().toISOString() })).links.length;
+    const before = await count();
+    assert.equal((await as(s, vera, 'GET', '/links')).status, 200);
+    assert.equal((await as(s, vera, 'GET', `/links/${link.id}`)).body.link.id, link.id);
+    const create = await as(s, vera, 'POST', '/links', { description: 'x', amount: 10_000 });
+    assert.equal(create.status, 403);
+    assert.equal(create.body.error.code, 'console_forbidden');
+    assert.equal((await as(s, vera, 'POST', `/links/${link.id}/disable`)).body.error.code, 'console_forbidden');
+    assert.equal((await as(s, me, 'POST', '/links', { description: 'x', amount: 10_000 }, { 'x-csrf-token': '' })).body.error.code, 'console_csrf');
+    assert.equal((await as(s, me, 'POST', `/links/${link.id}/disable`, undefined, { origin: 'https://evil.example' })).body.error.code, 'console_origin');
+    for (const [body, code, field] of [
+      [{ description: 'x', amount: 10.5 }, 'invalid_amount', 'amount'],
+      [{ description: '', amount: 10_000 }, 'invalid_description', 'description'],
+      [{ description: 'x', openAmount: { min: 50_000, max: 10_000 } }, 'invalid_open_amount', undefined],
+      [{ description: 'x', amount: 10_000, expiresAt: '2020-01-01T00:00:00+07:00' }, 'invalid_expires_at', undefined],
+      [{ description: 'x', amount: 10_000, customer: { email: 'nope' } }, 'invalid_customer', 'customer'],
+      [{ description: 'x', amount: 10_000, colour: 'red' }, 'invalid_request', undefined],
+    ] as const) {
+      const r = await as(s, me, 'POST', '/links', body);
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, code);
+      if (field) assert.equal(r.body.error.details.field, field);
+    }
+    assert.equal(await count(), before);
+    assert.equal((await s.store.getLink(link.id))!.disabledAt, null);
+    const refused = (await s.store.listAudit({ limit: 10 })).filter((a) => a.action === 'create_link' && a.outcome !== 'ok');
+    assert.ok(refused.length >= 6, 'refused creations are audited with their code');
   });
 
   it('the page is served at /console/ (and /console redirects there)', async () => {
