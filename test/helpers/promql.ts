@@ -49,12 +49,35 @@ export function alertExprs(): Array<{ alert: string; expr: string }> {
   return out;
 }
 
+interface DashPanel {
+  type: string;
+  title: string;
+  targets?: Array<{ expr: string }>;
+  panels?: DashPanel[];
+}
+
+/** Every panel of the dashboard, those inside collapsed rows included (Grafana nests them in the row's `panels`). */
+export function dashboardPanels(): DashPanel[] {
+  const dash = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: DashPanel[] };
+  const walk = (ps: DashPanel[]): DashPanel[] => ps.flatMap((p) => [...(p.type === 'row' ? [] : [p]), ...walk(p.panels ?? [])]);
+  return walk(dash.panels);
+}
+
 /** Every panel target's expression in the dashboard, with Grafana's variables given values PromQL accepts. */
 export function dashboardExprs(): Array<{ panel: string; expr: string }> {
-  const dash = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }>; panels?: unknown[] }> };
-  return dash.panels
-    .filter((p) => p.type !== 'row')
-    .flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: grafanaToPromql(t.expr) })));
+  return dashboardPanels().flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: grafanaToPromql(t.expr) })));
+}
+
+/** Metric names the dashboard's template variables query (`label_values(metric, label)`). */
+export function dashboardVariableMetrics(): Array<{ variable: string; metric: string }> {
+  const dash = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { templating?: { list?: Array<{ name: string; type: string; query?: unknown }> } };
+  return (dash.templating?.list ?? [])
+    .filter((v) => v.type === 'query')
+    .map((v) => {
+      const q = typeof v.query === 'string' ? v.query : ((v.query as { query?: string } | undefined)?.query ?? '');
+      const m = /^label_values\(\s*([a-zA-Z_:][\w:]*)/.exec(q);
+      return { variable: v.name, metric: m?.[1] ?? `unparsed: ${q}` };
+    });
 }
 
 export function grafanaToPromql(expr: string): string {

@@ -20,7 +20,10 @@ import {
   ROOT,
   alertExprs,
   dashboardExprs,
+  dashboardPanels,
+  dashboardVariableMetrics,
   exportedNames,
+  grafanaToPromql,
   metricNames,
   promtool,
   run,
@@ -82,11 +85,23 @@ describe('alerts, dashboard and runbooks name what the companion exports', () =>
     for (const a of alertExprs()) for (const n of metricNames(a.expr)) used.set(n, `alert ${a.alert}`);
     for (const d of dashboardExprs()) for (const n of metricNames(d.expr)) used.set(n, `panel "${d.panel}"`);
     assert.ok(used.size >= 15, `found ${used.size} metric names: ${[...used.keys()]}`);
+    for (const v of dashboardVariableMetrics()) used.set(v.metric, `variable $${v.variable}`);
     const missing = [...used].filter(([n]) => !exported.has(n) && !PROMETHEUS_SERIES.includes(n));
     assert.deepEqual(missing, [], 'metrics named in alerts or dashboard that /metrics does not export');
     // And the check would catch a rename.
     assert.ok(!exported.has('bayar_outbox_oldest_age_second'));
     assert.deepEqual(metricNames('max(bayar_outbox_oldest_age_second{job="x"}) > 600'), ['bayar_outbox_oldest_age_second']);
+  });
+
+  it('the dashboard is valid JSON whose every panel queries something, each target naming at least one exported metric', () => {
+    const panels = dashboardPanels();
+    assert.ok(panels.length >= 15, `${panels.length} panels`);
+    for (const p of panels) {
+      assert.ok(p.title, 'every panel has a title');
+      assert.ok((p.targets ?? []).length > 0, `panel "${p.title}" queries nothing`);
+      for (const t of p.targets ?? []) assert.ok(metricNames(grafanaToPromql(t.expr)).length > 0, `panel "${p.title}": ${t.expr} names no metric`);
+    }
+    assert.deepEqual(dashboardVariableMetrics().map((v) => v.metric), ['bayar_http_requests_total']);
   });
 
   it('every alert has its runbook section in docs/operations.md', () => {
