@@ -15,14 +15,15 @@ import './pages/sign-in.js';
 import './pages/overview.js';
 import './pages/payments.js';
 import './pages/payment-detail.js';
-import './pages/links.js';
-import './pages/link-new.js';
-import './pages/link-detail.js';
 import './pages/reconciliation.js';
 import './pages/notifications.js';
 import './pages/providers.js';
 
 const PAGES = ['overview', 'payments', 'links', 'reconciliation', 'notifications', 'providers'] as const;
+
+/** The Links pages load with their first visit (as Chart.js does with the Overview): the first load stays small. */
+let linkPages: Promise<unknown> | null = null;
+const loadLinkPages = () => (linkPages ??= Promise.all([import('./pages/links.js'), import('./pages/link-new.js'), import('./pages/link-detail.js')]));
 type Page = (typeof PAGES)[number];
 
 @customElement('bayar-console')
@@ -106,6 +107,7 @@ export class BayarConsole extends LitElement {
     const props = { locale: this.locale, me: this.me, route: { parts: r.parts, params: r.params } };
     const detail = r.name === 'payments' && r.parts[0];
     const link = r.name === 'links' ? (r.parts[0] === 'new' ? 'new' : r.parts[0] ? 'detail' : 'list') : null;
+    if (link) void loadLinkPages();
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), (this.renderRoot.querySelector('main h1') as HTMLElement | null)?.focus())}>${t.skip}</a>
       <header class="top">
