@@ -328,8 +328,10 @@ describe('merchant console', { timeout: 120_000 }, () => {
       await page.locator('#f-link-status').selectOption('completed');
       await page.locator('form.filters button[type=submit]').click();
       await page.waitForFunction(() => location.hash === '#/links?status=completed');
+      // The rows shown before stay until the filtered page arrives: wait for the disabled link to leave.
+      await page.locator(`.links li.row[data-id="${donation.id}"]`).waitFor({ state: 'detached' });
       await page.locator(`.links li.row[data-id="${link.id}"]`).waitFor();
-      assert.equal(await page.locator(`.links li.row[data-id="${donation.id}"]`).count(), 0);
+      assert.equal(await page.locator('.links li.row').count(), 1);
 
       const audit = (await s.store.listAudit({ limit: 20 })).filter((a) => a.action.endsWith('_link')).map((a) => `${a.action}:${a.outcome}`);
       assert.deepEqual(audit.reverse(), ['create_link:ok', 'create_link:ok', 'disable_link:ok', 'create_link:amount_not_payable']);

@@ -353,11 +353,14 @@ describe('console API', () => {
     assert.equal(reusable.body.link.expiresAt, until);
     assert.deepEqual(reusable.body.link.customer, customer, 'the console is the merchant’s: it sees whom a link is for');
 
-    // Newest first, filtered by status, keyset pages with no repeats.
+    // Newest first (ties in the same millisecond by id, as the keyset orders), pages with no repeats or gaps.
+    const made = [fixed, items, reusable].map((r) => r.body.link as { id: string; createdAt: string });
+    const newestFirst = [...made].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1)).map((l) => l.id);
     const first = await as(s, me, 'GET', '/links?limit=2');
-    assert.deepEqual(first.body.links.map((l: { id: string }) => l.id), [reusable.body.link.id, items.body.link.id]);
     const second = await as(s, me, 'GET', `/links?limit=2&cursor=${encodeURIComponent(first.body.next)}`);
-    assert.equal(second.body.links[0].id, fixed.body.link.id);
+    const listed = [...first.body.links, ...second.body.links].map((l: { id: string }) => l.id).filter((id: string) => newestFirst.includes(id));
+    assert.deepEqual(listed, newestFirst);
+    assert.deepEqual(first.body.links.map((l: { id: string }) => l.id), newestFirst.slice(0, 2), 'nothing older made in this test comes first');
     assert.equal((await as(s, me, 'GET', '/links?status=lost')).body.error.details.field, 'status');
     assert.equal((await as(s, me, 'GET', '/links?colour=red')).body.error.code, 'invalid_filter');
 
