@@ -74,7 +74,17 @@ export interface Customer {
   phone?: string;
 }
 
-export interface Payment {
+/** How the customer pays: the part of a payment that depends on its method family, as the provider gave it. */
+export interface PaymentInstructions {
+  va?: { bank: string; number: string; billerCode?: string };
+  qris?: { qrString: string };
+  redirectUrl?: string;
+  /** E-wallets: what the provider gave to pay on each kind of device (the widget picks by `ui-mode`). */
+  ewallet?: WalletHandoff;
+  cstore?: { store: string; paymentCode: string };
+}
+
+export interface Payment extends PaymentInstructions {
   /** Unguessable: 128+ random bits. */
   id: string;
   orderId: string;
@@ -89,12 +99,6 @@ export interface Payment {
   createdAt: string;
   expiresAt: string;
   paidAt?: string;
-  va?: { bank: string; number: string; billerCode?: string };
-  qris?: { qrString: string };
-  redirectUrl?: string;
-  /** E-wallets: what the provider gave to pay on each kind of device (the widget picks by `ui-mode`). */
-  ewallet?: WalletHandoff;
-  cstore?: { store: string; paymentCode: string };
   installment?: { id: string; tenure: number };
   /** Conditions an operator should look at, e.g. `amount_mismatch`, `late_payment`. */
   flags?: string[];

@@ -12,16 +12,16 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { METHOD_FAMILIES, PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
 import type { Config } from './config.js';
-import { AppError, ProviderError, providerErrorToAppError } from './errors.js';
+import { AppError, LedgerInputError, ProviderError, providerErrorToAppError } from './errors.js';
 import { LocalBus, type LiveBus } from './domain/live.js';
 import { LinkService } from './domain/links.js';
 import { Notifier } from './domain/notifier.js';
-import { PaymentService } from './domain/payments.js';
+import { PaymentService } from './domain/payment-service.js';
 import { HealthSync, type HealthShare } from './domain/health-sync.js';
 import { Routing } from './domain/routing.js';
-import { Reconciler } from './domain/reconciler.js';
+import { Reconciler } from './domain/reconcile-worker.js';
 import { PiiRetention } from './domain/retention.js';
-import type { PaymentRecord } from './domain/payment.js';
+import type { PaymentRecord } from './domain/payment-record.js';
 import { createEmulators } from './emulators/index.js';
 import type { Emulator } from './emulators/types.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -33,8 +33,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { Metrics } from './lib/metrics.js';
 import { PACKAGE_ROOT } from './lib/paths.js';
 import { OpsMetrics, timedStore } from './lib/ops-metrics.js';
-import { providerFactories as defaultFactories } from './providers/index.js';
-import type { ProviderFactories } from './providers/registry.js';
+import { providerFactories as defaultFactories, type ProviderFactories } from './providers/index.js';
 import { DEFAULT_RESILIENCE, withResilience, type ResilienceOptions, type ResilientProvider } from './providers/resilience.js';
 import type { ProviderContext } from './providers/types.js';
 import { idempotent } from './routes/idempotency.js';
@@ -53,7 +52,6 @@ import { widgetRoutes } from './routes/widget.js';
 import { StatusChecks } from './domain/status-check.js';
 import type { HistoryEntry, Store } from './store/types.js';
 import { isStoreUnavailable } from './store/unavailable.js';
-import { demoRoutes } from '../demo/server.js';
 
 export const ROOT = PACKAGE_ROOT;
 
@@ -90,6 +88,11 @@ export interface AppDeps {
   /** Where channel health is shared with other instances (PostgreSQL), and how often it is read (default 1 s). */
   healthShare?: HealthShare;
   healthSyncIntervalMs?: number;
+  /**
+   * Routes served last, in sandbox mode only: the demo storefront. Passed in by the composition root (server/bayar.ts
+   * gives demo/server.ts) so the app itself never imports the demo.
+   */
+  sandboxRoutes?: (o: { merchantKey: string; publicUrl: string; http: HttpClient }) => RequestHandler;
 }
 
 export interface BayarApp {
@@ -136,8 +139,9 @@ export function createApp(deps: AppDeps): BayarApp {
   const ctx: ProviderContext = { http, clock, timeouts: deps.timeouts ?? DEFAULT_TIMEOUTS };
   const providers = new Map<ProviderId, ResilientProvider>();
   const circuits = () => [...providers.values()].map((p) => ({ provider: p.id, state: p.circuitState() }));
-  const metrics = new Metrics(deps.store, circuits, deps.defaultMetrics !== false, deps.metricsCacheMs);
-  const ops = new OpsMetrics(metrics.registry, { store: deps.store, circuits, now: () => clock.now().getTime() });
+  const ledger = { byStatus: () => deps.store.countByStatus(), outboxBacklog: () => deps.store.outboxBacklog() };
+  const metrics = new Metrics(ledger, circuits, deps.defaultMetrics !== false, deps.metricsCacheMs);
+  const ops = new OpsMetrics(metrics.registry, { opsStats: () => deps.store.opsStats(), ready: () => deps.store.ready(), circuits, now: () => clock.now().getTime() });
   const store = timedStore(deps.store, ops);
   const calls = new CallLog(() => clock.now().getTime());
   const observe = (provider: string, operation: string, outcome: string, seconds: number) => {
@@ -298,7 +302,7 @@ export function createApp(deps: AppDeps): BayarApp {
   );
   app.use(linkRoutes({ merchantKey: config.merchantKey, live: !sandbox, clock, idem: merchantIdem, links, store }));
   const linkLimits = linkPaymentLimits(config.merchantKey, clock, deps.linkRateLimits ?? config.linkRateLimits);
-  app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments'), new StatusChecks(service, clock), { limits: linkLimits, customerFor: (id) => links.customerFor(id) }));
+  app.use(widgetRoutes(service, orderSources, streams, idempotent(store, clock, 'payments'), new StatusChecks(service, clock, (id) => providers.get(id)?.capabilities.checkIntervalMs), { limits: linkLimits, customerFor: (id) => links.customerFor(id) }));
     if (sandbox) app.use(sandboxRoutes(service, emulators));
   app.use(returnRoutes(service));
   app.use(payPageRoutes({ links, service, shop: config.shop, secure: publicUrl.startsWith('https:') }));
@@ -334,7 +338,7 @@ export function createApp(deps: AppDeps): BayarApp {
   if (existsSync(dist)) {
     app.use(express.static(dist, { index: false, fallthrough: true, maxAge: '5m', setHeaders: (res) => res.setHeader('Access-Control-Allow-Origin', '*') }));
   }
-  if (sandbox) app.use(demoRoutes({ merchantKey: config.merchantKey, publicUrl, http }));
+  if (sandbox && deps.sandboxRoutes) app.use(deps.sandboxRoutes({ merchantKey: config.merchantKey, publicUrl, http }));
 
   app.use((req, _res, next) => next(new AppError(404, 'not_found', `No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler(log, ops));
@@ -479,6 +483,7 @@ function errorHandler(log: Logger, ops: OpsMetrics): ErrorRequestHandler {
       e = new AppError(503, 'store_unavailable', 'The payment ledger cannot be reached right now; retry after the Retry-After interval (with the same Idempotency-Key).');
     }
     else if (err instanceof ProviderError) e = providerErrorToAppError(err);
+    else if (err instanceof LedgerInputError) e = new AppError(400, err.code, err.message);
     else if (err?.type === 'entity.parse.failed') e = new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
     else if (err?.type === 'entity.too.large') e = new AppError(413, 'payload_too_large', 'The request body is too large.');
     else if (err?.type === 'json.too_deep') e = new AppError(400, 'json_too_deep', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels; no request of this API needs that.`);

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router, type Request } from 'express';
 import { PROVIDER_IDS, type MethodFamily, type ProviderId } from './api-types.js';
+import { demoRoutes } from '../demo/server.js';
 import { createApp, type AppDeps, type BayarApp } from './app.js';
 import { acceptsValue, CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './lib/logger.js';
@@ -255,7 +256,7 @@ export async function openBayar(config: Config, deps: BayarDeps = {}): Promise<B
   let bus = deps.bus;
   let healthShare = deps.healthShare;
   if (isPostgresUrl(config.dbPath)) {
-    const [{ PgBus }, { PgHealthShare }] = await Promise.all([import('./domain/live-pg.js'), import('./store/health-pg.js')]);
+    const [{ PgBus }, { PgHealthShare }] = await Promise.all([import('./store/live-pg.js'), import('./store/health-pg.js')]);
     const pgStore = store as PostgresStore;
     if (!bus) {
       // Several instances share one PostgreSQL ledger; live status then travels between them by LISTEN/NOTIFY.
@@ -278,7 +279,7 @@ export async function openBayar(config: Config, deps: BayarDeps = {}): Promise<B
   const bind = (publicUrl: string): BayarApp => {
     if (companion) return companion;
     if (closing) throw new Error('bayar: closed');
-    companion = createApp({ ...deps, config, store, bus, healthShare, publicUrl });
+    companion = createApp({ sandboxRoutes: demoRoutes, ...deps, config, store, bus, healthShare, publicUrl });
     if (deps.background !== false) companion.startBackground();
     return companion;
   };

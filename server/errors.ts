@@ -22,6 +22,20 @@ export const notFound = (code: string, message: string) => new AppError(404, cod
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
 
+/**
+ * An input the ledger cannot read (a listing cursor it did not issue). The store speaks no HTTP: the error
+ * middleware answers this 400 with its code, as it maps a ProviderError.
+ */
+export class LedgerInputError extends Error {
+  constructor(
+    readonly code: 'invalid_cursor',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LedgerInputError';
+  }
+}
+
 /** Base of every failure coming from a payment provider. Adapters throw only these. */
 export abstract class ProviderError extends Error {
   abstract readonly kind: 'rejected' | 'unavailable' | 'timeout' | 'auth' | 'not_supported';

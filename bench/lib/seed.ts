@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Payment } from '../../server/api-types.js';
-import { providerReference } from '../../server/domain/payments.js';
+import { providerReference } from '../../server/domain/payment-service.js';
 import { SqliteStore } from '../../server/store/sqlite.js';
 
 export async function createLedger(path: string) {

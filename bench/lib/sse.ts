@@ -6,7 +6,7 @@
  * stream (heap and RSS after full GCs, before and after opening them).
  */
 import { connect, type Socket } from 'node:net';
-import { providerReference } from '../../server/domain/payments.js';
+import { providerReference } from '../../server/domain/payment-service.js';
 import type { ChildServer } from './children.js';
 import type { Memory } from './memory.js';
 import { dokuPaidNote } from './doku.js';

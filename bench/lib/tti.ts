@@ -17,18 +17,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/helpers/chromium.mjs';
 import { median, percentile, within } from './stats.js';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export interface TtiResult {
   runs: number;
@@ -91,7 +82,7 @@ export async function startPageServer(distDir: string, companion: () => string):
 const summary = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), min: percentile(xs, 0), max: percentile(xs, 100), samples: xs });
 
 export async function runTti(o: { origin: string; runs: number; qrisRuns: number; warmup: number; log: (s: string) => void }): Promise<TtiResult> {
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   try {
     const widget: number[] = [];
     const baseline: number[] = [];

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/helpers/chromium.mjs';
 import { sandboxConfig } from '../../server/config.ts';
 import { start } from '../../server/main.ts';
 
@@ -16,8 +17,8 @@ const docs = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bayar-shot-'));
 const running = await start(sandboxConfig({ port: 0, host: '127.0.0.1', dbPath: join(dir, 'bayar.db'), logLevel: 'silent' }), { background: false });
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 });
 try {
   const mint = async (orderId) => {

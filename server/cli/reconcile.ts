@@ -7,7 +7,7 @@
  * BAYAR_MERCHANT_KEY, or the public sandbox key when that is unset.
  */
 import { SANDBOX_CREDENTIALS } from '../config.js';
-import { statementCsv, type Statement } from '../domain/reconciliation.js';
+import { statementCsv, type Statement } from '../domain/daily-statement.js';
 import { CliError, type Command } from './command.js';
 
 export const reconcile: Command = {

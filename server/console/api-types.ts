@@ -3,7 +3,7 @@
  * type only). Kept apart from server/api-types.ts: that file is the storefront contract the widget ships types for.
  */
 import type { MethodFamily, Payment, PaymentLink, PaymentStatus, ProviderId } from '../api-types.js';
-import type { Statement } from '../domain/reconciliation.js';
+import type { Statement } from '../domain/daily-statement.js';
 import type { AuditEntry, NotificationRecord, ProviderEventRecord } from '../store/types.js';
 
 export type { Statement, AuditEntry, NotificationRecord, ProviderEventRecord };

@@ -6,17 +6,18 @@
  *
  * All URLs are relative to where this router is mounted (req.baseUrl), so the console works under a prefix.
  */
+import { refundBlocker } from '../providers/capabilities.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { METHOD_FAMILIES, PAYMENT_STATUSES, PROVIDER_IDS, type MethodFamily, type ProviderId } from '../api-types.js';
-import type { PaymentRecord } from '../domain/payment.js';
-import { toMerchantPayment } from '../domain/payment.js';
+import type { PaymentRecord } from '../domain/payment-record.js';
+import { toMerchantPayment } from '../domain/payment-record.js';
 import { routingTimeline } from '../domain/routing.js';
-import type { PaymentService } from '../domain/payments.js';
-import { buildStatement, csvCell, jakartaDay, statementCsv } from '../domain/reconciliation.js';
-import { AppError, badRequest, conflict, notFound } from '../errors.js';
+import type { PaymentService } from '../domain/payment-service.js';
+import { buildStatement, csvCell, jakartaDay, statementCsv } from '../domain/daily-statement.js';
+import { AppError, badRequest, conflict, notFound, ProviderError, providerErrorToAppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { AuditInput, ListFilter, Store } from '../store/types.js';
@@ -132,8 +133,7 @@ export function refundability(p: PaymentRecord, providers: Map<ProviderId, Resil
   if (max <= 0) return { ok: false, max: 0, block: 'fully_refunded' };
   const provider = providers.get(p.provider);
   if (!provider) return { ok: false, max, block: 'provider_disabled' };
-  const [family, channel] = p.method.split(':') as [MethodFamily, string];
-  const why = provider.refundBlocker?.({ family, channel }) ?? null;
+  const why = refundBlocker(provider.capabilities, p.family);
   return why ? { ok: false, max, block: 'provider_cannot_refund', message: why } : { ok: true, max };
 }
 
@@ -275,7 +275,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
       await audit(req, { action: 'refund', paymentId: p.id, outcome: 'ok', detail: { amount: r.data.amount, reason: r.data.reason, refundId: out.refund.id, status: out.refund.status } });
       res.status(201).json({ refund: out.refund, payment: toConsolePayment(out.payment) });
     } catch (err) {
-      await audit(req, { action: 'refund', paymentId: p.id, outcome: err instanceof AppError ? err.code : 'internal_error', detail: { amount: r.data.amount, reason: r.data.reason } });
+      await audit(req, { action: 'refund', paymentId: p.id, outcome: err instanceof AppError ? err.code : err instanceof ProviderError ? providerErrorToAppError(err).code : 'internal_error', detail: { amount: r.data.amount, reason: r.data.reason } });
       throw err;
     }
   });

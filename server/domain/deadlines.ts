@@ -1,10 +1,11 @@
 /**
  * How long a payment stays open, by method family and provider. The operator may set one value for everything
  * (`BAYAR_PAYMENT_TTL_SECONDS`) or per family (`BAYAR_TTL=va=86400;qris=900;…`, which wins); otherwise the defaults
- * below apply. Whatever is asked, the provider's own bounds win: a deadline is never promised beyond what the
- * provider allows, nor below its minimum.
+ * below apply. Whatever is asked, the provider's own bounds win (each adapter declares them per family in its
+ * capabilities): a deadline is never promised beyond what the provider allows, nor below its minimum.
  */
-import { METHOD_FAMILIES, type MethodFamily, type ProviderId } from '../api-types.js';
+import { METHOD_FAMILIES, type MethodFamily } from '../api-types.js';
+import type { DeadlineBounds } from '../providers/capabilities.js';
 
 /** Defaults by family (seconds): the providers' own defaults (providers.md §5.4: bank transfer 24 h, GoPay and QRIS 15 min). */
 export const DEFAULT_TTL: Record<MethodFamily, number> = {
@@ -19,32 +20,6 @@ export const DEFAULT_TTL: Record<MethodFamily, number> = {
   card: 3_600,
 };
 
-interface Bounds {
-  min?: number;
-  max?: number;
-  /** The provider decides the window whatever we ask. */
-  fixed?: number;
-}
-
-/**
- * What each provider allows, where documented (unknown bounds are left open: the provider's answer, which every
- * adapter reads back as the payment's `expiresAt`, is the last word).
- */
-const PROVIDER_BOUNDS: Partial<Record<ProviderId, Partial<Record<MethodFamily, Bounds>>>> = {
-  // providers.md §3.3: expiry_duration ≥ 3600 s, VA only; QRIS fixed at 5 minutes.
-  komerce: { va: { min: 3_600 }, qris: { fixed: 300 } },
-  // providers.md §5.4: bank transfer min 20 s, max 180 days; GoPay and QRIS min 20 s, max 7 days.
-  midtrans: {
-    va: { min: 20, max: 180 * 86_400 },
-    qris: { min: 20, max: 7 * 86_400 },
-    ewallet: { min: 20, max: 7 * 86_400 },
-  },
-  // Xendit e-wallet charges carry no expiry; we promise at most 15 minutes (providers/xendit/mapping.ts EWALLET_WINDOW_MS).
-  xendit: { ewallet: { max: 900 } },
-  // Doku's payment_due_date is whole minutes (providers.md §1.5).
-  doku: Object.fromEntries(METHOD_FAMILIES.map((f) => [f, { min: 60 }])),
-};
-
 export interface DeadlinePolicy {
   /** BAYAR_PAYMENT_TTL_SECONDS when set. */
   all?: number;
@@ -52,10 +27,10 @@ export interface DeadlinePolicy {
   byFamily?: Partial<Record<MethodFamily, number>>;
 }
 
-/** Seconds a new payment of this family stays open at this provider. */
-export function ttlFor(policy: DeadlinePolicy, family: MethodFamily, provider: ProviderId): number {
+/** Seconds a new payment of this family stays open at a provider with these bounds. */
+export function ttlFor(policy: DeadlinePolicy, family: MethodFamily, bounds: DeadlineBounds = {}): number {
   const wanted = policy.byFamily?.[family] ?? policy.all ?? DEFAULT_TTL[family];
-  const b = PROVIDER_BOUNDS[provider]?.[family] ?? {};
+  const b = bounds;
   if (b.fixed) return b.fixed;
   return Math.min(Math.max(wanted, b.min ?? 0), b.max ?? Infinity);
 }

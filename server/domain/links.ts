@@ -11,8 +11,8 @@ import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/crypto.js';
 import type { Store } from '../store/types.js';
 import { checkoutRefusal, type LinkRecord } from './link.js';
-import type { PaymentRecord } from './payment.js';
-import type { PaymentService } from './payments.js';
+import type { PaymentRecord } from './payment-record.js';
+import type { PaymentService } from './payment-service.js';
 import { signSession } from './sessions.js';
 
 export interface CreateLinkInput {

@@ -7,7 +7,7 @@ import type { CatalogEntry } from '../config.js';
 import { badRequest, forbidden } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock.js';
-import type { OrderSpec } from './payments.js';
+import type { OrderSpec } from './payment-service.js';
 import { verifySession } from './sessions.js';
 
 export interface OrderSources {

@@ -5,19 +5,13 @@
  * §1.7), so each payment is checked at most once per interval; earlier presses answer 429 with the wait.
  */
 import type { ProviderId } from '../api-types.js';
-import { AppError, ProviderError, providerErrorToAppError } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
-import type { PaymentRecord } from './payment.js';
-import type { PaymentService } from './payments.js';
+import type { PaymentRecord } from './payment-record.js';
+import type { PaymentService } from './payment-service.js';
 
-/** Milliseconds between two customer-driven checks of one payment, by provider (at least every provider's own limit). */
-export const CHECK_INTERVAL_MS: Record<ProviderId, number> = {
-  komerce: 10_000,
-  doku: 15_000,
-  xendit: 10_000,
-  midtrans: 10_000,
-  indodana: 15_000,
-};
+/** When a provider is not enabled here, its payments are still checked at most this often. */
+const DEFAULT_CHECK_INTERVAL_MS = 15_000;
 
 /** Bounded memory: the oldest entries go first once this many payments were checked recently. */
 const MAX_TRACKED = 10_000;
@@ -28,6 +22,8 @@ export class StatusChecks {
   constructor(
     private readonly service: PaymentService,
     private readonly clock: Clock,
+    /** Milliseconds between two customer-driven checks of one payment: the provider's capabilities.checkIntervalMs. */
+    private readonly intervalOf: (provider: ProviderId) => number | undefined,
   ) {}
 
   async check(id: string): Promise<PaymentRecord> {
@@ -35,7 +31,7 @@ export class StatusChecks {
     // Only an open payment has anything to ask the provider about.
     if (payment.status !== 'pending' || !payment.providerRef) return payment;
     const now = this.clock.now().getTime();
-    const wait = (this.last.get(id) ?? -Infinity) + CHECK_INTERVAL_MS[payment.provider] - now;
+    const wait = (this.last.get(id) ?? -Infinity) + (this.intervalOf(payment.provider) ?? DEFAULT_CHECK_INTERVAL_MS) - now;
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new AppError(429, 'check_too_soon', `This payment was checked a moment ago; check again in ${seconds} s.`, { retryAfterSeconds: seconds });
@@ -43,11 +39,7 @@ export class StatusChecks {
     this.last.delete(id);
     this.last.set(id, now);
     if (this.last.size > MAX_TRACKED) this.last.delete(this.last.keys().next().value!);
-    try {
-      await this.service.reconcile(payment);
-    } catch (err) {
-      throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
-    }
+    await this.service.reconcile(payment);
     return this.service.get(id);
   }
 }

@@ -4,7 +4,7 @@
  * row, inbox outcome, outbox rows). Pure: no I/O, no clock.
  */
 import type { FailureReason, PaymentStatus } from '../api-types.js';
-import { toPublicPayment, type PaymentRecord } from './payment.js';
+import { toPublicPayment, type PaymentRecord } from './payment-record.js';
 import { canTransition } from './state-machine.js';
 
 /** A provider's word about a payment (a webhook, confirmed with the status API where it must be, or a status answer). */

@@ -48,6 +48,8 @@ export interface Emulator {
   readonly router: Router;
   /** Acts as the customer paying (or the clock expiring) the payment, then sends the provider's signed webhook. */
   simulate(action: 'pay' | 'expire', providerRef: string, opts?: { amount?: number }): Promise<SimulateResult>;
+  /** Sends the last webhook sent for this payment again, unchanged where the provider keeps its identity. */
+  redeliver(providerRef: string): Promise<SimulateResult>;
   /**
    * Applies a fault to the next `count` API calls (default: until cleared with null); with a channel in
    * `scope`, only to creates for that channel (emulators that name their channels: Komerce, Xendit, Midtrans).

@@ -4,7 +4,12 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProviderId } from '../api-types.js';
-import type { Store } from '../store/types.js';
+
+/** How the ledger gauges are counted (the store's countByStatus and outboxBacklog, passed in by createApp). */
+export interface LedgerCounts {
+  byStatus: () => Promise<Record<string, number>>;
+  outboxBacklog: () => Promise<number>;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -51,10 +56,10 @@ export class Metrics {
    * whatever the number of scrapers: counting a million payments blocks for tens of milliseconds, and a scrape must
    * never cost the checkout that. Concurrent scrapes share one count.
    */
-  constructor(store: Store, circuits: () => Array<{ provider: ProviderId; state: string }>, withDefaults = true, ledgerCacheMs = 15_000) {
+  constructor(ledger: LedgerCounts, circuits: () => Array<{ provider: ProviderId; state: string }>, withDefaults = true, ledgerCacheMs = 15_000) {
     if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'bayar_' });
-    const byStatus = cached(() => store.countByStatus(), ledgerCacheMs);
-    const backlog = cached(() => store.outboxBacklog(), ledgerCacheMs);
+    const byStatus = cached(ledger.byStatus, ledgerCacheMs);
+    const backlog = cached(ledger.outboxBacklog, ledgerCacheMs);
     new Gauge({
       name: 'bayar_payments',
       help: `Payments in the ledger by status (counted at most every ${ledgerCacheMs / 1000} s)`,

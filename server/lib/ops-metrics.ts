@@ -10,10 +10,26 @@
  * names one that /metrics does not export.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { OpsStats, Store } from '../store/types.js';
+
+/** What the ledger-wide gauges show, as the store counts it (Store.opsStats). */
+export interface OpsStats {
+  /** Pending payments per provider. */
+  pendingByProvider: Record<string, number>;
+  /** When the last provider event (webhook) was stored, per provider. */
+  lastEventAt: Record<string, string>;
+  /** Creation time of the oldest undelivered merchant notification. */
+  outboxOldestAt: string | null;
+  /** Deadline of the pending payment whose deadline is earliest (past it, the outcome is overdue). */
+  pendingOldestExpiresAt: string | null;
+  /** Payments carrying each flag (late_payment, duplicate_payment, amount_mismatch…). */
+  flagged: Record<string, number>;
+}
 
 export interface OpsMetricsOptions {
-  store: Store;
+  /** Counts the ledger-wide figures (the store's opsStats): metrics read the ledger through this, never the store. */
+  opsStats: () => Promise<OpsStats>;
+  /** Whether the ledger is reachable and migrated (the store's ready). */
+  ready: () => Promise<boolean>;
   /** Circuit state per provider (the resilience layer's breakers). */
   circuits: () => Array<{ provider: string; state: string }>;
   now: () => number;
@@ -39,7 +55,7 @@ export class OpsMetrics {
     const none: OpsStats = { pendingByProvider: {}, lastEventAt: {}, outboxOldestAt: null, pendingOldestExpiresAt: null, flagged: {} };
     const stats = async () => {
       const now = o.now();
-      if (!this.cached || now - this.cached.at >= cacheMs) this.cached = { at: now, stats: o.store.opsStats() };
+      if (!this.cached || now - this.cached.at >= cacheMs) this.cached = { at: now, stats: o.opsStats() };
       try {
         return await this.cached.stats;
       } catch {
@@ -105,7 +121,7 @@ export class OpsMetrics {
       help: '1 when the ledger is reachable and migrated (what /readyz answers 200 for)',
       registers,
       async collect() {
-        this.set((await o.store.ready().catch(() => false)) ? 1 : 0);
+        this.set((await o.ready().catch(() => false)) ? 1 : 0);
       },
     });
     new Gauge({
@@ -168,7 +184,7 @@ const WRITES = new Set([
 ]);
 
 /** The store with its writes timed; everything else passes through untouched. */
-export function timedStore<S extends Store>(store: S, ops: OpsMetrics): S {
+export function timedStore<S extends object>(store: S, ops: OpsMetrics): S {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver);

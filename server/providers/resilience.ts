@@ -107,9 +107,7 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
   );
   const wrapped: ResilientProvider = {
     id: p.id,
-    webhookNeedsConfirmation: p.webhookNeedsConfirmation,
-    webhookBodyUnsigned: p.webhookBodyUnsigned,
-    statusByReference: p.statusByReference,
+    capabilities: p.capabilities,
     breaker,
     circuitState: () =>
       ({ [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated' })[
@@ -123,7 +121,6 @@ export function withResilience(p: PaymentProvider, o: ResilienceOptions = DEFAUL
     refund: timed('refund', (i) => guarded(() => p.refund(i))),
     verifyWebhook: (req) => p.verifyWebhook(req),
   };
-  if (p.refundBlocker) wrapped.refundBlocker = (m) => p.refundBlocker!(m);
   if (p.installments) wrapped.installments = timed('installments', (amount, items) => readRetry.execute(() => guarded(() => p.installments!(amount, items))));
   if (p.rejectAck) wrapped.rejectAck = (err) => p.rejectAck!(err);
   return wrapped;

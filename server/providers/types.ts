@@ -1,12 +1,16 @@
 /**
  * The provider layer. An adapter translates between Bayar's domain (integer rupiah, common statuses) and one
- * provider's wire API. Adapters never read process.env and never touch the store: they get their settings,
- * HTTP client and clock from the registry, and throw only ProviderError subclasses (server/errors.ts).
+ * provider's wire API. Adapters never read process.env and never touch the store: createApp gives each its
+ * credentials, HTTP client and clock (its factory in providers/index.ts), and they throw only ProviderError
+ * subclasses (server/errors.ts).
  *
- * Adding a provider = providers/<id>/{index,signing,mapping,wire}.ts + emulators/<id>/ + the contract suite.
+ * Every providers/<id>/ has the same files and names: index.ts (`create<Id>Provider`), signing.ts (pure),
+ * wire.ts (wire types), mapping.ts (`STATUS_TABLE`, `mapStatus`, `toWireAmount`, `fromWireAmount`, `fromStatus`,
+ * `fromWebhook`; Xendit reads status per object kind); answers are read with the shared readers in wire-read.ts. docs/architecture.md has the checklist.
  */
-import type { Customer, FailureReason, InstallmentOption, MethodFamily, PaymentStatus, ProviderId, WalletHandoff } from '../api-types.js';
+import type { Customer, FailureReason, InstallmentOption, MethodFamily, PaymentInstructions, PaymentStatus, ProviderId } from '../api-types.js';
 import type { Clock } from '../lib/clock.js';
+import type { ProviderCapabilities } from './capabilities.js';
 import type { HttpClient } from '../lib/http.js';
 
 /** A method a provider can serve, before routing decides which provider serves it. */
@@ -53,17 +57,11 @@ export interface CreatePaymentInput {
   returnUrl?: string;
 }
 
-export interface CreatePaymentResult {
+export interface CreatePaymentResult extends PaymentInstructions {
   /** The provider's own id for the payment, used for status, cancel and webhook matching. */
   providerRef: string;
   /** ISO 8601; the provider's actual deadline. */
   expiresAt: string;
-  va?: { bank: string; number: string; billerCode?: string };
-  qris?: { qrString: string };
-  redirectUrl?: string;
-  /** E-wallet hand-offs by device, as the provider gave them. */
-  ewallet?: WalletHandoff;
-  cstore?: { store: string; paymentCode: string };
 }
 
 export interface PaymentRef {
@@ -125,15 +123,12 @@ export interface PaymentProvider {
   methods(): ProviderMethod[];
   create(input: CreatePaymentInput): Promise<CreatePaymentResult>;
   status(ref: PaymentRef): Promise<ProviderStatus>;
-  /** Throws ProviderNotSupportedError where the provider cannot cancel. */
+  /** What it can do, per method family (capabilities.ts): callers read this before calling cancel or refund. */
+  readonly capabilities: ProviderCapabilities;
+  /** Called only where `capabilities` says the family can cancel; throws ProviderNotSupportedError otherwise. */
   cancel(ref: PaymentRef): Promise<ProviderStatus>;
-  /** Throws ProviderNotSupportedError where the provider cannot refund. */
+  /** Called only where `capabilities` says the family can refund; throws ProviderNotSupportedError otherwise. */
   refund(input: RefundInput): Promise<{ refundRef: string; status: 'succeeded' | 'pending' }>;
-  /**
-   * Why this provider cannot refund a payment of this method through its API, or null when it can (the default
-   * when absent). Capability as data: the console disables its Refund form with this reason before anyone tries.
-   */
-  refundBlocker?(method: { family: MethodFamily; channel: string }): string | null;
   /** PayLater providers only. */
   installments?(amount: number, items: LineItem[]): Promise<InstallmentOption[]>;
   /**
@@ -141,15 +136,6 @@ export interface PaymentProvider {
    * Throws WebhookVerificationError when it does not verify. Pure apart from the clock: no I/O.
    */
   verifyWebhook(req: WebhookRequest): VerifiedWebhook;
-  /**
-   * Whether this provider's notifications are signed over their status and a timestamp. When they are not, every
-   * status a notification reports is confirmed via status() before the ledger records it.
-   */
-  readonly webhookNeedsConfirmation: boolean;
-  /** The notification body is not signed at all (only a header is): nothing in it, not even its amount, is evidence. */
-  readonly webhookBodyUnsigned?: boolean;
-  /** status() works with our reference alone (before the provider's own id is known). */
-  readonly statusByReference: boolean;
   /** What to answer a provider for a webhook we rejected (Indodana expects 200 + REJECTED body, others 401). */
   rejectAck?(err: Error): { status: number; body: unknown };
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LINK_STATUSES, type LinkDetailResponse, type LinkListResponse, type LinkResponse } from '../api-types.js';
 import { toPublicLink } from '../domain/link.js';
 import type { LinkService } from '../domain/links.js';
-import { toPublicPayment } from '../domain/payment.js';
+import { toPublicPayment } from '../domain/payment-record.js';
 import type { Clock } from '../lib/clock.js';
 import { qrPng, qrSvg } from '../lib/qr.js';
 import type { Store } from '../store/types.js';

@@ -4,9 +4,9 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { PAYMENT_STATUSES, type CreateSessionResponse, type PaymentListResponse, type ProviderId, type RefundResponse } from '../api-types.js';
-import { toMerchantPayment, toPublicPayment } from '../domain/payment.js';
-import type { PaymentService } from '../domain/payments.js';
-import { buildStatement, statementCsv, type Statement } from '../domain/reconciliation.js';
+import { toMerchantPayment, toPublicPayment } from '../domain/payment-record.js';
+import type { PaymentService } from '../domain/payment-service.js';
+import { buildStatement, statementCsv, type Statement } from '../domain/daily-statement.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { Store } from '../store/types.js';
 import { badRequest, unauthorized } from '../errors.js';

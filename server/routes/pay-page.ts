@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LinkService, isCheckoutId, newCheckoutId, type CheckoutSession } from '../domain/links.js';
-import type { PaymentService } from '../domain/payments.js';
+import type { PaymentService } from '../domain/payment-service.js';
 import { AppError, notFound } from '../errors.js';
 import { idr } from '../lib/html.js';
 import { PACKAGE_ROOT } from '../lib/paths.js';

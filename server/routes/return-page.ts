@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import type { PaymentStatus } from '../api-types.js';
-import type { PaymentService } from '../domain/payments.js';
+import type { PaymentService } from '../domain/payment-service.js';
 
 const TEXT: Record<PaymentStatus, [string, string]> = {
   pending: ['Menunggu konfirmasi pembayaran', 'Waiting for the payment to be confirmed'],

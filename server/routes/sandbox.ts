@@ -5,8 +5,8 @@
 import { Router } from 'express';
 import type { PaymentResponse, ProviderId } from '../api-types.js';
 import { AppError, conflict } from '../errors.js';
-import { toPublicPayment } from '../domain/payment.js';
-import type { PaymentService } from '../domain/payments.js';
+import { toPublicPayment } from '../domain/payment-record.js';
+import type { PaymentService } from '../domain/payment-service.js';
 import type { Emulator } from '../emulators/types.js';
 
 export function sandboxRoutes(service: PaymentService, emulators: Map<ProviderId, Emulator>): Router {

@@ -6,7 +6,7 @@ import { PROVIDER_IDS, type ProviderId } from '../api-types.js';
 import { AppError, WebhookVerificationError, notFound } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { PaymentService } from '../domain/payments.js';
+import type { PaymentService } from '../domain/payment-service.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 
 export function webhookRoutes(

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import type { ProviderId } from '../api-types.js';
-import type { OrderSource, PaymentRecord } from '../domain/payment.js';
+import type { OrderSource, PaymentRecord } from '../domain/payment-record.js';
 import { notificationBody, planRefundSettlement, planTransition, refundNotificationBody, snapshotOf } from '../domain/transition.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';

@@ -3,7 +3,7 @@
  * search rule is written once. JSON expressions must match the expression indexes of migration 4 character for
  * character, or the planners will not use them.
  */
-import { badRequest } from '../errors.js';
+import { LedgerInputError } from '../errors.js';
 import { LINK_SELECT, LINK_STATUS_SQL, decodeCursor } from './rows.js';
 import type { LinkListFilter, ListFilter, NotificationRecord } from './types.js';
 
@@ -47,7 +47,7 @@ export function listPaymentsSql(d: Dialect, f: ListFilter, arg: Arg): string {
   if (f.to) where.push(`created_at < ${arg(f.to)}`);
   const cursor = f.after ? decodeCursor(f.after) : null;
   // Reading a damaged cursor as "from the start" would hand a paging client the same rows again, forever.
-  if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
+  if (f.after && !cursor) throw new LedgerInputError('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
   const desc = f.order === 'desc';
   if (cursor) {
     const op = desc ? '<' : '>';
@@ -115,7 +115,7 @@ export function listLinksSql(f: LinkListFilter, arg: Arg): string {
   if (f.from) where.push(`l.created_at >= ${arg(f.from)}`);
   if (f.to) where.push(`l.created_at < ${arg(f.to)}`);
   const cursor = f.after ? decodeCursor(f.after) : null;
-  if (f.after && !cursor) throw badRequest('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
+  if (f.after && !cursor) throw new LedgerInputError('invalid_cursor', 'cursor is not one this server issued; pass `next` from the previous page unchanged.');
   const [cmp, dir] = f.order === 'desc' ? ['<', ' DESC'] : ['>', ''];
   if (cursor) where.push(`(l.created_at ${cmp} ${arg(cursor[0])} OR (l.created_at = ${arg(cursor[0])} AND l.id ${cmp} ${arg(cursor[1])}))`);
   return `${LINK_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.created_at${dir}, l.id${dir} LIMIT ${arg(f.limit + 1)}`;

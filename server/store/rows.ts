@@ -5,7 +5,7 @@
  */
 import type { LinkStatus, PaymentStatus, ProviderId } from '../api-types.js';
 import type { LinkRecord, NewLink } from '../domain/link.js';
-import type { PaymentRecord, RefundRecord } from '../domain/payment.js';
+import type { PaymentRecord, RefundRecord } from '../domain/payment-record.js';
 import type { AuditEntry, ConsoleSession, HistoryEntry, ProviderEventRecord } from './types.js';
 
 export interface PaymentRow {

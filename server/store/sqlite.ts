@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ProviderId } from '../api-types.js';
-import type { OrderSource, PaymentRecord } from '../domain/payment.js';
+import type { OrderSource, PaymentRecord } from '../domain/payment-record.js';
 import { notificationBody, planRefundSettlement, planTransition, refundNotificationBody, snapshotOf } from '../domain/transition.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';

@@ -3,9 +3,10 @@
  * one transaction (SQLite here; PostgreSQL for multi-instance deployments implements the same interface).
  * Methods are async even where SQLite is synchronous, so callers do not change when the engine does.
  */
-import type { LinkStatus, MethodFamily, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
+import type { OpsStats } from '../lib/ops-metrics.js';
+import type { LinkStatus, MethodFamily, PaymentInstructions, PaymentStatus, ProviderId, RoutingExplanation } from '../api-types.js';
 import type { LinkRecord, NewLink } from '../domain/link.js';
-import type { Instructions, OrderSource, PaymentRecord, RefundRecord } from '../domain/payment.js';
+import type { OrderSource, PaymentRecord, RefundRecord } from '../domain/payment-record.js';
 import type { ChangeRequest } from '../domain/transition.js';
 import type { PiiErasure } from './pii.js';
 
@@ -200,18 +201,8 @@ export interface LinkListFilter {
 }
 
 /** Ledger-wide figures the alerts watch (read at scrape time, lib/ops-metrics.ts). */
-export interface OpsStats {
-  /** Pending payments per provider. */
-  pendingByProvider: Record<string, number>;
-  /** When the last provider event (webhook) was stored, per provider. */
-  lastEventAt: Record<string, string>;
-  /** Creation time of the oldest undelivered merchant notification. */
-  outboxOldestAt: string | null;
-  /** Deadline of the pending payment whose deadline is earliest (past it, the outcome is overdue). */
-  pendingOldestExpiresAt: string | null;
-  /** Payments carrying each flag (late_payment, duplicate_payment, amount_mismatch…). */
-  flagged: Record<string, number>;
-}
+/** Ledger-wide figures for the operations metrics; the type lives with its reader, lib/ops-metrics.ts. */
+export type { OpsStats };
 
 /** Which payments' and payment links' customer data to erase. */
 export type PiiSelection =
@@ -247,7 +238,7 @@ export interface Store {
   /** Stores what the provider answered for a pending payment and writes its first history entry. */
   attachProviderResult(
     id: string,
-    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: Instructions; at: string; notify?: boolean },
+    r: { provider: ProviderId; reference: string; attempt: number; providerRef: string; expiresAt: string; instructions: PaymentInstructions; at: string; notify?: boolean },
   ): Promise<{ payment: PaymentRecord; history: HistoryEntry }>;
   /** Moves a still-initiating payment to another provider attempt (failover). */
   updateAttempt(id: string, a: AttemptUpdate): Promise<PaymentRecord>;

@@ -8,10 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { assertBuilt, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { useE2E } from '../helpers/browser.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 // 15 KB as BENCHMARKS.md counts it (KiB: its 14.28 KB is 14,618 B). The client secret and resuming an opaque session's
@@ -19,17 +17,7 @@ const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
 const BUDGET = 15 * 1024;
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file))).length;
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 test(`bayar.js + bayar.mjs stay under ${BUDGET} bytes gzip`, () => {
   const first = gz('bayar.js') + gz('bayar.mjs');
@@ -40,14 +28,14 @@ test(`bayar.js + bayar.mjs stay under ${BUDGET} bytes gzip`, () => {
 });
 
 test('until the method list shows, the page fetches only bayar.js and bayar.mjs of the widget', async () => {
-  const context = await browser.newContext();
+  const context = await e2e.browser.newContext();
   try {
     const page = await context.newPage();
     // Record what was fetched at the moment the methods are announced, before the views are warmed up.
     await page.addInitScript(() => {
       document.addEventListener('bayar-ready', () => ((window as unknown as { __readyAt: number }).__readyAt = performance.now()), true);
     });
-    await page.goto(`${s.url}/`);
+    await page.goto(`${e2e.s.url}/`);
     await page.locator('bayar-checkout [role="radio"]').first().waitFor();
     const readyAt = await page.evaluate(() => (window as unknown as { __readyAt: number }).__readyAt);
     const before = await page.evaluate(

@@ -4,22 +4,10 @@
  * zero console errors. The recorder itself is proven by a deliberate violation first.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { DemoPage, useE2E } from '../helpers/browser.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 /** Directive name → its sources, from a CSP header. */
 const directives = (csp: string) =>
@@ -32,7 +20,7 @@ const directives = (csp: string) =>
   );
 
 test('the page and the widget are served under the strict policy', async () => {
-  const res = await fetch(`${s.url}/`);
+  const res = await fetch(`${e2e.s.url}/`);
   const csp = directives(res.headers.get('content-security-policy') ?? '');
   assert.deepEqual(csp.get('script-src'), ["'self'"]);
   assert.equal(csp.has('script-src-elem') || csp.has('script-src-attr'), false, 'no looser script-src-* override');
@@ -44,17 +32,17 @@ test('the page and the widget are served under the strict policy', async () => {
       assert.ok(!sources.some((v) => /unsafe-(inline|eval|hashes)|\*|data:|blob:/.test(v)), `${name}: ${sources.join(' ')}`);
     }
   }
-  const widget = await fetch(`${s.url}/bayar.mjs`);
+  const widget = await fetch(`${e2e.s.url}/bayar.mjs`);
   assert.equal(widget.status, 200);
   assert.match(widget.headers.get('content-type') ?? '', /javascript/);
   // The demo serves its own two assets, not the rest of its directory (its server code, its template).
   for (const [path, status] of [['/demo/demo.js', 200], ['/demo/demo.css', 200], ['/demo/texts.json', 200], ['/demo/server.ts', 404], ['/demo/index.html', 404]] as const) {
-    assert.equal((await fetch(`${s.url}${path}`)).status, status, path);
+    assert.equal((await fetch(`${e2e.s.url}${path}`)).status, status, path);
   }
 });
 
 test('the recorder sees a violation when there is one (so "none" below means none)', async () => {
-  const d = await DemoPage.open(browser, s.url);
+  const d = await DemoPage.open(e2e.browser, e2e.s.url);
   try {
     await d.page.evaluate(() => {
       const img = document.createElement('img');
@@ -70,7 +58,7 @@ test('the recorder sees a violation when there is one (so "none" below means non
 });
 
 test('VA and QRIS flows, start to finish: zero CSP violations and zero console errors', { timeout: 60_000 }, async () => {
-  const d = await DemoPage.open(browser, s.url);
+  const d = await DemoPage.open(e2e.browser, e2e.s.url);
   try {
     await d.pay('va:permata');
     await d.page.locator('bayar-checkout [part="copy-button"]').first().click();

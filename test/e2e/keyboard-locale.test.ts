@@ -3,25 +3,13 @@
  * keys move, Space/Enter selects), and `locale="en"` (or the demo's language switch) speaks English throughout.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { DemoPage, useE2E } from '../helpers/browser.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 test('keyboard only: Tab into the methods, arrows to BRI, Space selects, Tab to Pay, Enter: instructions', { timeout: 60_000 }, async () => {
-  const d = await DemoPage.open(browser, s.url);
+  const d = await DemoPage.open(e2e.browser, e2e.s.url);
   const keys = d.page.keyboard;
   try {
     // Tab from the top of the page until focus enters the radio group; it must take a handful of stops, not dozens.
@@ -84,7 +72,7 @@ test('keyboard only: Tab into the methods, arrows to BRI, Space selects, Tab to 
 });
 
 test('English: /?lang=en speaks English in the widget and the demo, and the switch goes back live', { timeout: 60_000 }, async () => {
-  const d = await DemoPage.open(browser, s.url, { query: 'lang=en' });
+  const d = await DemoPage.open(e2e.browser, e2e.s.url, { query: 'lang=en' });
   try {
     assert.equal(await d.page.locator('html').getAttribute('lang'), 'en');
     assert.equal(await d.checkout.getAttribute('locale'), 'en');

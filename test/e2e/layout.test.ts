@@ -4,27 +4,15 @@
  * roots included. A PNG of each screen goes to test-results/e2e/ for a human look.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { check } from '../helpers/a11y.js';
-import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DemoPage, useE2E } from '../helpers/browser.js';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 for (const width of [320, 1280]) {
   describe(`every screen at ${width} px`, { timeout: 60_000 }, () => {
-    const open = () => DemoPage.open(browser, s.url, { width, height: width < 600 ? 640 : 900 });
+    const open = () => DemoPage.open(e2e.browser, e2e.s.url, { width, height: width < 600 ? 640 : 900 });
     /** Cancels the payment on screen and goes back to the method list. */
     const back = async (d: DemoPage) => {
       await d.page.getByRole('button', { name: 'Batalkan pembayaran' }).click();

@@ -5,35 +5,24 @@
  * the companion runs again (SIGCONT) the retry shows the one payment that exists for the order.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import type { PaymentMethod } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { check } from '../helpers/a11y.js';
-import { DemoPage, WAIT_MS, assertBuilt, launchBrowser } from '../helpers/browser.js';
+import { DemoPage, WAIT_MS, useE2E } from '../helpers/browser.js';
 import { startChild, type Child } from '../helpers/process.js';
-import { api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
+import { api, merchantHeaders } from '../helpers/server.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 for (const amount of [5_000, 15_000_000]) {
   test(`Rp ${amount.toLocaleString('id-ID')}: the picker greys what the API calls unavailable, with the limit`, { timeout: 60_000 }, async () => {
-    const d = await DemoPage.open(browser, s.url, { query: `amount=${amount}` });
+    const d = await DemoPage.open(e2e.browser, e2e.s.url, { query: `amount=${amount}` });
     try {
-      const { body } = await api<{ methods: PaymentMethod[] }>(s.url, 'GET', `/api/methods?amount=${amount}`);
+      const { body } = await api<{ methods: PaymentMethod[] }>(e2e.s.url, 'GET', `/api/methods?amount=${amount}`);
       const shown = await d.methodRadio().evaluateAll((radios) =>
         radios.map((r) => ({ id: (r as HTMLElement).dataset.id!, disabled: r.getAttribute('aria-disabled') === 'true', text: r.textContent!.replace(/\s+/g, ' ').trim() })),
       );
@@ -61,7 +50,7 @@ for (const amount of [5_000, 15_000_000]) {
 test('SIGSTOP on the companion mid-create: timeout message, then after SIGCONT the retry shows the one payment', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bayar-sigstop-'));
   let child: Child | undefined;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
   context.setDefaultTimeout(WAIT_MS);
   try {
     child = await startChild({ BAYAR_MODE: 'sandbox', BAYAR_DB: join(dir, 'bayar.db'), LOG_LEVEL: 'warn' });

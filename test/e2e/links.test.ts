@@ -7,30 +7,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
-import { DemoPage, SCREENSHOT_DIR, assertBuilt, axe, axeViolations, launchBrowser } from '../helpers/browser.js';
-import { api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
+import { DemoPage, SCREENSHOT_DIR, axe, axeViolations, useE2E } from '../helpers/browser.js';
+import { api, merchantHeaders } from '../helpers/server.js';
 
 const H = merchantHeaders(SANDBOX_CREDENTIALS.merchantKey);
-let s: TestServer;
-let browser: Browser;
 
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([
-    startTestServer({ shop: { name: 'Toko Batik Sari', logoUrl: null, color: '#9a3412' } }, undefined, { linkRateLimits: { perLink: 1000, perAddress: 1000 } }),
-    launchBrowser(),
-  ]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E({ shop: { name: 'Toko Batik Sari', logoUrl: null, color: '#9a3412' } }, undefined, { linkRateLimits: { perLink: 1000, perAddress: 1000 } });
 
 async function createLink(body: Record<string, unknown>) {
-  const r = await api(s.url, 'POST', '/api/links', body, H);
+  const r = await api(e2e.s.url, 'POST', '/api/links', body, H);
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body.link as { id: string; url: string; orderId: string };
 }
@@ -63,7 +50,7 @@ test('a customer pays a link by VA on a 360 px phone, sees the receipt (after a 
     ],
     returnUrl: 'https://shop.example/terima-kasih',
   });
-  const d = await DemoPage.blank(browser, s.url, { width: 360, height: 780 });
+  const d = await DemoPage.blank(e2e.browser, e2e.s.url, { width: 360, height: 780 });
   try {
     assert.equal(await open(d, link.url), 200);
     await d.page.getByRole('heading', { name: 'Kain batik tulis' }).waitFor();
@@ -81,7 +68,7 @@ test('a customer pays a link by VA on a 360 px phone, sees the receipt (after a 
     await accessible(d, 'VA instructions at 360 px');
     await d.screenshot('link-va-360');
 
-    const paid = await fetch(`${s.url}/api/sandbox/payments/${pending.id}/pay`, { method: 'POST' });
+    const paid = await fetch(`${e2e.s.url}/api/sandbox/payments/${pending.id}/pay`, { method: 'POST' });
     assert.equal(paid.status, 200);
     // The element hears of the payment, and the page turns into the receipt (server-rendered) on the same URL.
     await d.status('paid').waitFor();
@@ -116,14 +103,14 @@ test('a customer pays a link by VA on a 360 px phone, sees the receipt (after a 
     await d.close();
   }
 
-  const other = await DemoPage.blank(browser, s.url, { width: 1280 });
+  const other = await DemoPage.blank(e2e.browser, e2e.s.url, { width: 1280 });
   try {
     assert.equal(await open(other, link.url), 410);
     await other.page.getByRole('heading', { name: 'Tautan ini sudah dibayar' }).waitFor();
     assert.equal(await other.page.locator('bayar-checkout').count(), 0, 'no checkout, so no payment can start');
     await accessible(other, 'completed page');
     await other.screenshot('link-completed-1280');
-    const detail = await api(s.url, 'GET', `/api/links/${link.id}`, undefined, H);
+    const detail = await api(e2e.s.url, 'GET', `/api/links/${link.id}`, undefined, H);
     assert.equal(detail.body.link.status, 'completed');
     assert.equal(detail.body.payments.length, 1);
     assert.deepEqual(await problems(other, 410), []);
@@ -135,7 +122,7 @@ test('a customer pays a link by VA on a 360 px phone, sees the receipt (after a 
 test('an open-amount link refuses an amount outside its range in the page and in the API, then takes one inside it', { timeout: 60_000 }, async () => {
   const link = await createLink({ description: 'Donasi renovasi musala', openAmount: { min: 10_000, max: 1_000_000 } });
   const slug = new URL(link.url).pathname.split('/').pop();
-  const d = await DemoPage.blank(browser, s.url, { width: 360, height: 780 });
+  const d = await DemoPage.blank(e2e.browser, e2e.s.url, { width: 360, height: 780 });
   try {
     assert.equal(await open(d, link.url), 200);
     const field = d.page.getByLabel('Masukkan jumlah yang ingin Anda bayar');
@@ -153,10 +140,10 @@ test('an open-amount link refuses an amount outside its range in the page and in
     await d.page.getByRole('alert').filter({ hasText: 'Jumlah harus antara Rp' }).waitFor();
     assert.equal(await d.page.locator('bayar-checkout').count(), 0);
     await accessible(d, 'open-amount refusal');
-    const viaApi = await api(s.url, 'POST', `/api/pay/${slug}/session`, { amount: 5000 });
+    const viaApi = await api(e2e.s.url, 'POST', `/api/pay/${slug}/session`, { amount: 5000 });
     assert.equal(viaApi.status, 422);
     assert.equal(viaApi.body.error.code, 'amount_out_of_range');
-    assert.deepEqual((await api(s.url, 'GET', `/api/links/${link.id}`, undefined, H)).body.payments, []);
+    assert.deepEqual((await api(e2e.s.url, 'GET', `/api/links/${link.id}`, undefined, H)).body.payments, []);
 
     await d.page.getByLabel('Masukkan jumlah yang ingin Anda bayar').fill('75000');
     await d.page.getByRole('button', { name: 'Lanjutkan' }).click();
@@ -172,7 +159,7 @@ test('an open-amount link refuses an amount outside its range in the page and in
 
 test('with JavaScript off the page still shows the order summary and says how to pay', async () => {
   const link = await createLink({ description: 'Paket kopi', items: [{ name: 'Kopi Gayo 250 g', price: 85_000, quantity: 2 }] });
-  const d = await DemoPage.blank(browser, s.url, { width: 360, height: 780, javaScript: false });
+  const d = await DemoPage.blank(e2e.browser, e2e.s.url, { width: 360, height: 780, javaScript: false });
   try {
     assert.equal(await open(d, link.url), 200);
     const text = await d.page.locator('body').innerText();
@@ -191,7 +178,7 @@ test('with JavaScript off the page still shows the order summary and says how to
 test('desktop, English, preview tags without customer data, and the busy page while another customer pays', { timeout: 60_000 }, async () => {
   const customer = { name: 'Dewi Lestari', email: 'dewi.lestari@example.com', phone: '081311112222' };
   const link = await createLink({ description: 'Batik shirt, size L', amount: 275_000, customer });
-  const d = await DemoPage.blank(browser, s.url, { width: 1280, locale: 'en-US' });
+  const d = await DemoPage.blank(e2e.browser, e2e.s.url, { width: 1280, locale: 'en-US' });
   try {
     assert.equal(await open(d, link.url), 200);
     await d.page.getByRole('heading', { name: 'Batik shirt, size L' }).waitFor();
@@ -226,7 +213,7 @@ test('desktop, English, preview tags without customer data, and the busy page wh
     await d.methodRadio().first().waitFor();
     await d.pay('va:bni');
 
-    const second = await DemoPage.blank(browser, s.url, { width: 360, height: 780 });
+    const second = await DemoPage.blank(e2e.browser, e2e.s.url, { width: 360, height: 780 });
     try {
       assert.equal(await open(second, link.url), 409);
       await second.page.getByRole('heading', { name: 'Tautan ini sedang dibayar' }).waitFor();

@@ -3,29 +3,18 @@
  * the click itself (so pop-up blockers allow it), the customer approves there, and the shop's page turns paid.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { DemoPage, assertBuilt, launchBrowser, until } from '../helpers/browser.js';
-import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { DemoPage, useE2E, until } from '../helpers/browser.js';
+import { api } from '../helpers/server.js';
 import { SANDBOX_CREDENTIALS as SANDBOX_KEYS } from '../../server/config.js';
 
 /** The test checks the ledger as the merchant's backend would (the merchant key opens every payment). */
 const MK = { authorization: `Bearer ${SANDBOX_KEYS.merchantKey}` };
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 test('PayLater: choose 3 months, approve on the Indodana page, the original page turns paid', { timeout: 60_000 }, async () => {
-  const d = await DemoPage.open(browser, s.url);
+  const d = await DemoPage.open(e2e.browser, e2e.s.url);
   try {
     const plans = d.page.waitForResponse((r) => r.url().includes('/api/installments'));
     await d.methodRadio('paylater:indodana').click();
@@ -44,7 +33,7 @@ test('PayLater: choose 3 months, approve on the Indodana page, the original page
     const payment = await d.waitForPayment({ method: 'paylater:indodana' });
     assert.equal(payment.installment?.id, '3_months');
     assert.equal(payment.provider, 'indodana');
-    await approval.waitForURL(`${s.url}/emulators/indodana/approval/**`);
+    await approval.waitForURL(`${e2e.s.url}/emulators/indodana/approval/**`);
     assert.equal(approval.url(), payment.redirectUrl);
     const page = await approval.locator('main').innerText();
     assert.match(page, /Indodana PayLater/);
@@ -57,11 +46,11 @@ test('PayLater: choose 3 months, approve on the Indodana page, the original page
 
     await approval.getByRole('button', { name: 'Approve' }).click();
     // Indodana sends the customer back to the companion's return page once approved.
-    await approval.waitForURL(`${s.url}/return/${payment.id}`);
+    await approval.waitForURL(`${e2e.s.url}/return/${payment.id}`);
     await d.status('paid').waitFor();
-    await until(() => s.bayar.streams.size === 0, 'the status stream to close');
+    await until(() => e2e.s.bayar.streams.size === 0, 'the status stream to close');
     assert.equal((await d.loggedEvents()).filter((e) => e === 'bayar-payment-paid').length, 1);
-    const { body } = await api(s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
+    const { body } = await api(e2e.s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
     assert.equal(body.payment.status, 'paid');
     assert.deepEqual(body.payment.installment, { id: '3_months', tenure: 3 });
     assert.deepEqual(await d.problems(), []);

@@ -4,10 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
 import type { Payment } from '../../server/api-types.js';
 import { sandboxConfig } from '../../server/config.js';
-import { DemoPage, assertBuilt, launchBrowser, until } from '../helpers/browser.js';
+import { DemoPage, useE2E, until } from '../helpers/browser.js';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
 import { SANDBOX_CREDENTIALS as SANDBOX_KEYS } from '../../server/config.js';
 
@@ -16,21 +15,11 @@ const MK = { authorization: `Bearer ${SANDBOX_KEYS.merchantKey}` };
 
 const grouped = (code: string) => code.replace(/(.{4})(?=.)/g, '$1 ');
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 describe('paying on the demo storefront', { timeout: 60_000 }, () => {
   test('Virtual Account: the sandbox pays, the widget turns paid by itself over SSE, "paid" is logged once', async () => {
-    const d = await DemoPage.open(browser, s.url);
+    const d = await DemoPage.open(e2e.browser, e2e.s.url);
     try {
       const reads: string[] = [];
       d.page.on('request', (r) => {
@@ -52,10 +41,10 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
       // Only the status stream told the page: no read of the payment itself (the polling fallback stayed off).
       assert.deepEqual(reads, [`/api/payments/${payment.id}/events`]);
       // The widget closes its stream once the payment is final; after that nothing more can arrive.
-      await until(() => s.bayar.streams.size === 0, 'the status stream to close');
+      await until(() => e2e.s.bayar.streams.size === 0, 'the status stream to close');
       assert.deepEqual(await d.loggedEvents(), ['bayar-ready', 'bayar-method-select', 'bayar-payment-pending', 'bayar-payment-paid']);
       assert.equal(await d.page.locator('#sim-pay').isDisabled(), true, 'nothing left to pay');
-      const ledger = await api(s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
+      const ledger = await api(e2e.s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
       assert.equal(ledger.body.payment.status, 'paid');
       assert.deepEqual(await d.problems(), []);
       await d.screenshot('va-paid');
@@ -65,7 +54,7 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
   });
 
   test('QRIS: expiry hides the QR for good; "new QR" makes a fresh payment with a fresh code', async () => {
-    const d = await DemoPage.open(browser, s.url);
+    const d = await DemoPage.open(e2e.browser, e2e.s.url);
     try {
       const first = await d.pay('qris:qris');
       const canvas = d.page.locator('bayar-checkout canvas[part="qr"]');
@@ -79,10 +68,10 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
       assert.equal(await qrImages.count(), 0, 'no QR in the DOM');
       assert.match(await d.status('expired').innerText(), /Waktu pembayaran habis[\s\S]*Kode QR ini sudah kedaluwarsa/);
       // Every later state of that payment is final: the stream closes and the code cannot come back.
-      await until(() => s.bayar.streams.size === 0, 'the status stream to close');
+      await until(() => e2e.s.bayar.streams.size === 0, 'the status stream to close');
       assert.equal((await d.payment())!.status, 'expired');
       assert.equal(await qrImages.count(), 0, 'still no QR');
-      const late = await api(s.url, 'POST', `/api/sandbox/payments/${first.id}/pay`);
+      const late = await api(e2e.s.url, 'POST', `/api/sandbox/payments/${first.id}/pay`);
       assert.equal(late.status, 409, 'the expired code cannot be paid');
       await d.screenshot('qris-expired');
 
@@ -91,7 +80,7 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
       assert.notEqual(second.qris!.qrString, first.qris!.qrString);
       await d.page.locator(`bayar-checkout canvas[part="qr"][data-drawn="${second.qris!.qrString.slice(-4)}"]`).waitFor();
       assert.equal(await canvas.count(), 1);
-      const { body } = await api(s.url, 'GET', `/api/payments/${second.id}`, undefined, MK);
+      const { body } = await api(e2e.s.url, 'GET', `/api/payments/${second.id}`, undefined, MK);
       assert.equal(body.payment.status, 'pending');
       assert.deepEqual(
         (await d.loggedEvents()).filter((e) => e.startsWith('bayar-payment-')),
@@ -105,11 +94,11 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
   });
 
   test('e-wallet: DANA hands off to the Doku hosted page, and completes from the sandbox panel', async () => {
-    const d = await DemoPage.open(browser, s.url);
+    const d = await DemoPage.open(e2e.browser, e2e.s.url);
     try {
       const payment = await d.pay('ewallet:dana');
       assert.equal(payment.provider, 'doku');
-      assert.ok(payment.redirectUrl?.startsWith(`${s.url}/emulators/doku/checkout-link-v2/`), payment.redirectUrl);
+      assert.ok(payment.redirectUrl?.startsWith(`${e2e.s.url}/emulators/doku/checkout-link-v2/`), payment.redirectUrl);
       await d.page.getByRole('heading', { name: 'Lanjutkan di DANA' }).waitFor();
       const link = d.page.getByRole('link', { name: 'Buka DANA' });
       assert.equal(await link.getAttribute('href'), payment.redirectUrl);
@@ -125,7 +114,7 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
 
       await d.sandbox('pay');
       await d.status('paid').waitFor();
-      await until(() => s.bayar.streams.size === 0, 'the status stream to close');
+      await until(() => e2e.s.bayar.streams.size === 0, 'the status stream to close');
       assert.equal((await d.loggedEvents()).filter((e) => e === 'bayar-payment-paid').length, 1);
       assert.deepEqual(await d.problems(), []);
       await d.screenshot('dana-paid');
@@ -135,7 +124,7 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
   });
 
   test('convenience store: the Indomaret payment code (Midtrans) with the store steps, paid from the sandbox panel', async () => {
-    const d = await DemoPage.open(browser, s.url);
+    const d = await DemoPage.open(e2e.browser, e2e.s.url);
     try {
       const payment = await d.pay('cstore:indomaret');
       assert.equal(payment.provider, 'midtrans');
@@ -151,7 +140,7 @@ describe('paying on the demo storefront', { timeout: 60_000 }, () => {
 
       await d.sandbox('pay');
       await d.status('paid').waitFor();
-      await until(() => s.bayar.streams.size === 0, 'the status stream to close');
+      await until(() => e2e.s.bayar.streams.size === 0, 'the status stream to close');
       assert.equal((await d.loggedEvents()).filter((e) => e === 'bayar-payment-paid').length, 1);
       assert.deepEqual(await d.problems(), []);
       await d.screenshot('indomaret-paid');
@@ -170,7 +159,7 @@ describe('OVO through Xendit (approved in the OVO app)', { timeout: 60_000 }, ()
   after(() => x?.destroy());
 
   test('no page to open: the widget says to approve in the OVO app, then turns paid', async () => {
-    const d = await DemoPage.open(browser, x.url, { width: 320, height: 720 });
+    const d = await DemoPage.open(e2e.browser, x.url, { width: 320, height: 720 });
     try {
       // OVO pushes to the app registered to a number: the widget asks for it before creating anything.
       await d.methodRadio('ewallet:ovo').click();

@@ -5,28 +5,17 @@
  * in the Bayar-Session header, and it is opaque: decoding it yields no customer data either.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Request } from 'playwright-core';
-import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, test } from 'node:test';
+import type { Request } from 'playwright-core';
+import { DemoPage, useE2E } from '../helpers/browser.js';
 
 const CUSTOMER = ['Siti Rahayu', 'Siti', 'Rahayu', 'siti@example.com', 'siti%40example.com', '081234567890'];
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 describe('customer data never travels in a URL', { timeout: 60_000 }, () => {
   test('every request of a checkout, reload and resume included, has no customer data and no session in its URL', async () => {
-    const d = await DemoPage.open(browser, s.url, { query: 'new' });
+    const d = await DemoPage.open(e2e.browser, e2e.s.url, { query: 'new' });
     const seen: Request[] = [];
     d.context.on('request', (r) => seen.push(r));
     try {

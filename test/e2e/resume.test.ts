@@ -3,29 +3,18 @@
  * order, and the widget shows the order's pending payment again instead of creating a second one.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { DemoPage, assertBuilt, launchBrowser } from '../helpers/browser.js';
-import { api, startTestServer, type TestServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { DemoPage, useE2E } from '../helpers/browser.js';
+import { api } from '../helpers/server.js';
 import { SANDBOX_CREDENTIALS as SANDBOX_KEYS } from '../../server/config.js';
 
 /** The test checks the ledger as the merchant's backend would (the merchant key opens every payment). */
 const MK = { authorization: `Bearer ${SANDBOX_KEYS.merchantKey}` };
 
-let s: TestServer;
-let browser: Browser;
-
-before(async () => {
-  assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await s?.destroy();
-});
+const e2e = useE2E();
 
 test('reload: the same VA number and payment id, no second payment in the ledger', { timeout: 60_000 }, async () => {
-  const d = await DemoPage.open(browser, s.url);
+  const d = await DemoPage.open(e2e.browser, e2e.s.url);
   try {
     const orderId = (await d.page.locator('#order-id').textContent())!;
     const payment = await d.pay('va:bni');
@@ -51,11 +40,11 @@ test('reload: the same VA number and payment id, no second payment in the ledger
     assert.deepEqual(creates, []);
     await d.page.locator('#payment-id', { hasText: payment.id }).waitFor();
 
-    const { status, body } = await api(s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
+    const { status, body } = await api(e2e.s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK);
     assert.equal(status, 200);
     assert.equal(body.payment.status, 'pending');
     assert.deepEqual(body.payment.va, payment.va);
-    const ledger = await s.store.listPayments({ orderId, limit: 10 });
+    const ledger = await e2e.s.store.listPayments({ orderId, limit: 10 });
     assert.deepEqual(
       ledger.payments.map((p) => [p.id, p.method, p.status]),
       [[payment.id, 'va:bni', 'pending']],

@@ -9,26 +9,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import type { Payment } from '../../server/api-types.js';
+import { after, before } from 'node:test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+import { startTestServer, type TestServer } from './server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'e2e');
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** Upper bound for any single wait on the page: generous for a loaded CI machine, small enough to fail fast. */
 export const WAIT_MS = 10_000;
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], timeout: 30_000 });
 }
 
 export interface DemoOptions {
@@ -292,3 +286,20 @@ export async function axe(page: Page): Promise<AxeResult> {
 
 /** An axe result's violations as readable lines (empty when there are none). */
 export const axeViolations = (r: AxeResult) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`).join(' | ')}`);
+
+/**
+ * One e2e file's fixture: checks the widget is built, starts a companion (`startTestServer`'s arguments) and one
+ * Chromium before the file's tests and stops both after them. Tests read `e2e.s` and `e2e.browser`.
+ */
+export function useE2E(...args: Parameters<typeof startTestServer>): { s: TestServer; browser: Browser } {
+  const e2e = {} as { s: TestServer; browser: Browser };
+  before(async () => {
+    assertBuilt();
+    [e2e.s, e2e.browser] = await Promise.all([startTestServer(...args), launchBrowser()]);
+  });
+  after(async () => {
+    await e2e.browser?.close();
+    await e2e.s?.destroy();
+  });
+  return e2e;
+}

@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import express from 'express';
+import type { ProviderId } from '../../server/api-types.js';
 import type { EmulatorOptions } from '../../server/emulators/types.js';
-import type { Clock } from '../../server/lib/clock.js';
+import { ManualClock, type Clock } from '../../server/lib/clock.js';
 import { createFetchClient, type HttpClient, type HttpRequest } from '../../server/lib/http.js';
-import type { PaymentProvider, VerifiedWebhook, WebhookRequest } from '../../server/providers/types.js';
+import type { PaymentProvider, ProviderContext, VerifiedWebhook, WebhookRequest } from '../../server/providers/types.js';
 
 /** The servers one test file starts; `close()` in its after() hook ends them and their kept-alive sockets. */
 export function testServers() {
@@ -169,4 +171,46 @@ export async function rejects<E extends Error>(p: Promise<unknown> | (() => unkn
     return err as E;
   }
   assert.fail(`expected ${type.name}, but nothing was thrown`);
+}
+
+/** What providerHarness() has started, once its before() hook ran. */
+export interface ProviderRig<E> {
+  emulator: E;
+  provider: PaymentProvider;
+  /** The emulator's base URL (what the adapter is configured with). */
+  emuBase: string;
+  /** Where webhooks are received: `${hookBase}/webhooks/<id>` is the default webhook URL. */
+  hookBase: string;
+}
+
+/**
+ * One provider test file's rig: a manual clock at 2026-03-02T03:00Z, the provider's emulator on a free port of
+ * 127.0.0.1 (mounted at /emulators/<id>, as the companion mounts it), a webhook receiver that verifies each
+ * webhook with the adapter as the companion's endpoint does (or, with `verify: false`, keeps each for waitFor()),
+ * and the adapter pointed at the emulator. Started in before(), closed in after(); `ready` gets the started pieces.
+ */
+export function providerHarness<E extends { router: express.Router }>(
+  id: ProviderId,
+  o: {
+    emulator: (opts: EmulatorOptions) => E;
+    adapter: (baseUrl: string, ctx: ProviderContext) => PaymentProvider;
+    http?: HttpClient;
+    timeouts?: ProviderContext['timeouts'];
+    verify?: boolean;
+    ready: (rig: ProviderRig<E>) => void;
+  },
+) {
+  const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
+  const servers = testServers();
+  let provider: PaymentProvider | undefined;
+  const hooks = webhookReceiver(clock, o.verify === false ? {} : { verifyWith: () => provider! });
+  const ctx: ProviderContext = { http: o.http ?? createFetchClient(5_000), clock, timeouts: o.timeouts ?? { create: 3_000, status: 3_000, cancel: 3_000, refund: 3_000 } };
+  before(async () => {
+    const hookBase = await servers.listen(hooks.app);
+    const { emulator, base } = await servers.emulator(`/emulators/${id}`, o.emulator, { clock, defaultWebhookUrl: () => `${hookBase}/webhooks/${id}` });
+    provider = o.adapter(base, ctx);
+    o.ready({ emulator, provider, emuBase: base, hookBase });
+  });
+  after(() => servers.close());
+  return { clock, servers, hooks, ctx };
 }

@@ -7,10 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxConfig, type Config } from '../../server/config.js';
 import { createFetchClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../server/lib/http.js';
+import { LocalBus, type LiveBus } from '../../server/domain/live.js';
 import { start, type Running } from '../../server/main.js';
+import type { HistoryEntry } from '../../server/store/types.js';
 import { databaseNameFor, postgres } from './pg.js';
 
 export interface TestServer extends Running {
+  /** The live-status bus the app publishes on (SQLite runs; under PostgreSQL the app's own LISTEN/NOTIFY bus). */
+  bus?: LiveBus;
   dir: string;
   dbPath: string;
   /** Stops the server and deletes its data directory. */
@@ -34,9 +38,11 @@ export async function startTestServer(overrides: Partial<Config> = {}, dir?: str
   }
   // The ledger always lives in this test's own directory, whatever config the test passes.
   const config = sandboxConfig({ port: 0, host: '127.0.0.1', ...overrides, dbPath });
-  const running = await start(config, deps);
+  const bus = deps.bus ?? (process.env.BAYAR_TEST_STORE === 'postgres' ? undefined : new LocalBus());
+  const running = await start(config, { ...deps, ...(bus ? { bus } : {}) });
   return {
     ...running,
+    ...(bus ? { bus } : {}),
     dir: d,
     dbPath,
     async destroy() {
@@ -132,12 +138,26 @@ export function openSse(url: string, headers: Record<string, string> = {}) {
         });
       }
     },
+    /**
+     * Resolves once the stream has delivered everything published for `paymentId` before this call: a marker is
+     * published on the same bus after it, and one bus feeds one socket in order, so when the marker arrives nothing
+     * earlier is still on its way. The marker is not kept in `messages`. "Exactly one" assertions wait on this, not
+     * on a sleep. The stream forwards nothing after a drain (its last id is the marker's): close it.
+     */
+    async drain(bus: LiveBus, paymentId: string) {
+      const seq = Number.MAX_SAFE_INTEGER - ++markers;
+      bus.publish({ paymentId, seq, snapshot: `{"marker":${seq}}` } as unknown as HistoryEntry);
+      await this.until((m) => m.some((x) => x.id === String(seq)));
+      messages.splice(messages.findIndex((x) => x.id === String(seq)), 1);
+    },
     close() {
       ctrl.abort();
       return done;
     },
   };
 }
+
+let markers = 0;
 
 export const merchantHeaders = (key: string) => ({ authorization: `Bearer ${key}` });
 

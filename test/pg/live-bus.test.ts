@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { PgBus } from '../../server/domain/live-pg.js';
+import { PgBus } from '../../server/store/live-pg.js';
 import { PostgresStore } from '../../server/store/postgres.js';
 import type { HistoryEntry } from '../../server/store/types.js';
 import { postgres } from '../helpers/pg.js';

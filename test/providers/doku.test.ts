@@ -2,7 +2,7 @@
  * Doku Checkout adapter against its strict emulator, over real HTTP on 127.0.0.1 (providers.md §1).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createDokuEmulator, type DokuEmulator } from '../../server/emulators/doku/index.js';
 import { sign as emulatorSign, digestOf as emulatorDigest } from '../../server/emulators/doku/signing.js';
@@ -15,34 +15,24 @@ import {
   WebhookVerificationError,
 } from '../../server/errors.js';
 import { ManualClock } from '../../server/lib/clock.js';
-import { createFetchClient } from '../../server/lib/http.js';
 import { createDokuProvider } from '../../server/providers/doku/index.js';
-import { DOKU_STATUS, fromDokuAmount, mapDokuStatus, parseDokuWibDate, toDokuLineItems } from '../../server/providers/doku/mapping.js';
+import { STATUS_TABLE, fromWireAmount, mapStatus, parseDokuWibDate, toDokuLineItems } from '../../server/providers/doku/mapping.js';
 import { dokuDigest, dokuRequestHeaders, dokuSignature, dokuTimestamp } from '../../server/providers/doku/signing.js';
 import type { CreatePaymentInput, PaymentProvider, WebhookRequest } from '../../server/providers/types.js';
-import { fetchJson, testServers, webhookReceiver } from '../helpers/provider-harness.js';
+import { fetchJson, providerHarness } from '../helpers/provider-harness.js';
 
 const CREDS = SANDBOX_CREDENTIALS.doku;
-const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
-const http = createFetchClient(5_000);
-const timeouts = { create: 3_000, status: 3_000, cancel: 3_000, refund: 3_000 };
-
 let emulator: DokuEmulator;
 let provider: PaymentProvider;
 let emuBase = '';
 let hookBase = '';
-const servers = testServers();
-/** Verifies each notification with `provider` as it arrives, as the companion's webhook endpoint does. */
-const hooks = webhookReceiver(clock, { verifyWith: () => provider });
-
-before(async () => {
-  hookBase = await servers.listen(hooks.app);
-  const defaultWebhookUrl = () => `${hookBase}/webhooks/doku`;
-  ({ emulator, base: emuBase } = await servers.emulator('/emulators/doku', (o) => createDokuEmulator(CREDS, o), { clock, defaultWebhookUrl }));
-  provider = createDokuProvider({ ...CREDS, baseUrl: emuBase }, { http, clock, timeouts });
+/** Each notification is verified with `provider` as it arrives, as the companion's webhook endpoint does. */
+const { clock, hooks, ctx } = providerHarness('doku', {
+  emulator: (o) => createDokuEmulator(CREDS, o),
+  adapter: (baseUrl, c) => createDokuProvider({ ...CREDS, baseUrl }, c),
+  ready: (r) => ({ emulator, provider, emuBase, hookBase } = r),
 });
-
-after(() => servers.close());
+const { http, timeouts } = ctx;
 
 let seq = 0;
 function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
@@ -152,7 +142,7 @@ describe('Doku signing (providers.md §1.8 vectors)', () => {
 
 describe('Doku mapping', () => {
   it('maps every documented status; unknown words stay pending', () => {
-    assert.deepEqual(DOKU_STATUS, {
+    assert.deepEqual(STATUS_TABLE, {
       PENDING: 'pending',
       SUCCESS: 'paid',
       FAILED: 'failed',
@@ -161,17 +151,17 @@ describe('Doku mapping', () => {
       TIMEOUT: 'pending',
       REDIRECT: 'pending',
     });
-    assert.equal(mapDokuStatus('SOMETHING_NEW'), 'pending');
-    assert.equal(mapDokuStatus('constructor'), 'pending');
+    assert.equal(mapStatus('SOMETHING_NEW'), 'pending');
+    assert.equal(mapStatus('constructor'), 'pending');
   });
 
   it('converts wire amounts and WIB dates', () => {
-    assert.equal(fromDokuAmount('80000'), 80000);
-    assert.equal(fromDokuAmount('80000.00'), 80000);
-    assert.equal(fromDokuAmount(150000), 150000);
+    assert.equal(fromWireAmount('80000'), 80000);
+    assert.equal(fromWireAmount('80000.00'), 80000);
+    assert.equal(fromWireAmount(150000), 150000);
     // Exact: a fraction or anything unreadable is never rounded into an amount (it can only mismatch).
-    for (const bad of ['8e4', '149999.5', '149999.50', 149999.5, -1, 'abc']) assert.ok(Number.isNaN(fromDokuAmount(bad)), String(bad));
-    assert.equal(fromDokuAmount(undefined), undefined);
+    for (const bad of ['8e4', '149999.5', '149999.50', 149999.5, -1, 'abc']) assert.ok(Number.isNaN(fromWireAmount(bad)), String(bad));
+    assert.equal(fromWireAmount(undefined), undefined);
     assert.equal(parseDokuWibDate('20260904104531')?.toISOString(), '2026-09-04T03:45:31.000Z');
     assert.equal(parseDokuWibDate('2026-09-04'), null);
   });
@@ -279,7 +269,7 @@ describe('Doku adapter against the emulator', () => {
     assert.equal(ev.amount, 150_000);
     assert.equal(ev.reference, i.reference);
     assert.equal(ev.eventId, d.req.headers['request-id']);
-    assert.equal(provider.webhookNeedsConfirmation, false);
+    assert.equal(provider.capabilities.webhookNeedsConfirmation, false);
 
     const after = await provider.status({ reference: i.reference, providerRef: i.reference });
     assert.equal(after.status, 'paid');

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createIndodanaEmulator, type IndodanaEmulator } from '../../server/emulators/indodana/index.js';
 import { hmacHex as emulatorHmac } from '../../server/emulators/indodana/signing.js';
@@ -15,12 +15,10 @@ import {
   ProviderUnavailableError,
   WebhookVerificationError,
 } from '../../server/errors.js';
-import { ManualClock } from '../../server/lib/clock.js';
-import { createFetchClient } from '../../server/lib/http.js';
 import { createIndodanaProvider } from '../../server/providers/indodana/index.js';
 import {
-  INDODANA_STATUS,
-  mapIndodanaStatus,
+  STATUS_TABLE,
+  mapStatus,
   normalizeRate,
   notificationEventId,
   splitName,
@@ -31,29 +29,20 @@ import {
 } from '../../server/providers/indodana/mapping.js';
 import { checkIndodanaBearer, indodanaBearer, indodanaSignature } from '../../server/providers/indodana/signing.js';
 import type { CreatePaymentInput, PaymentProvider, WebhookRequest } from '../../server/providers/types.js';
-import { fetchJson, testServers, webhookReceiver } from '../helpers/provider-harness.js';
+import { fetchJson, providerHarness } from '../helpers/provider-harness.js';
 
 const CREDS = SANDBOX_CREDENTIALS.indodana;
-const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
-const http = createFetchClient(5_000);
-const timeouts = { create: 3_000, status: 3_000, cancel: 3_000, refund: 3_000 };
-
 let emulator: IndodanaEmulator;
 let provider: PaymentProvider;
 let emuBase = '';
 let hookBase = '';
-const servers = testServers();
-/** Verifies each notification with `provider` as it arrives and answers as it says (ack or rejectAck). */
-const hooks = webhookReceiver(clock, { verifyWith: () => provider });
-
-before(async () => {
-  hookBase = await servers.listen(hooks.app);
-  const defaultWebhookUrl = () => `${hookBase}/webhooks/indodana`;
-  ({ emulator, base: emuBase } = await servers.emulator('/emulators/indodana', (o) => createIndodanaEmulator(CREDS, o), { clock, defaultWebhookUrl }));
-  provider = createIndodanaProvider({ ...CREDS, baseUrl: emuBase }, { http, clock, timeouts });
+/** Each notification is verified with `provider` as it arrives and answered as it says (ack or rejectAck). */
+const { clock, hooks, ctx } = providerHarness('indodana', {
+  emulator: (o) => createIndodanaEmulator(CREDS, o),
+  adapter: (baseUrl, c) => createIndodanaProvider({ ...CREDS, baseUrl }, c),
+  ready: (r) => ({ emulator, provider, emuBase, hookBase } = r),
 });
-
-after(() => servers.close());
+const { http, timeouts } = ctx;
 
 let seq = 0;
 function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
@@ -126,9 +115,9 @@ describe('Indodana signing (V-IND-1)', () => {
 
 describe('Indodana mapping', () => {
   it('maps the known statuses; unknown words stay pending', () => {
-    assert.deepEqual(INDODANA_STATUS, { PENDING: 'pending', INITIATED: 'paid', PAID: 'paid', EXPIRED: 'expired', CANCELLED: 'cancelled' });
-    assert.equal(mapIndodanaStatus('FRAUD_REVIEW'), 'pending');
-    assert.equal(mapIndodanaStatus('toString'), 'pending');
+    assert.deepEqual(STATUS_TABLE, { PENDING: 'pending', INITIATED: 'paid', PAID: 'paid', EXPIRED: 'expired', CANCELLED: 'cancelled' });
+    assert.equal(mapStatus('FRAUD_REVIEW'), 'pending');
+    assert.equal(mapStatus('toString'), 'pending');
   });
 
   it('maps options: 30_days is one payment, months are months, rates become percentages', () => {
@@ -253,7 +242,7 @@ describe('Indodana adapter against the emulator', () => {
     assert.equal(ev.reference, i.reference);
     assert.equal(ev.providerRef, r.providerRef);
     assert.match(d.req.headers.authorization!, new RegExp(`^Bearer ${CREDS.apiKey}:\\d+:[0-9a-f]{64}$`));
-    assert.equal(provider.webhookNeedsConfirmation, true);
+    assert.equal(provider.capabilities.webhookNeedsConfirmation, true);
 
     const s = await provider.status({ reference: i.reference, providerRef: r.providerRef });
     assert.equal(s.status, 'paid');

@@ -4,7 +4,7 @@
  * advances it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createKomerceEmulator, wib } from '../../server/emulators/komerce/index.js';
 import { signCallback } from '../../server/emulators/komerce/signing.js';
@@ -17,14 +17,13 @@ import {
   ProviderUnavailableError,
   WebhookVerificationError,
 } from '../../server/errors.js';
-import { ManualClock } from '../../server/lib/clock.js';
 import { createFetchClient } from '../../server/lib/http.js';
 import { parseQris, parseTlv } from '../../server/lib/qris.js';
 import { createKomerceProvider, KomerceRateLimitedError } from '../../server/providers/komerce/index.js';
 import { komerceMethods } from '../../server/providers/komerce/mapping.js';
 import { callbackSignature, verifyCallbackSignature } from '../../server/providers/komerce/signing.js';
 import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
-import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver } from '../helpers/provider-harness.js';
+import { fetchJson, providerHarness, recordingHttp, rejects } from '../helpers/provider-harness.js';
 
 // ---- V-KOM-1 (providers.md §3.6)
 const V_KOM_1 = {
@@ -38,19 +37,25 @@ const CREDS = SANDBOX_CREDENTIALS.komerce;
 const BANKS = ['bca', 'bni', 'bri', 'mandiri', 'permata', 'cimb', 'bsi', 'bjb'];
 const VA_PREFIX: Record<string, string> = { bca: '39012', bni: '8808', bri: '26215', mandiri: '88608', permata: '8625', cimb: '5919', bsi: '9347', bjb: '8017' };
 
-const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
-/** Past the 1-request-per-3-s status window. */
-const nextStatusWindow = () => clock.advance(3000);
-
 let emulator: Emulator;
 let baseUrl: string;
 let webhookUrl: string;
 let provider: PaymentProvider;
-const servers = testServers();
 /** What the adapter sends and is answered. */
 const { client: http, sent, answers } = recordingHttp();
-/** Verifies each callback with `provider` as it arrives, as the companion's webhook endpoint does. */
-const hooks = webhookReceiver(clock, { verifyWith: () => provider });
+/** Each callback is verified with `provider` as it arrives, as the companion's webhook endpoint does. */
+const { clock, hooks } = providerHarness('komerce', {
+  emulator: (o) => createKomerceEmulator(CREDS, o),
+  adapter: (base, ctx) => createKomerceProvider({ ...CREDS, baseUrl: base }, ctx),
+  http,
+  timeouts: { create: 5000, status: 5000, cancel: 5000, refund: 5000 },
+  ready: (r) => {
+    ({ emulator, provider, emuBase: baseUrl } = r);
+    webhookUrl = `${r.hookBase}/webhooks/komerce`;
+  },
+});
+/** Past the 1-request-per-3-s status window. */
+const nextStatusWindow = () => clock.advance(3000);
 const received = hooks.deliveries;
 const lastReceived = hooks.last;
 
@@ -102,13 +107,6 @@ function validBody(over: Record<string, unknown> = {}) {
   };
 }
 
-before(async () => {
-  webhookUrl = `${await servers.listen(hooks.app)}/webhooks/komerce`;
-  ({ emulator, base: baseUrl } = await servers.emulator('/emulators/komerce', (o) => createKomerceEmulator(CREDS, o), { clock, defaultWebhookUrl: () => webhookUrl }));
-  provider = makeProvider();
-});
-
-after(() => servers.close());
 
 describe('Komerce callback signature (V-KOM-1)', () => {
   it('adapter signing gives the known hex value', () => {
@@ -208,7 +206,7 @@ describe('Komerce verifyWebhook', () => {
   });
 
   it('needs status() confirmation: Komerce callbacks carry no timestamp', () => {
-    assert.equal(provider.webhookNeedsConfirmation, true);
+    assert.equal(provider.capabilities.webhookNeedsConfirmation, true);
   });
 });
 

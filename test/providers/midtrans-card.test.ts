@@ -3,6 +3,7 @@
  * the Snap request, the hosted card form and 3-D Secure challenge driven as a browser would (form posts), the signed
  * notifications, the status API's answers per sandbox card, refunds, and what the emulator refuses.
  */
+import { refundBlocker } from '../../server/providers/capabilities.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
@@ -205,7 +206,7 @@ describe('Midtrans Snap card: the sandbox cards through 3-D Secure', () => {
 describe('Midtrans Snap card: refunds, cancel, tampering', () => {
   test('a captured card refunds through the API, in part then the rest', async () => {
     const { p, inp } = await payWith('4811111111111114');
-    assert.equal(p.refundBlocker?.({ family: 'card', channel: 'card' }), null);
+    assert.equal(refundBlocker(p.capabilities, 'card'), null);
     const ref = { providerRef: '', reference: inp.reference };
     const first = await p.refund({ ...ref, refundId: 'rf-1', amount: 50_000, reason: 'one item out of stock' });
     assert.equal(first.status, 'succeeded');

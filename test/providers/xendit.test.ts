@@ -2,7 +2,7 @@
  * Xendit adapter against the strict Xendit emulator, over real HTTP on 127.0.0.1 (providers.md §4).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { basicAuthMatches } from '../../server/emulators/shared/basic-auth.js';
 import { createXenditEmulator, type XenditEmulator } from '../../server/emulators/xendit/index.js';
@@ -14,13 +14,12 @@ import {
   ProviderUnavailableError,
   WebhookVerificationError,
 } from '../../server/errors.js';
-import { ManualClock } from '../../server/lib/clock.js';
 import { parseQris } from '../../server/lib/qris.js';
 import { createXenditProvider } from '../../server/providers/xendit/index.js';
 import { sanitizeVaName, STATUS_TABLE, toIndonesianMobile } from '../../server/providers/xendit/mapping.js';
 import { basicAuthHeader, verifyCallbackToken } from '../../server/providers/xendit/signing.js';
 import type { CreatePaymentInput, PaymentProvider, ProviderContext } from '../../server/providers/types.js';
-import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
+import { fetchJson, providerHarness, recordingHttp, rejects, type Received } from '../helpers/provider-harness.js';
 
 const CREDS = SANDBOX_CREDENTIALS.xendit;
 
@@ -29,24 +28,21 @@ const CREDS = SANDBOX_CREDENTIALS.xendit;
 
 const mentions = (text: string) => (r: Received) => r.rawBody.toString('utf8').includes(text);
 
-const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
 /** Counts what the adapter sends, to prove a refusal made no request. */
 const { client: http, sent } = recordingHttp();
-const receiver = webhookReceiver(clock);
-const servers = testServers();
+const TIMEOUTS = { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 };
 let receiverUrl = '';
 let base = '';
 let emu: XenditEmulator;
-
-before(async () => {
-  receiverUrl = await servers.listen(receiver.app);
-  const defaultWebhookUrl = () => `${receiverUrl}/webhooks/xendit`;
-  ({ emulator: emu, base } = await servers.emulator('/emulators/xendit', (o) => createXenditEmulator(CREDS, o), { clock, defaultWebhookUrl }));
+/** The receiver keeps each callback for the test to verify itself (several adapters with other tokens are tried). */
+const { clock, hooks: receiver } = providerHarness('xendit', {
+  emulator: (o) => createXenditEmulator(CREDS, o),
+  adapter: (b, ctx) => createXenditProvider({ ...CREDS, baseUrl: b }, ctx),
+  http,
+  timeouts: TIMEOUTS,
+  verify: false,
+  ready: (r) => ({ emulator: emu, emuBase: base, hookBase: receiverUrl } = r),
 });
-
-after(() => servers.close());
-
-const TIMEOUTS = { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 };
 function provider(over: { secretKey?: string; callbackToken?: string; timeouts?: Partial<ProviderContext['timeouts']> } = {}): PaymentProvider {
   return createXenditProvider(
     { secretKey: over.secretKey ?? CREDS.secretKey, callbackToken: over.callbackToken ?? CREDS.callbackToken, baseUrl: base },
@@ -206,7 +202,7 @@ describe('Xendit payment flows: pay → callback → verify → status', () => {
     assert.equal(ev.reference, inp.reference);
     assert.equal(ev.providerRef, r.providerRef);
     assert.equal(ev.eventId, hook.headers['webhook-id']);
-    assert.equal(p.webhookNeedsConfirmation, true);
+    assert.equal(p.capabilities.webhookNeedsConfirmation, true);
 
     const st = await p.status({ providerRef: r.providerRef, reference: inp.reference });
     assert.equal(st.status, 'paid');
@@ -308,12 +304,13 @@ describe('Xendit payment flows: pay → callback → verify → status', () => {
 });
 
 describe('Xendit callback verification', () => {
-  async function paidHook() {
+  async function paidHookOf() {
     const inp = input({ channel: 'bri', amount: 33_000 });
     const r = await provider().create(inp);
     await emu.simulate('pay', r.providerRef);
-    return receiver.waitFor(mentions(r.providerRef));
+    return { hook: await receiver.waitFor(mentions(r.providerRef)), providerRef: r.providerRef };
   }
+  const paidHook = async () => (await paidHookOf()).hook;
 
   test('a wrong or missing x-callback-token is rejected as webhook_signature_invalid', async () => {
     const hook = await paidHook();
@@ -356,9 +353,9 @@ describe('Xendit callback verification', () => {
   });
 
   test('redelivery re-sends the same bytes with the same webhook-id (stable event id)', async () => {
-    const hook = await paidHook();
+    const { hook, providerRef } = await paidHookOf();
     const id = hook.headers['webhook-id']!;
-    assert.equal(await emu.redeliver(id), 200);
+    assert.deepEqual(await emu.redeliver(providerRef), { webhookStatus: 200 });
     const again = await receiver.waitFor((r) => r.headers['webhook-id'] === id);
     assert.ok(again.rawBody.equals(hook.rawBody));
     const p = provider();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Payment } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS, loadConfig } from '../../server/config.js';
-import { signatureKey } from '../../server/emulators/midtrans/auth.js';
+import { signatureKey } from '../../server/emulators/midtrans/signing.js';
 import { api, merchantHeaders, secretHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../../server/api-types.js';
 import { ConfigError, loadConfig, parseRoutes } from '../../server/config.js';
 import { canTransition } from '../../server/domain/state-machine.js';
-import { providerReference } from '../../server/domain/payments.js';
+import { providerReference } from '../../server/domain/payment-service.js';
 import { safeEqual } from '../../server/lib/crypto.js';
 
 describe('payment state machine', () => {

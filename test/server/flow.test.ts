@@ -72,7 +72,7 @@ describe('sandbox flow through Komerce', () => {
     // Resuming with Last-Event-ID of the pending event replays only the paid one.
     const resumed = openSse(`${s.url}/api/payments/${p.id}/events?client_secret=${created.body.clientSecret}`, { 'last-event-id': sse.messages[0]!.id! });
     await resumed.until((m) => m.length >= 1);
-    await new Promise((r) => setTimeout(r, 100));
+    await resumed.drain(s.bus!, p.id);
     await resumed.close();
     assert.deepEqual(resumed.messages.map((m) => JSON.parse(m.data).payment.status), ['paid']);
   });

@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import ts from 'typescript';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { signNotification } from '../../server/domain/notifier.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.mjs';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -323,8 +324,8 @@ describe('integration guide', () => {
     let shop: Server | undefined;
     let bayar: TestServer | undefined;
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS],
     });
     try {
       let page = '';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Payment } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
-import { jakartaDay, type Statement, type StatementRow } from '../../server/domain/reconciliation.js';
+import { jakartaDay, type Statement, type StatementRow } from '../../server/domain/daily-statement.js';
 import { ManualClock } from '../../server/lib/clock.js';
 import { TapClient, api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 

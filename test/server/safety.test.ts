@@ -122,7 +122,7 @@ describe('webhook safety (Doku: signed, timestamped, no confirmation call)', () 
     assert.deepEqual([...new Set(statuses)], [200]);
     for (let i = 0; i < 100; i++) assert.equal((await sendDoku(s.url, body, requestId)).status, 200);
     await sse.until((m) => m.some((x) => JSON.parse(x.data).payment.status === 'paid'));
-    await new Promise((r) => setTimeout(r, 200));
+    await sse.drain(s.bus!, p.id);
     await sse.close();
     assert.equal(sse.messages.filter((m) => JSON.parse(m.data).payment.status === 'paid').length, 1);
     assert.deepEqual((await s.store.history(p.id)).map((h) => h.status), ['pending', 'paid']);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PaymentRecord } from '../../server/domain/payment.js';
+import type { PaymentRecord } from '../../server/domain/payment-record.js';
 import { planTransition } from '../../server/domain/transition.js';
 
 const AT = '2026-05-01T10:00:00.000Z';

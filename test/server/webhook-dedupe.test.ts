@@ -46,7 +46,7 @@ describe('duplicate webhooks', () => {
     assert.deepEqual(new Set(responses.map((r) => r.status)), new Set([200]));
 
     await sse.until((m) => m.some((x) => JSON.parse(x.data).payment.status === 'paid'));
-    await new Promise((r) => setTimeout(r, 200));
+    await sse.drain(s.bus!, id);
     await sse.close();
     const paidEvents = sse.messages.filter((m) => JSON.parse(m.data).payment.status === 'paid');
     assert.equal(paidEvents.length, 1);

@@ -292,7 +292,9 @@ describe('<bayar-checkout>: paying', () => {
   it('shows amounts in IDR with the one formatter', async () => {
     const { el, log } = await mountCheckout();
     await payWith(el, log, 'va:bca');
+    // rp() is the widget's formatter itself (widget/internal/format.ts), so this pins what customers read.
     expect(textOf(el)).to.include(rp(150000));
     expect(rp(150000)).to.equal('Rp 150.000');
+    expect(rp(1_250_000)).to.equal('Rp 1.250.000');
   });
 });

@@ -2,6 +2,7 @@
  * Test helpers for the widget: a fake companion server (stubbed `window.fetch`), a fake EventSource (through the
  * `BayarApi.EventSource` seam), a fake clock, fixtures, and user-level actions that look through shadow roots.
  */
+import { formatIdr } from '../../widget/internal/format.js';
 import { expect, waitUntil } from '@open-wc/testing';
 import type { InstallmentOption, Payment, PaymentMethod } from '../../server/api-types.js';
 import type { BayarCheckout } from '../../widget/index.js';
@@ -428,9 +429,8 @@ export async function until(check: () => unknown, what = 'condition'): Promise<v
   await settle();
 }
 
-/** Same text formatting the widget uses, with NBSP shown as a space for comparisons. */
-export const rp = (amount: number): string =>
-  new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(amount).replace(/\u00a0/g, ' ');
+/** The widget's own IDR formatter (widget/internal/format.ts), with NBSP shown as a space for comparisons. */
+export const rp = (amount: number): string => formatIdr(amount).replace(/\u00a0/g, ' ');
 
 // ---- user actions ------------------------------------------------------------------------------------------------
 

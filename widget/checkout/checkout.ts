@@ -2,84 +2,34 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type {
   CreatePaymentRequest,
-  Customer,
   InstallmentOption,
   MethodFamily,
   Payment,
   PaymentMethod,
 } from '../../server/api-types.js';
 import type { PaymentStatusController } from '../controllers/payment-status.js';
-import { ApiError, BayarApi, type OrderQuery } from '../internal/api.js';
+import { ApiError, BayarApi } from '../internal/api.js';
 import { ensureLocale } from '../i18n/localize.js';
 import { BayarElement } from '../internal/base.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
 import { loadViews } from '../internal/lazy.js';
 import { defaultServer } from '../internal/script-base.js';
-import { spinner, tokens } from '../styles/tokens.js';
+import { controls } from '../styles/controls.js';
+import { spinner } from '../styles/spinner.js';
+import { tokens } from '../styles/tokens.js';
 import { checkoutStyles } from './checkout.styles.js';
 import type { BayarEventMap } from './events.js';
+import { randomKey, readOrder, type Order } from './order.js';
+import { methodKey, paymentKey, readSaved, storage } from './resume-storage.js';
 
 type View = 'loading' | 'setup' | 'pick' | 'pending' | 'final';
 type Views = typeof import('../views.js');
-
-/**
- * The order as the server knows it: query for GETs, body base for POST /api/payments, identity for resuming. A
- * session's identity (the order it names) comes from the server's answer: the token is opaque to the page.
- */
-interface Order {
-  query: OrderQuery;
-  body: Omit<CreatePaymentRequest, 'method' | 'installment' | 'walletPhone'>;
-  identity?: string;
-  /** The amount, where the page can know it: a remembered payment for another amount is not resumed. */
-  amount?: number;
-}
 
 interface ShownError {
   code: string;
   message: string;
   retry?: () => void;
 }
-
-/** A random Idempotency-Key (128 bits), with a fallback where randomUUID needs a secure context. */
-const randomKey = (): string =>
-  crypto.randomUUID?.() ??
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-
-/** What is kept to resume an order's payment after a reload: its id and the client secret that unlocks it. */
-interface Saved {
-  id: string;
-  secret: string;
-}
-
-const readSaved = (raw: string | null): Saved | null => {
-  const [id, secret] = (raw ?? '').split(' ');
-  return id && secret ? { id, secret } : null;
-};
-
-/** localStorage may throw (sandboxed frames, disabled storage): resuming is best effort. */
-const storage = {
-  get: (key: string) => {
-    try {
-      return localStorage.getItem(key);
-    } catch {
-      return null;
-    }
-  },
-  set: (key: string, value: string) => {
-    try {
-      localStorage.setItem(key, value);
-    } catch {
-      // ignore
-    }
-  },
-  remove: (key: string) => {
-    try {
-      localStorage.removeItem(key);
-    } catch {
-      // ignore
-    }
-  },
-};
 
 /**
  * @summary Embeddable checkout for Indonesian payments: the customer picks a method (Virtual Account, QRIS, e-wallet,
@@ -136,7 +86,7 @@ const storage = {
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarCheckout extends BayarElement {
-  static override styles = [tokens, spinner, checkoutStyles];
+  static override styles = [tokens, controls, spinner, checkoutStyles];
 
   /** Base URL of the companion server; empty means the origin this script was loaded from. */
   @property() server = '';
@@ -236,23 +186,9 @@ export class BayarCheckout extends BayarElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private readOrder(): Order | null {
-    const c: Customer = {};
-    if (this.customerName) c.name = this.customerName;
-    if (this.customerEmail) c.email = this.customerEmail;
-    if (this.customerPhone) c.phone = this.customerPhone;
-    const customer = Object.keys(c).length ? c : undefined;
-    if (this.session) return { query: { session: this.session }, body: { session: this.session } };
-    if (this.items) return { query: { items: this.items }, body: { items: this.items, customer }, identity: `items:${this.items}` };
-    const amount = this.amount;
-    if (this.orderId && amount !== undefined && Number.isSafeInteger(amount) && amount > 0)
-      return { query: { amount }, body: { orderId: this.orderId, amount, customer }, identity: `order:${this.orderId}`, amount };
-    return null;
-  }
-
   /** Null while a session's order is not known yet (nothing to resume or remember under). */
   private storageKey(order: Order): string | null {
-    return order.identity ? `bayar:payment:${this.api.base}|${order.identity}` : null;
+    return paymentKey(this.api.base, order.identity);
   }
 
   /**
@@ -271,7 +207,7 @@ export class BayarCheckout extends BayarElement {
 
   /** The last used method, per shop (its companion): only the method id is kept, nothing about the customer. */
   private get lastMethodKey(): string {
-    return `bayar:method:${this.api.base}`;
+    return methodKey(this.api.base);
   }
 
   /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
@@ -288,7 +224,7 @@ export class BayarCheckout extends BayarElement {
     this.error = null;
     this.attempt = undefined;
     this.api = new BayarApi(this.server || defaultServer(), this.clock);
-    const order = (this.order = this.readOrder());
+    const order = (this.order = readOrder(this));
     if (!order) {
       this.view = 'setup';
       this.fail(new ApiError('invalid_config', 'Set session, order-id with amount, or items.'));

@@ -8,7 +8,10 @@ import { mark } from '../internal/brands.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
 import { channelName, groupDigits } from '../internal/view-format.js';
 import { codeField, countdownTemplate } from '../internal/templates.js';
-import { marks, spinner, tokens } from '../styles/tokens.js';
+import { controls } from '../styles/controls.js';
+import { marks } from '../styles/marks.js';
+import { spinner } from '../styles/spinner.js';
+import { tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { handoffViewStyles } from './handoff-view.styles.js';
 
@@ -41,7 +44,7 @@ const PAYEES: Record<string, string> = { midtrans: 'Midtrans', doku: 'DOKU', xen
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarHandoffView extends BayarElement {
-  static override styles = [tokens, marks, spinner, viewStyles, handoffViewStyles];
+  static override styles = [tokens, controls, marks, spinner, viewStyles, handoffViewStyles];
 
   /** The pending payment: with `cstore`, or with `redirectUrl` (PayLater, card). */
   @property({ attribute: false }) payment: Payment | null = null;

@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import type { InstallmentOption } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
 import { formatIdr } from '../internal/format.js';
+import { controls } from '../styles/controls.js';
 import { tokens } from '../styles/tokens.js';
 import { installmentOptionsStyles } from './installment-options.styles.js';
 
@@ -27,7 +28,7 @@ import { installmentOptionsStyles } from './installment-options.styles.js';
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarInstallmentOptions extends BayarElement {
-  static override styles = [tokens, installmentOptionsStyles];
+  static override styles = [tokens, controls, installmentOptionsStyles];
 
   /** The plans; `null` while they load. */
   @property({ attribute: false }) options: InstallmentOption[] | null = null;

@@ -4,7 +4,9 @@ import type { MethodFamily, PaymentMethod } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
-import { marks, tokens } from '../styles/tokens.js';
+import { controls } from '../styles/controls.js';
+import { marks } from '../styles/marks.js';
+import { tokens } from '../styles/tokens.js';
 import { methodPickerStyles } from './method-picker.styles.js';
 
 const FAMILIES: MethodFamily[] = ['va', 'qris', 'ewallet', 'cstore', 'paylater', 'card'];
@@ -34,7 +36,7 @@ const FAMILIES: MethodFamily[] = ['va', 'qris', 'ewallet', 'cstore', 'paylater',
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarMethodPicker extends BayarElement {
-  static override styles = [tokens, marks, methodPickerStyles];
+  static override styles = [tokens, controls, marks, methodPickerStyles];
 
   /** Methods to offer, already filtered. */
   @property({ attribute: false }) methods: PaymentMethod[] = [];

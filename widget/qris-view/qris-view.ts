@@ -8,7 +8,9 @@ import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
 import { loadQrEncoder, paintQr } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
-import { marks, tokens } from '../styles/tokens.js';
+import { controls } from '../styles/controls.js';
+import { marks } from '../styles/marks.js';
+import { tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { qrisViewStyles } from './qris-view.styles.js';
 
@@ -48,7 +50,7 @@ const checkQris = (payload: string | undefined, amount: number): boolean => {
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarQrisView extends BayarElement {
-  static override styles = [tokens, marks, viewStyles, qrisViewStyles];
+  static override styles = [tokens, controls, marks, viewStyles, qrisViewStyles];
 
   /** The pending payment; must carry `qris.qrString`. */
   @property({ attribute: false }) payment: Payment | null = null;

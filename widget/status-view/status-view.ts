@@ -4,6 +4,7 @@ import type { Payment } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
 import { formatIdr } from '../internal/format.js';
 import { formatDeadline } from '../internal/view-format.js';
+import { controls } from '../styles/controls.js';
 import { tokens } from '../styles/tokens.js';
 import { statusViewStyles } from './status-view.styles.js';
 
@@ -34,7 +35,7 @@ const clock = svg`<path d="M12 7v5l3 2" />`;
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarStatusView extends BayarElement {
-  static override styles = [tokens, statusViewStyles];
+  static override styles = [tokens, controls, statusViewStyles];
 
   /** The payment in its final status. */
   @property({ attribute: false }) payment: Payment | null = null;

@@ -8,7 +8,9 @@ import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
 import { channelName, groupDigits } from '../internal/view-format.js';
 import { codeField, countdownTemplate } from '../internal/templates.js';
-import { marks, tokens } from '../styles/tokens.js';
+import { controls } from '../styles/controls.js';
+import { marks } from '../styles/marks.js';
+import { tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { bankGuide } from './bank-guides.js';
 import { vaViewStyles } from './va-view.styles.js';
@@ -37,7 +39,7 @@ import { vaViewStyles } from './va-view.styles.js';
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarVaView extends BayarElement {
-  static override styles = [tokens, marks, viewStyles, vaViewStyles];
+  static override styles = [tokens, controls, marks, viewStyles, vaViewStyles];
 
   /** The pending payment; must carry `va`. */
   @property({ attribute: false }) payment: Payment | null = null;

@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { BayarElement } from '../internal/base.js';
+import { controls } from '../styles/controls.js';
 import { tokens } from '../styles/tokens.js';
 import { walletPhoneStyles } from './wallet-phone.styles.js';
 
@@ -21,7 +22,7 @@ export const indonesianMobile = (value: string): string => {
  * @fires change - (internal) detail is the number in `+62…` form, or '' while it is not a valid Indonesian mobile number.
  */
 export class BayarWalletPhone extends BayarElement {
-  static override styles = [tokens, walletPhoneStyles];
+  static override styles = [tokens, controls, walletPhoneStyles];
 
   @property() wallet = 'OVO';
   @property() value = '';

@@ -8,7 +8,10 @@ import { channelName } from '../internal/view-format.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
 import { loadQrEncoder, paintQr } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
-import { marks, spinner, tokens } from '../styles/tokens.js';
+import { controls } from '../styles/controls.js';
+import { marks } from '../styles/marks.js';
+import { spinner } from '../styles/spinner.js';
+import { tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { walletViewStyles } from './wallet-view.styles.js';
 
@@ -54,7 +57,7 @@ export const safeAppUrl = (value: unknown): string | null => {
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
 export class BayarWalletView extends BayarElement {
-  static override styles = [tokens, marks, spinner, viewStyles, walletViewStyles];
+  static override styles = [tokens, controls, marks, spinner, viewStyles, walletViewStyles];
 
   /**
    * Whether this is a wide screen whose main pointer is not a finger (a computer): the wallet's QR is then the way to

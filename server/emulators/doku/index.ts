@@ -10,6 +10,7 @@
  * rules, implements Request-Id idempotency (same Request-Id + same body → cached body with 409), keeps state in
  * memory, and sends notifications signed as Doku signs them (Request-Target = path of the notification URL).
  */
+import { postWebhook } from '../shared/webhook.js';
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { FaultSwitch } from '../faults.js';
@@ -27,7 +28,6 @@ export interface DokuEmulatorSettings {
 
 export interface DokuEmulator extends Emulator {
   /** Resends the last notification of a checkout with the SAME Request-Id, as Doku's retries and Back Office resend do. */
-  redeliver(ref: string): Promise<SimulateResult>;
   /** A copy of the emulator's view of a checkout (tests assert what the adapter sent). */
   inspect(ref: string): Readonly<CheckoutSession> | undefined;
 }
@@ -216,33 +216,19 @@ export function createDokuEmulator(
 
   async function post(url: string, requestId: string, text: string): Promise<number> {
     const target = new URL(url).pathname;
-    let lastErr: unknown;
-    // Doku retries a failed notification at +30 min, +6 h and +12 h (§1.6) with the same Request-Id; the
-    // emulator retries at once (no clock to wait on), re-signing with a fresh timestamp each time.
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Doku retries a failed notification at +30 min, +6 h and +12 h (§1.6) with the same Request-Id: three attempts,
+    // each re-signed with a fresh timestamp.
+    const headers = () => {
       const timestamp = utcStamp(opts.clock.now());
-      try {
-        const res = await opts.http.request({
-          method: 'POST',
-          url,
-          headers: {
-            'Content-Type': 'application/json',
-            'Client-Id': creds.clientId,
-            'Request-Id': requestId,
-            'Request-Timestamp': timestamp,
-            Signature: sign(creds.secretKey, { clientId: creds.clientId, requestId, timestamp, target, digest: digestOf(text) }),
-          },
-          body: text,
-          timeoutMs: 10_000,
-        });
-        if (res.status < 500) return res.status;
-        lastErr = new Error(`notification answered HTTP ${res.status}`);
-        if (attempt === 2) return res.status;
-      } catch (err) {
-        lastErr = err;
-      }
-    }
-    throw new Error(`doku emulator: notification to ${url} failed: ${(lastErr as Error)?.message ?? String(lastErr)}`);
+      return {
+        'Content-Type': 'application/json',
+        'Client-Id': creds.clientId,
+        'Request-Id': requestId,
+        'Request-Timestamp': timestamp,
+        Signature: sign(creds.secretKey, { clientId: creds.clientId, requestId, timestamp, target, digest: digestOf(text) }),
+      };
+    };
+    return postWebhook(opts.http, { url, body: text, headers, attempts: 3 });
   }
 
   async function notify(s: CheckoutSession): Promise<SimulateResult> {

@@ -11,6 +11,7 @@
  * Every API call needs `Authorization: Bearer key:nonce:hexHMAC`, checked with the emulator's own code.
  */
 import express, { type Request, type Response } from 'express';
+import { postWebhook } from '../shared/webhook.js';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
 import { isJsonObject as isObj } from '../shared/json-body.js';
@@ -27,7 +28,6 @@ export interface IndodanaEmulatorSettings {
 
 export interface IndodanaEmulator extends Emulator {
   /** Resends the last notification unchanged (a retry from Indodana's side). */
-  redeliver(ref: string): Promise<SimulateResult>;
   inspect(ref: string): Readonly<Transaction> | undefined;
 }
 
@@ -143,29 +143,13 @@ export function createIndodanaEmulator(
   }
 
   async function post(url: string, text: string): Promise<number> {
-    let lastErr: unknown;
-    // Indodana's retry policy is undocumented [unconfirmed]; the emulator retries a 5xx or network failure twice
-    // at once, each time with a fresh Bearer (a new nonce), as a real sender would.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const res = await opts.http.request({
-          method: 'POST',
-          url,
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            Authorization: bearerFor(creds.apiKey, creds.apiSecret, opts.clock.now().getTime()),
-          },
-          body: text,
-          timeoutMs: 10_000,
-        });
-        if (res.status < 500 || attempt === 2) return res.status;
-        lastErr = new Error(`HTTP ${res.status}`);
-      } catch (err) {
-        lastErr = err;
-      }
-    }
-    throw new Error(`indodana emulator: notification to ${url} failed: ${(lastErr as Error)?.message ?? String(lastErr)}`);
+    // Indodana's retry policy is undocumented [unconfirmed]: three attempts, each with a fresh Bearer (a new nonce).
+    const headers = () => ({
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      Authorization: bearerFor(creds.apiKey, creds.apiSecret, opts.clock.now().getTime()),
+    });
+    return postWebhook(opts.http, { url, body: text, headers, attempts: 3 });
   }
 
   async function notify(t: Transaction): Promise<SimulateResult> {

@@ -14,6 +14,7 @@
  * paid_at?, payment_method}` ([unconfirmed] field set, §3.4).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { postWebhook } from '../shared/webhook.js';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, SimulateResult } from '../types.js';
 import { METHODS, publicMethod } from './catalog.js';
@@ -38,7 +39,6 @@ export interface KomerceEmulatorSettings {
   merchantName?: string;
 }
 
-const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** Komerce-style times: ISO 8601 in WIB (UTC+7), e.g. `2026-01-01T14:00:00+07:00`. */
 export function wib(d: Date): string {
@@ -96,14 +96,8 @@ export function createKomerceEmulator(
       payment_method: paymentMethod(p),
     });
     p.lastCallbackStatus = p.status;
-    const res = await opts.http.request({
-      method: 'POST',
-      url: callbackUrl,
-      headers: { 'Content-Type': 'application/json', 'X-Callback-Api-Key': signCallback(body, callbackKey) },
-      body,
-      timeoutMs: WEBHOOK_TIMEOUT_MS,
-    });
-    return { webhookStatus: res.status };
+    const headers = () => ({ 'Content-Type': 'application/json', 'X-Callback-Api-Key': signCallback(body, callbackKey) });
+    return { webhookStatus: await postWebhook(opts.http, { url: callbackUrl, body, headers }) };
   }
 
   // ---- Hosted payment page: no API key, no faults (it is the customer's browser, not the merchant's server).
@@ -232,6 +226,12 @@ export function createKomerceEmulator(
         if (p.status !== 'PENDING' && p.status !== 'EXPIRED') throw new Error(`Komerce emulator: payment ${providerRef} is ${p.status} and cannot expire`);
         if (p.status === 'PENDING') state.markExpired(p);
       }
+      return deliver(p);
+    },
+    async redeliver(ref) {
+      // Komerce sends no event id: the same callback again is the payment's current status, signed the same way.
+      const p = state.get(ref);
+      if (!p?.lastCallbackStatus) throw new Error(`Komerce emulator: no callback sent for ${ref}`);
       return deliver(p);
     },
     setFault(mode, count, scope) {

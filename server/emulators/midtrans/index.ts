@@ -12,7 +12,8 @@ import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
 import { basicAuthMatches } from '../shared/basic-auth.js';
 import { isJsonObject as isObj, jsonObjectBody } from '../shared/json-body.js';
-import { signatureKey } from './auth.js';
+import { signatureKey } from './signing.js';
+import { postWebhook, redeliverLast } from '../shared/webhook.js';
 import { deeplinkPage, qrSvg, resultPage } from './pages.js';
 import { snapEmulator, type CardTxn } from './snap.js';
 
@@ -36,9 +37,8 @@ export interface MidtransDelivery {
 }
 
 export interface MidtransEmulator extends Emulator {
+  /** Every notification sent, kept so one can be sent again byte for byte (Midtrans retries on a non-2xx answer). */
   readonly deliveries: readonly MidtransDelivery[];
-  /** Sends a delivered notification again, byte for byte (Midtrans retries on a non-2xx answer). */
-  redeliver(id: string): Promise<number>;
 }
 
 type Status = 'pending' | 'capture' | 'settlement' | 'cancel' | 'expire' | 'deny' | 'refund' | 'partial_refund';
@@ -144,19 +144,8 @@ export function createMidtransEmulator(
   // Notifications
 
   async function send(d: MidtransDelivery): Promise<number> {
-    let status = 0;
-    try {
-      const res = await opts.http.request({
-        method: 'POST',
-        url: d.url,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'Veritrans' },
-        body: d.body,
-        timeoutMs: 15_000,
-      });
-      status = res.status;
-    } catch {
-      status = 0;
-    }
+    const headers = () => ({ 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'Veritrans' });
+    const status = await postWebhook(opts.http, { url: d.url, body: d.body, headers });
     d.statuses.push(status);
     return status;
   }
@@ -653,10 +642,6 @@ export function createMidtransEmulator(
     simulate,
     setFault: (mode: FaultMode | null, count?: number, scope?: FaultScope) => fault.set(mode, count, scope),
     deliveries,
-    async redeliver(id: string) {
-      const d = deliveries.find((x) => x.id === id);
-      if (!d) throw new Error(`Midtrans emulator: no delivery ${id}`);
-      return send(d);
-    },
+    redeliver: (ref: string) => redeliverLast(deliveries, ref, send, 'Midtrans'),
   };
 }

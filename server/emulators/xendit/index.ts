@@ -10,8 +10,27 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { buildDynamicQris } from '../../lib/qris.js';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
+import { postWebhook, redeliverLast } from '../shared/webhook.js';
 import { basicAuthMatches } from '../shared/basic-auth.js';
 import { checkoutPage, resultPage } from './pages.js';
+import {
+  QR_V2,
+  BUSINESS_ID,
+  MERCHANT_NAME,
+  EWALLET_WINDOW_MS,
+  FVA_DEFAULT_LIFETIME_MS,
+  QR_DEFAULT_LIFETIME_MS,
+  BANKS,
+  MERCHANT_CODES,
+  EWALLETS,
+  REFUND_REASONS,
+  MAGIC_ERRORS,
+  MAGIC_FAILURE_CALLBACK,
+  type FvaState,
+  type QrState,
+  type ChargeState,
+  XenditState,
+} from './state.js';
 import {
   type Body,
   XenditApiError,
@@ -27,7 +46,7 @@ import {
   reqEnum,
   reqNumber,
   reqString,
-} from './validate.js';
+} from './validation.js';
 
 export interface XenditEmulatorCredentials {
   secretKey: string;
@@ -44,74 +63,8 @@ export interface XenditDelivery {
 }
 
 export interface XenditEmulator extends Emulator {
+  /** Every callback sent, kept so one can be sent again byte for byte with its webhook-id, as Xendit's retries do. */
   readonly deliveries: readonly XenditDelivery[];
-  /** Sends a delivered callback again, byte for byte and with the same webhook-id, as Xendit's retries do. */
-  redeliver(webhookId: string): Promise<number>;
-}
-
-const QR_V2 = '2022-07-31';
-const BUSINESS_ID = '5f27a14a9bf05c73dd040bc8';
-const MERCHANT_NAME = 'Bayar Sandbox Merchant';
-/** Same window the adapter promises for e-wallet charges [unconfirmed: not documented per wallet]. */
-const EWALLET_WINDOW_MS = 15 * 60_000;
-/** Xendit's default Fixed VA lifetime is about 31 years (§4.2). */
-const FVA_DEFAULT_LIFETIME_MS = 31 * 365 * 86_400_000;
-/** [unconfirmed] default QR v2 lifetime when expires_at is omitted. */
-const QR_DEFAULT_LIFETIME_MS = 48 * 3_600_000;
-
-const BANKS = ['BCA', 'BNI', 'BRI', 'MANDIRI', 'PERMATA', 'BSI', 'CIMB', 'BJB', 'SAHABAT_SAMPOERNA', 'DBS'] as const;
-/** Made-up merchant prefixes: the emulator only needs account numbers that look like each bank's. */
-const MERCHANT_CODES: Record<string, string> = {
-  BCA: '10766',
-  BNI: '8808',
-  BRI: '26215',
-  MANDIRI: '88908',
-  PERMATA: '8214',
-  BSI: '9347',
-  CIMB: '5919',
-  BJB: '1234',
-  SAHABAT_SAMPOERNA: '4064',
-  DBS: '6058',
-};
-const EWALLETS = ['ID_OVO', 'ID_DANA', 'ID_LINKAJA', 'ID_SHOPEEPAY'] as const;
-const REFUND_REASONS = ['FRAUDULENT', 'DUPLICATE', 'REQUESTED_BY_CUSTOMER', 'CANCELLATION', 'OTHERS'] as const;
-
-/** Test-mode e-wallet amounts (§4.5, docs.xendit.co "Testing Scenarios"). */
-const MAGIC_ERRORS: Record<number, { status: number; code: string; message: string }> = {
-  10100: { status: 403, code: 'CHANNEL_NOT_ACTIVATED', message: 'Payment request failed because this specific payment channel has not been activated through Xendit' },
-  10101: { status: 503, code: 'CHANNEL_UNAVAILABLE', message: 'The payment channel requested is currently experiencing unexpected issues' },
-  10102: { status: 500, code: 'SERVER_ERROR', message: 'An unexpected error occured, our team has been notified and will troubleshoot the issue' },
-};
-const MAGIC_FAILURE_CALLBACK = 20103;
-
-interface FvaState {
-  obj: Body & { id: string; external_id: string; status: string; expiration_date: string; is_single_use: boolean; is_closed: boolean };
-  request: string;
-  payments: Body[];
-}
-
-interface QrState {
-  version: 'v1' | 'v2';
-  id: string;
-  ref: string;
-  type: 'DYNAMIC';
-  amount: number;
-  qrString: string;
-  status: 'ACTIVE' | 'INACTIVE';
-  expiresAt: Date;
-  callbackUrl: string | null;
-  channelCode: string;
-  metadata: Body | null;
-  created: string;
-  updated: string;
-  request: string;
-  payments: Body[];
-}
-
-interface ChargeState {
-  obj: Body & { id: string; status: string; charge_amount: number; channel_code: string; reference_id: string };
-  request: string;
-  refunds: Body[];
 }
 
 export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: EmulatorOptions): XenditEmulator {
@@ -127,14 +80,7 @@ export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: Emu
             ? b.channel_code.replace(/^ID_/, '')
             : undefined,
   });
-  const fvas = new Map<string, FvaState>();
-  const fvaByExternal = new Map<string, FvaState>();
-  const fvaPayments = new Map<string, Body>();
-  const qrs = new Map<string, QrState>();
-  const qrByRef = new Map<string, QrState>();
-  const charges = new Map<string, ChargeState>();
-  const chargeByRef = new Map<string, ChargeState>();
-  const idempotency = new Map<string, { request: string; status: number; body: unknown }>();
+  const { fvas, fvaByExternal, fvaPayments, qrs, qrByRef, charges, chargeByRef, idempotency } = new XenditState();
   const deliveries: XenditDelivery[] = [];
 
   const now = () => opts.clock.now();
@@ -145,19 +91,8 @@ export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: Emu
   // Callbacks
 
   async function send(d: XenditDelivery): Promise<number> {
-    let status = 0;
-    try {
-      const res = await opts.http.request({
-        method: 'POST',
-        url: d.url,
-        headers: { 'Content-Type': 'application/json', 'x-callback-token': creds.callbackToken, 'webhook-id': d.webhookId },
-        body: d.body,
-        timeoutMs: 30_000,
-      });
-      status = res.status;
-    } catch {
-      status = 0;
-    }
+    const headers = () => ({ 'Content-Type': 'application/json', 'x-callback-token': creds.callbackToken, 'webhook-id': d.webhookId });
+    const status = await postWebhook(opts.http, { url: d.url, body: d.body, headers });
     d.statuses.push(status);
     return status;
   }
@@ -919,10 +854,6 @@ export function createXenditEmulator(creds: XenditEmulatorCredentials, opts: Emu
     simulate,
     setFault: (mode: FaultMode | null, count?: number, scope?: FaultScope) => fault.set(mode, count, scope),
     deliveries,
-    async redeliver(webhookId: string) {
-      const d = deliveries.find((x) => x.webhookId === webhookId);
-      if (!d) throw new Error(`Xendit emulator: no delivery ${webhookId}`);
-      return send(d);
-    },
+    redeliver: (ref: string) => redeliverLast(deliveries, ref, send, 'Xendit'),
   };
 }

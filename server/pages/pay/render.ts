@@ -5,7 +5,7 @@
  * path, so the companion works behind a path prefix.
  */
 import type { LinkRecord } from '../../domain/link.js';
-import type { PaymentRecord } from '../../domain/payment.js';
+import type { PaymentRecord } from '../../domain/payment-record.js';
 import { escapeHtml as esc, idr } from '../../lib/html.js';
 import { OG_HEIGHT, OG_WIDTH } from '../../lib/og-image.js';
 import { TEXT, wib, type PageLang, type PageText } from './text.js';

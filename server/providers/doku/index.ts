@@ -25,12 +25,13 @@ import type {
   WebhookRequest,
 } from '../types.js';
 import {
+  CAPABILITIES,
   DOKU_LABELS,
   DOKU_MAX_AMOUNT,
   DOKU_METHOD_TYPES,
   DOKU_MIN_AMOUNT,
-  fromNotification,
-  fromStatusResponse,
+  fromWebhook,
+  fromStatus,
   methodKey,
   parseDokuWibDate,
   toCheckoutRequest,
@@ -93,8 +94,7 @@ export function createDokuProvider(
 
   const provider: PaymentProvider = {
     id: PROVIDER,
-    webhookNeedsConfirmation: false,
-    statusByReference: true,
+    capabilities: CAPABILITIES,
 
     methods: () => methods.map((m) => ({ ...m })),
 
@@ -119,7 +119,7 @@ export function createDokuProvider(
       const invoice = ref.reference || ref.providerRef;
       const body = api.expectOk(await send('status', 'GET', STATUS_PATH + encodeURIComponent(invoice), randomUUID())) as DokuStatusResponse;
       if (typeof body?.transaction?.status !== 'string') throw new ProviderUnavailableError(PROVIDER, 'Doku status answer has no transaction.status');
-      return fromStatusResponse(body);
+      return fromStatus(body);
     },
 
     async cancel(): Promise<ProviderStatus> {
@@ -127,7 +127,6 @@ export function createDokuProvider(
       throw new ProviderNotSupportedError(PROVIDER, 'Doku Checkout payments cannot be cancelled; they expire at their due date.');
     },
 
-    refundBlocker: () => 'Refunds for Doku Checkout are done in the DOKU Back Office; Bayar cannot refund them.',
     async refund(): Promise<never> {
       throw new ProviderNotSupportedError(PROVIDER, 'Refunds for Doku Checkout are done in the DOKU Back Office; Bayar cannot refund them.');
     },
@@ -155,7 +154,7 @@ export function createDokuProvider(
         throw new WebhookVerificationError('webhook_stale', 'Doku notification Request-Timestamp is outside the accepted window');
       }
       const body = webhookJson(req.rawBody, 'Doku notification') as DokuNotification;
-      const event = body && typeof body === 'object' ? fromNotification(body, requestId) : null;
+      const event = body && typeof body === 'object' ? fromWebhook(body, requestId) : null;
       if (!event) throw new WebhookVerificationError('webhook_malformed', 'Doku notification lacks order.invoice_number or transaction.status');
       // Doku only needs a 2xx; anything else is retried at +30 min, +6 h, +12 h (§1.6).
       return { events: [event], ack: { status: 200, body: { message: ['SUCCESS'] } } };

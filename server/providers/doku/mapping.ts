@@ -2,13 +2,14 @@
  * Doku Checkout ↔ Bayar domain: the status table, the method → `payment_method_types` table, integer rupiah ↔
  * wire amounts, WIB dates, and request/response mapping. Everything here is pure.
  */
-import { exactRupiah } from '../amounts.js';
+import { exactRupiah, statusIn } from '../wire-read.js';
+import type { ProviderCapabilities } from '../capabilities.js';
 import type { MethodFamily, PaymentStatus } from '../../api-types.js';
 import type { CreatePaymentInput, LineItem, ProviderStatus, WebhookEvent } from '../types.js';
 import type { DokuCheckoutRequest, DokuLineItem, DokuNotification, DokuStatusResponse, DokuTransactionStatus } from './wire.js';
 
 /** providers.md §1.7. FAILED is "not final" for Doku, but it ends this attempt: a new payment is needed. */
-export const DOKU_STATUS = {
+export const STATUS_TABLE = {
   PENDING: 'pending',
   SUCCESS: 'paid',
   FAILED: 'failed',
@@ -21,9 +22,7 @@ export const DOKU_STATUS = {
 } as const satisfies Record<DokuTransactionStatus, PaymentStatus>;
 
 /** An unknown status word never finishes a payment: it stays pending and the word is kept for reconciliation. */
-export function mapDokuStatus(word: string | undefined): PaymentStatus {
-  return word !== undefined && Object.hasOwn(DOKU_STATUS, word) ? DOKU_STATUS[word as DokuTransactionStatus] : 'pending';
-}
+export const mapStatus = (word: string | undefined): PaymentStatus => statusIn(STATUS_TABLE, word);
 
 /**
  * Bayar method (`family:channel`) → Doku `payment_method_types` value. Each Bayar method opens the hosted page
@@ -84,13 +83,13 @@ export function methodKey(family: MethodFamily | string, channel: string): strin
 }
 
 /** Integer IDR → Doku `order.amount` (a JSON number without decimals). */
-export function toDokuAmount(amount: number): number {
+export function toWireAmount(amount: number): number {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`amount must be a positive integer, got ${amount}`);
   return amount;
 }
 
 /** Doku amount (number, or the string `"80000"` / `"80000.00"` the checkout answer uses) → integer IDR, exactly (amounts.ts). */
-export const fromDokuAmount = exactRupiah;
+export const fromWireAmount = exactRupiah;
 
 /** Whole minutes from now until expiresAt, at least 1 (Doku's `payment_due_date`). */
 export function dueMinutes(expiresAt: Date, now: Date): number {
@@ -135,7 +134,7 @@ export function toCheckoutRequest(input: CreatePaymentInput, methodType: string,
   const lineItems = toDokuLineItems(input.items, input.amount);
   return {
     order: {
-      amount: toDokuAmount(input.amount),
+      amount: toWireAmount(input.amount),
       invoice_number: input.reference,
       currency: 'IDR',
       ...(input.returnUrl ? { callback_url: input.returnUrl, auto_redirect: true } : {}),
@@ -151,21 +150,21 @@ export function toCheckoutRequest(input: CreatePaymentInput, methodType: string,
 }
 
 /** Check Status answer → ProviderStatus. */
-export function fromStatusResponse(body: DokuStatusResponse): ProviderStatus {
+export function fromStatus(body: DokuStatusResponse): ProviderStatus {
   const word = body.transaction?.status ?? 'UNKNOWN';
-  const status = mapDokuStatus(word);
-  const amount = fromDokuAmount(body.order?.amount);
+  const status = mapStatus(word);
+  const amount = fromWireAmount(body.order?.amount);
   const paidAt = status === 'paid' ? isoOrUndefined(body.transaction?.date) : undefined;
   return { status, providerStatus: word, ...(amount !== undefined ? { amount } : {}), ...(paidAt ? { paidAt } : {}) };
 }
 
 /** A verified notification body → one event. `eventId` is the notification's Request-Id (unique per notification). */
-export function fromNotification(body: DokuNotification, requestId: string): WebhookEvent | null {
+export function fromWebhook(body: DokuNotification, requestId: string): WebhookEvent | null {
   const reference = body.order?.invoice_number;
   const word = body.transaction?.status;
   if (typeof reference !== 'string' || !reference || typeof word !== 'string' || !word) return null;
-  const status = mapDokuStatus(word);
-  const amount = fromDokuAmount(body.order?.amount);
+  const status = mapStatus(word);
+  const amount = fromWireAmount(body.order?.amount);
   const paidAt = status === 'paid' ? isoOrUndefined(body.transaction?.date) : undefined;
   return {
     eventId: requestId,
@@ -183,3 +182,22 @@ function isoOrUndefined(s: unknown): string | undefined {
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
+
+/** What Doku Checkout can do (capabilities.ts). */
+const DOKU_FAMILY = {
+  cancel: false,
+  refund: 'none',
+  refundBlocker: 'Refunds for Doku Checkout are done in the DOKU Back Office; Bayar cannot refund them.',
+  // payment_due_date is whole minutes (providers.md §1.5).
+  deadline: { min: 60 },
+} as const;
+export const CAPABILITIES: ProviderCapabilities = {
+  families: { va: DOKU_FAMILY, qris: DOKU_FAMILY, ewallet: DOKU_FAMILY, cstore: DOKU_FAMILY },
+  webhookNeedsConfirmation: false,
+  webhookBodyUnsigned: false,
+  statusByReference: true,
+  cancelledAfterPaidMeansRefunded: false,
+  statusMinIntervalMs: 0,
+  // Doku asks for Check Status no earlier than 60 s after payment (§1.7): customer presses are spaced more.
+  checkIntervalMs: 15_000,
+};

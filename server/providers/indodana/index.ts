@@ -24,14 +24,15 @@ import type {
   WebhookRequest,
 } from '../types.js';
 import {
+  CAPABILITIES,
   INDODANA_MAX_AMOUNT,
   INDODANA_MIN_AMOUNT,
   type SellerInfo,
-  fromNotification,
-  fromStatusResponse,
+  fromWebhook,
+  fromStatus,
   toCancellationRequest,
   toCheckoutRequest,
-  toIndodanaAmount,
+  toWireAmount,
   toIndodanaItems,
   toInstallmentOption,
 } from './mapping.js';
@@ -103,17 +104,15 @@ export function createIndodanaProvider(
 
   const provider: PaymentProvider = {
     id: PROVIDER,
-    webhookNeedsConfirmation: true,
-    // The Bearer header signs only the key and a timestamp nonce, never the body.
-    webhookBodyUnsigned: true,
-    statusByReference: true,
+    // The Bearer header signs only the key and a timestamp nonce, never the body: webhookBodyUnsigned.
+    capabilities: CAPABILITIES,
 
     methods: () => [{ family: 'paylater', channel: 'indodana', label: 'Indodana PayLater', minAmount: INDODANA_MIN_AMOUNT, maxAmount: INDODANA_MAX_AMOUNT }],
 
     async installments(amount: number, items: LineItem[]): Promise<InstallmentOption[]> {
       // A read with no side effects: it shares the status deadline.
       const json = await send('status', 'POST', CALCULATION_PATH, {
-        amount: toIndodanaAmount(amount),
+        amount: toWireAmount(amount),
         items: toIndodanaItems(items, amount, 'Order total'),
       });
       okOrUnavailable(json, 'payment_calculation');
@@ -147,7 +146,7 @@ export function createIndodanaProvider(
     async status(ref: PaymentRef): Promise<ProviderStatus> {
       const json = await send('status', 'GET', `${STATUS_PATH}?merchantOrderId=${encodeURIComponent(ref.reference)}`);
       okOrUnavailable(json, 'check_status');
-      return fromStatusResponse(json as IndodanaStatusResponse);
+      return fromStatus(json as IndodanaStatusResponse);
     },
 
     async cancel(ref: PaymentRef): Promise<ProviderStatus> {
@@ -179,7 +178,7 @@ export function createIndodanaProvider(
       const skew = Math.abs(indodanaNonce(ctx.clock.now()) - Number(check.nonce));
       if (skew > windowS) throw new WebhookVerificationError('webhook_stale', 'Indodana notification nonce is outside the accepted window');
       const body = webhookJson(req.rawBody, 'Indodana notification') as IndodanaNotification;
-      const event = body && typeof body === 'object' ? fromNotification(body) : null;
+      const event = body && typeof body === 'object' ? fromWebhook(body) : null;
       if (!event) throw new WebhookVerificationError('webhook_malformed', 'Indodana notification lacks merchantOrderId or transactionStatus');
       return { events: [event], ack: { status: 200, body: { status: 'OK', message: 'OK' } } };
     },

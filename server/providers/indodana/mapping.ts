@@ -2,7 +2,8 @@
  * Indodana PayLater ↔ Bayar domain: the status table, integer rupiah ↔ wire amounts, the checkout and
  * cancellation bodies, instalment options and notifications. Pure.
  */
-import { exactRupiah } from '../amounts.js';
+import { exactRupiah, statusIn } from '../wire-read.js';
+import type { ProviderCapabilities } from '../capabilities.js';
 import { createHash } from 'node:crypto';
 import type { InstallmentOption, PaymentStatus } from '../../api-types.js';
 import type { CreatePaymentInput, LineItem, ProviderStatus, WebhookEvent } from '../types.js';
@@ -23,7 +24,7 @@ import type {
  * PAID as success [code]. CANCELLED after a paid order is a refund by order_cancellation; this table cannot know
  * the history, so the domain (which knows the payment was paid) must read a later CANCELLED as refunded.
  */
-export const INDODANA_STATUS = {
+export const STATUS_TABLE = {
   PENDING: 'pending',
   INITIATED: 'paid',
   PAID: 'paid',
@@ -32,9 +33,7 @@ export const INDODANA_STATUS = {
 } as const satisfies Record<IndodanaTransactionStatus, PaymentStatus>;
 
 /** Any other word keeps the payment pending (and the word is kept) so it is re-queried, never finished. */
-export function mapIndodanaStatus(word: string | undefined): PaymentStatus {
-  return word !== undefined && Object.hasOwn(INDODANA_STATUS, word) ? INDODANA_STATUS[word as IndodanaTransactionStatus] : 'pending';
-}
+export const mapStatus = (word: string | undefined): PaymentStatus => statusIn(STATUS_TABLE, word);
 
 /** Our choice: Indodana publishes no merchant minimum; below Rp 10.000 a PayLater loan makes no sense. */
 export const INDODANA_MIN_AMOUNT = 10_000;
@@ -48,13 +47,13 @@ export const INDODANA_MAX_AMOUNT = 25_000_000;
 export const INDODANA_PAYMENT_TYPES = ['30_days', '3_months', '6_months', '12_months'] as const;
 
 /** Integer IDR → wire decimal(16,2). Integers are valid decimals, so no string formatting is needed. */
-export function toIndodanaAmount(amount: number): number {
+export function toWireAmount(amount: number): number {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`amount must be a positive integer, got ${amount}`);
   return amount;
 }
 
 /** Wire decimal (number or numeric string) → integer IDR, exactly: any sen is a mismatch, never rounded (amounts.ts). */
-export const fromIndodanaAmount = exactRupiah;
+export const fromWireAmount = exactRupiah;
 
 /**
  * Money the customer owes is rounded up to whole rupiah (never under-state an instalment). Rounding to sen first
@@ -99,7 +98,7 @@ export function toIndodanaItems(items: LineItem[], amount: number, label: string
   if (items.length > 0 && sum === amount && items.every((i) => Number.isSafeInteger(i.price) && i.price >= 0 && Number.isSafeInteger(i.quantity) && i.quantity > 0)) {
     return items.map((i, n) => ({ id: (i.sku ?? `item-${n + 1}`).slice(0, 64), name: i.name.slice(0, 255), price: i.price, quantity: i.quantity, ...parent }));
   }
-  return [{ id: 'order-total', name: label.slice(0, 255), price: toIndodanaAmount(amount), quantity: 1, category: 'others', ...parent }];
+  return [{ id: 'order-total', name: label.slice(0, 255), price: toWireAmount(amount), quantity: 1, category: 'others', ...parent }];
 }
 
 export interface SellerInfo {
@@ -139,7 +138,7 @@ export function toCheckoutRequest(input: CreatePaymentInput, paymentType: string
   return {
     transactionDetails: {
       merchantOrderId: input.reference,
-      amount: toIndodanaAmount(input.amount),
+      amount: toWireAmount(input.amount),
       items: toIndodanaItems(input.items, input.amount, `Order ${input.orderId}`, sid),
     },
     customerDetails: {
@@ -165,7 +164,7 @@ export function toCancellationRequest(
   return {
     refundId: p.refundId,
     merchantOrderId: p.reference,
-    cancellationAmount: toIndodanaAmount(p.amount),
+    cancellationAmount: toWireAmount(p.amount),
     cancellationReason: p.reason.slice(0, 255) || 'Cancelled by merchant',
     cancelledBy: p.cancelledBy,
     cancellationDate: toWibIso(now),
@@ -202,10 +201,10 @@ export function toInstallmentOption(o: IndodanaPaymentOption): InstallmentOption
   };
 }
 
-export function fromStatusResponse(body: IndodanaStatusResponse): ProviderStatus {
+export function fromStatus(body: IndodanaStatusResponse): ProviderStatus {
   const word = body.transactionStatus ?? 'UNKNOWN';
-  const status = mapIndodanaStatus(word);
-  const amount = fromIndodanaAmount(body.amount);
+  const status = mapStatus(word);
+  const amount = fromWireAmount(body.amount);
   const paidAt = status === 'paid' ? isoOrUndefined(body.transactionTime) : undefined;
   return { status, providerStatus: word, ...(amount !== undefined ? { amount } : {}), ...(paidAt ? { paidAt } : {}) };
 }
@@ -216,10 +215,10 @@ export function notificationEventId(n: IndodanaNotification): string {
   return digest;
 }
 
-export function fromNotification(n: IndodanaNotification): WebhookEvent | null {
+export function fromWebhook(n: IndodanaNotification): WebhookEvent | null {
   if (typeof n.merchantOrderId !== 'string' || !n.merchantOrderId || typeof n.transactionStatus !== 'string' || !n.transactionStatus) return null;
-  const status = mapIndodanaStatus(n.transactionStatus);
-  const amount = fromIndodanaAmount(n.amount);
+  const status = mapStatus(n.transactionStatus);
+  const amount = fromWireAmount(n.amount);
   const paidAt = status === 'paid' ? isoOrUndefined(n.transactionTime) : undefined;
   return {
     eventId: notificationEventId(n),
@@ -237,3 +236,16 @@ function isoOrUndefined(s: unknown): string | undefined {
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
+
+/** What Indodana can do (capabilities.ts). */
+export const CAPABILITIES: ProviderCapabilities = {
+  // order_cancellation cancels before approval, and after it refunds any part of the loan (§2.3).
+  families: { paylater: { cancel: true, refund: 'partial' } },
+  webhookNeedsConfirmation: true,
+  webhookBodyUnsigned: true,
+  statusByReference: true,
+  // CANCELLED after a paid order is a refund by order_cancellation (STATUS_TABLE above).
+  cancelledAfterPaidMeansRefunded: true,
+  statusMinIntervalMs: 0,
+  checkIntervalMs: 15_000,
+};

@@ -15,7 +15,7 @@ import { ProviderNotSupportedError, ProviderRateLimitedError, WebhookVerificatio
 import type { HttpRequest } from '../../lib/http.js';
 import { headerOf, type Op, type ProviderErrorBody, providerHttp, webhookJson } from '../http-call.js';
 import type { PaymentProvider, PaymentRef, ProviderContext, ProviderStatus, WebhookRequest } from '../types.js';
-import { fromCallbackBody, fromCreateData, fromStatusData, komerceMethods, PROVIDER, toCreateRequest, toWireStatus } from './mapping.js';
+import { CAPABILITIES, fromWebhook, fromCreateData, fromStatus, komerceMethods, PROVIDER, toCreateRequest, toWireStatus } from './mapping.js';
 import { apiHeaders, CALLBACK_SIGNATURE_HEADER, verifyCallbackSignature } from './signing.js';
 import type { KomerceCancelData, KomerceCancelRequest, KomerceCreateData, KomerceEnvelope, KomerceMeta, KomerceStatusData } from './wire.js';
 
@@ -68,13 +68,12 @@ export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderCo
   async function status(ref: PaymentRef): Promise<ProviderStatus> {
     // Third-party reports show ids such as `KPAY-3ed3/KM/2026`: the id must be one encoded path segment.
     const data = await call<KomerceStatusData>('status', 'GET', `/api/v1/user/payment/status/${encodeURIComponent(ref.providerRef)}`);
-    return fromStatusData(data);
+    return fromStatus(data);
   }
 
   return {
     id: 'komerce',
-    webhookNeedsConfirmation: true,
-    statusByReference: false,
+    capabilities: CAPABILITIES,
 
     methods: komerceMethods,
 
@@ -95,7 +94,6 @@ export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderCo
       return { status: 'cancelled', providerStatus: wire ?? 'CANCELED' };
     },
 
-    refundBlocker: () => 'Komerce Payment has no refund API; refund the customer outside Komerce and record it manually.',
     async refund() {
       throw new ProviderNotSupportedError(PROVIDER, 'Komerce Payment has no refund API; refund the customer outside Komerce and record it manually.');
     },
@@ -106,7 +104,7 @@ export function createKomerceProvider(creds: KomerceCredentials, ctx: ProviderCo
       if (!verifyCallbackSignature(req.rawBody, header, creds.callbackKey)) {
         throw new WebhookVerificationError('webhook_signature_invalid', 'Komerce callback signature (X-Callback-Api-Key) does not match the body; check KOMERCE_CALLBACK_KEY');
       }
-      const event = fromCallbackBody(webhookJson(req.rawBody, 'Komerce callback'));
+      const event = fromWebhook(webhookJson(req.rawBody, 'Komerce callback'));
       if (!event) throw new WebhookVerificationError('webhook_malformed', 'Komerce callback lacks payment_id or a known status');
       return { events: [event], ack: { status: 200, body: { status: 'ok' } } };
     },

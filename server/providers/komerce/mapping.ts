@@ -2,7 +2,8 @@
  * Komerce ↔ Bayar translation (providers.md §3): the status table, the method catalogue, every rupiah and
  * time conversion, and request/response mapping. Pure: no I/O, time comes in as an argument.
  */
-import { exactRupiah } from '../amounts.js';
+import { exactRupiah } from '../wire-read.js';
+import type { ProviderCapabilities } from '../capabilities.js';
 import type { PaymentStatus } from '../../api-types.js';
 import { sha256 } from '../../lib/crypto.js';
 import { parseQris, QrisFormatError } from '../../lib/qris.js';
@@ -20,7 +21,7 @@ import type {
 export const PROVIDER = 'komerce';
 
 /** §3.5. Komerce documents no refund and no failed status. */
-export const STATUS_MAP = {
+export const STATUS_TABLE = {
   PENDING: 'pending',
   PAID: 'paid',
   EXPIRED: 'expired',
@@ -35,7 +36,12 @@ export function toWireStatus(v: unknown): KomerceStatus | null {
   if (typeof v !== 'string') return null;
   const s = v.trim().toUpperCase();
   if (s === 'CANCELLED') return 'CANCELED';
-  return Object.hasOwn(STATUS_MAP, s) ? (s as KomerceStatus) : null;
+  return Object.hasOwn(STATUS_TABLE, s) ? (s as KomerceStatus) : null;
+}
+
+/** A normalised Komerce status word → the common status. */
+export function mapStatus(wire: KomerceStatus): PaymentStatus {
+  return STATUS_TABLE[wire];
 }
 
 /**
@@ -191,10 +197,10 @@ export function fromCreateData(data: KomerceCreateData, input: CreatePaymentInpu
   return result;
 }
 
-export function fromStatusData(data: KomerceStatusData): ProviderStatus {
+export function fromStatus(data: KomerceStatusData): ProviderStatus {
   const wire = toWireStatus(data.status);
   if (!wire) throw new ProviderUnavailableError(PROVIDER, `Komerce answered an unknown payment status ${JSON.stringify(data.status)}`);
-  const out: ProviderStatus = { status: STATUS_MAP[wire], providerStatus: wire };
+  const out: ProviderStatus = { status: mapStatus(wire), providerStatus: wire };
   const amount = wire === 'PAID' ? (fromWireAmount(data.paid_amount) ?? fromWireAmount(data.amount)) : fromWireAmount(data.amount);
   if (amount !== undefined) out.amount = amount;
   const paidAt = wire === 'PAID' ? fromWireTime(data.paid_at) : undefined;
@@ -208,7 +214,7 @@ export function callbackEventId(paymentId: string, status: KomerceStatus): strin
 }
 
 /** Parsed, already-verified callback → event; null when the body is not a Komerce callback. */
-export function fromCallbackBody(body: unknown): WebhookEvent | null {
+export function fromWebhook(body: unknown): WebhookEvent | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const b = body as Partial<KomerceCallbackBody>;
   const wire = toWireStatus(b.status);
@@ -216,7 +222,7 @@ export function fromCallbackBody(body: unknown): WebhookEvent | null {
   const event: WebhookEvent = {
     eventId: callbackEventId(b.payment_id, wire),
     providerRef: b.payment_id,
-    status: STATUS_MAP[wire],
+    status: mapStatus(wire),
     providerStatus: wire,
   };
   if (typeof b.order_id === 'string' && b.order_id !== '') event.reference = b.order_id;
@@ -226,3 +232,21 @@ export function fromCallbackBody(body: unknown): WebhookEvent | null {
   if (paidAt) event.paidAt = paidAt;
   return event;
 }
+
+const NO_REFUND = 'Komerce Payment has no refund API; refund the customer outside Komerce and record it manually.';
+
+/** What Komerce can do (capabilities.ts). */
+export const CAPABILITIES: ProviderCapabilities = {
+  families: {
+    // §3.3: expiry_duration ≥ 3600 s, VA only; QRIS fixed at 5 minutes.
+    va: { cancel: true, refund: 'none', refundBlocker: NO_REFUND, deadline: { min: MIN_VA_EXPIRY_SECONDS } },
+    qris: { cancel: true, refund: 'none', refundBlocker: NO_REFUND, deadline: { fixed: QRIS_EXPIRY_SECONDS } },
+  },
+  webhookNeedsConfirmation: true,
+  webhookBodyUnsigned: false,
+  statusByReference: false,
+  cancelledAfterPaidMeansRefunded: false,
+  // §3.2: one status request per 3 s per payment.
+  statusMinIntervalMs: 3_000,
+  checkIntervalMs: 10_000,
+};

@@ -10,7 +10,8 @@
  * card form, and the deadline Bayar keeps is enforced by Bayar's own expiry either way.
  */
 import type { CreatePaymentInput, CreatePaymentResult } from '../types.js';
-import { customerDetails, itemDetails, toWib, toWireAmount, WireShapeError } from './mapping.js';
+import { WireShapeError } from '../wire-read.js';
+import { customerDetails, itemDetails, toWib, toWireAmount } from './mapping.js';
 
 /**
  * A Snap payment's providerRef: `snap-<expiry, Unix seconds>-<token>`. The Core API knows no transaction until the

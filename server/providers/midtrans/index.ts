@@ -20,23 +20,24 @@ import type {
   WebhookRequest,
 } from '../types.js';
 import {
+  CAPABILITIES,
   METHODS,
   PROVIDER,
   REFUNDABLE_PAYMENT_TYPES,
-  WireShapeError,
   chargeRequest,
   chargeResult,
-  notificationEvent,
+  fromWebhook,
   recoverFromStatus,
   refundKey,
   refundResult,
   signedFields,
-  statusResult,
+  fromStatus,
   supports,
   toWireAmount,
 } from './mapping.js';
 import { basicAuthHeader, verifyNotificationSignature } from './signing.js';
 import { SNAP_EXPIRY_GRACE_MS, SNAP_REF_PREFIX, parseSnapRef, snapBaseUrl, snapErrorMessages, snapRequest, snapResult } from './card.js';
+import { isWireObject, WireShapeError } from '../wire-read.js';
 
 export function createMidtransProvider(creds: NonNullable<ProviderCredentials['midtrans']>, ctx: ProviderContext): PaymentProvider {
   const snap = providerHttp({
@@ -77,7 +78,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
     const headers: Record<string, string> = { Authorization: authorization };
     if (opts.notifyUrl) headers['X-Override-Notification'] = opts.notifyUrl;
     const answer = await api.send(op, jsonRequest(method, path, headers, opts.body));
-    const body = asObject(answer.json);
+    const body = maybeObject(answer.json);
     const bodyCode = bodyCodeOf(body);
     const effective = answer.status >= 400 ? answer.status : bodyCode !== null && bodyCode >= 400 && bodyCode !== 407 ? bodyCode : answer.status;
     api.expectOk(answer, effective);
@@ -92,7 +93,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
     // An expired transaction answers with body status_code 407: a normal answer (call() lets it through).
     try {
       const body = await statusOf(ref, op);
-      return read(() => statusResult(body));
+      return read(() => fromStatus(body));
     } catch (err) {
       // A Snap card page the customer has not submitted yet: the Core API knows no transaction, nothing happened.
       // Past the page's own deadline Snap refuses it, so nothing can happen any more.
@@ -107,8 +108,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
 
   return {
     id: 'midtrans',
-    webhookNeedsConfirmation: true,
-    statusByReference: true,
+    capabilities: CAPABILITIES,
 
     methods: () => METHODS.map((m) => ({ ...m })),
 
@@ -155,21 +155,18 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
       }
       try {
         const body = await call('cancel', 'POST', `${orderPath(ref)}/cancel`);
-        return read(() => statusResult(body));
+        return read(() => fromStatus(body));
       } catch (err) {
         // 412: Midtrans cannot change this transaction any more (settled, expired…): report where it stands.
         if (err instanceof ProviderRejectedError && err.httpStatus === 412) {
           const body = await statusOf(ref, 'cancel');
-          const current = read(() => statusResult(body));
+          const current = read(() => fromStatus(body));
           if (current.status !== 'pending') return current;
         }
         throw err;
       }
     },
 
-    // The payment types Bayar creates per family (mapping.ts chargeRequest): VA and stores are bank_transfer/echannel/cstore.
-    refundBlocker: (m) =>
-      REFUNDABLE_PAYMENT_TYPES.has(m.family === 'ewallet' ? m.channel : m.family === 'card' ? 'credit_card' : m.family) ? null : `Midtrans cannot refund ${m.family} payments through the API; refund by bank transfer.`,
     async refund(input: RefundInput) {
       const current = await statusOf(input, 'refund');
       const type = String(current.payment_type);
@@ -199,7 +196,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
         throw new WebhookVerificationError('webhook_signature_invalid', 'Midtrans signature_key does not match SHA-512(order_id + status_code + gross_amount + server key)');
       }
       try {
-        return { events: [notificationEvent(body)], ack: { status: 200, body: { received: true } } };
+        return { events: [fromWebhook(body)], ack: { status: 200, body: { received: true } } };
       } catch (err) {
         if (err instanceof WireShapeError) throw new WebhookVerificationError('webhook_malformed', `Midtrans ${err.message}`);
         throw err;
@@ -211,7 +208,7 @@ export function createMidtransProvider(creds: NonNullable<ProviderCredentials['m
 const isSnapNotStarted = (ref: PaymentRef, err: unknown) =>
   ref.providerRef.startsWith(SNAP_REF_PREFIX) && err instanceof ProviderRejectedError && (err.httpStatus === 404 || err.providerCode === '404');
 
-const asObject = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const maybeObject = (v: unknown) => (isWireObject(v) ? v : undefined);
 
 /** The body's `status_code` as a number, when it is one. */
 function bodyCodeOf(body: Record<string, unknown> | undefined): number | null {
@@ -220,7 +217,7 @@ function bodyCodeOf(body: Record<string, unknown> | undefined): number | null {
 
 /** `{status_code, status_message, validation_messages?}`; the body's status_code is the code when it has one. */
 function midtransErrorBody(json: unknown, status: number): ProviderErrorBody {
-  const body = asObject(json);
+  const body = maybeObject(json);
   const messages = [
     ...(body && typeof body.status_message === 'string' ? [body.status_message] : []),
     ...(body && Array.isArray(body.validation_messages) ? body.validation_messages.map(String) : []),

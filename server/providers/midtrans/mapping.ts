@@ -7,10 +7,12 @@ import { sha256 } from '../../lib/crypto.js';
 import { ProviderRejectedError } from '../../errors.js';
 import type { CreatePaymentInput, CreatePaymentResult, LineItem, ProviderMethod, ProviderStatus, WebhookEvent } from '../types.js';
 import type * as W from './wire.js';
+import { asObject, exactRupiah, statusIn, isWireObject, requiredRupiah, str, WireShapeError, type WireObject } from '../wire-read.js';
+import type { ProviderCapabilities } from '../capabilities.js';
 
 export const PROVIDER = 'midtrans';
 
-/** §5.6. `capture` needs fraud_status as well; commonStatus() adds it. */
+/** §5.6. `capture` needs fraud_status as well; mapStatus() adds it. */
 export const STATUS_TABLE = {
   pending: 'pending',
   authorize: 'pending',
@@ -31,19 +33,12 @@ export const STATUS_TABLE = {
  * `capture` with fraud_status `challenge` waits for review (pending); with `deny` it failed. A status word we do
  * not know reads as pending: it can never mark a payment paid or closed.
  */
-export function commonStatus(transactionStatus: string, fraudStatus?: string): PaymentStatus {
+export function mapStatus(transactionStatus: string, fraudStatus?: string): PaymentStatus {
   if (transactionStatus === 'capture' && fraudStatus === 'challenge') return 'pending';
   if (transactionStatus === 'capture' && fraudStatus === 'deny') return 'failed';
-  return (STATUS_TABLE as Record<string, PaymentStatus>)[transactionStatus] ?? 'pending';
+  return statusIn(STATUS_TABLE, transactionStatus);
 }
 
-/** An answer or notification that lacks what the documented shape promises. */
-export class WireShapeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WireShapeError';
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Methods
@@ -88,17 +83,8 @@ export function toWireAmount(amount: number): number {
   return amount;
 }
 
-/**
- * `"150000.00"` → 150000. Only whole rupiah exist: any non-zero fraction ("150000.50") or anything that is not a
- * decimal number gives null.
- */
-export function fromWireAmount(value: unknown): number | null {
-  if (typeof value !== 'string') return null;
-  const m = /^(\d{1,15})(?:\.(\d+))?$/.exec(value);
-  if (!m) return null;
-  if (m[2] !== undefined && !/^0+$/.test(m[2])) return null;
-  return Number(m[1]);
-}
+/** `"150000.00"` → 150000, exactly: a fraction ("150000.50") or anything unreadable is NaN, a mismatch (wire-read.ts). */
+export const fromWireAmount = exactRupiah;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Time (Midtrans speaks GMT+7 wall-clock time)
@@ -199,25 +185,7 @@ export function refundKey(reference: string, refundId: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading answers
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export function asObject(v: unknown, what: string): Obj {
-  if (!isObj(v)) throw new WireShapeError(`${what}: not a JSON object`);
-  return v;
-}
-
-function str(o: Obj, key: string, what: string): string {
-  const v = o[key];
-  if (typeof v !== 'string' || v.length === 0) throw new WireShapeError(`${what}: missing ${key}`);
-  return v;
-}
-
-function amountOf(o: Obj, what: string): number {
-  const n = fromWireAmount(o.gross_amount);
-  if (n === null) throw new WireShapeError(`${what}: gross_amount ${JSON.stringify(o.gross_amount)} is not a whole rupiah amount`);
-  return n;
-}
+const isObj = isWireObject;
 
 /** The payment instructions in a charge answer (or, for VA/bill/store codes, in a status answer). */
 export function chargeResult(body: unknown, input: CreatePaymentInput): CreatePaymentResult {
@@ -279,7 +247,7 @@ export function recoverFromStatus(body: unknown, input: CreatePaymentInput, expe
  * a 3-D Secure failure names authentication in its message; any other `deny`/`failure` of a card is the bank's.
  * Other payment types carry no reason.
  */
-export function failureReasonOf(t: Obj, status: PaymentStatus): FailureReason | undefined {
+export function failureReasonOf(t: WireObject, status: PaymentStatus): FailureReason | undefined {
   if (status !== 'failed' || t.payment_type !== 'credit_card') return undefined;
   if (t.fraud_status === 'deny') return 'fraud_suspected';
   const said = [t.channel_response_message, t.status_message].filter((v) => typeof v === 'string').join(' ');
@@ -287,16 +255,16 @@ export function failureReasonOf(t: Obj, status: PaymentStatus): FailureReason | 
   return 'card_declined';
 }
 
-export function statusResult(body: unknown): ProviderStatus {
+export function fromStatus(body: unknown): ProviderStatus {
   const t = asObject(body, 'status');
   const word = str(t, 'transaction_status', 'status');
-  const status = commonStatus(word, typeof t.fraud_status === 'string' ? t.fraud_status : undefined);
+  const status = mapStatus(word, typeof t.fraud_status === 'string' ? t.fraud_status : undefined);
   const amount = fromWireAmount(t.gross_amount);
   const paidAt = status === 'paid' ? (wibToIso(t.settlement_time) ?? wibToIso(t.transaction_time)) : undefined;
   const failureReason = failureReasonOf(t, status);
   return {
     status,
-    ...(amount !== null ? { amount } : {}),
+    ...(amount !== undefined ? { amount } : {}),
     ...(paidAt ? { paidAt } : {}),
     providerStatus: word === 'capture' && typeof t.fraud_status === 'string' ? `${word}/${t.fraud_status}` : word,
     ...(failureReason ? { failureReason } : {}),
@@ -334,16 +302,16 @@ export function signedFields(body: unknown): { order_id: string; status_code: st
  * unique (order, status word, status code, transaction), so a duplicate delivery dedupes and a later status
  * change of the same order does not.
  */
-export function notificationEvent(body: unknown): WebhookEvent {
+export function fromWebhook(body: unknown): WebhookEvent {
   const n = asObject(body, 'notification');
   const what = 'notification';
   const orderId = str(n, 'order_id', what);
   const word = str(n, 'transaction_status', what);
   const transactionId = str(n, 'transaction_id', what);
   const statusCode = str(n, 'status_code', what);
-  const amount = amountOf(n, what);
+  const amount = requiredRupiah(n, 'gross_amount', what);
   const fraud = typeof n.fraud_status === 'string' ? n.fraud_status : undefined;
-  const status = commonStatus(word, fraud);
+  const status = mapStatus(word, fraud);
   const paidAt = status === 'paid' ? (wibToIso(n.settlement_time) ?? wibToIso(n.transaction_time)) : undefined;
   const failureReason = failureReasonOf(n, status);
   return {
@@ -357,3 +325,28 @@ export function notificationEvent(body: unknown): WebhookEvent {
     ...(failureReason ? { failureReason } : {}),
   };
 }
+
+const BY_TRANSFER = (family: string) => `Midtrans cannot refund ${family} payments through the API; refund by bank transfer.`;
+
+/**
+ * What Midtrans can do (capabilities.ts): every charge can be cancelled while pending; refunds follow
+ * REFUNDABLE_PAYMENT_TYPES for the payment types Bayar creates per family (GoPay for e-wallets). Deadlines §5.4:
+ * bank transfer 20 s – 180 days, GoPay and QRIS 20 s – 7 days.
+ */
+export const CAPABILITIES: ProviderCapabilities = {
+  families: {
+    va: { cancel: true, refund: 'none', refundBlocker: BY_TRANSFER('va'), deadline: { min: 20, max: 180 * 86_400 } },
+    qris: { cancel: true, refund: 'partial', deadline: { min: 20, max: 7 * 86_400 } },
+    ewallet: { cancel: true, refund: 'partial', deadline: { min: 20, max: 7 * 86_400 } },
+    cstore: { cancel: true, refund: 'none', refundBlocker: BY_TRANSFER('cstore') },
+    // A card charge through Snap: cancellable once the card was submitted (a Snap page before that cannot be, and
+    // the adapter says so for that payment); credit_card is refundable through the API.
+    card: { cancel: true, refund: 'partial' },
+  },
+  webhookNeedsConfirmation: true,
+  webhookBodyUnsigned: false,
+  statusByReference: true,
+  cancelledAfterPaidMeansRefunded: false,
+  statusMinIntervalMs: 0,
+  checkIntervalMs: 10_000,
+};

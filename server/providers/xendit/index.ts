@@ -6,6 +6,7 @@
 import type { ProviderCredentials } from '../../config.js';
 import { ProviderNotSupportedError, ProviderRejectedError, WebhookVerificationError } from '../../errors.js';
 import type { HttpRequest } from '../../lib/http.js';
+import { WireShapeError } from '../wire-read.js';
 import { headerOf, jsonRequest, type Op, type ProviderErrorBody, providerHttp, webhookJson } from '../http-call.js';
 import type {
   CreatePaymentInput,
@@ -19,13 +20,13 @@ import type {
   WebhookRequest,
 } from '../types.js';
 import {
+  CAPABILITIES,
   EWALLET_CHANNELS,
   METHODS,
   PROVIDER,
   QR_API_VERSION,
   VA_BANKS,
-  WireShapeError,
-  callbackEvents,
+  fromWebhook,
   createIdempotencyKey,
   ewalletRequest,
   ewalletResult,
@@ -116,8 +117,7 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
 
   return {
     id: 'xendit',
-    webhookNeedsConfirmation: true,
-    statusByReference: false,
+    capabilities: CAPABILITIES,
 
     methods: () => METHODS.map((m) => ({ ...m })),
 
@@ -190,7 +190,6 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
       }
     },
 
-    refundBlocker: (m) => (m.family === 'ewallet' ? null : 'Xendit VA and QR payments cannot be refunded through the API; refund by bank transfer.'),
     async refund(input: RefundInput) {
       if (kindOf(input.providerRef) !== 'ewallet') {
         throw new ProviderNotSupportedError(PROVIDER, 'Xendit VA and QR payments cannot be refunded through the API; refund by bank transfer');
@@ -217,7 +216,7 @@ export function createXenditProvider(creds: NonNullable<ProviderCredentials['xen
       const body = webhookJson(req.rawBody, 'Xendit callback');
       let parsed;
       try {
-        parsed = callbackEvents(body, headerOf(req.headers, 'webhook-id'), req.receivedAt);
+        parsed = fromWebhook(body, headerOf(req.headers, 'webhook-id'), req.receivedAt);
       } catch (err) {
         if (err instanceof WireShapeError) throw new WebhookVerificationError('webhook_malformed', `Xendit callback: ${err.message}`);
         throw err;

@@ -7,6 +7,8 @@ import { sha256 } from '../../lib/crypto.js';
 import { ProviderRejectedError } from '../../errors.js';
 import type { CreatePaymentInput, CreatePaymentResult, ProviderMethod, ProviderStatus, WebhookEvent } from '../types.js';
 import type * as W from './wire.js';
+import { asObject, exactRupiah, statusIn, isWireObject, requiredRupiah, str, type WireObject } from '../wire-read.js';
+import type { ProviderCapabilities } from '../capabilities.js';
 
 export const PROVIDER = 'xendit';
 
@@ -44,17 +46,10 @@ export const STATUS_TABLE = {
  * A status word we do not know yet (Xendit adds some over time) reads as `pending`: the one common status that
  * moves nothing in the ledger, so an unknown word can never mark a payment paid or closed.
  */
-function lookup(kind: 'fva' | 'qr' | 'qr_payment' | 'ewallet', word: string): PaymentStatus {
-  return (STATUS_TABLE as Record<string, PaymentStatus>)[`${kind}:${word}`] ?? 'pending';
+export function mapStatus(kind: 'fva' | 'qr' | 'qr_payment' | 'ewallet', word: string): PaymentStatus {
+  return statusIn(STATUS_TABLE, `${kind}:${word}`);
 }
 
-/** A provider answer or callback that lacks what the documented shape promises. */
-export class WireShapeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WireShapeError';
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Methods and channels
@@ -141,11 +136,8 @@ export function toWireAmount(amount: number): number {
   return amount;
 }
 
-/** Xendit amount → integer rupiah, or null when it is not a whole non-negative number. */
-export function fromWireAmount(value: unknown): number | null {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return null;
-  return value;
-}
+/** Xendit amount → integer rupiah, exactly: a fraction or anything unreadable is NaN, a mismatch (wire-read.ts). */
+export const fromWireAmount = exactRupiah;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Customer data
@@ -262,20 +254,9 @@ export function ewalletRequest(input: CreatePaymentInput): W.CreateEwalletCharge
 // ---------------------------------------------------------------------------------------------------------------
 // Reading answers
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function str(o: Obj, key: string, what: string): string {
-  const v = o[key];
-  if (typeof v !== 'string' || v.length === 0) throw new WireShapeError(`${what}: missing ${key}`);
-  return v;
-}
-
-function amountOf(o: Obj, key: string, what: string): number {
-  const n = fromWireAmount(o[key]);
-  if (n === null) throw new WireShapeError(`${what}: ${key} is not a whole rupiah amount`);
-  return n;
-}
+type Obj = WireObject;
+const isObj = isWireObject;
+const amountOf = requiredRupiah;
 
 function isoOpt(value: unknown): string | undefined {
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
@@ -284,11 +265,6 @@ function isoOpt(value: unknown): string | undefined {
 
 function isoOr(value: unknown, fallback: Date): string {
   return isoOpt(value) ?? fallback.toISOString();
-}
-
-export function asObject(v: unknown, what: string): Obj {
-  if (!isObj(v)) throw new WireShapeError(`${what}: not a JSON object`);
-  return v;
 }
 
 export function fvaResult(body: unknown, channel: string, fallbackExpiry: Date): CreatePaymentResult {
@@ -355,7 +331,7 @@ export function fvaStatus(body: unknown, payment: unknown | null, now: Date): Pr
     const expiry = Date.parse(String(va.expiration_date));
     if (Number.isFinite(expiry) && expiry > now.getTime()) return { status: 'pending', providerStatus: 'INACTIVE' };
   }
-  return { status: lookup('fva', word), providerStatus: word };
+  return { status: mapStatus('fva', word), providerStatus: word };
 }
 
 export function qrStatus(body: unknown, paymentsBody: unknown, now: Date): ProviderStatus {
@@ -363,7 +339,7 @@ export function qrStatus(body: unknown, paymentsBody: unknown, now: Date): Provi
   const word = str(qr, 'status', 'QR code');
   const list = asObject(paymentsBody, 'QR payments');
   const payments = Array.isArray(list.data) ? list.data.filter(isObj) : [];
-  const paid = payments.find((p) => lookup('qr_payment', String(p.status)) === 'paid');
+  const paid = payments.find((p) => mapStatus('qr_payment', String(p.status)) === 'paid');
   if (paid) {
     return {
       status: 'paid',
@@ -374,7 +350,7 @@ export function qrStatus(body: unknown, paymentsBody: unknown, now: Date): Provi
   }
   const expiry = Date.parse(String(qr.expires_at));
   if (word === 'ACTIVE' && Number.isFinite(expiry) && expiry <= now.getTime()) return { status: 'expired', providerStatus: word };
-  return { status: lookup('qr', word), providerStatus: word };
+  return { status: mapStatus('qr', word), providerStatus: word };
 }
 
 /**
@@ -389,7 +365,7 @@ function ewalletCommonStatus(charge: Obj): PaymentStatus {
   if (word === 'SUCCEEDED' && charge.void_status === 'SUCCEEDED') return 'cancelled';
   // A partial refund leaves the charge SUCCEEDED with refunded_amount set; §0.1 counts "fully or partly" as refunded.
   if (word === 'SUCCEEDED' && (fromWireAmount(charge.refunded_amount) ?? 0) > 0) return 'refunded';
-  return lookup('ewallet', word);
+  return mapStatus('ewallet', word);
 }
 
 export function ewalletStatus(body: unknown): ProviderStatus {
@@ -399,7 +375,7 @@ export function ewalletStatus(body: unknown): ProviderStatus {
   const amount = fromWireAmount(charge.capture_amount) ?? fromWireAmount(charge.charge_amount);
   return {
     status,
-    ...(amount !== null ? { amount } : {}),
+    ...(amount !== undefined ? { amount } : {}),
     ...(status === 'paid' && isoOpt(charge.updated) ? { paidAt: isoOpt(charge.updated) } : {}),
     providerStatus: charge.failure_code ? `${word}:${String(charge.failure_code)}` : word,
   };
@@ -429,7 +405,7 @@ export interface ParsedCallback {
  * present; otherwise the payment's own id is. Bodies of a shape Bayar does not use (invoices, other products)
  * give no events and are acknowledged, so Xendit stops retrying them.
  */
-export function callbackEvents(body: unknown, webhookId: string | undefined, receivedAt: Date): ParsedCallback {
+export function fromWebhook(body: unknown, webhookId: string | undefined, receivedAt: Date): ParsedCallback {
   const b = asObject(body, 'callback');
   const id = (fallback: string) => (webhookId && webhookId.length > 0 ? webhookId : fallback);
 
@@ -492,7 +468,7 @@ function qrPaymentEvent(b: Obj, id: (fallback: string) => string, receivedAt: Da
       eventId: id(str(d, 'id', what)),
       providerRef: str(d, 'qr_id', what),
       ...(typeof d.reference_id === 'string' ? { reference: d.reference_id } : {}),
-      status: lookup('qr_payment', word),
+      status: mapStatus('qr_payment', word),
       amount: amountOf(d, 'amount', what),
       paidAt: isoOr(d.created, receivedAt),
       providerStatus: word,
@@ -504,7 +480,7 @@ function qrPaymentEvent(b: Obj, id: (fallback: string) => string, receivedAt: Da
     eventId: id(str(b, 'id', what)),
     providerRef: str(qr, 'id', what),
     ...(typeof qr.external_id === 'string' ? { reference: qr.external_id } : {}),
-    status: lookup('qr_payment', word),
+    status: mapStatus('qr_payment', word),
     amount: amountOf(b, 'amount', what),
     paidAt: isoOr(b.created, receivedAt),
     providerStatus: word,
@@ -536,3 +512,24 @@ function ewalletEvents(b: Obj, id: (fallback: string) => string): WebhookEvent[]
     },
   ];
 }
+
+const BY_TRANSFER = 'Xendit VA and QR payments cannot be refunded through the API; refund by bank transfer.';
+
+/**
+ * What Xendit can do (capabilities.ts). A VA is closed by moving its expiry to now; a QR code cannot be
+ * deactivated; a pending e-wallet charge cannot be cancelled (void reverses only a succeeded one). E-wallet charges
+ * carry no expiry: we promise at most EWALLET_WINDOW_MS.
+ */
+export const CAPABILITIES: ProviderCapabilities = {
+  families: {
+    va: { cancel: true, refund: 'none', refundBlocker: BY_TRANSFER },
+    qris: { cancel: false, refund: 'none', refundBlocker: BY_TRANSFER },
+    ewallet: { cancel: false, refund: 'partial', deadline: { max: EWALLET_WINDOW_MS / 1000 } },
+  },
+  webhookNeedsConfirmation: true,
+  webhookBodyUnsigned: false,
+  statusByReference: false,
+  cancelledAfterPaidMeansRefunded: false,
+  statusMinIntervalMs: 0,
+  checkIntervalMs: 10_000,
+};

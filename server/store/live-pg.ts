@@ -12,9 +12,9 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { randomId } from '../lib/crypto.js';
 import type { Logger } from '../lib/logger.js';
-import type { PostgresStore } from '../store/postgres.js';
-import type { HistoryEntry } from '../store/types.js';
-import type { LiveBus } from './live.js';
+import type { PostgresStore } from './postgres.js';
+import type { HistoryEntry } from './types.js';
+import type { LiveBus } from '../domain/live.js';
 
 export const LIVE_CHANNEL = 'bayar_status';
 

@@ -9,7 +9,7 @@ import { runInContext } from '../lib/context.js';
 import type { Logger } from '../lib/logger.js';
 import { IDEMPOTENCY_TTL_MS } from './retention.js';
 import type { Store } from '../store/types.js';
-import type { PaymentService } from './payments.js';
+import type { PaymentService } from './payment-service.js';
 
 export interface ReconcilerOptions {
   store: Store;

@@ -14,7 +14,6 @@ import {
   badRequest,
   conflict,
   notFound,
-  providerErrorToAppError,
   unprocessable,
 } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -26,9 +25,10 @@ import type { LineItem, ProviderStatus, VerifiedWebhook, WebhookRequest } from '
 import type { HistoryEntry, Store, TransitionInput } from '../store/types.js';
 import type { LiveBus } from './live.js';
 import { ttlFor, type DeadlinePolicy } from './deadlines.js';
+import { familyCapabilities } from '../providers/capabilities.js';
 import type { LimitOverrides } from './limits.js';
 import { candidatesFor, listMethods, parseMethodId } from './methods.js';
-import type { OrderSource, PaymentRecord, RefundRecord } from './payment.js';
+import type { OrderSource, PaymentRecord, RefundRecord } from './payment-record.js';
 import type { Routing } from './routing.js';
 import type { Reported } from './transition.js';
 
@@ -115,11 +115,7 @@ export class PaymentService {
     for (const m of methods) {
       const p = this.d.providers.get(m.provider);
       if (!p?.installments) continue;
-      try {
-        return await p.installments(order.amount, order.items);
-      } catch (err) {
-        throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
-      }
+      return await p.installments(order.amount, order.items);
     }
     return [];
   }
@@ -211,7 +207,7 @@ export class PaymentService {
         customer: order.customer,
         link: order.link ?? null,
         createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + ttlFor(this.d.deadlines, family, first.id) * 1000).toISOString(),
+        expiresAt: new Date(now.getTime() + ttlFor(this.d.deadlines, family, familyCapabilities(first.capabilities, family).deadline) * 1000).toISOString(),
         expectedFee: routing.fee(first.id, family, order.amount),
         routing: plan.explanation,
       }).catch((err: unknown) => {
@@ -339,7 +335,7 @@ export class PaymentService {
       });
     }
     await this.markFailed(payment.id, lastErr);
-    throw lastErr instanceof ProviderError ? providerErrorToAppError(lastErr) : lastErr;
+    throw lastErr;
   }
 
   private async markFailed(id: string, err: unknown) {
@@ -369,7 +365,7 @@ export class PaymentService {
   private async cancelWithProvider(payment: PaymentRecord, reason: 'cancelled' | 'superseded'): Promise<PaymentRecord> {
     const provider = this.d.providers.get(payment.provider);
     let stillLive = false;
-    if (provider && payment.providerRef) {
+    if (provider && payment.providerRef && familyCapabilities(provider.capabilities, payment.family).cancel) {
       try {
         const st = await provider.cancel({ providerRef: payment.providerRef, reference: payment.reference });
         if (st.status !== 'cancelled' && st.status !== 'pending') {
@@ -377,7 +373,9 @@ export class PaymentService {
           return (await this.applyProviderStatus(payment, st, 'api')).payment;
         }
       } catch (err) {
-        if (!(err instanceof ProviderNotSupportedError)) throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+        // The family can be cancelled, but not this payment yet (a Midtrans Snap card page before the card is
+        // submitted): it stays payable until its deadline, like a family that cannot cancel at all.
+        if (!(err instanceof ProviderNotSupportedError)) throw err;
         if (reason === 'superseded') stillLive = true;
       }
     } else if (reason === 'superseded') stillLive = true;
@@ -451,12 +449,12 @@ export class PaymentService {
     // An amount in a body nobody signed (Indodana) is not evidence of anything.
     let reported: Reported = {
       status: ev.status,
-      amounts: ev.amount === undefined || provider.webhookBodyUnsigned ? [] : [ev.amount],
-      paidAt: provider.webhookBodyUnsigned ? undefined : ev.paidAt,
+      amounts: ev.amount === undefined || provider.capabilities.webhookBodyUnsigned ? [] : [ev.amount],
+      paidAt: provider.capabilities.webhookBodyUnsigned ? undefined : ev.paidAt,
       providerStatus: ev.providerStatus,
-      failureReason: provider.webhookBodyUnsigned ? undefined : ev.failureReason,
+      failureReason: provider.capabilities.webhookBodyUnsigned ? undefined : ev.failureReason,
     };
-    if (provider.webhookNeedsConfirmation) {
+    if (provider.capabilities.webhookNeedsConfirmation) {
       // These notifications are not signed over their status and a timestamp (or not over the body at all), so
       // whatever they report, for every target status, is asked of the provider itself; its answer is what
       // the ledger records. A failure here throws: the webhook is answered 5xx and the provider delivers it again.
@@ -492,14 +490,10 @@ export class PaymentService {
    * unavailable (a webhook is then answered 5xx and redelivered once the create has finished).
    */
   private async providerStatus(provider: ResilientProvider, payment: PaymentRecord) {
-    if (!payment.providerRef && !provider.statusByReference) {
+    if (!payment.providerRef && !provider.capabilities.statusByReference) {
       throw new AppError(503, 'provider_unavailable', `${provider.id} can only be asked about this payment once its create has finished; retry shortly.`);
     }
-    try {
-      return await provider.status({ providerRef: payment.providerRef ?? '', reference: payment.reference });
-    } catch (err) {
-      throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
-    }
+    return provider.status({ providerRef: payment.providerRef ?? '', reference: payment.reference });
   }
 
   /** Records a provider's answer (status call, or cancel that came too late) through the one transition plan. */
@@ -560,6 +554,11 @@ export class PaymentService {
     const refundId = begin.refund.id;
     try {
       if (!provider || !payment.providerRef) throw new ProviderNotSupportedError(payment.provider, `${payment.provider} is not enabled on this server`);
+      const can = familyCapabilities(provider.capabilities, payment.family);
+      if (can.refund === 'none') throw new ProviderNotSupportedError(payment.provider, can.refundBlocker ?? `${payment.provider} has no refund API`);
+      if (can.refund === 'full' && amount !== payment.amount - payment.refundedAmount) {
+        throw new ProviderNotSupportedError(payment.provider, `${payment.provider} refunds only the whole amount (Rp${payment.amount - payment.refundedAmount})`);
+      }
       const r = await provider.refund({ providerRef: payment.providerRef, reference: payment.reference, refundId, amount, reason });
       if (r.status === 'pending') {
         // Accepted but not final at the provider: the reservation stays until reconciliation settles it.
@@ -583,7 +582,7 @@ export class PaymentService {
           provider: payment.provider,
         });
       }
-      throw err instanceof ProviderError ? providerErrorToAppError(err) : err;
+      throw err;
     }
   }
 }

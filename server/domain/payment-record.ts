@@ -1,15 +1,7 @@
 /**
  * The payment as the ledger keeps it, and its public shape (contract.md §3 "Payment object").
  */
-import type { Customer, FailureReason, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation, WalletHandoff } from '../api-types.js';
-
-export interface Instructions {
-  va?: { bank: string; number: string; billerCode?: string };
-  qris?: { qrString: string };
-  redirectUrl?: string;
-  ewallet?: WalletHandoff;
-  cstore?: { store: string; paymentCode: string };
-}
+import type { Customer, FailureReason, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation, PaymentInstructions } from '../api-types.js';
 
 /** Who named the order (see the `order source` migration): only a payment of the same source shares its order. */
 export type OrderSource = 'session' | 'page' | 'catalog';
@@ -30,7 +22,8 @@ export interface PaymentRecord {
   /** The provider's own id, known once the provider answered. */
   providerRef: string | null;
   /** Null while the provider call is in flight. */
-  instructions: Instructions | null;
+  /** In the public shape (api-types.ts), as the provider gave them. */
+  instructions: PaymentInstructions | null;
   installment: { id: string; tenure: number } | null;
   customer: Customer;
   flags: string[];

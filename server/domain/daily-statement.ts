@@ -3,8 +3,9 @@
  * ledger's state beside the provider's current state, mismatches flagged, totals per method and provider.
  * Providers are asked one payment at a time (a few in parallel at most), so their status rate limits hold.
  */
+import type { ProviderCapabilities } from '../providers/capabilities.js';
 import type { PaymentStatus, ProviderId } from '../api-types.js';
-import type { PaymentRecord } from './payment.js';
+import type { PaymentRecord } from './payment-record.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { Store } from '../store/types.js';
 
@@ -60,9 +61,9 @@ export function jakartaDay(date: string): { from: string; to: string } {
  * approval reads "cancelled"), while the ledger keeps a partly refunded payment `paid`: both agree when the
  * ledger has refunds of its own to show for it.
  */
-function agrees(p: PaymentRecord, provider: PaymentStatus): boolean {
+function agrees(p: PaymentRecord, provider: PaymentStatus, caps: ProviderCapabilities): boolean {
   if (provider === p.status) return true;
-  const saysRefunded = provider === 'refunded' || (provider === 'cancelled' && p.provider === 'indodana');
+  const saysRefunded = provider === 'refunded' || (provider === 'cancelled' && caps.cancelledAfterPaidMeansRefunded);
   return saysRefunded && p.refundedAmount > 0 && (p.status === 'paid' || p.status === 'refunded');
 }
 
@@ -109,7 +110,7 @@ export async function buildStatement(date: string, store: Store, providers: Map<
           row.providerStatus = s.status;
           row.providerDetail = s.providerStatus;
           const amountDiffers = s.status === 'paid' && s.amount !== undefined && s.amount !== p.amount;
-          row.mismatch = !agrees(p, s.status) || amountDiffers;
+          row.mismatch = !agrees(p, s.status, provider.capabilities) || amountDiffers;
         } catch (err) {
           row.providerStatus = 'unavailable';
           row.providerDetail = (err as Error).message.slice(0, 200);
