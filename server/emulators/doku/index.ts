@@ -4,7 +4,8 @@
  *
  *   POST /checkout/v1/payment              create a hosted checkout (signed with Digest)
  *   GET  /orders/v1/status/{invoice|reqId} check status (signed, no Digest)
- *   GET  /checkout-link-v2/{token_id}      hosted payment page (Pay / Cancel forms)
+ *   GET  /checkout-link-v2/{token_id}      hosted payment page (Pay / Cancel forms; for CREDIT_CARD the card form
+ *                                          and 3-D Secure challenge of card.ts)
  *
  * It verifies Client-Id + Signature over the raw received bytes with its own code, enforces the documented field
  * rules, implements Request-Id idempotency (same Request-Id + same body → cached body with 409), keeps state in
@@ -16,6 +17,7 @@ import express, { type Request, type Response } from 'express';
 import { FaultSwitch } from '../faults.js';
 import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
 import { isJsonObject as isObj } from '../shared/json-body.js';
+import { CARD_TYPE, dokuCardPages, isCardCheckout } from './card.js';
 import { checkoutPage, resultPage } from './pages.js';
 import { TIMESTAMP_RE, digestOf, sign, signatureMatches, utcStamp, wibCompact } from './signing.js';
 import { type CheckoutSession, DokuState, type DokuLineItemIn, digits, newSessionId, newTokenId, newUuid } from './state.js';
@@ -128,6 +130,10 @@ export function createDokuEmulator(
       }
       const inv = order.invoice_number;
       if (typeof inv !== 'string' || inv.length < 1 || inv.length > 64) p.push('order.invoice_number must be a string of 1-64 characters');
+      // §1.5: at most 30 once the credit-card channel is active.
+      else if (inv.length > 30 && isObj(b.payment) && Array.isArray(b.payment.payment_method_types) && b.payment.payment_method_types.includes(CARD_TYPE)) {
+        p.push('order.invoice_number must be at most 30 characters with CREDIT_CARD');
+      }
       if (order.currency !== undefined && order.currency !== 'IDR') p.push('order.currency must be IDR');
       for (const k of ['callback_url', 'callback_url_cancel', 'callback_url_result']) {
         if (order[k] !== undefined && !isHttpUrl(order[k])) p.push(`order.${k} must be an http(s) URL`);
@@ -329,10 +335,13 @@ export function createDokuEmulator(
 
   // --- Hosted payment page (not behind the fault switch) -------------------------------------------------------
   const form = express.urlencoded({ extended: false, limit: '10kb' });
+  const card = dokuCardPages({ clock: opts.clock, state, merchantName, hostedUrl, markPaid, notify });
+  router.use(card.router);
 
   router.get('/checkout-link-v2/:tokenId', (req, res) => {
     const s = state.find(String(req.params.tokenId));
     if (!s || s.tokenId !== req.params.tokenId) return res.status(404).type('html').send(resultPage('Not found', 'This checkout link does not exist.'));
+    if (isCardCheckout(s)) return card.showPage(res, s);
     res.type('html').send(checkoutPage(s, merchantName));
   });
 
@@ -342,6 +351,8 @@ export function createDokuEmulator(
     if (s.status !== 'PENDING') return res.status(409).type('html').send(resultPage('Cannot pay', `This checkout is ${s.status}.`));
     const type = typeof req.body?.method === 'string' ? req.body.method : s.methodTypes[0]!;
     if (!s.methodTypes.includes(type)) return res.status(400).type('html').send(resultPage('Cannot pay', 'That payment method is not offered here.'));
+    // A card is paid only through the card form and its 3-D Secure challenge.
+    if (type === CARD_TYPE) return res.status(400).type('html').send(resultPage('Cannot pay', 'Cards are paid on the card form.'));
     markPaid(s, type);
     await notify(s).catch(() => undefined);
     if (s.callbackUrl) return res.redirect(303, s.callbackUrl);
@@ -373,11 +384,12 @@ export function createDokuEmulator(
       const s = state.find(providerRef);
       if (!s) throw new Error(`doku emulator: no checkout ${providerRef}`);
       if (action === 'pay') {
-        if (s.status !== 'PENDING') throw new Error(`doku emulator: checkout ${providerRef} is ${s.status}, cannot pay`);
+        // A card waiting for 3-D Secure (REDIRECT) is paid as if the customer had passed it.
+        if (s.status !== 'PENDING' && s.status !== 'REDIRECT') throw new Error(`doku emulator: checkout ${providerRef} is ${s.status}, cannot pay`);
         markPaid(s, s.methodTypes[0]!, o?.amount);
       } else {
         if (s.status === 'SUCCESS' || s.status === 'FAILED') throw new Error(`doku emulator: checkout ${providerRef} is ${s.status}, cannot expire`);
-        if (s.status === 'PENDING') {
+        if (s.status === 'PENDING' || s.status === 'REDIRECT') {
           s.status = 'EXPIRED';
           s.statusAt = opts.clock.now();
         }

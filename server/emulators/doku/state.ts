@@ -1,8 +1,10 @@
 /** In-memory state of the Doku emulator: checkout sessions and the Request-Id idempotency cache. */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
+import type { CardOutcome } from '../shared/card-pages.js';
 
-export type DokuEmuStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'EXPIRED';
+/** REDIRECT: a card was submitted and waits for its 3-D Secure verification (providers.md §1.7). */
+export type DokuEmuStatus = 'PENDING' | 'REDIRECT' | 'SUCCESS' | 'FAILED' | 'EXPIRED';
 
 export interface DokuLineItemIn {
   name: string;
@@ -43,6 +45,8 @@ export interface CheckoutSession {
   notifications: SentNotification[];
   vaNumber?: string;
   paymentCode?: string;
+  /** The sandbox card submitted on the hosted card form (CREDIT_CARD), awaiting or past 3-D Secure. */
+  card?: { outcome: CardOutcome; masked: string; otpFailures: number };
 }
 
 export interface CachedResponse {
@@ -74,7 +78,7 @@ export class DokuState {
   }
 
   expireIfDue(s: CheckoutSession) {
-    if (s.status === 'PENDING' && this.clock.now().getTime() >= s.expiresAt.getTime()) {
+    if ((s.status === 'PENDING' || s.status === 'REDIRECT') && this.clock.now().getTime() >= s.expiresAt.getTime()) {
       s.status = 'EXPIRED';
       s.statusAt = s.expiresAt;
     }

@@ -1,5 +1,5 @@
 /**
- * The hosted card pages the emulators serve (Midtrans Snap today): the card form with the provider's well-known
+ * The hosted card pages the emulators serve (Midtrans Snap, Doku Checkout `CREDIT_CARD`), each with its own brand: the card form with the provider's well-known
  * sandbox cards, the 3-D Secure challenge (OTP) page, and the result page. The card number, expiry, CVV and OTP are
  * typed here, on the provider's page, never on the shop's page or in Bayar (PCI DSS SAQ A). Plain HTML forms: no
  * script, no style attributes, one <style> block, so the pages render under a strict Content-Security-Policy, work

@@ -42,6 +42,7 @@ import type { DokuCheckoutResponse, DokuErrorBody, DokuNotification, DokuStatusR
 const PROVIDER = 'doku';
 export const CHECKOUT_PATH = '/checkout/v1/payment';
 export const STATUS_PATH = '/orders/v1/status/';
+const CARD_INVOICE_MAX = 30;
 
 export interface DokuProviderOptions {
   /** Overrides of the Bayar method → `payment_method_types` table (names beyond §1.5 are unconfirmed). */
@@ -67,7 +68,7 @@ export function createDokuProvider(
   const sentBodies = new Map<string, { fingerprint: string; body: string }>();
 
   const methods: ProviderMethod[] = Object.keys(methodTypes)
-    .filter((k) => /^(va|qris|ewallet|cstore):[a-z0-9_-]+$/.test(k))
+    .filter((k) => /^(va|qris|ewallet|cstore|card):[a-z0-9_-]+$/.test(k))
     .map((k) => {
       const [family, channel] = k.split(':') as [ProviderMethod['family'], string];
       return { family, channel, label: DOKU_LABELS[k] ?? channel, minAmount: DOKU_MIN_AMOUNT, maxAmount: DOKU_MAX_AMOUNT };
@@ -101,6 +102,10 @@ export function createDokuProvider(
     async create(input: CreatePaymentInput): Promise<CreatePaymentResult> {
       const methodType = methodTypes[methodKey(input.family, input.channel)];
       if (!methodType) throw new ProviderNotSupportedError(PROVIDER, `Doku Checkout has no method for ${input.family}:${input.channel}`);
+      // providers.md §1.5: invoice_number is at most 30 characters once the card channel is active.
+      if (methodType === 'CREDIT_CARD' && input.reference.length > CARD_INVOICE_MAX) {
+        throw new ProviderNotSupportedError(PROVIDER, `Doku Checkout card payments need a reference of at most ${CARD_INVOICE_MAX} characters`);
+      }
       const body = bodyFor(input, methodType);
       const answer = await send('create', 'POST', CHECKOUT_PATH, createRequestId(input.reference), body);
       // 409 with a SUCCESS body is Doku's idempotent replay of our own earlier create (§1.7): same page, same token.

@@ -4,7 +4,7 @@
  */
 import { exactRupiah, statusIn } from '../wire-read.js';
 import type { ProviderCapabilities } from '../capabilities.js';
-import type { MethodFamily, PaymentStatus } from '../../api-types.js';
+import type { FailureReason, MethodFamily, PaymentStatus } from '../../api-types.js';
 import type { CreatePaymentInput, LineItem, ProviderStatus, WebhookEvent } from '../types.js';
 import type { DokuCheckoutRequest, DokuLineItem, DokuNotification, DokuStatusResponse, DokuTransactionStatus } from './wire.js';
 
@@ -33,6 +33,7 @@ export const mapStatus = (word: string | undefined): PaymentStatus => statusIn(S
  *   Mandiri) [doc name, unconfirmed that it routes to BSI].
  * - `EMONEY_DANA`: [3rd]. `EMONEY_OVO`, `EMONEY_SHOPEE_PAY`, `EMONEY_LINKAJA`: [unconfirmed].
  * - `ONLINE_TO_OFFLINE_ALFA`, `ONLINE_TO_OFFLINE_INDOMARET`: [unconfirmed].
+ * - `CREDIT_CARD`: [doc]. The card is typed on Doku's page with 3-D Secure, never in Bayar (PCI DSS SAQ A).
  */
 export const DOKU_METHOD_TYPES: Readonly<Record<string, string>> = {
   'va:bca': 'VIRTUAL_ACCOUNT_BCA',
@@ -50,6 +51,7 @@ export const DOKU_METHOD_TYPES: Readonly<Record<string, string>> = {
   'ewallet:linkaja': 'EMONEY_LINKAJA',
   'cstore:alfamart': 'ONLINE_TO_OFFLINE_ALFA',
   'cstore:indomaret': 'ONLINE_TO_OFFLINE_INDOMARET',
+  'card:card': 'CREDIT_CARD',
 };
 
 export const DOKU_LABELS: Readonly<Record<string, string>> = {
@@ -68,6 +70,7 @@ export const DOKU_LABELS: Readonly<Record<string, string>> = {
   'ewallet:linkaja': 'LinkAja',
   'cstore:alfamart': 'Alfamart',
   'cstore:indomaret': 'Indomaret',
+  'card:card': 'Kartu kredit/debit',
 };
 
 /**
@@ -149,13 +152,30 @@ export function toCheckoutRequest(input: CreatePaymentInput, methodType: string,
   };
 }
 
+/**
+ * Why a card payment failed. providers.md §1.6/§1.7 document no reason field for Doku (only `transaction.status`
+ * FAILED), so a failed card is the generic `declined`, never a guessed bank or fraud verdict. Other channels carry
+ * no reason.
+ */
+export function failureReasonOf(body: DokuStatusResponse, status: PaymentStatus): FailureReason | undefined {
+  if (status !== 'failed') return undefined;
+  return body.channel?.id === 'CREDIT_CARD' || body.service?.id === 'CREDIT_CARD' ? 'declined' : undefined;
+}
+
 /** Check Status answer → ProviderStatus. */
 export function fromStatus(body: DokuStatusResponse): ProviderStatus {
   const word = body.transaction?.status ?? 'UNKNOWN';
   const status = mapStatus(word);
   const amount = fromWireAmount(body.order?.amount);
   const paidAt = status === 'paid' ? isoOrUndefined(body.transaction?.date) : undefined;
-  return { status, providerStatus: word, ...(amount !== undefined ? { amount } : {}), ...(paidAt ? { paidAt } : {}) };
+  const failureReason = failureReasonOf(body, status);
+  return {
+    status,
+    providerStatus: word,
+    ...(amount !== undefined ? { amount } : {}),
+    ...(paidAt ? { paidAt } : {}),
+    ...(failureReason ? { failureReason } : {}),
+  };
 }
 
 /** A verified notification body → one event. `eventId` is the notification's Request-Id (unique per notification). */
@@ -166,6 +186,7 @@ export function fromWebhook(body: DokuNotification, requestId: string): WebhookE
   const status = mapStatus(word);
   const amount = fromWireAmount(body.order?.amount);
   const paidAt = status === 'paid' ? isoOrUndefined(body.transaction?.date) : undefined;
+  const failureReason = failureReasonOf(body, status);
   return {
     eventId: requestId,
     reference,
@@ -174,6 +195,7 @@ export function fromWebhook(body: DokuNotification, requestId: string): WebhookE
     providerStatus: word,
     ...(amount !== undefined ? { amount } : {}),
     ...(paidAt ? { paidAt } : {}),
+    ...(failureReason ? { failureReason } : {}),
   };
 }
 
@@ -192,7 +214,7 @@ const DOKU_FAMILY = {
   deadline: { min: 60 },
 } as const;
 export const CAPABILITIES: ProviderCapabilities = {
-  families: { va: DOKU_FAMILY, qris: DOKU_FAMILY, ewallet: DOKU_FAMILY, cstore: DOKU_FAMILY },
+  families: { va: DOKU_FAMILY, qris: DOKU_FAMILY, ewallet: DOKU_FAMILY, cstore: DOKU_FAMILY, card: DOKU_FAMILY },
   webhookNeedsConfirmation: false,
   webhookBodyUnsigned: false,
   statusByReference: true,

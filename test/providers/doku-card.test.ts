@@ -1,0 +1,217 @@
+/**
+ * Cards through Doku Checkout's hosted page (`payment_method_types: ["CREDIT_CARD"]`) against the strict emulator
+ * over real HTTP: the checkout request, the shared card form and 3-D Secure challenge driven as a browser would
+ * (form posts), the signed notifications, the status API's answers per sandbox card, and the refund that only the
+ * DOKU Back Office can do.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SANDBOX_CREDENTIALS } from '../../server/config.js';
+import { createDokuEmulator, type DokuEmulator } from '../../server/emulators/doku/index.js';
+import { ProviderNotSupportedError, WebhookVerificationError } from '../../server/errors.js';
+import { refundBlocker } from '../../server/providers/capabilities.js';
+import { ManualClock } from '../../server/lib/clock.js';
+import { createDokuProvider } from '../../server/providers/doku/index.js';
+import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
+import { recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
+
+const CREDS = SANDBOX_CREDENTIALS.doku;
+const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
+const { client: http, sent } = recordingHttp();
+const receiver = webhookReceiver(clock);
+const servers = testServers();
+let receiverUrl = '';
+let base = '';
+let emu: DokuEmulator;
+
+before(async () => {
+  receiverUrl = await servers.listen(receiver.app);
+  ({ emulator: emu, base } = await servers.emulator('/emulators/doku', (o) => createDokuEmulator(CREDS, o), {
+    clock,
+    defaultWebhookUrl: () => `${receiverUrl}/dashboard-url`,
+  }));
+});
+after(() => servers.close());
+
+const TIMEOUTS = { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 };
+const provider = (): PaymentProvider => createDokuProvider({ ...CREDS, baseUrl: base }, { http, clock, timeouts: TIMEOUTS });
+
+let seq = 0;
+function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
+  seq++;
+  const reference = `BYRDC${seq}${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+  return {
+    paymentId: `pay_${reference}`,
+    reference,
+    orderId: `ORDER-DC${seq}`,
+    amount: 150_000,
+    family: 'card',
+    channel: 'card',
+    customer: { name: 'Siti Rahma', email: 'siti@example.com' },
+    items: [{ name: 'Batik tulis', price: 150_000, quantity: 1, sku: 'BATIK-1' }],
+    expiresAt: new Date(clock.now().getTime() + 3_600_000),
+    webhookUrl: `${receiverUrl}/webhooks/doku`,
+    returnUrl: `https://shop.example/return/pay_${reference}`,
+    ...over,
+  };
+}
+
+const json = (r: Received) => JSON.parse(r.rawBody.toString('utf8'));
+const about = (invoice: string) => (r: Received) => json(r).order?.invoice_number === invoice;
+
+async function post(url: string, fields: Record<string, string>) {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
+  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+}
+const get = async (url: string) => {
+  const res = await fetch(url, { redirect: 'manual' });
+  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+};
+
+const GOOD = { expiry: '12/30', cvv: '123', name: 'SITI RAHMA' };
+
+/** Creates a Doku card payment and pays it on the hosted pages with this card and these OTPs. */
+async function payWith(card: string, otps: string[] = ['112233'], inp = input()) {
+  const p = provider();
+  const created = await p.create(inp);
+  const page = created.redirectUrl!;
+  const form = await post(`${page}/card`, { card_number: card, ...GOOD });
+  assert.equal(form.status, 303, form.text);
+  assert.equal(form.location, `${page}/3ds`);
+  // Card submitted, 3-D Secure not yet done: Doku's REDIRECT, still pending.
+  assert.deepEqual(await p.status({ providerRef: created.providerRef, reference: inp.reference }).then((s) => [s.status, s.providerStatus]), ['pending', 'REDIRECT']);
+  const webhook = receiver.waitFor(about(inp.reference));
+  let last;
+  for (const otp of otps) last = await post(`${page}/3ds`, { otp });
+  return { p, inp, created, page, last: last!, webhook: await webhook };
+}
+
+describe('Doku Checkout card: create and the hosted card form', () => {
+  test('card:card is offered and asks Doku for CREDIT_CARD only; the hosted page is the shared card form', async () => {
+    const p = provider();
+    assert.ok(p.methods().some((m) => m.family === 'card' && m.channel === 'card'));
+    const inp = input();
+    const r = await p.create(inp);
+    const req = [...sent].reverse().find((x) => x.url.endsWith('/checkout/v1/payment'))!;
+    const body = JSON.parse(req.body!);
+    assert.deepEqual(body.payment.payment_method_types, ['CREDIT_CARD']);
+    assert.equal(body.order.invoice_number, inp.reference);
+    assert.equal(r.providerRef, inp.reference);
+    const page = await get(r.redirectUrl!);
+    assert.equal(page.status, 200);
+    assert.equal(page.location, null);
+    assert.match(page.text, /autocomplete="cc-number"/);
+    assert.match(page.text, /4811 1111 1111 1114/);
+    assert.match(page.text, /DOKU/);
+    assert.doesNotMatch(page.text, /name="method"/, 'no method radio list: the page is the card form');
+    assert.deepEqual(await p.status({ providerRef: r.providerRef, reference: inp.reference }).then((s) => [s.status, s.providerStatus]), ['pending', 'PENDING']);
+  });
+
+  test('a reference longer than 30 characters is refused for cards (Doku: invoice_number ≤ 30 with CREDIT_CARD)', async () => {
+    const err = await rejects(provider().create(input({ reference: `BYR${'A'.repeat(28)}` })), ProviderNotSupportedError);
+    assert.match(err.message, /30 characters/);
+  });
+
+  test('the card form refuses a bad number and an unknown card, and says which; nothing is paid', async () => {
+    const inp = input();
+    const created = await provider().create(inp);
+    const bad = await post(`${created.redirectUrl}/card`, { card_number: '4811111111111115', expiry: '01/20', cvv: '1', name: '' });
+    assert.equal(bad.status, 422);
+    for (const f of ['card_number', 'expiry', 'cvv', 'name']) assert.match(bad.text, new RegExp(`id="${f}-error"`));
+    assert.doesNotMatch(bad.text, /4811111111111115/, 'a typed card number is never echoed back');
+    const unknown = await post(`${created.redirectUrl}/card`, { card_number: '4242424242424242', ...GOOD });
+    assert.equal(unknown.status, 422);
+    // Paying the card checkout through the generic Pay form is refused: only the card form and 3-D Secure pay it.
+    const token = created.redirectUrl!.split('/').pop()!;
+    assert.equal((await post(`${base}/checkout-link-v2/${token}/pay`, { method: 'CREDIT_CARD' })).status, 400);
+    assert.equal((await provider().status({ providerRef: created.providerRef, reference: inp.reference })).status, 'pending');
+  });
+});
+
+describe('Doku Checkout card: the sandbox cards through 3-D Secure', () => {
+  test('4811 1111 1111 1114 + OTP 112233 → SUCCESS: paid, signed notification, back to the shop', async () => {
+    const { p, inp, last, webhook } = await payWith('4811 1111 1111 1114');
+    assert.equal(last.status, 303);
+    assert.equal(last.location, inp.returnUrl);
+    const body = json(webhook);
+    assert.deepEqual([body.transaction.status, body.service.id, body.channel.id, body.order.amount], ['SUCCESS', 'CREDIT_CARD', 'CREDIT_CARD', 150_000]);
+    assert.equal(webhook.path, '/webhooks/doku');
+    const ev = p.verifyWebhook(receiver.asWebhook(webhook)).events[0]!;
+    assert.deepEqual([ev.status, ev.amount, ev.reference, ev.providerStatus, ev.failureReason], ['paid', 150_000, inp.reference, 'SUCCESS', undefined]);
+    const st = await p.status({ providerRef: inp.reference, reference: inp.reference });
+    assert.deepEqual([st.status, st.amount, st.providerStatus, st.failureReason], ['paid', 150_000, 'SUCCESS', undefined]);
+  });
+
+  for (const [card, what] of [
+    ['4911111111111113', 'denied by the bank'],
+    ['4611111111111116', 'denied by fraud detection'],
+  ] as const) {
+    test(`${card.slice(0, 4)}… ${what} → FAILED: failed with the generic reason declined (Doku names none)`, async () => {
+      const { p, inp, last, webhook } = await payWith(card);
+      assert.equal(last.location, inp.returnUrl);
+      assert.equal(json(webhook).transaction.status, 'FAILED');
+      const ev = p.verifyWebhook(receiver.asWebhook(webhook)).events[0]!;
+      assert.deepEqual([ev.status, ev.failureReason], ['failed', 'declined']);
+      const st = await p.status({ providerRef: inp.reference, reference: inp.reference });
+      assert.deepEqual([st.status, st.providerStatus, st.failureReason], ['failed', 'FAILED', 'declined']);
+    });
+  }
+
+  test('a wrong OTP is asked again; three wrong ones fail the payment, even with the accepting card', async () => {
+    const inp = input();
+    const created = await provider().create(inp);
+    await post(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD });
+    const wrong = await post(`${created.redirectUrl}/3ds`, { otp: '000000' });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.text, /role="alert"/);
+    assert.match(wrong.text, /Sisa percobaan: 2/);
+    assert.equal((await get(`${created.redirectUrl}/3ds`)).status, 200, 'a refresh shows the challenge again');
+    assert.equal((await provider().status({ providerRef: inp.reference, reference: inp.reference })).status, 'pending');
+    const webhook = receiver.waitFor(about(inp.reference));
+    await post(`${created.redirectUrl}/3ds`, { otp: '111111' });
+    const end = await post(`${created.redirectUrl}/3ds`, { otp: '222222' });
+    assert.equal(end.status, 303);
+    const ev = provider().verifyWebhook(receiver.asWebhook(await webhook)).events[0]!;
+    assert.deepEqual([ev.status, ev.failureReason], ['failed', 'declined']);
+    // Decided: the OTP page now shows the result, and the right OTP changes nothing.
+    const again = await post(`${created.redirectUrl}/3ds`, { otp: '112233' });
+    assert.equal(again.status, 200);
+    assert.match(again.text, /ditolak/);
+    assert.equal((await provider().status({ providerRef: inp.reference, reference: inp.reference })).status, 'failed');
+  });
+});
+
+describe('Doku Checkout card: refunds and tampering', () => {
+  test('a paid Doku card payment cannot be refunded through the API: the DOKU Back Office does it', async () => {
+    const { p, inp } = await payWith('4811111111111114');
+    assert.match(refundBlocker(p.capabilities, 'card') ?? '', /DOKU Back Office/);
+    const err = await rejects(p.refund({ providerRef: inp.reference, reference: inp.reference, refundId: 'rf-1', amount: 150_000, reason: 'x' }), ProviderNotSupportedError);
+    assert.match(err.message, /DOKU Back Office/);
+    assert.equal((await p.status({ providerRef: inp.reference, reference: inp.reference })).status, 'paid');
+  });
+
+  test('a forged card notification (FAILED turned SUCCESS, amount, signature) is refused', async () => {
+    const { p, webhook } = await payWith('4911111111111113');
+    const body = json(webhook);
+    const forgeries = [
+      { ...body, transaction: { ...body.transaction, status: 'SUCCESS' } },
+      { ...body, order: { ...body.order, amount: 1 } },
+    ];
+    for (const forged of forgeries) {
+      const err = await rejects(() => p.verifyWebhook({ ...receiver.asWebhook(webhook), rawBody: Buffer.from(JSON.stringify(forged)) }), WebhookVerificationError);
+      assert.equal(err.code, 'webhook_signature_invalid');
+    }
+    const resigned = { ...receiver.asWebhook(webhook), headers: { ...receiver.asWebhook(webhook).headers, signature: 'HMACSHA256=' + Buffer.alloc(32).toString('base64') } };
+    assert.equal((await rejects(() => p.verifyWebhook(resigned), WebhookVerificationError)).code, 'webhook_signature_invalid');
+  });
+
+  test('the sandbox "pay" simulation pays a card checkout as the accepting card would', async () => {
+    const p = provider();
+    const inp = input();
+    await p.create(inp);
+    const webhook = receiver.waitFor(about(inp.reference));
+    await emu.simulate('pay', inp.reference);
+    assert.equal(json(await webhook).transaction.status, 'SUCCESS');
+    assert.equal((await p.status({ providerRef: inp.reference, reference: inp.reference })).status, 'paid');
+  });
+});
