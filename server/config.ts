@@ -109,8 +109,8 @@ export const DEFAULT_SANDBOX_ROUTES: Record<MethodFamily, ProviderId[]> = {
   ewallet: ['doku', 'xendit', 'midtrans'],
   cstore: ['midtrans', 'doku'],
   paylater: ['indodana'],
-  // Cards go through a hosted 3-D Secure page: Midtrans Snap (docs/providers-live.md#cards says why only it).
-  card: ['midtrans'],
+  // Cards go through a hosted 3-D Secure page: Midtrans Snap, then Doku Checkout (docs/providers-live.md#cards).
+  card: ['midtrans', 'doku'],
 };
 
 const optionalString = z
