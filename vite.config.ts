@@ -5,7 +5,6 @@
  *   dist/bayar.js             classic script (IIFE) for `<script src>`: imports ./bayar.mjs from its own directory.
  *   dist/chunks/views-*.js    the payment views (VA, QRIS, hand-off, instalments, status), loaded once the method
  *                             list is on screen.
- *   dist/chunks/qr-*.js       the QR encoder (qrcode-generator), loaded only when a QRIS code is shown.
  *   (plus a small shared chunk if the bundler splits one out)
  *
  * Why bayar.js is a loader and not a second copy of the element: an IIFE cannot code-split, so an IIFE build of the

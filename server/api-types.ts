@@ -77,7 +77,8 @@ export interface Customer {
 /** How the customer pays: the part of a payment that depends on its method family, as the provider gave it. */
 export interface PaymentInstructions {
   va?: { bank: string; number: string; billerCode?: string };
-  qris?: { qrString: string };
+  /** `qr`: the payload's QR symbol, encoded by the companion (the widget paints it; it carries no QR encoder). */
+  qris?: { qrString: string; qr?: QrModules };
   redirectUrl?: string;
   /** E-wallets: what the provider gave to pay on each kind of device (the widget picks by `ui-mode`). */
   ewallet?: WalletHandoff;
@@ -151,6 +152,15 @@ export interface RoutingExplanation {
  * An e-wallet's hand-offs, each present only where the provider gives it (Xendit `actions`, Midtrans GoPay `actions`).
  * OVO gives none: the customer approves a push notification in the app.
  */
+/**
+ * A QR symbol (byte mode, error correction M): `size` modules a side; `modules` is base64 of its modules row by row,
+ * eight to a byte, most significant bit first, 1 = dark. The quiet zone is not included.
+ */
+export interface QrModules {
+  size: number;
+  modules: string;
+}
+
 export interface WalletHandoff {
   /** Web checkout for a desktop browser. */
   desktopUrl?: string;
@@ -160,6 +170,8 @@ export interface WalletHandoff {
   deeplinkUrl?: string;
   /** A QR payload to draw, for paying from a phone while shopping on a computer. */
   qrString?: string;
+  /** `qrString`'s QR symbol, encoded by the companion. */
+  qr?: QrModules;
   /** The provider's own QR image (Midtrans GoPay `generate-qr-code`). */
   qrImageUrl?: string;
 }

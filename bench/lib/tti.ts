@@ -9,8 +9,8 @@
  *   after the picker's own render; focus() is checked to have landed).
  * - baseline: navigation → DOMContentLoaded of the page without the widget (nothing else to wait for).
  * - QRIS: click on the QRIS radio → "Pay" → payment created through the companion and the Xendit emulator →
- *   QR drawn on the canvas (the view sets data-drawn after painting the last module); the QR encoder chunk is
- *   fetched cold at that moment, as on a customer's first payment.
+ *   QR drawn on the canvas (the view sets data-drawn after painting the last module, from the symbol the
+ *   companion sent with the payment).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

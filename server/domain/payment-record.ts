@@ -2,6 +2,7 @@
  * The payment as the ledger keeps it, and its public shape (contract.md §3 "Payment object").
  */
 import type { Customer, FailureReason, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation, PaymentInstructions } from '../api-types.js';
+import { cachedQrModules } from '../lib/qr-modules.js';
 
 /** Who named the order (see the `order source` migration): only a payment of the same source shares its order. */
 export type OrderSource = 'session' | 'page' | 'catalog';
@@ -71,7 +72,12 @@ export function toPublicPayment(r: PaymentRecord): Payment {
   if (r.paidAt) p.paidAt = r.paidAt;
   if (r.status === 'failed' && r.failureReason) p.failureReason = r.failureReason;
   // Instructions are only useful (and only safe to show) while the customer can still pay.
-  if (r.instructions && r.status === 'pending') Object.assign(p, structuredClone(r.instructions));
+  if (r.instructions && r.status === 'pending') {
+    Object.assign(p, structuredClone(r.instructions));
+    // The widget draws these modules instead of shipping a QR encoder to every customer.
+    if (p.qris?.qrString) p.qris.qr = cachedQrModules(p.qris.qrString);
+    if (p.ewallet?.qrString) p.ewallet.qr = cachedQrModules(p.ewallet.qrString);
+  }
   if (r.installment) p.installment = { ...r.installment };
   if (r.flags.length) p.flags = [...r.flags];
   if (r.refundedAmount > 0) p.refundedAmount = r.refundedAmount;

@@ -84,6 +84,20 @@ describe('sandbox flow through Komerce', () => {
     const info = parseQris(created.body.payment.qris.qrString);
     assert.equal(info.amount, 25_000);
     assert.equal(info.dynamic, true);
+    // The QR symbol the widget paints is the payload's, module for module (the widget carries no encoder).
+    const { default: qrcode } = await import('qrcode-generator');
+    const ref = qrcode(0, 'M');
+    ref.addData(created.body.payment.qris.qrString, 'Byte');
+    ref.make();
+    const { size, modules } = created.body.payment.qris.qr;
+    assert.equal(size, ref.getModuleCount());
+    const bits = Buffer.from(modules, 'base64');
+    assert.equal(bits.length, Math.ceil((size * size) / 8));
+    for (let r = 0, i = 0; r < size; r++)
+      for (let c = 0; c < size; c++, i++) assert.equal((bits[i >> 3]! & (0x80 >> (i & 7))) !== 0, ref.isDark(r, c), `module ${r},${c}`);
+    // A read answers the same symbol.
+    const read = await api(s.url, 'GET', `/api/payments/${created.body.payment.id}`, undefined, secretHeaders(created.body.clientSecret));
+    assert.deepEqual(read.body.payment.qris.qr, created.body.payment.qris.qr);
   });
 
   it('cancels a pending payment and refuses to cancel it twice', async () => {

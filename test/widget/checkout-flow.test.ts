@@ -1,10 +1,12 @@
 import { expect } from '@open-wc/testing';
+import { qrModules } from '../../server/lib/qr-modules.js';
 import { FakeServer } from './helpers.js';
 import {
   FakeClock,
   FakeEventSource,
   NOW,
   SERVER,
+  QRIS_10000,
   QRIS_CORRUPT,
   clickButton,
   find,
@@ -130,6 +132,41 @@ describe('<bayar-checkout>: paying', () => {
     expect(log.of('bayar-error')[0]!.detail.code).to.equal('invalid_qris');
     expect(find(el, 'canvas')).to.equal(null);
     await expect(el).to.be.accessible();
+  });
+
+  it('QRIS: a malformed symbol beside a good payload is not drawn either, and reports invalid_qris', async () => {
+    // A symbol cut short by a byte: the view draws the companion's symbol, never a guess at it.
+    server.create = (body) => makePayment(body.method, { qris: { qrString: QRIS_10000, qr: { ...qrModules(QRIS_10000), modules: btoa(atob(qrModules(QRIS_10000).modules).slice(1)) } } });
+    const { el, log } = await mountCheckout();
+    await payWith(el, log, 'qris:qris');
+    await until(() => log.count('bayar-error') === 1, 'error');
+    expect(log.of('bayar-error')[0]!.detail.code).to.equal('invalid_qris');
+    expect(find(el, 'canvas')).to.equal(null);
+    expect(textOf(el)).to.include('Buat QR baru');
+    await expect(el).to.be.accessible();
+  });
+
+  it('QRIS: the canvas holds exactly the companion\'s symbol, module for module, inside a 4-module quiet zone', async () => {
+    const { el, log } = await mountCheckout();
+    await payWith(el, log, 'qris:qris');
+    await until(() => find<HTMLCanvasElement>(el, 'canvas[part="qr"]')?.dataset.drawn, 'QR drawn');
+    const canvas = find<HTMLCanvasElement>(el, 'canvas[part="qr"]')!;
+    const qr = qrModules(QRIS_10000);
+    const scale = canvas.width / (qr.size + 8);
+    expect(scale).to.equal(8);
+    const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const bits = atob(qr.modules);
+    let mismatches = 0;
+    for (let r = -4; r < qr.size + 4; r++)
+      for (let c = -4; c < qr.size + 4; c++) {
+        const i = r * qr.size + c;
+        const dark = r >= 0 && c >= 0 && r < qr.size && c < qr.size && ((bits.charCodeAt(i >> 3) << (i & 7)) & 0x80) !== 0;
+        // The centre pixel of each module.
+        const at = (((r + 4) * scale + scale / 2) * canvas.width + (c + 4) * scale + scale / 2) * 4;
+        if ((px[at] === 0) !== dark) mismatches++;
+      }
+    expect(mismatches).to.equal(0);
+    expect(canvas.dataset.drawn).to.equal(QRIS_10000.slice(-4));
   });
 
   it('e-wallet: hands off with a button and keeps listening', async () => {

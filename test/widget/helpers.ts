@@ -9,6 +9,7 @@ import type { BayarCheckout } from '../../widget/index.js';
 import { BayarApi, type EventSourceLike } from '../../widget/internal/api.js';
 import type { Clock } from '../../widget/internal/clock.js';
 import { ensureLocale } from '../../widget/i18n/localize.js';
+import { qrModules } from '../../server/lib/qr-modules.js';
 import '../../widget/index.js';
 import '../../widget/views.js';
 
@@ -128,7 +129,7 @@ export function makePayment(methodId: string, over: Partial<Payment> = {}): Paym
     expiresAt: iso(NOW + 24 * HOUR),
   };
   if (family === 'va') base.va = channel === 'mandiri' ? { bank: 'mandiri', number: '511224069085', billerCode: '70012' } : { bank: channel, number: '8808123456789012' };
-  if (family === 'qris') Object.assign(base, { amount: 10000, qris: { qrString: QRIS_10000 }, expiresAt: iso(NOW + 15 * 60_000) });
+  if (family === 'qris') Object.assign(base, { amount: 10000, qris: { qrString: QRIS_10000, qr: qrModules(QRIS_10000) }, expiresAt: iso(NOW + 15 * 60_000) });
   if (family === 'ewallet') base.redirectUrl = `https://wallet.test/${channel}/checkout?ref=abc`;
   if (family === 'cstore') base.cstore = { store: channel, paymentCode: 'BYR1234567890' };
   if (family === 'paylater') Object.assign(base, { redirectUrl: 'https://lender.test/approve/xyz', installment: { id: 'opt-3m', tenure: 3 } });

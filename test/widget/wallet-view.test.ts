@@ -5,6 +5,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { Payment } from '../../server/api-types.js';
+import { qrModules } from '../../server/lib/qr-modules.js';
 import { BayarWalletView } from '../../widget/views.js';
 import type { FakeServer } from './helpers.js';
 import {
@@ -34,7 +35,7 @@ const pose = (device: 'desktop' | 'phone'): void => {
   BayarWalletView.isDesktop = () => device === 'desktop';
 };
 
-const SHOPEEPAY = { deeplinkUrl: 'https://emulator.test/ewallet-checkout/ewc_1?via=app', qrString: QRIS_10000 };
+const SHOPEEPAY = { deeplinkUrl: 'https://emulator.test/ewallet-checkout/ewc_1?via=app', qrString: QRIS_10000, qr: qrModules(QRIS_10000) };
 const DANA = { desktopUrl: 'https://emulator.test/ewallet-checkout/ewc_2', mobileUrl: 'https://emulator.test/ewallet-checkout/ewc_2/m' };
 // A real image the test server serves (an image that fails to load falls back to the link).
 const GOPAY = { deeplinkUrl: 'https://emulator.test/gopay/tx_1/deeplink', qrImageUrl: new URL('/docs/theming.png', location.href).href };

@@ -6,7 +6,7 @@ import { CountdownController } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
-import { loadQrEncoder, paintQr } from '../internal/qr-canvas.js';
+import { paintQr, readQr } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
@@ -14,7 +14,10 @@ import { tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { qrisViewStyles } from './qris-view.styles.js';
 
-/** A payload is drawn only if it is a well-formed QRIS with a correct CRC and, when dynamic, the payment's amount. */
+/**
+ * A payload is drawn only if it is a well-formed QRIS with a correct CRC and, when dynamic, the payment's amount
+ * (the companion's QR symbol of it must be well formed too).
+ */
 const checkQris = (payload: string | undefined, amount: number): boolean => {
   if (!payload) return false;
   try {
@@ -26,15 +29,15 @@ const checkQris = (payload: string | undefined, amount: number): boolean => {
 };
 
 /**
- * @summary QRIS payment: the QR drawn from the server's `qrString` (after checking its CRC; the encoder is loaded only
- * now), the amount, a countdown to the absolute `expiresAt`, "Download QR", and a note that any QRIS app can pay. At
+ * @summary QRIS payment: the QR of the server's `qrString` (drawn, after checking the payload's CRC, from the symbol
+ * the companion encoded: the widget carries no QR encoder), the amount, a countdown to the absolute `expiresAt`, "Download QR", and a note that any QRIS app can pay. At
  * expiry the code is hidden for good and a "new QR" action is offered.
  *
  * @attr locale - `id` (default) or `en`.
  *
  * @fires renew - (internal) the customer asked for a new QR.
  * @fires expire - (internal) the local countdown reached `expiresAt`.
- * @fires qr-error - (internal) the payload was refused or the encoder could not load; detail `{ code, message }`.
+ * @fires qr-error - (internal) the payload or its symbol was refused; detail `{ code, message }`.
  *
  * @csspart qr - the QR canvas.
  * @csspart countdown - deadline and remaining time.
@@ -52,11 +55,11 @@ const checkQris = (payload: string | undefined, amount: number): boolean => {
 export class BayarQrisView extends BayarElement {
   static override styles = [tokens, controls, marks, viewStyles, qrisViewStyles];
 
-  /** The pending payment; must carry `qris.qrString`. */
+  /** The pending payment; must carry `qris.qrString` and its symbol `qris.qr`. */
   @property({ attribute: false }) payment: Payment | null = null;
 
-  /** Why no code is shown: a refused payload, an encoder that failed to load, or none. */
-  @state() private problem: 'invalid' | 'load' | null = null;
+  /** Why no code is shown: a refused payload (or symbol), or none. */
+  @state() private problem: 'invalid' | null = null;
   /** The code expired: hidden for good for this payment. */
   @state() private gone = false;
 
@@ -81,31 +84,20 @@ export class BayarQrisView extends BayarElement {
       if (p && !checkQris(p.qris?.qrString, p.amount)) {
         this.problem = 'invalid';
         this.notify('qr-error', { code: 'invalid_qris', message: 'The QRIS payload failed its format or CRC check; it was not drawn.' });
+      } else if (p && !readQr(p.qris?.qr)) {
+        this.problem = 'invalid';
+        this.notify('qr-error', { code: 'invalid_qris', message: 'The QR symbol sent with the payload is malformed; nothing was drawn.' });
       }
     }
     this.countdown.expiresAt = p?.expiresAt;
   }
 
   protected override updated(): void {
-    const text = this.payment?.qris?.qrString;
-    if (text && this.canvas && this.drawn !== text) void this.draw(text);
-  }
-
-  private async draw(text: string): Promise<void> {
-    this.drawn = text;
-    let encodeQr;
-    try {
-      // Loaded only now: the encoder is its own chunk (dist/chunks/qr-*.js).
-      ({ encodeQr } = await loadQrEncoder());
-    } catch {
-      this.drawn = undefined;
-      this.problem = 'load';
-      this.notify('qr-error', { code: 'qr_load_failed', message: 'The QR encoder could not be loaded.' });
-      return;
-    }
+    const qris = this.payment?.qris;
     const canvas = this.canvas;
-    if (!canvas || this.drawn !== text || this.gone) return;
-    paintQr(canvas, encodeQr, text);
+    if (!qris?.qrString || !canvas || this.drawn === qris.qrString) return;
+    this.drawn = qris.qrString;
+    paintQr(canvas, qris.qr, qris.qrString);
   }
 
   private download(): void {
@@ -125,8 +117,8 @@ export class BayarQrisView extends BayarElement {
     const renew = html`<button type="button" class="primary" @click=${() => this.notify('renew')}>${t.newQr}</button>`;
     let body;
     if (this.problem) {
-      body = html`<p class="error" role="alert">${this.problem === 'load' ? t.errors.network : t.invalid.qris}</p>
-        ${this.problem === 'invalid' ? renew : nothing}`;
+      body = html`<p class="error" role="alert">${t.invalid.qris}</p>
+        ${renew}`;
     } else if (this.gone || this.countdown.expired) {
       body = html`<p class="error">${t.qrExpired}</p>
         ${renew}`;

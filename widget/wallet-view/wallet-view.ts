@@ -6,7 +6,7 @@ import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { channelName } from '../internal/view-format.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
-import { loadQrEncoder, paintQr } from '../internal/qr-canvas.js';
+import { paintQr } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
@@ -93,19 +93,11 @@ export class BayarWalletView extends BayarElement {
   }
 
   protected override updated(): void {
-    const text = this.payment?.ewallet?.qrString;
-    if (text && this.canvas && this.drawn !== text) void this.draw(this.canvas, text);
-  }
-
-  private async draw(canvas: HTMLCanvasElement, text: string): Promise<void> {
-    this.drawn = text;
-    try {
-      const { encodeQr } = await loadQrEncoder();
-      if (this.drawn === text) paintQr(canvas, encodeQr, text);
-    } catch {
-      this.drawn = undefined;
-      this.qrFailed = true;
-    }
+    const w = this.payment?.ewallet;
+    if (!w?.qrString || !this.canvas || this.drawn === w.qrString) return;
+    this.drawn = w.qrString;
+    // A malformed symbol: the view falls back to the wallet's link, as for a QR image that failed to load.
+    if (!paintQr(this.canvas, w.qr, w.qrString)) this.qrFailed = true;
   }
 
   protected override render() {
