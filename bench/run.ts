@@ -120,7 +120,7 @@ async function main() {
   });
 
   // 2. Time to interactive.
-  await phase('tti', 'time to interactive', 120_000, async () => {
+  await phase('tti', 'time to interactive', 200_000, async () => {
     let companion = '';
     const pages = await startPageServer(dist, () => companion);
     const child = await spawnServer({
@@ -130,7 +130,7 @@ async function main() {
     });
     companion = child.url;
     try {
-      results.tti = await runTti({ origin: pages.origin, runs: quick ? 5 : 25, qrisRuns: quick ? 3 : 20, warmup: 2, log });
+      results.tti = await runTti({ origin: pages.origin, runs: quick ? 5 : 25, qrisRuns: quick ? 3 : 20, mobileRuns: quick ? 3 : 25, warmup: 2, log });
       results.machine.chromium = results.tti.chromium;
     } finally {
       await child.stop();

@@ -50,6 +50,20 @@ export function targets(r: Results): Array<{ target: string; measured: string; o
     out.push({ target: 'Widget first load ≤ 15 KB gzip', measured: `${fmtKiB(first)} (${bytes(first)}, bayar.js + bayar.mjs)`, ok: first <= w.budgets.firstLoadGzip });
     out.push({ target: 'Widget everything ≤ 25 KB gzip', measured: `${fmtKiB(w.everything.gzip)} (${bytes(w.everything.gzip)})`, ok: w.everything.gzip <= w.budgets.everythingGzip });
   }
+  const tt = r.tti;
+  if (tt) {
+    const cost = tt.widget.median - tt.baseline.median;
+    out.push({ target: 'Widget cost to interactive ≤ 50 ms (median, page with vs without)', measured: `${fmtMs(cost)} ms (${fmtMs(tt.widget.median)} vs ${fmtMs(tt.baseline.median)} ms)`, ok: cost <= 50 });
+    const m = tt.mobile;
+    if (m) {
+      const mc = m.widget.median - m.baseline.median;
+      out.push({
+        target: `… on ${m.profile.name}: ≤ 2 round trips (≤ ${2 * m.profile.latencyMs} ms)`,
+        measured: `${fmtMs(mc)} ms = ${(mc / m.profile.latencyMs).toFixed(1)} round trips (${fmtMs(m.widget.median)} vs ${fmtMs(m.baseline.median)} ms)`,
+        ok: mc <= 2 * m.profile.latencyMs,
+      });
+    }
+  }
   const st = r.startup;
   if (st) {
     const [compiled, tsx] = st.rows;
@@ -174,7 +188,7 @@ export function renderMarkdown(r: Results): string {
     const t = r.tti;
     L.push('## 2. Time to interactive (headless Chromium)', '');
     L.push(
-      `${t.runs} runs per page, each in a fresh browser context (cold cache), pages and dist/ served over 127.0.0.1 (no network delay: weight is section 1), companion in its own process on another origin. Times from navigation start, read in the page.`,
+      `${t.runs} runs per page, each in a fresh browser context (cold cache), pages and dist/ served over 127.0.0.1 (no network delay: weight is section 1), companion in its own process on another origin. The widget page embeds it as docs/integration.md §3 shows: \`<link rel=modulepreload>\` for bayar.mjs, \`<link rel=preconnect crossorigin>\` to the companion, \`<script src=bayar.js defer>\`. Times from navigation start, read in the page.`,
       '',
     );
     L.push('| page | median | p90 | min | max |', '|---|---:|---:|---:|---:|');
@@ -183,6 +197,23 @@ export function renderMarkdown(r: Results): string {
     L.push(`| widget cost (median difference) | ${fmtMs(t.widget.median - t.baseline.median)} ms | | | |`);
     L.push(`| click QRIS → Pay → QR drawn (${t.qris.runs} runs; payment on screen after ${fmtMs(t.qris.createMedian)} ms) | ${fmtMs(t.qris.median)} ms | ${fmtMs(t.qris.p90)} ms | ${fmtMs(t.qris.min)} ms | ${fmtMs(t.qris.max)} ms |`);
     L.push('', `The widget page's own DOMContentLoaded: median ${fmtMs(t.widgetDcl)} ms (the deferred loader does not hold the page back).`, '');
+    const fall = (w: Array<{ path: string; start: number; end: number }>) =>
+      w.map((e) => `${e.path.replace(/^\/chunks\/([a-z]+)-[\w-]+\.js$/, '/chunks/$1-….js').replace(/\?.*$/, '')} ${fmtMs(e.start)}→${fmtMs(e.end)}`).join(' · ');
+    if (t.waterfall?.length) L.push(`Requests of the median widget run until the method list was ready (ms from navigation start): ${fall(t.waterfall)}.`, '');
+    const m = t.mobile;
+    if (m) {
+      L.push(
+        `On a throttled network (Chromium network emulation, ${m.profile.name}: ${m.profile.latencyMs} ms added to every round trip, ${m.profile.downKbps / 1000} Mbps down, ${m.profile.upKbps / 1000} Mbps up), ${m.runs} runs per page, otherwise as above:`,
+        '',
+      );
+      L.push('| page | median | p90 | min | max |', '|---|---:|---:|---:|---:|');
+      L.push(`| baseline: same page, no widget (→ DOMContentLoaded) | ${fmtMs(m.baseline.median)} ms | ${fmtMs(m.baseline.p90)} ms | ${fmtMs(m.baseline.min)} ms | ${fmtMs(m.baseline.max)} ms |`);
+      L.push(`| **with \`<bayar-checkout>\`** (→ method radio focusable) | **${fmtMs(m.widget.median)} ms** | ${fmtMs(m.widget.p90)} ms | ${fmtMs(m.widget.min)} ms | ${fmtMs(m.widget.max)} ms |`);
+      const mc = m.widget.median - m.baseline.median;
+      L.push(`| widget cost (median difference) | ${fmtMs(mc)} ms (${(mc / m.profile.latencyMs).toFixed(1)} round trips) | | | |`);
+      if (m.waterfall.length) L.push('', `Requests of the median throttled widget run: ${fall(m.waterfall)}.`);
+      L.push('');
+    }
   }
 
   if (r.throughput) {

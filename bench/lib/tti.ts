@@ -21,8 +21,47 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/helpers/chromium.mjs';
 import { median, percentile, within } from './stats.js';
 
 
+/** Chromium network emulation (CDP Network.emulateNetworkConditions): latency is added to every request's round trip. */
+export interface NetProfile {
+  name: string;
+  latencyMs: number;
+  downKbps: number;
+  upKbps: number;
+}
+
+/** Typical Indonesian 4G as issue 16 names it: 150 ms latency, 1.6 Mbps down, 0.75 Mbps up. */
+export const MOBILE: NetProfile = { name: 'mobile (150 ms, 1.6/0.75 Mbps)', latencyMs: 150, downKbps: 1600, upKbps: 750 };
+
+/** One request of the widget page as the browser saw it, until the method list was ready (ms from navigation start). */
+export interface WaterfallEntry {
+  path: string;
+  start: number;
+  end: number;
+}
+
+export interface Summary {
+  median: number;
+  p90: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+export interface TtiProfileResult {
+  profile: NetProfile;
+  runs: number;
+  widget: Summary;
+  baseline: Summary;
+  /** The widget page's requests in the run closest to the median. */
+  waterfall: WaterfallEntry[];
+}
+
 export interface TtiResult {
   runs: number;
+  /** The widget page's requests (loopback) in the run closest to the median. */
+  waterfall?: WaterfallEntry[];
+  /** The same pages on a throttled network. */
+  mobile?: TtiProfileResult;
   widget: { median: number; p90: number; min: number; max: number; samples: number[] };
   baseline: { median: number; p90: number; min: number; max: number; samples: number[] };
   /** Median of the widget's DOMContentLoaded, for reference: the widget does not delay the page itself. */
@@ -44,15 +83,26 @@ document.addEventListener('bayar-ready', async (event) => {
   radio.focus();
   window.__bench.tti = performance.now();
   window.__bench.focused = picker.shadowRoot.activeElement === radio;
+  window.__bench.waterfall = [{ path: location.pathname, start: 0, end: performance.getEntriesByType('navigation')[0].responseEnd }].concat(
+    performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })));
   window.__bench.done = true;
 }, { once: true });
 `;
+
+/**
+ * The head of docs/integration.md's embed snippet: the module the loader imports is fetched beside the loader
+ * instead of after it, and the connection to the companion (the methods request; anonymous, as the widget's
+ * fetches are) is opened while the page still parses. Here the widget files are on the page's origin.
+ */
+const EMBED = (server: string) => `<link rel="modulepreload" href="/bayar.mjs">
+<link rel="preconnect" href="${server}" crossorigin>
+<script src="/bayar.js" defer></script>`;
 
 function page(widget: boolean, server: string, order: string) {
   return `<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Checkout</title>
 <script>window.__widget = ${widget};${PROBE}</script>
-${widget ? '<script src="/bayar.js" defer></script>' : ''}
+${widget ? EMBED(server) : ''}
 </head><body><main><h1>Checkout</h1>
 <bayar-checkout server="${server}" order-id="${order}" amount="150000" customer-name="Siti" customer-email="siti@example.com"></bayar-checkout>
 </main></body></html>`;
@@ -79,25 +129,42 @@ export async function startPageServer(distDir: string, companion: () => string):
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-const summary = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), min: percentile(xs, 0), max: percentile(xs, 100), samples: xs });
+const summary = (xs: number[]): Summary => ({ median: median(xs), p90: percentile(xs, 90), min: percentile(xs, 0), max: percentile(xs, 100), samples: xs });
 
-export async function runTti(o: { origin: string; runs: number; qrisRuns: number; warmup: number; log: (s: string) => void }): Promise<TtiResult> {
+/** The waterfall of the run whose time is closest to the median. */
+const medianWaterfall = (runs: Array<{ value: number; waterfall?: WaterfallEntry[] }>): WaterfallEntry[] => {
+  const m = median(runs.map((r) => r.value));
+  return [...runs].sort((a, b) => Math.abs(a.value - m) - Math.abs(b.value - m))[0]?.waterfall ?? [];
+};
+
+export async function runTti(o: { origin: string; runs: number; qrisRuns: number; mobileRuns: number; warmup: number; log: (s: string) => void }): Promise<TtiResult> {
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   try {
     const widget: number[] = [];
+    const widgetRuns: Array<{ value: number; waterfall?: WaterfallEntry[] }> = [];
     const baseline: number[] = [];
     const widgetDcl: number[] = [];
     const qris: number[] = [];
     const qrisCreate: number[] = [];
-    const one = async (kind: 'widget' | 'baseline', i: number, withQris: boolean) => {
+    const one = async (kind: 'widget' | 'baseline', i: number, withQris: boolean, net?: NetProfile) => {
       const ctx = await browser.newContext();
       try {
         const p = await ctx.newPage();
+        if (net) {
+          const cdp = await ctx.newCDPSession(p);
+          await cdp.send('Network.enable');
+          await cdp.send('Network.emulateNetworkConditions', {
+            offline: false,
+            latency: net.latencyMs,
+            downloadThroughput: (net.downKbps * 1000) / 8,
+            uploadThroughput: (net.upKbps * 1000) / 8,
+          });
+        }
         const errors: string[] = [];
         p.on('pageerror', (e) => errors.push(String(e)));
         await p.goto(`${o.origin}/${kind}.html?order=TTI-${Date.now()}-${i}`, { waitUntil: 'commit' });
         await p.waitForFunction(() => (window as unknown as { __bench: { done?: boolean } }).__bench?.done === true, null, { timeout: 15_000, polling: 50 });
-        const b = await p.evaluate(() => (window as unknown as { __bench: { dcl: number; tti?: number; focused?: boolean } }).__bench);
+        const b = await p.evaluate(() => (window as unknown as { __bench: { dcl: number; tti?: number; focused?: boolean; waterfall?: WaterfallEntry[] } }).__bench);
         if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
         if (kind === 'baseline') return { value: b.dcl };
         if (!b.focused) throw new Error('the method radio did not take focus');
@@ -129,7 +196,7 @@ export async function runTti(o: { origin: string; runs: number; qrisRuns: number
           });
           if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
         }
-        return { value: b.tti!, dcl: b.dcl, qris: q };
+        return { value: b.tti!, dcl: b.dcl, qris: q, waterfall: b.waterfall };
       } finally {
         await ctx.close();
       }
@@ -147,14 +214,33 @@ export async function runTti(o: { origin: string; runs: number; qrisRuns: number
         if (kind === 'baseline') baseline.push(r.value);
         else {
           widget.push(r.value);
+          widgetRuns.push(r);
           widgetDcl.push(r.dcl!);
           if (r.qris) (qris.push(r.qris.total), qrisCreate.push(r.qris.create));
         }
       }
     }
     o.log(`    ${o.runs} runs each, ${qris.length} QRIS runs`);
+    let mobile: TtiProfileResult | undefined;
+    if (o.mobileRuns > 0) {
+      const mw: Array<{ value: number; waterfall?: WaterfallEntry[] }> = [];
+      const mb: number[] = [];
+      await within('TTI warm-up (mobile)', 30_000, one('widget', -9, false, MOBILE));
+      for (let i = 0; i < o.mobileRuns; i++) {
+        const order = i % 2 ? (['widget', 'baseline'] as const) : (['baseline', 'widget'] as const);
+        for (const kind of order) {
+          const r = await within(`TTI mobile run ${i} (${kind})`, 30_000, one(kind, 1000 + i, false, MOBILE));
+          if (kind === 'baseline') mb.push(r.value);
+          else mw.push(r);
+        }
+      }
+      o.log(`    ${o.mobileRuns} runs each on ${MOBILE.name}`);
+      mobile = { profile: MOBILE, runs: o.mobileRuns, widget: summary(mw.map((r) => r.value)), baseline: summary(mb), waterfall: medianWaterfall(mw) };
+    }
     return {
       runs: o.runs,
+      waterfall: medianWaterfall(widgetRuns),
+      mobile,
       widget: summary(widget),
       baseline: summary(baseline),
       widgetDcl: median(widgetDcl),
