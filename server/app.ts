@@ -48,7 +48,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { CallLog } from './console/call-log.js';
 import { consoleRoutes } from './console/routes.js';
 import { countSessions } from './console/counters.js';
-import { widgetRoutes } from './routes/widget.js';
+import { methodsAnswer, widgetRoutes } from './routes/widget.js';
+import { methodsFastPath } from './routes/methods-fast.js';
 import { StatusChecks } from './domain/status-check.js';
 import type { HistoryEntry, Store } from './store/types.js';
 import { isStoreUnavailable } from './store/unavailable.js';
@@ -228,28 +229,40 @@ export function createApp(deps: AppDeps): BayarApp {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          // Lit adopts constructable stylesheets; emulator pages use one <style> block.
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          requireTrustedTypesFor: ["'script'"],
-          trustedTypes: ['lit-html', "'allow-duplicates'"],
-        },
+  const security = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Lit adopts constructable stylesheets; emulator pages use one <style> block.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        requireTrustedTypesFor: ["'script'"],
+        trustedTypes: ['lit-html', "'allow-duplicates'"],
       },
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
-  );
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  const apiCors = cors(config.allowedOrigins);
+  const apiLimit = rateLimit({
+    windowMs: 60_000,
+    limit: deps.rateLimitPerMinute ?? config.rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // A router mounted without a public URL builds this app on its first request (server/bayar.ts): on purpose.
+    // X-Forwarded-For is believed only from BAYAR_TRUST_PROXY's proxies (req.ip); otherwise ignored on purpose.
+    validate: { creationStack: false, xForwardedForHeader: false },
+    handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
+  });
+  // The first request of every checkout skips the stack, with the same headers, checks and logs (routes/methods-fast.ts).
+  app.use(methodsFastPath({ security, cors: apiCors, limit: apiLimit, log, metrics, answer: (req) => methodsAnswer(req, service, orderSources) }));
+  app.use(security);
   app.use(requestContext(log));
   app.use(requestLog(metrics));
 
@@ -266,20 +279,8 @@ export function createApp(deps: AppDeps): BayarApp {
   for (const [id, e] of emulators) app.use(`/emulators/${id}`, e.router);
   app.use(webhookRoutes(service, providers, clock, metrics, config.webhookAllowedIps, new URL(publicUrl).pathname.replace(/\/+$/, '')));
 
-  app.use('/api', cors(config.allowedOrigins));
-  app.use(
-    '/api',
-    rateLimit({
-      windowMs: 60_000,
-      limit: deps.rateLimitPerMinute ?? config.rateLimitPerMinute,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      // A router mounted without a public URL builds this app on its first request (server/bayar.ts): on purpose.
-      // X-Forwarded-For is believed only from BAYAR_TRUST_PROXY's proxies (req.ip); otherwise ignored on purpose.
-      validate: { creationStack: false, xForwardedForHeader: false },
-      handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
-    }),
-  );
+  app.use('/api', apiCors);
+  app.use('/api', apiLimit);
   app.use(
     '/api',
     express.json({

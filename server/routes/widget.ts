@@ -70,6 +70,12 @@ function requirePaymentAccess(req: Request, merchantKey: string): string {
   return id;
 }
 
+/** GET /api/methods: the methods for the order named by the query or the Bayar-Session header. */
+export function methodsAnswer(req: Request, service: PaymentService, sources: OrderSources): MethodsResponse {
+  const order = orderFromQuery(req, sources);
+  return { methods: service.methods(order.amount, order.allowed), ...(order.order ? { order: order.order } : {}) };
+}
+
 /** Payments through payment links: their rate limits, and the customer the link names (kept out of the page). */
 export interface LinkCheckoutHooks {
   limits: RequestHandler[];
@@ -104,10 +110,9 @@ export function widgetRoutes(
 ): Router {
   const r = Router();
 
+  // Answered by routes/methods-fast.ts before the stack; this route serves what it leaves (HEAD).
   r.get('/api/methods', (req, res) => {
-    const order = orderFromQuery(req, sources);
-    const body: MethodsResponse = { methods: service.methods(order.amount, order.allowed), ...(order.order ? { order: order.order } : {}) };
-    res.json(body);
+    res.json(methodsAnswer(req, service, sources));
   });
 
   r.get('/api/installments', async (req, res) => {
