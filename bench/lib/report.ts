@@ -165,6 +165,14 @@ export function renderMarkdown(r: Results): string {
     for (const c of w.lazy) L.push(`| lazy: ${c.file} (imported by ${c.via}) | ${bytes(c.raw)} | ${bytes(c.gzip)} | ${bytes(c.brotli)} | |`);
     L.push(`| **everything** | ${bytes(w.everything.raw)} | **${bytes(w.everything.gzip)}** | ${bytes(w.everything.brotli)} | ≤ ${bytes(w.budgets.everythingGzip)} ${mark(w.everything.gzip <= w.budgets.everythingGzip)} |`);
     L.push('');
+    if (w.console) {
+      const c = w.console;
+      L.push('', 'The merchant console (dist-console/, served at /console/; shop staff only, never loaded by customers):', '');
+      L.push('| what | raw | gzip | brotli |', '|---|---:|---:|---:|');
+      L.push(`| first load (${c.firstLoad.files.join(' + ')}) | ${bytes(c.firstLoad.raw)} | ${bytes(c.firstLoad.gzip)} | ${bytes(c.firstLoad.brotli)} |`);
+      for (const f of c.lazy) L.push(`| lazy: ${f.file} | ${bytes(f.raw)} | ${bytes(f.gzip)} | ${bytes(f.brotli)} |`);
+      L.push(`| everything | ${bytes(c.everything.raw)} | ${bytes(c.everything.gzip)} | ${bytes(c.everything.brotli)} |`, '');
+    }
     L.push(
       `For scale: widely used in-page checkout SDKs weigh 129–204 KB gzip (Braintree Drop-in ≈ 129 KB, Xendit components ≈ 134 KB, Adyen Drop-in trimmed ≈ 136 KB, full ≈ 204 KB; figures from the issue, not measured here): Bayar's first load is ${fmtRatio(129 * 1024 / Math.max(w.firstLoadScript.gzip, 1))} smaller than the lightest, everything together ${fmtRatio(129 * 1024 / Math.max(w.everything.gzip, 1))}.`,
     );

@@ -26,6 +26,15 @@ export interface WeightResult {
   /** Files in dist/ not reachable from either entry (should be none). */
   unreachable: string[];
   budgets: { firstLoadGzip: number; everythingGzip: number };
+  /** The merchant console's build (dist-console/), when it exists: its first load and its lazy chunks. */
+  console?: ConsoleWeight;
+}
+
+export interface ConsoleWeight {
+  /** index.html and the scripts and styles it loads, with their static imports. */
+  firstLoad: { files: string[]; raw: number; gzip: number; brotli: number };
+  lazy: Array<{ file: string; raw: number; gzip: number; brotli: number }>;
+  everything: { raw: number; gzip: number; brotli: number };
 }
 
 /** Budgets from the issue, in KB of 1 024 bytes. */
@@ -48,7 +57,7 @@ export function scanImports(code: string): { static: string[]; dynamic: string[]
   return { static: [...statics], dynamic: [...dynamics] };
 }
 
-export function measureWeight(dist: string): WeightResult {
+export function measureWeight(dist: string, distConsole?: string): WeightResult {
   const distDir = resolve(dist);
   const cache = new Map<string, FileWeight>();
   const weigh = (abs: string): FileWeight => {
@@ -115,5 +124,34 @@ export function measureWeight(dist: string): WeightResult {
     everything: sum(seen),
     unreachable,
     budgets: BUDGET,
+    console: distConsole && existsSync(join(distConsole, 'index.html')) ? measureConsole(resolve(distConsole)) : undefined,
+  };
+}
+
+/** The console page: index.html's own scripts and stylesheets and their static imports first, the rest lazy. */
+function measureConsole(dir: string): ConsoleWeight {
+  const weigh = (abs: string) => {
+    const buf = readFileSync(abs);
+    return {
+      file: relative(dir, abs),
+      raw: buf.length,
+      gzip: gzipSync(buf, { level: 9 }).length,
+      brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length,
+    };
+  };
+  const html = join(dir, 'index.html');
+  const first = new Set<string>([html]);
+  const add = (abs: string) => {
+    if (first.has(abs) || !existsSync(abs)) return;
+    first.add(abs);
+    if (abs.endsWith('.js')) for (const spec of scanImports(readFileSync(abs, 'utf8')).static) if (spec.startsWith('.')) add(resolve(dirname(abs), spec));
+  };
+  for (const m of readFileSync(html, 'utf8').matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)) add(join(dir, m[1]!.replace(/^.*?\/assets\//, 'assets/')));
+  const all = listFiles(dir).filter((f) => /\.(m?js|css|html)$/.test(f));
+  const total = (files: string[]) => files.map(weigh).reduce((a, w) => ({ raw: a.raw + w.raw, gzip: a.gzip + w.gzip, brotli: a.brotli + w.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  return {
+    firstLoad: { files: [...first].map((f) => relative(dir, f)), ...total([...first]) },
+    lazy: all.filter((f) => !first.has(f)).map(weigh),
+    everything: total(all),
   };
 }
