@@ -273,7 +273,7 @@ export function renderMarkdown(r: Results): string {
     if (r.sse.note) L.push(r.sse.note, '');
     if (r.sse.runs.length) {
       L.push(
-        'N listeners on one payment (raw sockets from this process), then the payment becomes paid: on the companion through a signed Doku notification (verified, committed, published), on the ceiling (bare node:http, same SSE framing, heartbeat timer and emitter listener per stream, no Express, no ledger) through an IPC message. "until received" runs from sending the change to each listener holding the paid event, measured in the client — which reads every socket on one core, so it carries the client\'s own cost; the ceiling row shows how much. "server write": the synchronous publish to every stream, timed inside the server. "ack": until the server answered the change (the companion answers the webhook after publishing). Memory: server RSS and heap after full GCs, before and after opening the streams.',
+        'N listeners on one payment (raw sockets from this process), then the payment becomes paid: on the companion through a signed Doku notification (verified, committed, published), on the ceiling (bare node:http, same SSE framing, heartbeat timer and emitter listener per stream, no Express, no ledger) through an IPC message. "until received" runs from sending the change to each listener holding the paid event, measured in the client — which reads every socket on one core, so it carries the client\'s own cost; the ceiling row shows how much. "server write": the synchronous publish to every stream, timed inside the server. "ack": until the change was answered — for the companion the answer to the webhook, sent and timed from a worker thread of the bench (not from the thread busy reading the listeners; the companion answers before it writes to the streams); for the ceiling its IPC reply, read by the busy thread. Memory: server RSS and heap after full GCs, before and after opening the streams.',
         '',
       );
       L.push('| server | listeners | until received p50 | p99 | max | server write | ack | extra RSS | RSS / stream | heap / stream |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -288,7 +288,7 @@ export function renderMarkdown(r: Results): string {
       const c = r.sse.runs.find((x) => x.server === 'ceiling' && x.listeners === big);
       if (b && c) {
         L.push(
-          `With ${fmtInt(big)} streams the companion holds ${fmtMiB(b.extraRss)} more than before them (${fmtRatio(b.extraRss / c.extraRss)} the bare server's ${fmtMiB(c.extraRss)}): per stream ${fmtInt(b.heapPerConn)} B of heap against ${fmtInt(c.heapPerConn)} B for the minimum. The webhook that triggers the change is answered only after the companion has written to every stream (ack ${fmtMs(b.ackMs)} ms).`,
+          `With ${fmtInt(big)} streams the companion holds ${fmtMiB(b.extraRss)} more than before them (${fmtRatio(b.extraRss / c.extraRss)} the bare server's ${fmtMiB(c.extraRss)}): per stream ${fmtInt(b.heapPerConn)} B of heap against ${fmtInt(c.heapPerConn)} B for the minimum. The webhook that triggers the change is answered in ${fmtMs(b.ackMs)} ms (target ≤ 10 ms).`,
           '',
         );
       }

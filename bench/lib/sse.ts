@@ -5,7 +5,9 @@
  * to its "paid" event; the server's own time to write the event to every stream; the server's memory per open
  * stream (heap and RSS after full GCs, before and after opening them).
  */
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { providerReference } from '../../server/domain/payment-service.js';
 import type { ChildServer } from './children.js';
 import type { Memory } from './memory.js';
@@ -49,10 +51,10 @@ const PAID = Buffer.from('"status":"paid"');
 /** Every line of the stream (HTTP chunk framing included) ends with \n, and the markers never span lines. */
 const NEWLINE = 0x0a;
 
-/** A payment to listen to, and how to make it paid (resolves when the server acknowledged). */
+/** A payment to listen to, and how to make it paid: `begin` marks the moment of sending; resolves to the ack in ms. */
 interface Subject {
   paymentId: string;
-  markPaid: () => Promise<void>;
+  markPaid: (begin: () => number) => Promise<number>;
   /** What opens the stream (the companion needs the payment's client secret). */
   query?: string;
 }
@@ -69,18 +71,47 @@ async function companionSubject(child: ChildServer, n: number): Promise<Subject>
   return {
     paymentId: payment.id,
     query: `?client_secret=${clientSecret}`,
-    async markPaid() {
+    async markPaid(begin) {
       const note = dokuPaidNote(providerReference(payment.id, 1), payment.amount);
-      const ack = await fetch(`${child.url}/webhooks/doku`, { method: 'POST', headers: note.headers, body: note.body });
-      if (ack.status !== 200) throw new Error(`the paid notification was refused: HTTP ${ack.status} ${await ack.text()}`);
+      // Sent and timed from a thread of its own: this one reads every listener's socket, and its event loop is
+      // busy with thousands of them exactly when the answer arrives (that was in the "ack" before).
+      const w = new Worker(ACK_SENDER, { eval: true, workerData: { url: `${child.url}/webhooks/doku`, headers: note.headers, body: note.body } });
+      try {
+        await once(w, 'message');
+        const sent = performance.timeOrigin + begin();
+        w.postMessage('go');
+        const [r] = (await once(w, 'message')) as [{ status: number; text: string; at: number }];
+        if (r.status !== 200) throw new Error(`the paid notification was refused: HTTP ${r.status} ${r.text}`);
+        return r.at - sent;
+      } finally {
+        await w.terminate();
+      }
     },
   };
 }
 
+/** Posts the notification when told to, and reports when the answer came (absolute ms, as performance.timeOrigin + now). */
+const ACK_SENDER = `
+const { parentPort, workerData } = require('node:worker_threads');
+parentPort.once('message', async () => {
+  const res = await fetch(workerData.url, { method: 'POST', headers: workerData.headers, body: workerData.body });
+  const text = await res.text();
+  parentPort.postMessage({ status: res.status, text: res.status === 200 ? '' : text, at: performance.timeOrigin + performance.now() });
+});
+parentPort.postMessage('ready');
+`;
+
 /** On the bare ceiling: any id; the change is published over IPC. */
 function ceilingSubject(child: ChildServer, n: number): Subject {
   const paymentId = `pay_ceiling_${n}_${Date.now()}`;
-  return { paymentId, markPaid: () => child.request('publish', { paymentId }).then(() => undefined) };
+  return {
+    paymentId,
+    async markPaid(begin) {
+      const t = begin();
+      await child.request('publish', { paymentId });
+      return performance.now() - t;
+    },
+  };
 }
 
 export async function fanout(server: 'bayar' | 'ceiling', child: ChildServer, n: number, batch: number, log: (s: string) => void): Promise<FanoutResult> {
@@ -128,9 +159,7 @@ export async function fanout(server: 'bayar' | 'ceiling', child: ChildServer, n:
   if (memAfter.streams < n) throw new Error(`the companion holds ${memAfter.streams} streams, expected ${n}`);
   log(`    ${server}: ${n} streams open in ${openMs.toFixed(0)} ms`);
 
-  t0 = performance.now();
-  await subject.markPaid();
-  const ackMs = performance.now() - t0;
+  const ackMs = await subject.markPaid(() => (t0 = performance.now()));
   await within(`all ${n} listeners receiving "paid"`, 30_000, paid).catch((err) => log(`    ${(err as Error).message}: ${received} did`));
   const fan = await child.request<{ ms: number; streams: number; status: string } | null>('fanout');
 
