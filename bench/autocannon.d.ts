@@ -35,6 +35,8 @@ declare module 'autocannon' {
     body?: string;
     requests?: RequestSpec[];
     title?: string;
+    /** Replace [<id>] in the body and headers with a fresh id per request. */
+    idReplacement?: boolean;
   }
   export interface Result {
     title?: string;

@@ -1,6 +1,8 @@
 /** BENCHMARKS.md from the results: a summary against the targets, then one table per measurement. */
 import type { GrowthResult } from './growth.js';
 import { SCALE_KEYS, SCALE_LABELS, type PostgresResult } from './postgres.js';
+import type { CreateCpuResult } from './create-cpu.js';
+import type { FlashResult } from './flash.js';
 import type { FanoutResult } from './sse.js';
 import { fmtInt, fmtKiB, fmtMiB, fmtMs, fmtPct, fmtRatio } from './stats.js';
 import type { RoutingBenchResult } from './routing.js';
@@ -34,6 +36,8 @@ export interface Results {
   routing?: RoutingBenchResult;
   postgres?: PostgresResult;
   sse?: { runs: FanoutResult[]; note: string | null };
+  flash?: FlashResult;
+  createCpu?: CreateCpuResult;
   growth?: GrowthResult;
   notes: string[];
   errors: string[];
@@ -76,6 +80,14 @@ export function targets(r: Results): Array<{ target: string; measured: string; o
     const h = t.rows.find((x) => x.endpoint === 'POST /webhooks/doku');
     if (h) out.push({ target: 'Webhook ingestion ≥ 2 000/s, durable', measured: `${fmtInt(h.bayar.rps)}/s (p99 ${fmtMs(h.bayar.p99)} ms)`, ok: h.bayar.rps >= 2000 });
   }
+  const cc = r.createCpu;
+  if (cc && cc.cpuMsPerCreate !== null) {
+    out.push({
+      target: 'Companion CPU per POST /api/payments ≤ 0.5 ms (emulator in another process)',
+      measured: `${fmtMs(cc.cpuMsPerCreate)} ms (${fmtInt(cc.createsPerCore ?? NaN)} creates/s per core; two durable commits alone ${fmtMs(2 * cc.commitCpuMs)} ms)`,
+      ok: cc.cpuMsPerCreate <= 0.5,
+    });
+  }
   const rt = r.routing;
   if (rt) {
     const { extra, noise } = routingCost(rt);
@@ -103,6 +115,17 @@ export function targets(r: Results): Array<{ target: string; measured: string; o
     out.push({ target: '… using < 50 MB extra memory', measured: `${fmtMiB(s.extraRss)} RSS (${fmtInt(s.rssPerConn)} B per stream)`, ok: s.extraRss < 50 * 1024 * 1024 });
   } else if (r.sse) {
     out.push({ target: '10 000 SSE listeners notified ≤ 100 ms p99', measured: r.sse.note ?? 'not run', ok: null });
+  }
+  const f = r.flash;
+  if (f) {
+    for (const x of f.runs) {
+      const l = x.ledger;
+      out.push({
+        target: `Flash sale, ${x.label}: ${fmtInt(x.customers)} customers, 0 errors, every acknowledged payment paid once`,
+        measured: `${fmtInt(x.errors)} errors; ${fmtInt(l.paidOnce)}/${fmtInt(l.acknowledged)} paid exactly once; notification → stream event p50 ${fmtMs(x.notifyToEvent.p50)} ms, p99 ${fmtMs(x.notifyToEvent.p99)} ms`,
+        ok: x.errors === 0 && l.acknowledged === x.customers && l.paidOnce === l.acknowledged && l.payments === x.customers,
+      });
+    }
   }
   const g = r.growth;
   if (g?.skipped.length) {
@@ -246,6 +269,20 @@ export function renderMarkdown(r: Results): string {
     if (t.problems.length) L.push(...t.problems.map((c) => `- problem: ${c}`), '');
   }
 
+  if (r.createCpu) {
+    const c = r.createCpu;
+    L.push(
+      '### CPU per create',
+      '',
+      `POST /api/payments (BCA VA, a new order each time) on a companion whose Komerce adapter talks over HTTP to the emulator of a second companion process (KOMERCE_BASE_URL), as it would to Komerce: the emulator's work is not in the figure. 10 connections for ${c.seconds} s after a 1 s warm-up; CPU (user + system) of the companion process from /proc over the window, divided by the creates acknowledged.`,
+      '',
+      '| creates | companion CPU per create | creates/s per core | emulator CPU per create | req/s | p50 | p99 | non-2xx | one durable commit\'s CPU (a create makes two) |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      `| ${fmtInt(c.creates)} | ${c.cpuMsPerCreate === null ? 'n/a' : `${fmtMs(c.cpuMsPerCreate)} ms`} | ${fmtInt(c.createsPerCore ?? NaN)} | ${c.emulatorCpuMsPerCreate === null ? 'n/a' : `${fmtMs(c.emulatorCpuMsPerCreate)} ms`} | ${fmtInt(c.rps)} | ${fmtMs(c.p50)} ms | ${fmtMs(c.p99)} ms | ${fmtInt(c.non2xx)} | ${fmtMs(c.commitCpuMs)} ms |`,
+      '',
+    );
+  }
+
   if (r.routing) {
     const rt = r.routing;
     const { extra, noise } = routingCost(rt);
@@ -293,6 +330,30 @@ export function renderMarkdown(r: Results): string {
         );
       }
     }
+  }
+
+  if (r.flash) {
+    const f = r.flash;
+    L.push('## 5b. Flash sale', '');
+    L.push(
+      `${fmtInt(f.customers)} customers arrive evenly within ${f.windowSeconds} s. Each does what a shop and its widget do: the shop's backend mints a checkout session (POST /api/sessions, merchant key), the widget loads the methods with it (GET /api/methods, Bayar-Session header), creates a payment (POST /api/payments with an Idempotency-Key; DANA, routed to the Doku emulator with BAYAR_ROUTES=ewallet=doku so that this process can sign Doku's notifications) and holds the payment's live-status stream (GET …/events?client_secret=, as EventSource must). Once every customer holds a stream, each payment is paid by a signed Doku notification, sent at ${fmtInt(f.burstRate)}/s. The two PostgreSQL instances share one database behind a round-robin "balancer": customers and notifications alternate between them, so a notification often reaches the instance that does not hold the customer's stream. Peak memory is each instance's VmHWM. The ledger is then read directly: every acknowledged payment must be paid, with exactly one "paid" row in its history. Latencies are measured in this process, which also reads every stream.`,
+      '',
+    );
+    if (f.skipped) L.push(`Not run: ${f.skipped}.`, '');
+    L.push(
+      '| ledger | customers holding a stream after | burst achieved | errors | session p99 | methods p99 | create p99 | stream open p99 | webhook ack p99 | notification → event p50 | p99 | peak memory per instance |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    );
+    for (const x of f.runs) {
+      const c = x.calls;
+      L.push(
+        `| ${x.label} | ${x.arrivalSeconds.toFixed(1)} s | ${fmtInt(x.burstAchieved)}/s | ${fmtInt(x.errors)} | ${fmtMs(c.session.p99)} ms | ${fmtMs(c.methods.p99)} ms | ${fmtMs(c.create.p99)} ms | ${fmtMs(c.stream.p99)} ms | ${fmtMs(c.webhook.p99)} ms | ${fmtMs(x.notifyToEvent.p50)} ms | ${fmtMs(x.notifyToEvent.p99)} ms | ${x.peakRss.map(fmtMiB).join(', ')} |`,
+      );
+    }
+    L.push('');
+    for (const c of f.checks) L.push(`- checked: ${c}`);
+    for (const p of f.problems) L.push(`- **problem**: ${p}`);
+    L.push('');
   }
 
   if (r.growth) {
