@@ -77,7 +77,10 @@ export interface Customer {
 /** How the customer pays: the part of a payment that depends on its method family, as the provider gave it. */
 export interface PaymentInstructions {
   va?: { bank: string; number: string; billerCode?: string };
-  /** `qr`: the payload's QR symbol, encoded by the companion (the widget paints it; it carries no QR encoder). */
+  /**
+   * `qr`: the payload's QR symbol, encoded by the companion (the widget paints it; it carries no QR encoder). In
+   * the widget API's answers (create, read, cancel, check) only: not in streams, notifications or merchant reads.
+   */
   qris?: { qrString: string; qr?: QrModules };
   redirectUrl?: string;
   /** E-wallets: what the provider gave to pay on each kind of device (the widget picks by `ui-mode`). */

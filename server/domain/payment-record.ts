@@ -72,15 +72,21 @@ export function toPublicPayment(r: PaymentRecord): Payment {
   if (r.paidAt) p.paidAt = r.paidAt;
   if (r.status === 'failed' && r.failureReason) p.failureReason = r.failureReason;
   // Instructions are only useful (and only safe to show) while the customer can still pay.
-  if (r.instructions && r.status === 'pending') {
-    Object.assign(p, structuredClone(r.instructions));
-    // The widget draws these modules instead of shipping a QR encoder to every customer.
-    if (p.qris?.qrString) p.qris.qr = cachedQrModules(p.qris.qrString);
-    if (p.ewallet?.qrString) p.ewallet.qr = cachedQrModules(p.ewallet.qrString);
-  }
+  if (r.instructions && r.status === 'pending') Object.assign(p, structuredClone(r.instructions));
   if (r.installment) p.installment = { ...r.installment };
   if (r.flags.length) p.flags = [...r.flags];
   if (r.refundedAmount > 0) p.refundedAmount = r.refundedAmount;
+  return p;
+}
+
+/**
+ * The payment as the widget API answers it: the public payment plus each QR payload's symbol, encoded here so the
+ * widget needs no QR encoder. Only in answers: history snapshots, notifications and streams stay without it.
+ */
+export function toWidgetPayment(r: PaymentRecord): Payment {
+  const p = toPublicPayment(r);
+  if (p.qris?.qrString) p.qris.qr = cachedQrModules(p.qris.qrString);
+  if (p.ewallet?.qrString) p.ewallet.qr = cachedQrModules(p.ewallet.qrString);
   return p;
 }
 

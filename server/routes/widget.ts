@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CreatePaymentResponse, Customer, InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
 import { AppError, badRequest, notFound, unauthorized } from '../errors.js';
 import { checkClientSecret, clientSecretFor } from '../domain/client-secret.js';
-import { toMerchantPayment, toPublicPayment } from '../domain/payment-record.js';
+import { toMerchantPayment, toWidgetPayment } from '../domain/payment-record.js';
 import { isMerchant } from './merchant.js';
 import { resolveOrder, type OrderInput, type OrderSources } from '../domain/orders.js';
 import type { OrderSpec } from '../domain/payment-service.js';
@@ -138,14 +138,14 @@ export function widgetRoutes(
       if (d && typeof d.paymentId === 'string') Object.assign(d, { clientSecret: clientSecretFor(d.paymentId, sources.merchantKey) });
       throw err;
     });
-    const out: CreatePaymentResponse = { payment: toPublicPayment(payment), clientSecret: clientSecretFor(payment.id, sources.merchantKey) };
+    const out: CreatePaymentResponse = { payment: toWidgetPayment(payment), clientSecret: clientSecretFor(payment.id, sources.merchantKey) };
     res.status(created ? 201 : 200).json(out);
   });
 
   r.get('/api/payments/:id', async (req, res) => {
     const record = await service.get(requirePaymentAccess(req, sources.merchantKey));
     // The merchant's backend also sees the expected fee and why the payment went where it went; the page never does.
-    const out: PaymentResponse = { payment: isMerchant(req, sources.merchantKey) ? toMerchantPayment(record, true) : toPublicPayment(record) };
+    const out: PaymentResponse = { payment: isMerchant(req, sources.merchantKey) ? toMerchantPayment(record, true) : toWidgetPayment(record) };
     res.json(out);
   });
 
@@ -157,14 +157,14 @@ export function widgetRoutes(
   });
 
   r.post('/api/payments/:id/cancel', async (req, res) => {
-    const out: PaymentResponse = { payment: toPublicPayment(await service.cancel(requirePaymentAccess(req, sources.merchantKey))) };
+    const out: PaymentResponse = { payment: toWidgetPayment(await service.cancel(requirePaymentAccess(req, sources.merchantKey))) };
     res.json(out);
   });
 
   // "Check status" / "I have paid": ask the provider now (rate-limited per payment, server/domain/status-check.ts).
   r.post('/api/payments/:id/check', async (req, res) => {
     try {
-      const out: PaymentResponse = { payment: toPublicPayment(await checks.check(requirePaymentAccess(req, sources.merchantKey))) };
+      const out: PaymentResponse = { payment: toWidgetPayment(await checks.check(requirePaymentAccess(req, sources.merchantKey))) };
       res.json(out);
     } catch (err) {
       const wait = (err as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds;

@@ -98,6 +98,10 @@ describe('sandbox flow through Komerce', () => {
     // A read answers the same symbol.
     const read = await api(s.url, 'GET', `/api/payments/${created.body.payment.id}`, undefined, secretHeaders(created.body.clientSecret));
     assert.deepEqual(read.body.payment.qris.qr, created.body.payment.qris.qr);
+    // Only the widget's answers carry it: the ledger's history snapshots (streams, notifications) stay lean.
+    const history = await s.store.history(created.body.payment.id);
+    assert.ok(history.length > 0);
+    for (const h of history) assert.equal(JSON.parse(h.snapshot).qris?.qr, undefined);
   });
 
   it('cancels a pending payment and refuses to cancel it twice', async () => {
