@@ -116,6 +116,18 @@ describe('<bayar-wallet-view>', () => {
       expect(find<HTMLAnchorElement>(el, 'a.open')!.href).to.equal(SHOPEEPAY.deeplinkUrl);
     });
 
+    it('ShopeePay: the QR asked for after a status update (which carries no symbol) is still the symbol the API sent', async () => {
+      // A payload no other test uses: the symbol can only come from this payment's own first answer.
+      const qrString = 'https://emulator.test/ewallet-checkout/ewc_stream?qr=only-here-7Q2X';
+      const el = await wallet('ewallet:shopeepay', { ...SHOPEEPAY, qrString, qr: qrModules(qrString) });
+      // As the status stream delivers it: the ledger's snapshot has the payload but not the symbol.
+      el.payment = { ...el.payment!, ewallet: { deeplinkUrl: SHOPEEPAY.deeplinkUrl, qrString } };
+      await el.updateComplete;
+      await clickButton(el, 'Bayar dari perangkat lain');
+      await until(() => find<HTMLCanvasElement>(el, 'canvas[part="qr"]')?.dataset.drawn, 'QR drawn');
+      expect(find<HTMLCanvasElement>(el, 'canvas[part="qr"]')!.dataset.drawn).to.equal(qrString.slice(-4));
+    });
+
     it('DANA: the mobile web checkout, in place; no QR to switch to', async () => {
       const el = await wallet('ewallet:dana', DANA);
       expect(find<HTMLAnchorElement>(el, 'a.open')!.href).to.equal(DANA.mobileUrl);

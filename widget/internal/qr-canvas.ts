@@ -23,11 +23,28 @@ export function readQr(qr: QrModules | undefined): { size: number; dark: (i: num
 }
 
 /**
+ * Symbols by payload, as the widget API answered them. A payment's later updates (its status stream, from the
+ * ledger's snapshots) carry the payload but not the symbol: a view drawn after such an update (the QR shown on
+ * request) still finds it here.
+ */
+const seen = new Map<string, QrModules>();
+
+/** The symbol for `text`: the one given (remembered), else the one last given for the same payload. */
+export function symbolFor(text: string, qr: QrModules | undefined): QrModules | undefined {
+  if (!qr) return seen.get(text);
+  seen.delete(text);
+  seen.set(text, qr);
+  // A handful of payments per page at most; the oldest go first.
+  if (seen.size > 16) seen.delete(seen.keys().next().value!);
+  return qr;
+}
+
+/**
  * Paints the symbol black on white, with its quiet zone, and marks the canvas as drawn with the payload's last four
  * characters (its CRC); false if the symbol is not well formed (nothing drawn).
  */
 export function paintQr(canvas: HTMLCanvasElement, qr: QrModules | undefined, text: string): boolean {
-  const symbol = readQr(qr);
+  const symbol = readQr(symbolFor(text, qr));
   if (!symbol) return false;
   const { size, dark } = symbol;
   const side = (size + QUIET * 2) * SCALE;

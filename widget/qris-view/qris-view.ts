@@ -6,7 +6,7 @@ import { CountdownController } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
-import { paintQr, readQr } from '../internal/qr-canvas.js';
+import { paintQr, readQr, symbolFor } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
@@ -76,6 +76,8 @@ export class BayarQrisView extends BayarElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('payment')) return;
     const p = this.payment;
+    // Kept now: later status updates carry the payload without its symbol.
+    if (p?.qris?.qrString) symbolFor(p.qris.qrString, p.qris.qr);
     if (p?.id !== this.paymentId) {
       this.paymentId = p?.id;
       this.gone = false;
@@ -84,7 +86,7 @@ export class BayarQrisView extends BayarElement {
       if (p && !checkQris(p.qris?.qrString, p.amount)) {
         this.problem = 'invalid';
         this.notify('qr-error', { code: 'invalid_qris', message: 'The QRIS payload failed its format or CRC check; it was not drawn.' });
-      } else if (p && !readQr(p.qris?.qr)) {
+      } else if (p && !readQr(symbolFor(p.qris!.qrString, p.qris!.qr))) {
         this.problem = 'invalid';
         this.notify('qr-error', { code: 'invalid_qris', message: 'The QR symbol sent with the payload is malformed; nothing was drawn.' });
       }

@@ -6,7 +6,7 @@ import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { channelName } from '../internal/view-format.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
-import { paintQr } from '../internal/qr-canvas.js';
+import { paintQr, symbolFor } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
@@ -83,6 +83,9 @@ export class BayarWalletView extends BayarElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('payment')) return;
+    // Kept now: the QR may be asked for only after a status update that carries the payload without its symbol.
+    const w = this.payment?.ewallet;
+    if (w?.qrString) symbolFor(w.qrString, w.qr);
     if (this.payment?.id !== this.paymentId) {
       this.paymentId = this.payment?.id;
       this.wantQr = null;
