@@ -260,6 +260,16 @@ function tally(acknowledged: string[], rows: Array<{ id: string; status: string;
 
 const LEDGER_SQL = `SELECT p.id AS id, p.status AS status, p.provider AS provider, p.attempt AS attempt, (SELECT COUNT(*) FROM payment_history h WHERE h.payment_id = p.id AND h.status = 'paid') AS paid_rows FROM payments p`;
 
+export const emptyFlash = (o: Pick<FlashOptions, 'customers' | 'windowSeconds' | 'burstRate'>): FlashResult => ({
+  customers: o.customers,
+  windowSeconds: o.windowSeconds,
+  burstRate: o.burstRate,
+  runs: [],
+  skipped: null,
+  checks: [],
+  problems: [],
+});
+
 export interface FlashOptions {
   dir: string;
   cpu: CpuPlan;
@@ -270,17 +280,22 @@ export interface FlashOptions {
   log: (s: string) => void;
 }
 
-export async function runFlash(o: FlashOptions): Promise<FlashResult> {
-  const result: FlashResult = { customers: o.customers, windowSeconds: o.windowSeconds, burstRate: o.burstRate, runs: [], skipped: null, checks: [], problems: [] };
+/** Fills `result` as each configuration finishes, so a run cut short by the time budget still reports the others. */
+export async function runFlash(o: FlashOptions, result: FlashResult = emptyFlash(o)): Promise<FlashResult> {
   // E-wallets pinned to Doku (a shop may route so): the bench signs Doku's notifications itself.
   const spawn = (db: string) => spawnServer({ script: 'bench/server-child.ts', cpu: o.cpu, env: { BAYAR_DB: db, BAYAR_ROUTES: 'ewallet=doku' }, nofile: o.nofile });
+
+  const push = (r: FlashRun) => {
+    result.runs.push(r);
+    judge(result, r);
+  };
 
   // SQLite, one instance.
   const path = join(o.dir, 'flash.db');
   await createLedger(path);
   const one = await spawn(path);
   try {
-    result.runs.push(
+    push(
       await sale('SQLite, 1 instance', [one], o, async (ids) => {
         const db = new Database(path, { readonly: true });
         try {
@@ -308,7 +323,7 @@ export async function runFlash(o: FlashOptions): Promise<FlashResult> {
       await store.migrate();
       await store.close();
       servers.push(await spawn(url), await spawn(url));
-      result.runs.push(
+      push(
         await sale('PostgreSQL, 2 instances', servers, o, async (ids) => {
           const client = new pg.Client({ connectionString: url });
           await client.connect();
@@ -326,11 +341,13 @@ export async function runFlash(o: FlashOptions): Promise<FlashResult> {
     }
   }
 
-  for (const r of result.runs) {
-    const l = r.ledger;
-    const ok = r.errors === 0 && l.acknowledged === r.customers && l.paidOnce === l.acknowledged && l.payments === r.customers;
-    const line = `${r.label}: ${l.acknowledged} of ${r.customers} notifications acknowledged; in the ledger ${l.payments} payments, ${l.paidOnce} acknowledged ones paid exactly once, ${l.paidTwice} more than once, ${l.notPaid} not paid${l.why ? ` (${l.why})` : ''}; ${r.errors} errors`;
-    (ok ? result.checks : result.problems).push(line + (r.errorSamples.length ? ` (${r.errorSamples.join('; ')})` : ''));
-  }
   return result;
+}
+
+/** The ledger check of one configuration, as a line of the report. */
+function judge(result: FlashResult, r: FlashRun): void {
+  const l = r.ledger;
+  const ok = r.errors === 0 && l.acknowledged === r.customers && l.paidOnce === l.acknowledged && l.payments === r.customers;
+  const line = `${r.label}: ${l.acknowledged} of ${r.customers} notifications acknowledged; in the ledger ${l.payments} payments, ${l.paidOnce} acknowledged ones paid exactly once, ${l.paidTwice} more than once, ${l.notPaid} not paid${l.why ? ` (${l.why})` : ''}; ${r.errors} errors`;
+  (ok ? result.checks : result.problems).push(line + (r.errorSamples.length ? ` (${r.errorSamples.join('; ')})` : ''));
 }
