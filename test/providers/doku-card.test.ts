@@ -5,84 +5,56 @@
  * DOKU Back Office can do.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createDokuEmulator, type DokuEmulator } from '../../server/emulators/doku/index.js';
 import { ProviderNotSupportedError, WebhookVerificationError } from '../../server/errors.js';
 import { refundBlocker } from '../../server/providers/capabilities.js';
-import { ManualClock } from '../../server/lib/clock.js';
 import { createDokuProvider } from '../../server/providers/doku/index.js';
 import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
-import { recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
+import { providerHarness, recordingHttp, rejects, type Received } from '../helpers/provider-harness.js';
+import { GOOD_CARD_FIELDS, cardPaymentInput, formPost, pageGet } from '../helpers/card-pages.js';
 
 const CREDS = SANDBOX_CREDENTIALS.doku;
-const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
-const { client: http, sent } = recordingHttp();
-const receiver = webhookReceiver(clock);
-const servers = testServers();
+const { client: recording, sent } = recordingHttp();
+let emu: DokuEmulator;
+let adapter: PaymentProvider;
 let receiverUrl = '';
 let base = '';
-let emu: DokuEmulator;
-
-before(async () => {
-  receiverUrl = await servers.listen(receiver.app);
-  ({ emulator: emu, base } = await servers.emulator('/emulators/doku', (o) => createDokuEmulator(CREDS, o), {
-    clock,
-    defaultWebhookUrl: () => `${receiverUrl}/dashboard-url`,
-  }));
+/** Notifications are kept for waitFor(), each test verifies (or forges) them itself. */
+const { clock, hooks: receiver } = providerHarness('doku', {
+  emulator: (o) => createDokuEmulator(CREDS, o),
+  adapter: (baseUrl, c) => createDokuProvider({ ...CREDS, baseUrl }, c),
+  http: recording,
+  timeouts: { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 },
+  verify: false,
+  ready: (r) => ({ emulator: emu, provider: adapter, emuBase: base, hookBase: receiverUrl } = r),
 });
-after(() => servers.close());
-
-const TIMEOUTS = { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 };
-const provider = (): PaymentProvider => createDokuProvider({ ...CREDS, baseUrl: base }, { http, clock, timeouts: TIMEOUTS });
+const provider = () => adapter;
 
 let seq = 0;
 function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
   seq++;
-  const reference = `BYRDC${seq}${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
-  return {
-    paymentId: `pay_${reference}`,
-    reference,
-    orderId: `ORDER-DC${seq}`,
-    amount: 150_000,
-    family: 'card',
-    channel: 'card',
-    customer: { name: 'Siti Rahma', email: 'siti@example.com' },
-    items: [{ name: 'Batik tulis', price: 150_000, quantity: 1, sku: 'BATIK-1' }],
-    expiresAt: new Date(clock.now().getTime() + 3_600_000),
-    webhookUrl: `${receiverUrl}/webhooks/doku`,
-    returnUrl: `https://shop.example/return/pay_${reference}`,
-    ...over,
-  };
+  return cardPaymentInput(clock, { reference: `BYRDC${seq}${Math.random().toString(36).slice(2, 10).toUpperCase()}`, orderId: `ORDER-DC${seq}`, webhookUrl: `${receiverUrl}/webhooks/doku` }, over);
 }
 
 const json = (r: Received) => JSON.parse(r.rawBody.toString('utf8'));
 const about = (invoice: string) => (r: Received) => json(r).order?.invoice_number === invoice;
 
-async function post(url: string, fields: Record<string, string>) {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-}
-const get = async (url: string) => {
-  const res = await fetch(url, { redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-};
-
-const GOOD = { expiry: '12/30', cvv: '123', name: 'SITI RAHMA' };
 
 /** Creates a Doku card payment and pays it on the hosted pages with this card and these OTPs. */
 async function payWith(card: string, otps: string[] = ['112233'], inp = input()) {
   const p = provider();
   const created = await p.create(inp);
   const page = created.redirectUrl!;
-  const form = await post(`${page}/card`, { card_number: card, ...GOOD });
+  const form = await formPost(`${page}/card`, { card_number: card, ...GOOD_CARD_FIELDS });
   assert.equal(form.status, 303, form.text);
   assert.equal(form.location, `${page}/3ds`);
   // Card submitted, 3-D Secure not yet done: Doku's REDIRECT, still pending.
   assert.deepEqual(await p.status({ providerRef: created.providerRef, reference: inp.reference }).then((s) => [s.status, s.providerStatus]), ['pending', 'REDIRECT']);
   const webhook = receiver.waitFor(about(inp.reference));
   let last;
-  for (const otp of otps) last = await post(`${page}/3ds`, { otp });
+  for (const otp of otps) last = await formPost(`${page}/3ds`, { otp });
   return { p, inp, created, page, last: last!, webhook: await webhook };
 }
 
@@ -97,7 +69,7 @@ describe('Doku Checkout card: create and the hosted card form', () => {
     assert.deepEqual(body.payment.payment_method_types, ['CREDIT_CARD']);
     assert.equal(body.order.invoice_number, inp.reference);
     assert.equal(r.providerRef, inp.reference);
-    const page = await get(r.redirectUrl!);
+    const page = await pageGet(r.redirectUrl!);
     assert.equal(page.status, 200);
     assert.equal(page.location, null);
     assert.match(page.text, /autocomplete="cc-number"/);
@@ -115,15 +87,15 @@ describe('Doku Checkout card: create and the hosted card form', () => {
   test('the card form refuses a bad number and an unknown card, and says which; nothing is paid', async () => {
     const inp = input();
     const created = await provider().create(inp);
-    const bad = await post(`${created.redirectUrl}/card`, { card_number: '4811111111111115', expiry: '01/20', cvv: '1', name: '' });
+    const bad = await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111115', expiry: '01/20', cvv: '1', name: '' });
     assert.equal(bad.status, 422);
     for (const f of ['card_number', 'expiry', 'cvv', 'name']) assert.match(bad.text, new RegExp(`id="${f}-error"`));
     assert.doesNotMatch(bad.text, /4811111111111115/, 'a typed card number is never echoed back');
-    const unknown = await post(`${created.redirectUrl}/card`, { card_number: '4242424242424242', ...GOOD });
+    const unknown = await formPost(`${created.redirectUrl}/card`, { card_number: '4242424242424242', ...GOOD_CARD_FIELDS });
     assert.equal(unknown.status, 422);
     // Paying the card checkout through the generic Pay form is refused: only the card form and 3-D Secure pay it.
     const token = created.redirectUrl!.split('/').pop()!;
-    assert.equal((await post(`${base}/checkout-link-v2/${token}/pay`, { method: 'CREDIT_CARD' })).status, 400);
+    assert.equal((await formPost(`${base}/checkout-link-v2/${token}/pay`, { method: 'CREDIT_CARD' })).status, 400);
     assert.equal((await provider().status({ providerRef: created.providerRef, reference: inp.reference })).status, 'pending');
   });
 });
@@ -160,21 +132,21 @@ describe('Doku Checkout card: the sandbox cards through 3-D Secure', () => {
   test('a wrong OTP is asked again; three wrong ones fail the payment, even with the accepting card', async () => {
     const inp = input();
     const created = await provider().create(inp);
-    await post(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD });
-    const wrong = await post(`${created.redirectUrl}/3ds`, { otp: '000000' });
+    await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD_CARD_FIELDS });
+    const wrong = await formPost(`${created.redirectUrl}/3ds`, { otp: '000000' });
     assert.equal(wrong.status, 422);
     assert.match(wrong.text, /role="alert"/);
     assert.match(wrong.text, /Sisa percobaan: 2/);
-    assert.equal((await get(`${created.redirectUrl}/3ds`)).status, 200, 'a refresh shows the challenge again');
+    assert.equal((await pageGet(`${created.redirectUrl}/3ds`)).status, 200, 'a refresh shows the challenge again');
     assert.equal((await provider().status({ providerRef: inp.reference, reference: inp.reference })).status, 'pending');
     const webhook = receiver.waitFor(about(inp.reference));
-    await post(`${created.redirectUrl}/3ds`, { otp: '111111' });
-    const end = await post(`${created.redirectUrl}/3ds`, { otp: '222222' });
+    await formPost(`${created.redirectUrl}/3ds`, { otp: '111111' });
+    const end = await formPost(`${created.redirectUrl}/3ds`, { otp: '222222' });
     assert.equal(end.status, 303);
     const ev = provider().verifyWebhook(receiver.asWebhook(await webhook)).events[0]!;
     assert.deepEqual([ev.status, ev.failureReason], ['failed', 'declined']);
     // Decided: the OTP page now shows the result, and the right OTP changes nothing.
-    const again = await post(`${created.redirectUrl}/3ds`, { otp: '112233' });
+    const again = await formPost(`${created.redirectUrl}/3ds`, { otp: '112233' });
     assert.equal(again.status, 200);
     assert.match(again.text, /ditolak/);
     assert.equal((await provider().status({ providerRef: inp.reference, reference: inp.reference })).status, 'failed');

@@ -17,6 +17,7 @@ import { toWib } from '../../server/providers/midtrans/mapping.js';
 import { basicAuthHeader } from '../../server/providers/midtrans/signing.js';
 import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
 import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
+import { GOOD_CARD_FIELDS, cardPaymentInput, formPost, pageGet } from '../helpers/card-pages.js';
 
 const CREDS = SANDBOX_CREDENTIALS.midtrans;
 const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
@@ -43,49 +44,24 @@ const provider = (serverKey: string = CREDS.serverKey): PaymentProvider =>
 let seq = 0;
 function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
   seq++;
-  const reference = `bc-${seq}-${Math.random().toString(36).slice(2, 10)}`;
-  return {
-    paymentId: `pay_${reference}`,
-    reference,
-    orderId: `ORDER-C${seq}`,
-    amount: 150_000,
-    family: 'card',
-    channel: 'card',
-    customer: { name: 'Siti Rahma', email: 'siti@example.com' },
-    items: [{ name: 'Batik tulis', price: 150_000, quantity: 1, sku: 'BATIK-1' }],
-    expiresAt: new Date(clock.now().getTime() + 3_600_000),
-    webhookUrl: `${receiverUrl}/webhooks/midtrans`,
-    returnUrl: `https://shop.example/return/pay_${reference}`,
-    ...over,
-  };
+  return cardPaymentInput(clock, { reference: `bc-${seq}-${Math.random().toString(36).slice(2, 10)}`, orderId: `ORDER-C${seq}`, webhookUrl: `${receiverUrl}/webhooks/midtrans` }, over);
 }
 
 const json = (r: Received) => JSON.parse(r.rawBody.toString('utf8'));
 const about = (orderId: string) => (r: Received) => json(r).order_id === orderId;
 
-/** A form post as the customer's browser sends it; redirects are not followed, so each step can be checked. */
-async function post(url: string, fields: Record<string, string>) {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-}
-const get = async (url: string) => {
-  const res = await fetch(url, { redirect: 'manual' });
-  return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-};
-
-const GOOD = { expiry: '12/30', cvv: '123', name: 'SITI RAHMA' };
 
 /** Creates a card payment and pays it on the hosted pages with this card and OTP; returns the webhook it caused. */
 async function payWith(card: string, otps: string[] = ['112233'], inp = input()) {
   const p = provider();
   const created = await p.create(inp);
   const page = created.redirectUrl!;
-  const form = await post(`${page}/card`, { card_number: card, ...GOOD });
+  const form = await formPost(`${page}/card`, { card_number: card, ...GOOD_CARD_FIELDS });
   assert.equal(form.status, 303, form.text);
   assert.equal(form.location, `${page}/3ds`);
   const webhook = receiver.waitFor(about(inp.reference));
   let last;
-  for (const otp of otps) last = await post(`${page}/3ds`, { otp });
+  for (const otp of otps) last = await formPost(`${page}/3ds`, { otp });
   return { p, inp, created, page, last: last!, webhook: await webhook };
 }
 
@@ -108,7 +84,7 @@ describe('Midtrans Snap card: create', () => {
     assert.equal(r.expiresAt, inp.expiresAt.toISOString());
     // Before the card is submitted the Core API knows no transaction: pending, nothing else.
     assert.deepEqual(await provider().status({ providerRef: r.providerRef, reference: inp.reference }), { status: 'pending', providerStatus: 'snap_open' });
-    const page = await get(r.redirectUrl!);
+    const page = await pageGet(r.redirectUrl!);
     assert.equal(page.status, 200);
     assert.match(page.text, /autocomplete="cc-number"/);
     assert.match(page.text, /4811 1111 1111 1114/);
@@ -174,16 +150,16 @@ describe('Midtrans Snap card: the sandbox cards through 3-D Secure', () => {
   test('a wrong OTP is asked again; three wrong ones fail the authentication', async () => {
     const inp = input();
     const created = await provider().create(inp);
-    await post(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD });
-    const wrong = await post(`${created.redirectUrl}/3ds`, { otp: '000000' });
+    await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD_CARD_FIELDS });
+    const wrong = await formPost(`${created.redirectUrl}/3ds`, { otp: '000000' });
     assert.equal(wrong.status, 422);
     assert.match(wrong.text, /role="alert"/);
     assert.match(wrong.text, /Sisa percobaan: 2/);
     // A refresh of the challenge page shows it again (the state is the provider's, not the browser's).
-    assert.equal((await get(`${created.redirectUrl}/3ds`)).status, 200);
+    assert.equal((await pageGet(`${created.redirectUrl}/3ds`)).status, 200);
     const webhook = receiver.waitFor(about(inp.reference));
-    await post(`${created.redirectUrl}/3ds`, { otp: '111111' });
-    const end = await post(`${created.redirectUrl}/3ds`, { otp: '222222' });
+    await formPost(`${created.redirectUrl}/3ds`, { otp: '111111' });
+    const end = await formPost(`${created.redirectUrl}/3ds`, { otp: '222222' });
     assert.equal(end.status, 303);
     const ev = provider().verifyWebhook(receiver.asWebhook(await webhook)).events[0]!;
     assert.deepEqual([ev.status, ev.failureReason], ['failed', 'authentication_failed']);
@@ -191,11 +167,11 @@ describe('Midtrans Snap card: the sandbox cards through 3-D Secure', () => {
 
   test('the card form refuses a bad number, a past expiry, a short CVV and an unknown card, and says which', async () => {
     const created = await provider().create(input());
-    const bad = await post(`${created.redirectUrl}/card`, { card_number: '4811111111111115', expiry: '01/20', cvv: '1', name: '' });
+    const bad = await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111115', expiry: '01/20', cvv: '1', name: '' });
     assert.equal(bad.status, 422);
     for (const f of ['card_number', 'expiry', 'cvv', 'name']) assert.match(bad.text, new RegExp(`id="${f}-error"`));
     assert.doesNotMatch(bad.text, /4811111111111115/, 'a typed card number is never echoed back');
-    const unknown = await post(`${created.redirectUrl}/card`, { card_number: '4242424242424242', ...GOOD });
+    const unknown = await formPost(`${created.redirectUrl}/card`, { card_number: '4242424242424242', ...GOOD_CARD_FIELDS });
     assert.equal(unknown.status, 422);
     assert.match(unknown.text, /hanya menerima kartu uji/);
     assert.equal(luhn('4811111111111114'), true);
@@ -221,9 +197,9 @@ describe('Midtrans Snap card: refunds, cancel, tampering', () => {
     const inp = input();
     const created = await p.create(inp);
     await rejects(p.cancel({ providerRef: created.providerRef, reference: inp.reference }), ProviderNotSupportedError);
-    await post(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD });
+    await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD_CARD_FIELDS });
     assert.equal((await p.cancel({ providerRef: created.providerRef, reference: inp.reference })).status, 'cancelled');
-    assert.equal((await post(`${created.redirectUrl}/3ds`, { otp: '112233' })).status, 200, 'the challenge is over');
+    assert.equal((await formPost(`${created.redirectUrl}/3ds`, { otp: '112233' })).status, 200, 'the challenge is over');
   });
 
   test('a tampered card notification is refused: status changed, amount changed, signature changed', async () => {
@@ -282,13 +258,13 @@ describe('Midtrans Snap emulator is strict', () => {
   });
 
   test('an unknown token is 404; an expired page says so, and a page never used is expired once past its deadline', async () => {
-    assert.equal((await get(`${base}/snap/v4/redirection/00000000-0000-0000-0000-000000000000`)).status, 404);
+    assert.equal((await pageGet(`${base}/snap/v4/redirection/00000000-0000-0000-0000-000000000000`)).status, 404);
     const inp = input({ expiresAt: new Date(clock.now().getTime() + 60_000) });
     const created = await provider().create(inp);
     const ref = { providerRef: created.providerRef, reference: inp.reference };
     clock.advance(61_000);
-    assert.equal((await get(created.redirectUrl!)).status, 410);
-    assert.equal(await post(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD }).then((r) => r.status), 410);
+    assert.equal((await pageGet(created.redirectUrl!)).status, 410);
+    assert.equal(await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD_CARD_FIELDS }).then((r) => r.status), 410);
     // Within the grace for clock skew it is still pending; after it, expired on Snap's word (its page refuses).
     assert.deepEqual(await provider().status(ref), { status: 'pending', providerStatus: 'snap_open' });
     clock.advance(60_000);

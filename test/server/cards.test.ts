@@ -9,17 +9,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Payment } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS, loadConfig } from '../../server/config.js';
 import { signatureKey } from '../../server/emulators/midtrans/signing.js';
+import { payOnCardPages } from '../helpers/card-pages.js';
 import { api, merchantHeaders, secretHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
 const MK = merchantHeaders(KEY);
 const customer = { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' };
-
-const form = async (url: string, fields: Record<string, string>) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
-  await res.text();
-  return { status: res.status, location: res.headers.get('location') };
-};
 
 describe('cards through the companion', () => {
   let s: TestServer;
@@ -34,15 +29,6 @@ describe('cards through the companion', () => {
     const r = await api(s.url, 'POST', '/api/payments', { orderId: `CARD-${++n}`, amount, method: 'card:card', customer });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     return { payment: r.body.payment, secret: r.body.clientSecret };
-  }
-
-  /** The customer on the provider's pages: card, then the 3-D Secure OTP; resolves once back at the return page. */
-  async function payOnHostedPage(p: Payment, card: string) {
-    const submitted = await form(`${p.redirectUrl}/card`, { card_number: card, expiry: '12/30', cvv: '123', name: 'SITI RAHAYU' });
-    assert.equal(submitted.status, 303);
-    const done = await form(`${p.redirectUrl}/3ds`, { otp: '112233' });
-    assert.equal(done.status, 303);
-    return new URL(done.location!);
   }
 
   const read = async (id: string, secret: string) => (await api(s.url, 'GET', `/api/payments/${id}`, undefined, secretHeaders(secret))).body.payment as Payment;
@@ -61,7 +47,7 @@ describe('cards through the companion', () => {
 
   it('4811… paid; refunded in part through the merchant API and the rest through the console', async () => {
     const { payment: p, secret } = await create();
-    const back = await payOnHostedPage(p, '4811111111111114');
+    const back = await payOnCardPages(p.redirectUrl!, '4811111111111114');
     assert.equal(`${back.origin}${back.pathname}`, `${s.url}/return/${p.id}`);
     const paid = await read(p.id, secret);
     assert.equal(paid.status, 'paid');
@@ -90,7 +76,7 @@ describe('cards through the companion', () => {
   ] as const) {
     it(`${card.slice(0, 4)}… fails with failureReason ${reason}, for the customer and the merchant; a failed card cannot be refunded`, async () => {
       const { payment: p, secret } = await create();
-      await payOnHostedPage(p, card);
+      await payOnCardPages(p.redirectUrl!, card);
       const failed = await read(p.id, secret);
       assert.equal(failed.status, 'failed');
       assert.equal(failed.failureReason, reason);
@@ -105,7 +91,7 @@ describe('cards through the companion', () => {
 
   it('forged notifications change nothing: a wrong signature is refused; a correctly signed "capture" is checked with the status API', async () => {
     const { payment: p, secret } = await create();
-    await payOnHostedPage(p, '4911111111111113');
+    await payOnCardPages(p.redirectUrl!, '4911111111111113');
     const reference = (await s.store.getPayment(p.id))!.reference;
     const forged = (fields: Record<string, string>, key: string) => {
       const body: Record<string, string> = { transaction_id: 'tx-forged', transaction_status: 'capture', fraud_status: 'accept', payment_type: 'credit_card', order_id: reference, status_code: '200', gross_amount: '150000.00', ...fields };

@@ -10,17 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Payment } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS, loadConfig } from '../../server/config.js';
 import { digestOf, sign, utcStamp } from '../../server/emulators/doku/signing.js';
+import { payOnCardPages } from '../helpers/card-pages.js';
 import { api, merchantHeaders, secretHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
 const MK = merchantHeaders(KEY);
 const customer = { name: 'Siti Rahayu', email: 'siti@example.com', phone: '081234567890' };
-
-const form = async (url: string, fields: Record<string, string>) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
-  await res.text();
-  return { status: res.status, location: res.headers.get('location') };
-};
 
 describe('cards through the companion, routed to Doku Checkout', () => {
   let s: TestServer;
@@ -39,21 +34,13 @@ describe('cards through the companion, routed to Doku Checkout', () => {
     return { payment: r.body.payment, secret: r.body.clientSecret };
   }
 
-  async function payOnHostedPage(p: Payment, card: string) {
-    const submitted = await form(`${p.redirectUrl}/card`, { card_number: card, expiry: '12/30', cvv: '123', name: 'SITI RAHAYU' });
-    assert.equal(submitted.status, 303);
-    const done = await form(`${p.redirectUrl}/3ds`, { otp: '112233' });
-    assert.equal(done.status, 303);
-    return new URL(done.location!);
-  }
-
   const read = async (id: string, secret: string) => (await api(s.url, 'GET', `/api/payments/${id}`, undefined, secretHeaders(secret))).body.payment as Payment;
 
   it('4811… on Doku\'s card page → paid; the refund answers the DOKU Back Office error and changes nothing', async () => {
     const { payment: p, secret } = await create();
     assert.equal(p.provider, 'doku');
     assert.match(p.redirectUrl!, new RegExp(`^${s.url}/emulators/doku/checkout-link-v2/`));
-    const back = await payOnHostedPage(p, '4811111111111114');
+    const back = await payOnCardPages(p.redirectUrl!, '4811111111111114');
     assert.equal(`${back.origin}${back.pathname}`, `${s.url}/return/${p.id}`);
     const paid = await read(p.id, secret);
     assert.equal(paid.status, 'paid');
@@ -69,7 +56,7 @@ describe('cards through the companion, routed to Doku Checkout', () => {
 
   it('4911… declined → failed (generic reason declined); the order still pays with another method', async () => {
     const { payment: p, secret } = await create();
-    await payOnHostedPage(p, '4911111111111113');
+    await payOnCardPages(p.redirectUrl!, '4911111111111113');
     const failed = await read(p.id, secret);
     assert.equal(failed.status, 'failed');
     assert.equal(failed.failureReason, 'declined');
