@@ -10,6 +10,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
+import { clientSecretFor } from '../../server/domain/client-secret.js';
 import { spawnServer, type ChildServer, type CpuPlan } from './children.js';
 import { compare, type LoadResult, type Target } from './load.js';
 import { createLedger, seedClosed } from './seed.js';
@@ -107,7 +108,16 @@ export async function runGrowth(o: GrowthOptions): Promise<GrowthResult> {
       reads[l.size] = {
         url,
         connections: 1,
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/payments/${l.sample[Math.floor(Math.random() * l.sample.length)]}` }) }],
+        // As the widget reads a payment: with its client secret (computed here as the companion issues it).
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req) => {
+              const id = l.sample[Math.floor(Math.random() * l.sample.length)]!;
+              return { ...req, path: `/api/payments/${id}`, headers: { ...req.headers, 'bayar-client-secret': clientSecretFor(id, SANDBOX_CREDENTIALS.merchantKey) } };
+            },
+          },
+        ],
       };
     });
     o.log('  create latency');

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { RequestSpec } from 'autocannon';
+import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { PostgresStore } from '../../server/store/postgres.js';
 import { spawnServer, spreadCpus, type ChildServer, type CpuPlan } from './children.js';
 import { dokuPaidNote } from './doku.js';
@@ -188,7 +189,7 @@ async function crossInstance(from: ChildServer, to: ChildServer, url: string, n:
       const note = dokuPaidNote(ref, amount);
       const hook = await fetch(`${to.url}/webhooks/doku`, { method: 'POST', headers: note.headers, body: note.body });
       if (hook.status !== 200) return `webhook for ${p.id} on the other instance answered ${hook.status}: ${(await hook.text()).slice(0, 200)}`;
-      const seen = (await (await fetch(`${from.url}/api/payments/${p.id}`)).json()) as { payment?: { status: string } };
+      const seen = (await (await fetch(`${from.url}/api/payments/${p.id}`, { headers: { authorization: `Bearer ${SANDBOX_CREDENTIALS.merchantKey}` } })).json()) as { payment?: { status: string } };
       if (seen.payment?.status !== 'paid') return `payment ${p.id} paid through the other instance reads ${seen.payment?.status} on its own`;
     }
     return null;
