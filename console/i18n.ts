@@ -2,6 +2,7 @@
  * The console's texts in Indonesian and English, typed against one interface so neither can miss a key. The
  * language follows the browser (`navigator.language`) until the user picks one with the switch.
  */
+import type { FailureReason } from '../server/api-types.js';
 export type Lang = 'id' | 'en';
 
 const id = {
@@ -58,6 +59,13 @@ const id = {
     reference: 'Referensi Bayar',
     providerRef: 'Referensi penyedia',
     expectedFee: 'Perkiraan biaya penyedia',
+    failureReason: 'Alasan ditolak',
+    failureReasons: {
+      card_declined: 'Bank penerbit menolak kartu',
+      fraud_suspected: 'Ditolak deteksi penipuan penyedia',
+      authentication_failed: '3-D Secure tidak selesai',
+      declined: 'Ditolak penyedia (tanpa alasan)',
+    } as Record<FailureReason, string>,
     va: 'Nomor VA',
     code: 'Kode pembayaran',
     qris: 'Kode QRIS diterbitkan',
@@ -276,6 +284,13 @@ const en: Texts = {
     reference: 'Bayar reference',
     providerRef: 'Provider reference',
     expectedFee: 'Expected provider fee',
+    failureReason: 'Declined because',
+    failureReasons: {
+      card_declined: 'The issuing bank declined the card',
+      fraud_suspected: "The provider's fraud detection refused it",
+      authentication_failed: '3-D Secure was not completed',
+      declined: 'Declined by the provider (no reason given)',
+    },
     va: 'VA number',
     code: 'Payment code',
     qris: 'QRIS code issued',

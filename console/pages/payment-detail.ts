@@ -145,6 +145,7 @@ export class PaymentDetailPage extends ConsolePage {
             <dt>${t.detail.provider}</dt><dd>${p.provider}</dd>
             <dt>${t.detail.reference}</dt><dd class="mono">${p.reference}</dd>
             <dt>${t.detail.providerRef}</dt><dd class="mono">${p.providerRef ?? '—'}</dd>
+            ${p.failureReason ? html`<dt>${t.detail.failureReason}</dt><dd data-failure=${p.failureReason}>${t.detail.failureReasons[p.failureReason]}</dd>` : nothing}
             <dt>${t.detail.expectedFee}</dt><dd>${p.expectedFee !== undefined ? formatIdr(p.expectedFee) : '—'}</dd>
             ${p.codes.va ? html`<dt>${t.detail.va}</dt><dd class="mono">${p.codes.va.bank.toUpperCase()} ${groupDigits(p.codes.va.number)}</dd>` : nothing}
             ${p.codes.cstore ? html`<dt>${t.detail.code}</dt><dd class="mono">${p.codes.cstore.store} ${p.codes.cstore.paymentCode}</dd>` : nothing}

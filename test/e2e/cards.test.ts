@@ -19,7 +19,7 @@ let browser: Browser;
 
 before(async () => {
   assertBuilt();
-  [s, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  [s, browser] = await Promise.all([startTestServer({ console: { enabled: true, users: [] } }), launchBrowser()]);
 });
 after(async () => {
   await browser?.close();
@@ -139,6 +139,28 @@ test('card 4611 1111 1111 1116 is denied by fraud detection: failed with that re
     assert.match(await d.status('failed').innerText(), /sistem keamanan penyedia/);
     await check(d, 'card-fraud-1280');
     await until(async () => (await api(s.url, 'GET', `/api/payments/${payment.id}`, undefined, MK)).body.payment.failureReason === 'fraud_suspected', 'the ledger to keep the reason');
+
+    // The merchant sees the reason in the console, on a line of its own (signed in by keyboard, at 360 px).
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'en-GB' });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${s.url}/console/`);
+      await page.locator('#secret').focus();
+      await page.keyboard.type(SANDBOX_KEYS.merchantKey);
+      await page.keyboard.press('Enter');
+      await page.locator('nav.main').waitFor();
+      await page.evaluate((id) => (location.hash = `#/payments/${id}`), payment.id);
+      const reason = page.locator('dd[data-failure]');
+      await reason.waitFor();
+      assert.equal(await reason.getAttribute('data-failure'), 'fraud_suspected');
+      assert.equal(await reason.innerText(), "The provider's fraud detection refused it");
+      assert.equal(await page.locator('dt', { hasText: 'Declined because' }).count(), 1);
+      assert.deepEqual(axeViolations(await axe(page)), [], 'console payment page with a failure reason: axe');
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no sideways scroll');
+      await d.screenshot('console-card-failure-360', page);
+    } finally {
+      await ctx.close();
+    }
   } finally {
     await d.close();
   }
