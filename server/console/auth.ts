@@ -78,7 +78,16 @@ function sameOrigin(req: Request, publicUrl: string): boolean {
 
 const foreignOrigin = () => forbidden('console_origin', 'State-changing console calls must come from the console page itself (Origin check failed).');
 
-export function consoleAuth(deps: AuthDeps) {
+/** Spelled out so the published `.d.ts` names express's handler type, not express-rate-limit's (TS2742 otherwise). */
+export interface ConsoleAuth {
+  /** Counts failed sign-ins per address (successful ones are free). */
+  limiter: RequestHandler;
+  signIn: RequestHandler;
+  requireSession: RequestHandler;
+  signOut: RequestHandler;
+}
+
+export function consoleAuth(deps: AuthDeps): ConsoleAuth {
   const { store, clock } = deps;
   const failDelayMs = deps.failDelayMs ?? 1000;
 
