@@ -27,6 +27,10 @@ export interface PaymentMethod {
   family: MethodFamily;
   channel: string;
   label: string;
+  /**
+   * The first provider in the family's route (BAYAR_ROUTES) that can take the amount. Informational: smart routing
+   * (BAYAR_ROUTING) may choose another candidate when the payment is created, and `Payment.provider` names the one used.
+   */
   provider: ProviderId;
   /** Integer IDR. */
   minAmount: number;
