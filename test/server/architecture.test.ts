@@ -67,6 +67,23 @@ describe('arrows point down', () => {
     }
     assert.deepEqual(offenders, []);
   });
+
+  test('the payment jobs sit under one facade: each builds on payment-ledger.ts, none imports the facade, only the facade imports them', () => {
+    const jobs = ['payment-create', 'payment-cancel', 'payment-events', 'payment-reconcile', 'payment-refund'].map((j) => `server/domain/${j}.ts`);
+    const all = files('server');
+    for (const j of jobs) assert.ok(all.includes(j), `${j} exists`);
+    const offenders: string[] = [];
+    for (const f of all) {
+      for (const i of imports(f)) {
+        const target = resolved(f, i.from).replace(/\.js$/, '.ts');
+        const isJob = jobs.includes(target) || target === 'server/domain/payment-ledger.ts';
+        if (jobs.includes(f) && target === 'server/domain/payment-service.ts') offenders.push(`${f} → ${target}`);
+        if (isJob && !f.startsWith('server/domain/payment-')) offenders.push(`${f} → ${target}`);
+      }
+    }
+    for (const j of jobs) assert.ok(imports(j).some((i) => i.from === './payment-ledger.js'), `${j} builds on the shared ledger steps`);
+    assert.deepEqual(offenders, []);
+  });
 });
 
 describe('every provider has the same shape', () => {
