@@ -13,7 +13,7 @@ import { refundBlocker } from '../../server/providers/capabilities.js';
 import { createDokuProvider } from '../../server/providers/doku/index.js';
 import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
 import { providerHarness, recordingHttp, rejects, type Received } from '../helpers/provider-harness.js';
-import { GOOD_CARD_FIELDS, cardPaymentInput, formPost, pageGet } from '../helpers/card-pages.js';
+import { GOOD_CARD_FIELDS, cardPaymentInput, createAndPayByCard, formPost, pageGet } from '../helpers/card-pages.js';
 
 const CREDS = SANDBOX_CREDENTIALS.doku;
 const { client: recording, sent } = recordingHttp();
@@ -42,21 +42,12 @@ const json = (r: Received) => JSON.parse(r.rawBody.toString('utf8'));
 const about = (invoice: string) => (r: Received) => json(r).order?.invoice_number === invoice;
 
 
-/** Creates a Doku card payment and pays it on the hosted pages with this card and these OTPs. */
-async function payWith(card: string, otps: string[] = ['112233'], inp = input()) {
-  const p = provider();
-  const created = await p.create(inp);
-  const page = created.redirectUrl!;
-  const form = await formPost(`${page}/card`, { card_number: card, ...GOOD_CARD_FIELDS });
-  assert.equal(form.status, 303, form.text);
-  assert.equal(form.location, `${page}/3ds`);
-  // Card submitted, 3-D Secure not yet done: Doku's REDIRECT, still pending.
-  assert.deepEqual(await p.status({ providerRef: created.providerRef, reference: inp.reference }).then((s) => [s.status, s.providerStatus]), ['pending', 'REDIRECT']);
-  const webhook = receiver.waitFor(about(inp.reference));
-  let last;
-  for (const otp of otps) last = await formPost(`${page}/3ds`, { otp });
-  return { p, inp, created, page, last: last!, webhook: await webhook };
-}
+/** Creates a Doku card payment and pays it on the hosted pages with this card; resolves with its notification. */
+const payWith = (card: string, inp = input()) =>
+  createAndPayByCard(provider(), inp, card, (reference) => receiver.waitFor(about(reference)), async (created) => {
+    // Card submitted, 3-D Secure not yet done: Doku's REDIRECT, still pending.
+    assert.deepEqual(await provider().status({ providerRef: created.providerRef, reference: inp.reference }).then((s) => [s.status, s.providerStatus]), ['pending', 'REDIRECT']);
+  });
 
 describe('Doku Checkout card: create and the hosted card form', () => {
   test('card:card is offered and asks Doku for CREDIT_CARD only; the hosted page is the shared card form', async () => {
@@ -102,9 +93,8 @@ describe('Doku Checkout card: create and the hosted card form', () => {
 
 describe('Doku Checkout card: the sandbox cards through 3-D Secure', () => {
   test('4811 1111 1111 1114 + OTP 112233 → SUCCESS: paid, signed notification, back to the shop', async () => {
-    const { p, inp, last, webhook } = await payWith('4811 1111 1111 1114');
-    assert.equal(last.status, 303);
-    assert.equal(last.location, inp.returnUrl);
+    const { p, inp, back, webhook } = await payWith('4811 1111 1111 1114');
+    assert.equal(back.href, inp.returnUrl);
     const body = json(webhook);
     assert.deepEqual([body.transaction.status, body.service.id, body.channel.id, body.order.amount], ['SUCCESS', 'CREDIT_CARD', 'CREDIT_CARD', 150_000]);
     assert.equal(webhook.path, '/webhooks/doku');
@@ -119,8 +109,8 @@ describe('Doku Checkout card: the sandbox cards through 3-D Secure', () => {
     ['4611111111111116', 'denied by fraud detection'],
   ] as const) {
     test(`${card.slice(0, 4)}… ${what} → FAILED: failed with the generic reason declined (Doku names none)`, async () => {
-      const { p, inp, last, webhook } = await payWith(card);
-      assert.equal(last.location, inp.returnUrl);
+      const { p, inp, back, webhook } = await payWith(card);
+      assert.equal(back.href, inp.returnUrl);
       assert.equal(json(webhook).transaction.status, 'FAILED');
       const ev = p.verifyWebhook(receiver.asWebhook(webhook)).events[0]!;
       assert.deepEqual([ev.status, ev.failureReason], ['failed', 'declined']);

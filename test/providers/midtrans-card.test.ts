@@ -17,7 +17,7 @@ import { toWib } from '../../server/providers/midtrans/mapping.js';
 import { basicAuthHeader } from '../../server/providers/midtrans/signing.js';
 import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
 import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
-import { GOOD_CARD_FIELDS, cardPaymentInput, formPost, pageGet } from '../helpers/card-pages.js';
+import { GOOD_CARD_FIELDS, cardPaymentInput, createAndPayByCard, formPost, pageGet } from '../helpers/card-pages.js';
 
 const CREDS = SANDBOX_CREDENTIALS.midtrans;
 const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
@@ -51,19 +51,8 @@ const json = (r: Received) => JSON.parse(r.rawBody.toString('utf8'));
 const about = (orderId: string) => (r: Received) => json(r).order_id === orderId;
 
 
-/** Creates a card payment and pays it on the hosted pages with this card and OTP; returns the webhook it caused. */
-async function payWith(card: string, otps: string[] = ['112233'], inp = input()) {
-  const p = provider();
-  const created = await p.create(inp);
-  const page = created.redirectUrl!;
-  const form = await formPost(`${page}/card`, { card_number: card, ...GOOD_CARD_FIELDS });
-  assert.equal(form.status, 303, form.text);
-  assert.equal(form.location, `${page}/3ds`);
-  const webhook = receiver.waitFor(about(inp.reference));
-  let last;
-  for (const otp of otps) last = await formPost(`${page}/3ds`, { otp });
-  return { p, inp, created, page, last: last!, webhook: await webhook };
-}
+/** Creates a card payment and pays it on the hosted pages with this card; resolves with the notification it caused. */
+const payWith = (card: string, inp = input()) => createAndPayByCard(provider(), inp, card, (reference) => receiver.waitFor(about(reference)));
 
 describe('Midtrans Snap card: create', () => {
   test('Snap request: credit_card only with 3-D Secure, finish URL, expiry, our webhook; answer is the hosted page', async () => {
@@ -116,9 +105,7 @@ describe('Midtrans Snap card: create', () => {
 
 describe('Midtrans Snap card: the sandbox cards through 3-D Secure', () => {
   test('4811 1111 1111 1114 + OTP 112233 → capture/accept: paid, signed notification, finish redirect', async () => {
-    const { p, inp, last, webhook } = await payWith('4811 1111 1111 1114');
-    assert.equal(last.status, 303);
-    const back = new URL(last.location!);
+    const { p, inp, back, webhook } = await payWith('4811 1111 1111 1114');
     assert.equal(`${back.origin}${back.pathname}`, inp.returnUrl);
     assert.deepEqual(Object.fromEntries(back.searchParams), { order_id: inp.reference, status_code: '200', transaction_status: 'capture' });
     const body = json(webhook);
@@ -132,8 +119,8 @@ describe('Midtrans Snap card: the sandbox cards through 3-D Secure', () => {
   });
 
   test('4911 1111 1111 1113 → deny by the bank: failed, card_declined', async () => {
-    const { p, inp, last, webhook } = await payWith('4911111111111113');
-    assert.equal(new URL(last.location!).searchParams.get('transaction_status'), 'deny');
+    const { p, inp, back, webhook } = await payWith('4911111111111113');
+    assert.equal(back.searchParams.get('transaction_status'), 'deny');
     const ev = p.verifyWebhook(receiver.asWebhook(webhook)).events[0]!;
     assert.deepEqual([ev.status, ev.failureReason], ['failed', 'card_declined']);
     const st = await p.status({ providerRef: '', reference: inp.reference });
