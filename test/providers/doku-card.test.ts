@@ -13,7 +13,7 @@ import { refundBlocker } from '../../server/providers/capabilities.js';
 import { createDokuProvider } from '../../server/providers/doku/index.js';
 import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
 import { providerHarness, recordingHttp, rejects, type Received } from '../helpers/provider-harness.js';
-import { GOOD_CARD_FIELDS, cardPaymentInput, createAndPayByCard, formPost, pageGet } from '../helpers/card-pages.js';
+import { cardFormRefusesBadInput, cardPaymentInput, createAndPayByCard, failThreeOtps, formPost, pageGet } from '../helpers/card-pages.js';
 
 const CREDS = SANDBOX_CREDENTIALS.doku;
 const { client: recording, sent } = recordingHttp();
@@ -78,12 +78,7 @@ describe('Doku Checkout card: create and the hosted card form', () => {
   test('the card form refuses a bad number and an unknown card, and says which; nothing is paid', async () => {
     const inp = input();
     const created = await provider().create(inp);
-    const bad = await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111115', expiry: '01/20', cvv: '1', name: '' });
-    assert.equal(bad.status, 422);
-    for (const f of ['card_number', 'expiry', 'cvv', 'name']) assert.match(bad.text, new RegExp(`id="${f}-error"`));
-    assert.doesNotMatch(bad.text, /4811111111111115/, 'a typed card number is never echoed back');
-    const unknown = await formPost(`${created.redirectUrl}/card`, { card_number: '4242424242424242', ...GOOD_CARD_FIELDS });
-    assert.equal(unknown.status, 422);
+    await cardFormRefusesBadInput(created.redirectUrl!);
     // Paying the card checkout through the generic Pay form is refused: only the card form and 3-D Secure pay it.
     const token = created.redirectUrl!.split('/').pop()!;
     assert.equal((await formPost(`${base}/checkout-link-v2/${token}/pay`, { method: 'CREDIT_CARD' })).status, 400);
@@ -121,19 +116,10 @@ describe('Doku Checkout card: the sandbox cards through 3-D Secure', () => {
 
   test('a wrong OTP is asked again; three wrong ones fail the payment, even with the accepting card', async () => {
     const inp = input();
-    const created = await provider().create(inp);
-    await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD_CARD_FIELDS });
-    const wrong = await formPost(`${created.redirectUrl}/3ds`, { otp: '000000' });
-    assert.equal(wrong.status, 422);
-    assert.match(wrong.text, /role="alert"/);
-    assert.match(wrong.text, /Sisa percobaan: 2/);
-    assert.equal((await pageGet(`${created.redirectUrl}/3ds`)).status, 200, 'a refresh shows the challenge again');
-    assert.equal((await provider().status({ providerRef: inp.reference, reference: inp.reference })).status, 'pending');
-    const webhook = receiver.waitFor(about(inp.reference));
-    await formPost(`${created.redirectUrl}/3ds`, { otp: '111111' });
-    const end = await formPost(`${created.redirectUrl}/3ds`, { otp: '222222' });
-    assert.equal(end.status, 303);
-    const ev = provider().verifyWebhook(receiver.asWebhook(await webhook)).events[0]!;
+    const { created, webhook } = await failThreeOtps(provider(), inp, (reference) => receiver.waitFor(about(reference)), async () => {
+      assert.equal((await provider().status({ providerRef: inp.reference, reference: inp.reference })).status, 'pending');
+    });
+    const ev = provider().verifyWebhook(receiver.asWebhook(webhook)).events[0]!;
     assert.deepEqual([ev.status, ev.failureReason], ['failed', 'declined']);
     // Decided: the OTP page now shows the result, and the right OTP changes nothing.
     const again = await formPost(`${created.redirectUrl}/3ds`, { otp: '112233' });

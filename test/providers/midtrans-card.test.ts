@@ -5,41 +5,35 @@
  */
 import { refundBlocker } from '../../server/providers/capabilities.js';
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SANDBOX_CREDENTIALS } from '../../server/config.js';
 import { createMidtransEmulator, type MidtransEmulator } from '../../server/emulators/midtrans/index.js';
 import { luhn } from '../../server/emulators/shared/card-pages.js';
 import { ProviderAuthError, ProviderNotSupportedError, WebhookVerificationError } from '../../server/errors.js';
-import { ManualClock } from '../../server/lib/clock.js';
 import { parseSnapRef, snapBaseUrl } from '../../server/providers/midtrans/card.js';
 import { createMidtransProvider } from '../../server/providers/midtrans/index.js';
 import { toWib } from '../../server/providers/midtrans/mapping.js';
 import { basicAuthHeader } from '../../server/providers/midtrans/signing.js';
 import type { CreatePaymentInput, PaymentProvider } from '../../server/providers/types.js';
-import { fetchJson, recordingHttp, rejects, testServers, webhookReceiver, type Received } from '../helpers/provider-harness.js';
-import { GOOD_CARD_FIELDS, cardPaymentInput, createAndPayByCard, formPost, pageGet } from '../helpers/card-pages.js';
+import { fetchJson, providerHarness, recordingHttp, rejects, type Received } from '../helpers/provider-harness.js';
+import { GOOD_CARD_FIELDS, cardFormRefusesBadInput, cardPaymentInput, createAndPayByCard, failThreeOtps, formPost, pageGet } from '../helpers/card-pages.js';
 
 const CREDS = SANDBOX_CREDENTIALS.midtrans;
-const clock = new ManualClock(new Date('2026-03-02T03:00:00Z').getTime());
 const { client: http, sent } = recordingHttp();
-const receiver = webhookReceiver(clock);
-const servers = testServers();
-let receiverUrl = '';
-let base = '';
 let emu: MidtransEmulator;
-
-before(async () => {
-  receiverUrl = await servers.listen(receiver.app);
-  ({ emulator: emu, base } = await servers.emulator('/emulators/midtrans', (o) => createMidtransEmulator(CREDS, o), {
-    clock,
-    defaultWebhookUrl: () => `${receiverUrl}/dashboard-url`,
-  }));
+let base = '';
+let receiverUrl = '';
+/** Notifications are kept for waitFor(), each test verifies (or forges) them itself. */
+const { clock, hooks: receiver, ctx } = providerHarness('midtrans', {
+  emulator: (o) => createMidtransEmulator(CREDS, o),
+  adapter: (baseUrl, c) => createMidtransProvider({ serverKey: CREDS.serverKey, baseUrl }, c),
+  http,
+  timeouts: { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 },
+  verify: false,
+  ready: (r) => ({ emulator: emu, emuBase: base, hookBase: receiverUrl } = r),
 });
-after(() => servers.close());
-
-const TIMEOUTS = { create: 5_000, status: 5_000, cancel: 5_000, refund: 5_000 };
-const provider = (serverKey: string = CREDS.serverKey): PaymentProvider =>
-  createMidtransProvider({ serverKey, baseUrl: base }, { http, clock, timeouts: TIMEOUTS });
+/** An adapter with these credentials (a wrong server key, for the emulator's own checks). */
+const provider = (serverKey: string = CREDS.serverKey): PaymentProvider => createMidtransProvider({ serverKey, baseUrl: base }, ctx);
 
 let seq = 0;
 function input(over: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
@@ -135,32 +129,14 @@ describe('Midtrans Snap card: the sandbox cards through 3-D Secure', () => {
   });
 
   test('a wrong OTP is asked again; three wrong ones fail the authentication', async () => {
-    const inp = input();
-    const created = await provider().create(inp);
-    await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111114', ...GOOD_CARD_FIELDS });
-    const wrong = await formPost(`${created.redirectUrl}/3ds`, { otp: '000000' });
-    assert.equal(wrong.status, 422);
-    assert.match(wrong.text, /role="alert"/);
-    assert.match(wrong.text, /Sisa percobaan: 2/);
-    // A refresh of the challenge page shows it again (the state is the provider's, not the browser's).
-    assert.equal((await pageGet(`${created.redirectUrl}/3ds`)).status, 200);
-    const webhook = receiver.waitFor(about(inp.reference));
-    await formPost(`${created.redirectUrl}/3ds`, { otp: '111111' });
-    const end = await formPost(`${created.redirectUrl}/3ds`, { otp: '222222' });
-    assert.equal(end.status, 303);
-    const ev = provider().verifyWebhook(receiver.asWebhook(await webhook)).events[0]!;
+    const { webhook } = await failThreeOtps(provider(), input(), (reference) => receiver.waitFor(about(reference)));
+    const ev = provider().verifyWebhook(receiver.asWebhook(webhook)).events[0]!;
     assert.deepEqual([ev.status, ev.failureReason], ['failed', 'authentication_failed']);
   });
 
   test('the card form refuses a bad number, a past expiry, a short CVV and an unknown card, and says which', async () => {
     const created = await provider().create(input());
-    const bad = await formPost(`${created.redirectUrl}/card`, { card_number: '4811111111111115', expiry: '01/20', cvv: '1', name: '' });
-    assert.equal(bad.status, 422);
-    for (const f of ['card_number', 'expiry', 'cvv', 'name']) assert.match(bad.text, new RegExp(`id="${f}-error"`));
-    assert.doesNotMatch(bad.text, /4811111111111115/, 'a typed card number is never echoed back');
-    const unknown = await formPost(`${created.redirectUrl}/card`, { card_number: '4242424242424242', ...GOOD_CARD_FIELDS });
-    assert.equal(unknown.status, 422);
-    assert.match(unknown.text, /hanya menerima kartu uji/);
+    await cardFormRefusesBadInput(created.redirectUrl!);
     assert.equal(luhn('4811111111111114'), true);
     assert.equal(luhn('4811111111111115'), false);
   });
