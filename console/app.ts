@@ -1,6 +1,6 @@
 /**
  * `<bayar-console>`: the merchant console's shell. Signs in, then shows one page per hash route (#/overview,
- * #/payments, #/payments/<id>, #/links, #/links/new, #/links/<id>, #/reconciliation, #/notifications, #/providers) with a header, a sandbox banner and
+ * #/payments, #/payments/<id>, #/links, #/links/new, #/links/<id>, #/reconciliation, #/notifications, #/providers, #/audit for operators) with a header, a sandbox banner and
  * a language switch. Focus moves to each page's heading on navigation, for keyboard and screen-reader users.
  *
  * @summary The Bayar merchant console.
@@ -19,11 +19,15 @@ import './pages/reconciliation.js';
 import './pages/notifications.js';
 import './pages/providers.js';
 
-const PAGES = ['overview', 'payments', 'links', 'reconciliation', 'notifications', 'providers'] as const;
+const PAGES = ['overview', 'payments', 'links', 'reconciliation', 'notifications', 'providers', 'audit'] as const;
+/** Pages a read-only console user does not see in the menu (their API answers 403 for them). */
+const OPERATOR_PAGES: ReadonlySet<string> = new Set(['audit']);
 
 /** The Links pages load with their first visit (as Chart.js does with the Overview): the first load stays small. */
 let linkPages: Promise<unknown> | null = null;
 const loadLinkPages = () => (linkPages ??= Promise.all([import('./pages/links.js'), import('./pages/link-new.js'), import('./pages/link-detail.js')]));
+let auditPage: Promise<unknown> | null = null;
+const loadAuditPage = () => (auditPage ??= import('./pages/audit.js'));
 type Page = (typeof PAGES)[number];
 
 @customElement('bayar-console')
@@ -108,6 +112,7 @@ export class BayarConsole extends LitElement {
     const detail = r.name === 'payments' && r.parts[0];
     const link = r.name === 'links' ? (r.parts[0] === 'new' ? 'new' : r.parts[0] ? 'detail' : 'list') : null;
     if (link) void loadLinkPages();
+    if (r.name === 'audit') void loadAuditPage();
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), (this.renderRoot.querySelector('main h1') as HTMLElement | null)?.focus())}>${t.skip}</a>
       <header class="top">
@@ -118,7 +123,7 @@ export class BayarConsole extends LitElement {
       </header>
       <nav class="main" aria-label=${t.title}>
         <ul>
-          ${PAGES.map((p) => html`<li><a href="#/${p}" aria-current=${r.name === p ? 'page' : nothing}>${t.nav[p]}</a></li>`)}
+          ${PAGES.filter((p) => this.me!.role === 'operator' || !OPERATOR_PAGES.has(p)).map((p) => html`<li><a href="#/${p}" aria-current=${r.name === p ? 'page' : nothing}>${t.nav[p]}</a></li>`)}
         </ul>
       </nav>
       ${this.me.mode === 'sandbox' ? html`<div class="banner" role="note">${t.sandboxBanner}</div>` : nothing}
@@ -132,6 +137,7 @@ export class BayarConsole extends LitElement {
         ${r.name === 'reconciliation' ? html`<bayar-console-reconciliation .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-reconciliation>` : nothing}
         ${r.name === 'notifications' ? html`<bayar-console-notifications .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-notifications>` : nothing}
         ${r.name === 'providers' ? html`<bayar-console-providers .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-providers>` : nothing}
+        ${r.name === 'audit' ? html`<bayar-console-audit .locale=${props.locale} .me=${props.me} .route=${props.route}></bayar-console-audit>` : nothing}
       </main>
     `;
   }

@@ -3,13 +3,38 @@
  * language follows the browser (`navigator.language`) until the user picks one with the switch.
  */
 import type { FailureReason } from '../server/api-types.js';
+import type { AuditAction } from '../server/console/api-types.js';
 export type Lang = 'id' | 'en';
 
 const id = {
   lang: 'Bahasa',
   title: 'Konsol Bayar',
   skip: 'Lewati ke konten',
-  nav: { overview: 'Ringkasan', payments: 'Pembayaran', links: 'Tautan', reconciliation: 'Rekonsiliasi', notifications: 'Notifikasi', providers: 'Penyedia' },
+  nav: { overview: 'Ringkasan', payments: 'Pembayaran', links: 'Tautan', reconciliation: 'Rekonsiliasi', notifications: 'Notifikasi', providers: 'Penyedia', audit: 'Log audit' },
+  audit: {
+    heading: 'Log audit',
+    intro: 'Siapa melakukan apa di konsol, kapan dan dari alamat mana — termasuk setiap penolakan. Hanya operator yang dapat membacanya.',
+    action: 'Tindakan',
+    actor: 'Pengguna',
+    payment: 'ID pembayaran',
+    refusedOnly: 'Hanya yang ditolak atau gagal',
+    when: 'Waktu',
+    outcome: 'Hasil',
+    ip: 'Alamat',
+    detail: 'Rincian',
+    ok: 'berhasil',
+    count: (n: number) => `${n} entri ditampilkan`,
+    actions: {
+      sign_in: 'Masuk',
+      sign_out: 'Keluar',
+      refund: 'Refund',
+      resend_notification: 'Kirim ulang notifikasi',
+      export_csv: 'Ekspor CSV',
+      download_statement: 'Unduh laporan rekonsiliasi',
+      create_link: 'Buat tautan pembayaran',
+      disable_link: 'Nonaktifkan tautan',
+    } as Record<AuditAction, string>,
+  },
   sandboxBanner: 'Mode sandbox: semua penyedia adalah emulator lokal. Tidak ada uang sungguhan.',
   signIn: {
     heading: 'Masuk ke konsol',
@@ -234,7 +259,31 @@ const en: Texts = {
   lang: 'Language',
   title: 'Bayar console',
   skip: 'Skip to content',
-  nav: { overview: 'Overview', payments: 'Payments', links: 'Links', reconciliation: 'Reconciliation', notifications: 'Notifications', providers: 'Providers' },
+  nav: { overview: 'Overview', payments: 'Payments', links: 'Links', reconciliation: 'Reconciliation', notifications: 'Notifications', providers: 'Providers', audit: 'Audit log' },
+  audit: {
+    heading: 'Audit log',
+    intro: 'Who did what in the console, when and from which address — every refusal included. Only operators can read it.',
+    action: 'Action',
+    actor: 'User',
+    payment: 'Payment id',
+    refusedOnly: 'Only refused or failed',
+    when: 'When',
+    outcome: 'Outcome',
+    ip: 'Address',
+    detail: 'Detail',
+    ok: 'ok',
+    count: (n) => (n === 1 ? '1 entry shown' : `${n} entries shown`),
+    actions: {
+      sign_in: 'Sign in',
+      sign_out: 'Sign out',
+      refund: 'Refund',
+      resend_notification: 'Resend notification',
+      export_csv: 'CSV export',
+      download_statement: 'Reconciliation statement download',
+      create_link: 'Create payment link',
+      disable_link: 'Disable payment link',
+    },
+  },
   sandboxBanner: 'Sandbox mode: every provider is a local emulator. No real money moves.',
   signIn: {
     heading: 'Sign in to the console',

@@ -60,6 +60,13 @@ export const styles = css`
   th { font-size: 13px; color: var(--c-muted); }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .scroll { overflow-x: auto; }
+  .check { display: flex; gap: 8px; align-items: center; min-height: 40px; }
+  .check input { width: auto; min-height: 0; }
+  .check label { margin: 0; }
+  table.audit { min-width: 900px; }
+  table.audit td { white-space: nowrap; }
+  table.audit td.detail { white-space: normal; min-width: 280px; }
+  table.audit tr.bad td:first-child { box-shadow: inset 3px 0 var(--c-danger); }
   .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; }
   .st-paid, .st-refunded { color: var(--c-ok); }
   .st-pending { color: #7a4a00; }

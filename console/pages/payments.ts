@@ -1,10 +1,11 @@
 /** Payments: search, filters (kept in the URL hash, so a view can be bookmarked and shared), keyset pages, CSV. */
 import { html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement } from 'lit/decorators.js';
 import { METHOD_FAMILIES, PAYMENT_STATUSES, PROVIDER_IDS } from '../../server/api-types.js';
-import type { ConsolePayment, ConsolePaymentList } from '../../server/console/api-types.js';
-import { ApiError, call, qs } from '../api.js';
+import type { ConsolePaymentList } from '../../server/console/api-types.js';
+import { qs } from '../api.js';
 import { ConsolePage } from '../base.js';
+import { KeysetList } from '../keyset-list.js';
 import { formatIdr, formatTime } from '../format.js';
 
 const FILTERS = ['q', 'status', 'family', 'provider', 'flag', 'from', 'to'] as const;
@@ -12,50 +13,12 @@ const FLAGS = ['amount_mismatch', 'late_payment', 'duplicate_payment', 'external
 
 @customElement('bayar-console-payments')
 export class PaymentsPage extends ConsolePage {
-  @state() private rows: ConsolePayment[] = [];
-  @state() private next: string | null = null;
-  @state() private error: { message: string; field?: string } | null = null;
-  @state() private loading = false;
-  private loadedFor: string | null = null;
-
-  private filters(): Record<string, string | undefined> {
-    return Object.fromEntries(FILTERS.map((k) => [k, this.route.params.get(k) ?? undefined]));
-  }
-
-  override willUpdate() {
-    const key = qs(this.filters());
-    if (key !== this.loadedFor) {
-      this.loadedFor = key;
-      void this.load(false);
-    }
-  }
-
-  private async load(more: boolean) {
-    this.loading = true;
-    this.error = null;
-    try {
-      const page = await call<ConsolePaymentList>('GET', `payments${qs({ ...this.filters(), cursor: more ? (this.next ?? undefined) : undefined })}`);
-      this.rows = more ? [...this.rows, ...page.payments] : page.payments;
-      this.next = page.next;
-    } catch (err) {
-      this.error = { message: (err as Error).message, field: err instanceof ApiError ? ((err.details as { field?: string })?.field ?? undefined) : undefined };
-      if (!more) this.rows = [];
-    } finally {
-      this.loading = false;
-    }
-  }
-
-  private apply(e: SubmitEvent) {
-    e.preventDefault();
-    const data = new FormData(e.target as HTMLFormElement);
-    const values = Object.fromEntries(FILTERS.map((k) => [k, String(data.get(k) ?? '').trim() || undefined]));
-    this.go(`#/payments${qs(values)}`);
-  }
+  private list = new KeysetList(this, 'payments', FILTERS, (p: ConsolePaymentList) => ({ items: p.payments, next: p.next }));
 
   private select(name: string, label: string, options: readonly string[], words: (o: string) => string) {
     const current = this.route.params.get(name) ?? '';
     return html`<div><label for="f-${name}">${label}</label>
-      <select id="f-${name}" name=${name} aria-invalid=${this.error?.field === name ? 'true' : 'false'}>
+      <select id="f-${name}" name=${name} aria-invalid=${this.list.invalid(name)}>
         <option value="">${this.t.payments.any}</option>
         ${options.map((o) => html`<option value=${o} ?selected=${o === current}>${words(o)}</option>`)}
       </select></div>`;
@@ -63,11 +26,12 @@ export class PaymentsPage extends ConsolePage {
 
   override render() {
     const t = this.t;
-    const f = this.filters();
-    const invalid = (n: string) => (this.error?.field === n ? 'true' : 'false');
+    const l = this.list;
+    const f = l.filters();
+    const invalid = (n: string) => l.invalid(n);
     return html`
       <h1 tabindex="-1">${t.payments.heading}</h1>
-      <form class="panel filters" role="search" @submit=${this.apply}>
+      <form class="panel filters" role="search" @submit=${l.apply}>
         <div class="wide">
           <label for="f-q">${t.payments.search}</label>
           <input id="f-q" name="q" type="search" .value=${f.q ?? ''} aria-describedby="f-q-hint" aria-invalid=${invalid('q')} autocomplete="off" />
@@ -85,12 +49,12 @@ export class PaymentsPage extends ConsolePage {
           <a class="button" href="api/payments.csv${qs(f)}" download>${t.payments.csv}</a>
         </div>
       </form>
-      ${this.error ? html`<p class="error" role="alert">${this.error.message}</p>` : nothing}
-      <section class="panel list" aria-labelledby="list-h" aria-busy=${this.loading ? 'true' : 'false'}>
+      ${l.error ? html`<p class="error" role="alert">${l.error.message}</p>` : nothing}
+      <section class="panel list" aria-labelledby="list-h" aria-busy=${l.loading ? 'true' : 'false'}>
         <h2 id="list-h" class="sr-only">${t.payments.heading}</h2>
         <div class="row head" aria-hidden="true"><span>${t.payments.order}</span><span>${t.payments.status}</span><span>${t.payments.method}</span><span class="num">${t.payments.amount}</span><span>${t.payments.created}</span></div>
         <ul style="list-style:none;margin:0;padding:0">
-          ${this.rows.map(
+          ${l.rows.map(
             (p) => html`<li class="row" data-id=${p.id}>
               <a href="#/payments/${encodeURIComponent(p.id)}"><span class="mono">${p.orderId}</span></a>
               <span><span class="badge st-${p.status}">${t.status[p.status]}</span>${p.flags.map((fl) => html` <span class="badge flag">${t.flags[fl] ?? fl}</span>`)}</span>
@@ -100,9 +64,9 @@ export class PaymentsPage extends ConsolePage {
             </li>`,
           )}
         </ul>
-        ${!this.loading && this.rows.length === 0 ? html`<p>${t.none}</p>` : nothing}
-        <p class="hint" role="status">${this.loading ? t.loading : t.payments.count(this.rows.length)}</p>
-        ${this.next ? html`<button type="button" @click=${() => this.load(true)} ?disabled=${this.loading}>${t.payments.more}</button>` : nothing}
+        ${!l.loading && l.rows.length === 0 ? html`<p>${t.none}</p>` : nothing}
+        <p class="hint" role="status">${l.loading ? t.loading : t.payments.count(l.rows.length)}</p>
+        ${l.next ? html`<button type="button" @click=${() => l.load(true)} ?disabled=${l.loading}>${t.payments.more}</button>` : nothing}
       </section>
     `;
   }

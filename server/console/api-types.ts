@@ -60,6 +60,16 @@ export interface TimelineEntry {
   ok?: boolean;
 }
 
+/** What the console writes to its audit log (sign-in failures are `sign_in` with outcome `invalid_credentials`). */
+export const AUDIT_ACTIONS = ['sign_in', 'sign_out', 'refund', 'resend_notification', 'export_csv', 'download_statement', 'create_link', 'disable_link'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** `GET /console/api/audit`: newest first; `next` is the cursor for older entries, null on the last page. */
+export interface ConsoleAuditPage {
+  entries: AuditEntry[];
+  next: string | null;
+}
+
 export interface ConsolePaymentDetail {
   payment: ConsolePayment;
   refundable: Refundability;

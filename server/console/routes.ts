@@ -22,6 +22,7 @@ import type { Clock } from '../lib/clock.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { AuditInput, ListFilter, Store } from '../store/types.js';
 import type {
+  ConsoleAuditPage,
   ConsoleMe,
   ConsoleNotifications,
   ConsoleOverview,
@@ -32,6 +33,7 @@ import type {
   Refundability,
   TimelineEntry,
 } from './api-types.js';
+import { AUDIT_ACTIONS } from './api-types.js';
 import { clientIp, consoleAuth, requireOperator } from './auth.js';
 import type { CallLog } from './call-log.js';
 import type { ChannelView } from '../domain/health.js';
@@ -87,6 +89,17 @@ const listQuery = z
     to: day.optional(),
     limit: z.string().regex(/^\d{1,3}$/, { message: 'must be a number from 1 to 200' }).transform(Number).pipe(z.number().int().min(1).max(200)).optional(),
     cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+const auditQuery = z
+  .object({
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    actor: z.string().trim().min(1).max(100).optional(),
+    payment: z.string().regex(/^pay_[A-Za-z0-9_-]{1,64}$/, { message: 'must be a payment id such as pay_…' }).optional(),
+    refused: z.enum(['true', 'false']).optional(),
+    limit: listQuery.shape.limit,
+    cursor: z.string().regex(/^\d{1,15}$/, { message: 'is not a cursor this server issued; pass `next` unchanged' }).transform(Number).optional(),
   })
   .strict();
 
@@ -309,6 +322,17 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     await audit(req, { action: 'resend_notification', paymentId: copy.paymentId, outcome: 'ok', detail: { notification: id, copy: copy.id, type: copy.type } });
     d.wake();
     res.status(202).json({ notification: copy });
+  });
+
+  // ---- audit log ----------------------------------------------------------------------------------------------
+  // Operators only: it names every console user and the addresses they came from.
+  api.get('/audit', requireOperator, async (req, res) => {
+    const q = parseQuery(auditQuery, req.query);
+    const limit = q.limit ?? 50;
+    const rows = await d.store.listAudit({ action: q.action, actor: q.actor, paymentId: q.payment, refusedOnly: q.refused === 'true', before: q.cursor, limit: limit + 1 });
+    const entries = rows.slice(0, limit);
+    const out: ConsoleAuditPage = { entries, next: rows.length > limit ? String(entries.at(-1)!.id) : null };
+    res.json(out);
   });
 
   // ---- reconciliation -----------------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';
-import { listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
+import { auditListSql, listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
 import {
   LINK_CLOSED_AT, LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, InsertOutcome, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditFilter, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, InsertOutcome, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
 import { customerLikePattern, customerMatches, emptyErasure, needlesFor, scrubText, type PiiErasure } from './pii.js';
 
@@ -614,10 +614,9 @@ export class PostgresStore implements Store {
     return fromAudit(r.rows[0]!);
   }
 
-  async listAudit(f: { paymentId?: string; limit: number }) {
-    const r = f.paymentId
-      ? await this.pool.query<AuditRow>('SELECT * FROM console_audit WHERE payment_id = $1 ORDER BY id DESC LIMIT $2', [f.paymentId, f.limit])
-      : await this.pool.query<AuditRow>('SELECT * FROM console_audit ORDER BY id DESC LIMIT $1', [f.limit]);
+  async listAudit(f: AuditFilter) {
+    const args: unknown[] = [];
+    const r = await this.pool.query<AuditRow>(auditListSql(f, (v) => (args.push(v), `$${args.length}`)), args);
     return r.rows.map(fromAudit);
   }
 

@@ -5,7 +5,7 @@
  */
 import { LedgerInputError } from '../errors.js';
 import { LINK_SELECT, LINK_STATUS_SQL, decodeCursor } from './rows.js';
-import type { LinkListFilter, ListFilter, NotificationRecord } from './types.js';
+import type { AuditFilter, LinkListFilter, ListFilter, NotificationRecord } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -106,6 +106,17 @@ export function notificationRecords(rows: OutboxRowFull[], attempts: AttemptRow[
 }
 
 
+
+/** The console's audit log, newest first, keyset pages on id; the caller appends `LIMIT`. */
+export function auditListSql(f: AuditFilter, arg: Arg): string {
+  const where: string[] = [];
+  if (f.paymentId) where.push(`payment_id = ${arg(f.paymentId)}`);
+  if (f.action) where.push(`action = ${arg(f.action)}`);
+  if (f.actor) where.push(`actor = ${arg(f.actor)}`);
+  if (f.refusedOnly) where.push(`outcome <> 'ok'`);
+  if (f.before !== undefined) where.push(`id < ${arg(f.before)}`);
+  return `SELECT * FROM console_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${arg(f.limit)}`;
+}
 
 /** Payment links, oldest first, keyset pages on (created_at, id); the status filter is judged at `f.now`. */
 export function listLinksSql(f: LinkListFilter, arg: Arg): string {

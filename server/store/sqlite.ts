@@ -11,13 +11,13 @@ import type { OrderSource, PaymentRecord } from '../domain/payment-record.js';
 import { notificationBody, planRefundSettlement, planTransition, refundNotificationBody, snapshotOf } from '../domain/transition.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkoutRefusal, completesLink, linkCompletedBody, type LinkRecord, type NewLink } from '../domain/link.js';
-import { listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
+import { auditListSql, listLinksSql, listPaymentsSql, notificationRecords, type AttemptRow, type OutboxRowFull } from './queries.js';
 import {
   LINK_CLOSED_AT, LINK_COLUMNS, LINK_SELECT, encodeCursor, fromAudit, fromConsoleSession, fromEvent, fromHistory, fromLinkRow, fromRefund, fromRow, linkValues,
   type AuditRow, type ConsoleSessionRow, type EventRow, type HistoryRow, type LinkRow, type PaymentRow, type RefundRow,
 } from './rows.js';
 import type {
-  AttemptUpdate, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, InsertOutcome, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
+  AttemptUpdate, AuditFilter, AuditInput, OpsStats, PiiSelection, ConsoleSession, HistoryEntry, IdempotencyBegin, InsertOutcome, LinkListFilter, ListFilter, NewPayment, NotificationRecord, OutboxRow, PaymentStats, Store, TransitionInput, TransitionResult,
 } from './types.js';
 import { customerLikePattern, customerMatches, emptyErasure, needlesFor, scrubText, type PiiErasure } from './pii.js';
 
@@ -496,12 +496,9 @@ export class SqliteStore implements Store {
     return fromAudit(this.db.prepare('SELECT * FROM console_audit WHERE id = ?').get(info.lastInsertRowid) as AuditRow);
   }
 
-  async listAudit(f: { paymentId?: string; limit: number }) {
-    const rows = (
-      f.paymentId
-        ? this.db.prepare('SELECT * FROM console_audit WHERE payment_id = ? ORDER BY id DESC LIMIT ?').all(f.paymentId, f.limit)
-        : this.db.prepare('SELECT * FROM console_audit ORDER BY id DESC LIMIT ?').all(f.limit)
-    ) as AuditRow[];
+  async listAudit(f: AuditFilter) {
+    const args: unknown[] = [];
+    const rows = this.db.prepare(auditListSql(f, (v) => (args.push(v), '?'))).all(...args) as AuditRow[];
     return rows.map(fromAudit);
   }
 

@@ -126,12 +126,22 @@ export interface AuditInput {
   actor: string;
   role: string;
   ip: string;
-  /** `sign_in`, `sign_in_failed`, `sign_out`, `refund`, `resend_notification`, `export_csv`, `download_statement`. */
+  /** `sign_in`, `sign_in_failed`, `sign_out`, `refund`, `resend_notification`, `export_csv`, `download_statement`, `create_link`, `disable_link`. */
   action: string;
   paymentId?: string | null;
   /** `ok` or the error code the action ended with. */
   outcome: string;
   detail?: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  paymentId?: string;
+  action?: string;
+  actor?: string;
+  /** Only entries whose outcome is not `ok` (refusals and failures). */
+  refusedOnly?: boolean;
+  before?: number;
+  limit: number;
 }
 
 export interface AuditEntry extends Required<Omit<AuditInput, 'detail' | 'paymentId'>> {
@@ -313,8 +323,8 @@ export interface Store {
   getConsoleSession(tokenHash: string, now: string): Promise<ConsoleSession | null>;
   deleteConsoleSession(tokenHash: string): Promise<void>;
   addAudit(e: AuditInput): Promise<AuditEntry>;
-  /** Newest first. */
-  listAudit(f: { paymentId?: string; limit: number }): Promise<AuditEntry[]>;
+  /** Newest first; `before` is an entry id (keyset page: entries older than it). */
+  listAudit(f: AuditFilter): Promise<AuditEntry[]>;
   paymentEvents(paymentId: string): Promise<ProviderEventRecord[]>;
   paymentNotifications(paymentId: string): Promise<NotificationRecord[]>;
   /** Queues a copy of a notification for delivery now; null when there is no such notification. */

@@ -190,6 +190,20 @@ describe('merchant console', { timeout: 120_000 }, () => {
       assert.match(csv, new RegExp(`^refund,rf_[^,]+,${payment.id},${payment.orderId},ewallet:gopay,midtrans,40000,succeeded,`, 'm'));
       await c.check('reconciliation-1280');
 
+      // The audit log: reached from the menu by keyboard, filtered to refunds, shows who refunded what.
+      await page.locator('nav.main a', { hasText: 'Audit log' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator('table.audit tbody tr').first().waitFor();
+      await page.locator('#a-action').selectOption('refund');
+      await page.locator('#a-payment').fill(payment.id);
+      await page.keyboard.press('Enter');
+      await until(async () => (await page.evaluate(() => location.hash)) === `#/audit?action=refund&payment=${payment.id}`, 'filters in the hash');
+      const refundRow = page.locator('table.audit tbody tr[data-action="refund"]');
+      await refundRow.first().waitFor();
+      assert.equal(await page.locator('table.audit tbody tr').count(), 1);
+      assert.match(await refundRow.innerText(), /merchant[\s\S]*Refund[\s\S]*ok[\s\S]*amount: Rp\s40\.000 · reason: customer returned one item/);
+      await c.check('audit-1280');
+
       for (const [hash, ready, name] of [
         ['#/overview?range=7d', 'canvas#chart-days', 'overview-1280'],
         ['#/payments', '.list li.row', 'payments-1280'],
@@ -359,6 +373,11 @@ describe('merchant console', { timeout: 120_000 }, () => {
       await c.page.locator('.links li.row a', { hasText: 'Kue lebaran' }).click();
       await c.page.locator('#disable-why', { hasText: 'Read-only users cannot create or disable links.' }).waitFor();
       assert.equal(await c.page.locator('button.disable').isDisabled(), true);
+      // The audit log names every user and address: not in a viewer's menu, and its API refuses them.
+      assert.equal(await c.page.locator('nav.main a', { hasText: 'Audit log' }).count(), 0);
+      await c.go('#/audit', 'p.error');
+      assert.match(await c.page.locator('p.error').innerText(), /Only an operator may do this/);
+      assert.equal(await c.page.locator('table.audit').count(), 0);
       await c.page.locator('button.sign-out').click();
       await c.page.locator('#secret').fill('definitely-not-the-key');
       await c.page.locator('form button[type=submit]').click();
@@ -387,6 +406,7 @@ describe('merchant console', { timeout: 120_000 }, () => {
         ['#/reconciliation', 'table', 'reconciliation-360'],
         ['#/notifications', '.kpi', 'notifications-360'],
         ['#/providers', '[data-provider]', 'providers-360'],
+        ['#/audit', 'table.audit tbody tr', 'audit-360'],
       ]) {
         await c.go(hash!, ready!);
         await c.check(name!);

@@ -320,6 +320,60 @@ describe('console API', () => {
     assert.match(await csv.text(), /^type,id,paymentId/);
   });
 
+  it('audit log: operators read every console action newest first, filtered and in keyset pages; viewers get 403; bad filters 400', async () => {
+    const me = await signedIn(s);
+    const p = await pay('ewallet:gopay');
+    assert.equal((await as(s, me, 'POST', `/payments/${p.id}/refund`, { amount: 1_000, reason: 'audit check' })).status, 201);
+    assert.equal((await as(s, me, 'POST', `/payments/${p.id}/refund`, { amount: 999_999_999, reason: 'too much' })).status, 422);
+    assert.equal((await signIn(s, { name: 'vera', secret: 'wrong' })).status, 401);
+
+    // Newest first, the refused refund flagged by its outcome, nothing secret in it.
+    const forPayment = await as(s, me, 'GET', `/audit?payment=${p.id}`);
+    assert.equal(forPayment.status, 200, JSON.stringify(forPayment.body));
+    assert.deepEqual(forPayment.body.entries.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`), ['refund:refund_exceeds_payment', 'refund:ok']);
+    assert.equal(forPayment.body.entries[1].detail.amount, 1_000);
+    assert.equal(forPayment.body.next, null);
+
+    const refused = await as(s, me, 'GET', '/audit?refused=true&action=sign_in&actor=vera');
+    assert.equal(refused.body.entries[0].outcome, 'invalid_credentials');
+    assert.ok(refused.body.entries.every((e: { action: string; actor: string; outcome: string }) => e.action === 'sign_in' && e.actor === 'vera' && e.outcome !== 'ok'));
+    assert.ok(!JSON.stringify(refused.body).includes('wrong'), 'the wrong password is never written');
+
+    // Keyset pages: two at a time, no entry twice, none skipped, strictly older each page.
+    const all = (await as(s, me, 'GET', '/audit?limit=200')).body.entries as Array<{ id: number }>;
+    assert.ok(all.length >= 4);
+    const walked: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { entries: Array<{ id: number }>; next: string | null } } = await as(s, me, 'GET', `/audit?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(page.status, 200);
+      assert.ok(page.body.entries.length <= 2);
+      walked.push(...page.body.entries.map((e) => e.id));
+      cursor = page.body.next;
+    } while (cursor);
+    assert.deepEqual(walked, all.map((e) => e.id));
+    assert.deepEqual(walked, [...walked].sort((a, b) => b - a));
+
+    const vera = await signedIn(s, { name: 'vera', secret: 'correct horse battery' });
+    const forbidden = await as(s, vera, 'GET', '/audit');
+    assert.equal(forbidden.status, 403);
+    assert.equal(forbidden.body.error.code, 'console_forbidden');
+
+    for (const [query, field] of [
+      ['action=delete_everything', 'action'],
+      ['payment=../etc', 'payment'],
+      ['cursor=abc', 'cursor'],
+      ['limit=0', 'limit'],
+      ['refused=yes', 'refused'],
+      ['ip=1.2.3.4', 'ip'],
+    ] as const) {
+      const r = await as(s, me, 'GET', `/audit?${query}`);
+      assert.equal(r.status, 400, query);
+      assert.equal(r.body.error.code, 'invalid_filter', query);
+      assert.equal(r.body.error.details.field, field, query);
+    }
+  });
+
   it('sign-out ends the session everywhere: the old cookie no longer works', async () => {
     const me = await signedIn(s);
     const out = await as(s, me, 'POST', '/session/end');
