@@ -1,7 +1,10 @@
 /**
  * The Xendit emulator's state: its VAs, QR codes and e-wallet charges (each also by the merchant's reference), VA
- * payments, answered Idempotency-Keys, and the constants of the API as it emulates them (providers.md §4).
+ * payments, answered Idempotency-Keys, the constants of the API as it emulates them (providers.md §4), and the
+ * state transitions shared by the API calls, simulate() and the checkout page.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../../lib/clock.js';
 import type { Body } from './validation.js';
 
 export const QR_V2 = '2022-07-31';
@@ -69,7 +72,10 @@ export interface ChargeState {
   refunds: Body[];
 }
 
-/** Everything the emulator holds, in one place. */
+export const iso = (d: Date) => d.toISOString();
+export const hexId = () => randomBytes(12).toString('hex');
+
+/** Everything the emulator holds, in one place, and the transitions its objects go through. */
 export class XenditState {
   readonly fvas = new Map<string, FvaState>();
   readonly fvaByExternal = new Map<string, FvaState>();
@@ -79,4 +85,105 @@ export class XenditState {
   readonly charges = new Map<string, ChargeState>();
   readonly chargeByRef = new Map<string, ChargeState>();
   readonly idempotency = new Map<string, { request: string; status: number; body: unknown }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  refreshFva(s: FvaState) {
+    if (s.obj.status !== 'INACTIVE' && Date.parse(s.obj.expiration_date) <= this.now().getTime()) {
+      s.obj.status = 'INACTIVE';
+      s.obj.updated = s.obj.expiration_date;
+    }
+  }
+
+  refreshQr(q: QrState) {
+    if (q.status === 'ACTIVE' && q.expiresAt.getTime() <= this.now().getTime()) {
+      q.status = 'INACTIVE';
+      q.updated = iso(q.expiresAt);
+    }
+  }
+
+  refreshCharge(c: ChargeState) {
+    const created = Date.parse(String(c.obj.created));
+    if (c.obj.status === 'PENDING' && created + EWALLET_WINDOW_MS <= this.now().getTime()) {
+      c.obj.status = 'FAILED';
+      // [unconfirmed] failure code for "the customer never approved in time".
+      c.obj.failure_code = 'USER_DID_NOT_AUTHORIZE_THE_PAYMENT';
+      c.obj.updated = iso(new Date(created + EWALLET_WINDOW_MS));
+    }
+  }
+
+  payFva(s: FvaState, amount: number): Body {
+    const t = iso(this.now());
+    const payment: Body = {
+      id: hexId(),
+      payment_id: randomUUID(),
+      callback_virtual_account_id: s.obj.id,
+      owner_id: s.obj.owner_id,
+      external_id: s.obj.external_id,
+      account_number: s.obj.account_number,
+      bank_code: s.obj.bank_code,
+      amount,
+      transaction_timestamp: t,
+      merchant_code: s.obj.merchant_code,
+      sender_name: 'BAYAR SANDBOX PAYER',
+      payment_detail: { reference: randomBytes(6).toString('hex'), remark: null },
+      created: t,
+      updated: t,
+    };
+    s.payments.push(payment);
+    this.fvaPayments.set(String(payment.payment_id), payment);
+    if (s.obj.is_single_use) {
+      s.obj.status = 'INACTIVE';
+      s.obj.updated = t;
+    }
+    return payment;
+  }
+
+  payQr(q: QrState): Body {
+    const t = iso(this.now());
+    const payment: Body =
+      q.version === 'v2'
+        ? {
+            id: `qrpy_${randomUUID()}`,
+            business_id: BUSINESS_ID,
+            currency: 'IDR',
+            amount: q.amount,
+            status: 'SUCCEEDED',
+            created: t,
+            qr_id: q.id,
+            reference_id: q.ref,
+            type: q.type,
+            channel_code: q.channelCode,
+            expires_at: iso(q.expiresAt),
+            metadata: q.metadata,
+            payment_detail: { receipt_id: randomBytes(6).toString('hex'), source: 'DANA', name: 'BAYAR SANDBOX PAYER', account_details: null },
+          }
+        : {
+            id: `qrpy_${randomUUID()}`,
+            amount: q.amount,
+            created: t,
+            qr_code: { id: q.id, external_id: q.ref, qr_string: q.qrString, type: q.type },
+            status: 'COMPLETED',
+          };
+    q.payments.push(payment);
+    q.status = 'INACTIVE';
+    q.updated = t;
+    return payment;
+  }
+
+  settleCharge(c: ChargeState, outcome: { succeeded: true; amount?: number } | { succeeded: false; failureCode: string }) {
+    const t = iso(this.now());
+    if (outcome.succeeded) {
+      c.obj.status = 'SUCCEEDED';
+      c.obj.capture_amount = outcome.amount ?? c.obj.charge_amount;
+    } else {
+      c.obj.status = 'FAILED';
+      c.obj.failure_code = outcome.failureCode;
+    }
+    c.obj.updated = t;
+  }
 }
