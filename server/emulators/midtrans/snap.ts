@@ -22,11 +22,12 @@ import {
   type SandboxCard,
 } from '../shared/card-pages.js';
 import { isJsonObject as isObj, jsonObjectBody } from '../shared/json-body.js';
+import { UNIT_MS } from './state.js';
+import { parseTime } from './validation.js';
 
 const BRAND = { name: 'Midtrans', accent: '#0b5fb0', background: '#eef3f9' };
-const UNIT_MS = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
-/** The Core API transaction a submitted card becomes (index.ts keeps it beside every other transaction). */
+/** The Core API transaction a submitted card becomes (state.ts keeps it beside every other transaction). */
 export interface CardTxn {
   transactionId: string;
   orderId: string;
@@ -79,14 +80,6 @@ export function snapEmulator(host: SnapHost) {
   const byOrder = new Map<string, SnapSession>();
   const now = () => host.clock.now();
 
-  function parseStart(v: unknown): Date {
-    if (typeof v !== 'string') throw host.invalid('expiry.start_time must be a string');
-    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(v);
-    if (!m) throw host.invalid('expiry.start_time must look like "YYYY-MM-DD HH:mm:ss +0700"');
-    const offset = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60_000;
-    return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) - offset);
-  }
-
   /** `POST /snap/v1/transactions` (after Basic auth). */
   function create(req: Request, res: Response) {
     const b = jsonObjectBody(req.body, (m) => host.invalid(m));
@@ -110,7 +103,7 @@ export function snapEmulator(host: SnapHost) {
     if (b.expiry !== undefined) {
       const e = b.expiry;
       if (!isObj(e)) throw host.invalid('expiry must be an object');
-      const start = e.start_time === undefined ? now() : parseStart(e.start_time);
+      const start = e.start_time === undefined ? now() : parseTime(e.start_time, 'expiry.start_time');
       if (typeof e.duration !== 'number' || !Number.isSafeInteger(e.duration) || e.duration <= 0) throw host.invalid('expiry.duration must be a positive integer');
       if (typeof e.unit !== 'string' || !Object.hasOwn(UNIT_MS, e.unit.replace(/s$/, ''))) throw host.invalid('expiry.unit must be one of second, minute, hour, day');
       expiry = new Date(start.getTime() + e.duration * UNIT_MS[e.unit.replace(/s$/, '') as keyof typeof UNIT_MS]);
