@@ -11,16 +11,15 @@
  * rules, implements Request-Id idempotency (same Request-Id + same body → cached body with 409), keeps state in
  * memory, and sends notifications signed as Doku signs them (Request-Target = path of the notification URL).
  */
-import { postWebhook } from '../shared/webhook.js';
-import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { FaultSwitch } from '../faults.js';
-import type { Emulator, EmulatorOptions, FaultMode, FaultScope, SimulateResult } from '../types.js';
-import { isJsonObject as isObj } from '../shared/json-body.js';
+import type { Emulator, EmulatorOptions } from '../types.js';
 import { CARD_TYPE, dokuCardPages, isCardCheckout } from './card.js';
 import { checkoutPage, resultPage } from './pages.js';
-import { TIMESTAMP_RE, digestOf, sign, signatureMatches, utcStamp, wibCompact } from './signing.js';
-import { type CheckoutSession, DokuState, type DokuLineItemIn, digits, newSessionId, newTokenId, newUuid } from './state.js';
+import { type DokuCredentials, authenticate, digestOf, responseHeaders, wibCompact } from './signing.js';
+import { type CheckoutSession, DokuState, type DokuLineItemIn, newSessionId, newTokenId, newUuid, statusBody } from './state.js';
+import { KNOWN_METHOD_TYPES, validateCheckout } from './validation.js';
+import { DokuWebhooks } from './webhooks.js';
 
 export interface DokuEmulatorSettings {
   /** Accepted Request-Timestamp skew. Undocumented by Doku [unconfirmed]; ±5 min by default (§1.9). */
@@ -29,46 +28,12 @@ export interface DokuEmulatorSettings {
 }
 
 export interface DokuEmulator extends Emulator {
-  /** Resends the last notification of a checkout with the SAME Request-Id, as Doku's retries and Back Office resend do. */
   /** A copy of the emulator's view of a checkout (tests assert what the adapter sent). */
   inspect(ref: string): Readonly<CheckoutSession> | undefined;
 }
 
-/** Method types this emulated merchant account has enabled (used when the request names none). */
-export const KNOWN_METHOD_TYPES = [
-  'VIRTUAL_ACCOUNT_BCA',
-  'VIRTUAL_ACCOUNT_BANK_MANDIRI',
-  'VIRTUAL_ACCOUNT_BANK_SYARIAH_MANDIRI',
-  'VIRTUAL_ACCOUNT_DOKU',
-  'VIRTUAL_ACCOUNT_BRI',
-  'VIRTUAL_ACCOUNT_BNI',
-  'VIRTUAL_ACCOUNT_BANK_PERMATA',
-  'VIRTUAL_ACCOUNT_BANK_CIMB',
-  'VIRTUAL_ACCOUNT_BANK_DANAMON',
-  'QRIS',
-  'CREDIT_CARD',
-  // Beyond EMONEY_DANA these names are [unconfirmed] (providers.md §1.5).
-  'EMONEY_DANA',
-  'EMONEY_OVO',
-  'EMONEY_SHOPEE_PAY',
-  'EMONEY_LINKAJA',
-  'ONLINE_TO_OFFLINE_ALFA',
-  'ONLINE_TO_OFFLINE_INDOMARET',
-];
-
-const REQUIRED_HEADERS = ['Client-Id', 'Request-Id', 'Request-Timestamp', 'Signature'] as const;
-const isHttpUrl = (v: unknown) => {
-  if (typeof v !== 'string') return false;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-};
-
 export function createDokuEmulator(
-  creds: { clientId: string; secretKey: string },
+  creds: DokuCredentials,
   opts: EmulatorOptions,
   settings: DokuEmulatorSettings = {},
 ): DokuEmulator {
@@ -84,182 +49,24 @@ export function createDokuEmulator(
 
   /** Sends JSON signed like Doku's responses (Response-Timestamp + Digest of the response body). */
   function sendSigned(req: Request, res: Response, status: number, clientId: string, requestId: string, text: string) {
-    const timestamp = utcStamp(opts.clock.now());
-    res.set({
-      'Client-Id': clientId,
-      'Request-Id': requestId,
-      'Response-Timestamp': timestamp,
-      Signature: sign(creds.secretKey, { clientId, requestId, timestamp, target: req.path, digest: digestOf(text) }, 'Response-Timestamp'),
-    });
+    res.set(responseHeaders(creds.secretKey, { clientId, requestId, target: req.path }, opts.clock.now(), text));
     res.status(status).type('application/json').send(text);
   }
 
-  /**
-   * Header presence, timestamp window, Client-Id and signature over the raw received bytes. Returns the caller's
-   * identity, or the error to answer with.
-   */
-  function authenticate(req: Request, body: Buffer | null): { clientId: string; requestId: string } | { status: number; message: string[] } {
-    const missing = REQUIRED_HEADERS.filter((h) => !req.get(h));
-    if (missing.length) return { status: 400, message: missing.map((h) => `Invalid Header ${h}: required`) };
-    const clientId = req.get('Client-Id')!;
-    const requestId = req.get('Request-Id')!;
-    const timestamp = req.get('Request-Timestamp')!;
-    const signature = req.get('Signature')!;
-    if (requestId.length > 128) return { status: 400, message: ['Invalid Header Request-Id: max 128 characters'] };
-    if (!TIMESTAMP_RE.test(timestamp)) return { status: 400, message: ['Invalid Header Request-Timestamp: expected yyyy-MM-ddTHH:mm:ssZ (UTC)'] };
-    if (Math.abs(opts.clock.now().getTime() - new Date(timestamp).getTime()) > windowMs) {
-      return { status: 400, message: ['Invalid Header Request-Timestamp: outside the allowed window'] };
-    }
-    if (clientId !== creds.clientId) return { status: 401, message: ['Invalid Client-Id'] };
-    if (!signature.startsWith('HMACSHA256=')) return { status: 401, message: ['Invalid Header Signature: expected HMACSHA256=<base64>'] };
-    const target = req.path;
-    const ok = signatureMatches(creds.secretKey, { clientId, requestId, timestamp, target, ...(body ? { digest: digestOf(body) } : {}) }, signature);
-    if (!ok) return { status: 401, message: ['Invalid Signature'] };
-    return { clientId, requestId };
-  }
-
-  function validateCheckout(b: unknown): string[] {
-    if (!isObj(b)) return ['Request body must be a JSON object'];
-    const p: string[] = [];
-    const order = b.order;
-    if (!isObj(order)) p.push('order is required');
-    else {
-      const a = order.amount;
-      if (typeof a !== 'number' || !Number.isInteger(a) || a <= 0 || String(a).length > 12) {
-        p.push('order.amount must be a positive integer without decimals, at most 12 digits');
-      }
-      const inv = order.invoice_number;
-      if (typeof inv !== 'string' || inv.length < 1 || inv.length > 64) p.push('order.invoice_number must be a string of 1-64 characters');
-      // §1.5: at most 30 once the credit-card channel is active.
-      else if (inv.length > 30 && isObj(b.payment) && Array.isArray(b.payment.payment_method_types) && b.payment.payment_method_types.includes(CARD_TYPE)) {
-        p.push('order.invoice_number must be at most 30 characters with CREDIT_CARD');
-      }
-      if (order.currency !== undefined && order.currency !== 'IDR') p.push('order.currency must be IDR');
-      for (const k of ['callback_url', 'callback_url_cancel', 'callback_url_result']) {
-        if (order[k] !== undefined && !isHttpUrl(order[k])) p.push(`order.${k} must be an http(s) URL`);
-      }
-      if (order.language !== undefined && order.language !== 'EN' && order.language !== 'ID') p.push('order.language must be EN or ID');
-      for (const k of ['auto_redirect', 'disable_retry_payment']) {
-        if (order[k] !== undefined && typeof order[k] !== 'boolean') p.push(`order.${k} must be a boolean`);
-      }
-      if (order.line_items !== undefined) {
-        if (!Array.isArray(order.line_items) || order.line_items.length === 0) p.push('order.line_items must be a non-empty array');
-        else {
-          let sum = 0;
-          order.line_items.forEach((it: unknown, i: number) => {
-            if (!isObj(it) || typeof it.name !== 'string' || !it.name) return void p.push(`order.line_items[${i}].name is required`);
-            if (typeof it.price !== 'number' || !Number.isInteger(it.price) || it.price < 0) p.push(`order.line_items[${i}].price must be a non-negative integer`);
-            if (typeof it.quantity !== 'number' || !Number.isInteger(it.quantity) || it.quantity < 1) p.push(`order.line_items[${i}].quantity must be a positive integer`);
-            sum += Number(it.price) * Number(it.quantity);
-          });
-          // [unconfirmed] that Doku checks the sum; a mismatched cart is refused here so the adapter never sends one.
-          if (typeof a === 'number' && sum !== a && !p.some((x) => x.startsWith('order.line_items['))) p.push('order.line_items total must equal order.amount');
-        }
-      }
-    }
-    const payment = b.payment;
-    if (payment !== undefined && !isObj(payment)) p.push('payment must be an object');
-    if (isObj(payment)) {
-      const due = payment.payment_due_date;
-      // Positive whole minutes; the documented maximum was cut off in our copy [unconfirmed], so none is enforced.
-      if (due !== undefined && (typeof due !== 'number' || !Number.isInteger(due) || due <= 0)) p.push('payment.payment_due_date must be a positive number of minutes');
-      const types = payment.payment_method_types;
-      if (types !== undefined) {
-        if (!Array.isArray(types) || types.length === 0) p.push('payment.payment_method_types must be a non-empty array');
-        else for (const t of types) if (typeof t !== 'string' || !KNOWN_METHOD_TYPES.includes(t)) p.push(`payment.payment_method_types: unknown value ${String(t)}`);
-      }
-    }
-    if (b.customer !== undefined) {
-      if (!isObj(b.customer)) p.push('customer must be an object');
-      else if (b.customer.email !== undefined && (typeof b.customer.email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(b.customer.email))) {
-        p.push('customer.email is not a valid email');
-      }
-    }
-    if (b.additional_info !== undefined) {
-      if (!isObj(b.additional_info)) p.push('additional_info must be an object');
-      else if (b.additional_info.override_notification_url !== undefined && !isHttpUrl(b.additional_info.override_notification_url)) {
-        p.push('additional_info.override_notification_url must be an http(s) URL');
-      }
-    }
-    return p;
-  }
+  const authenticated = (req: Request, body: Buffer | null) => authenticate((h) => req.get(h), req.path, body, creds, opts.clock.now(), windowMs);
 
   const hostedUrl = (s: CheckoutSession) => `${opts.baseUrl().replace(/\/+$/, '')}/checkout-link-v2/${s.tokenId}`;
 
-  function channelOf(type: string): { service: string; acquirer: string } {
-    if (type.startsWith('VIRTUAL_ACCOUNT_')) return { service: 'VIRTUAL_ACCOUNT', acquirer: type.slice('VIRTUAL_ACCOUNT_'.length) };
-    if (type.startsWith('EMONEY_')) return { service: 'EMONEY', acquirer: type.slice('EMONEY_'.length) };
-    if (type.startsWith('ONLINE_TO_OFFLINE_')) return { service: 'ONLINE_TO_OFFLINE', acquirer: type.slice('ONLINE_TO_OFFLINE_'.length) };
-    if (type === 'QRIS') return { service: 'QRIS', acquirer: 'DOKU' };
-    return { service: type, acquirer: 'DOKU' };
-  }
-
-  /** The Check Status body, also the base of notifications. */
-  function statusBody(s: CheckoutSession) {
-    const type = s.paidWith ?? s.methodTypes[0]!;
-    const { service, acquirer } = channelOf(type);
-    const body: Record<string, unknown> = {
-      order: { invoice_number: s.invoiceNumber, amount: s.paidAmount ?? s.amount },
-      transaction: { status: s.status, date: utcStamp(s.statusAt), original_request_id: s.requestId },
-      service: { id: service },
-      acquirer: { id: acquirer },
-      channel: { id: type },
-    };
-    if (s.vaNumber) {
-      body.virtual_account_info = { virtual_account_number: s.vaNumber };
-      body.virtual_account_payment = {
-        // Doku's own spelling (§1.6).
-        identifer: [
-          { name: 'REQUEST_ID', value: s.requestId },
-          { name: 'REFERENCE', value: s.sessionId },
-          { name: 'CHANNEL_TYPE', value: 'ATM' },
-        ],
-      };
-    }
-    if (s.paymentCode) body.online_to_offline_info = { payment_code: s.paymentCode };
-    return body;
-  }
-
-  async function post(url: string, requestId: string, text: string): Promise<number> {
-    const target = new URL(url).pathname;
-    // Doku retries a failed notification at +30 min, +6 h and +12 h (§1.6) with the same Request-Id: three attempts,
-    // each re-signed with a fresh timestamp.
-    const headers = () => {
-      const timestamp = utcStamp(opts.clock.now());
-      return {
-        'Content-Type': 'application/json',
-        'Client-Id': creds.clientId,
-        'Request-Id': requestId,
-        'Request-Timestamp': timestamp,
-        Signature: sign(creds.secretKey, { clientId: creds.clientId, requestId, timestamp, target, digest: digestOf(text) }),
-      };
-    };
-    return postWebhook(opts.http, { url, body: text, headers, attempts: 3 });
-  }
-
-  async function notify(s: CheckoutSession): Promise<SimulateResult> {
-    const url = s.notifyUrl ?? opts.defaultWebhookUrl();
-    const requestId = randomUUID();
-    const text = JSON.stringify(statusBody(s));
-    s.notifications.push({ requestId, body: text, url });
-    return { webhookStatus: await post(url, requestId, text) };
-  }
-
-  function markPaid(s: CheckoutSession, type: string, amount?: number) {
-    s.status = 'SUCCESS';
-    s.statusAt = opts.clock.now();
-    s.paidWith = type;
-    s.paidAmount = amount ?? s.amount;
-    if (type.startsWith('VIRTUAL_ACCOUNT_')) s.vaNumber = `8889${digits(12)}`;
-    if (type.startsWith('ONLINE_TO_OFFLINE_')) s.paymentCode = `DK${digits(10)}`;
-  }
+  const webhooks = new DokuWebhooks(opts, state, creds);
+  const notify = (s: CheckoutSession) => webhooks.notify(s);
+  const markPaid = (s: CheckoutSession, type: string) => state.markPaid(s, type);
 
   // --- API (behind the fault switch) ---------------------------------------------------------------------------
   router.use(['/checkout/v1', '/orders/v1'], faults.middleware());
 
   router.post('/checkout/v1/payment', raw, (req, res) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const auth = authenticate(req, body);
+    const auth = authenticated(req, body);
     if ('status' in auth) return error(res, auth.status, ...auth.message);
     const key = `${auth.clientId}\n${auth.requestId}`;
     const cached = state.idempotency.get(key);
@@ -326,7 +133,7 @@ export function createDokuEmulator(
   });
 
   router.get('/orders/v1/status/:id', (req, res) => {
-    const auth = authenticate(req, null);
+    const auth = authenticated(req, null);
     if ('status' in auth) return error(res, auth.status, ...auth.message);
     const s = state.find(String(req.params.id));
     if (!s) return error(res, 404, 'Transaction not found');
@@ -353,7 +160,7 @@ export function createDokuEmulator(
     if (!s.methodTypes.includes(type)) return res.status(400).type('html').send(resultPage('Cannot pay', 'That payment method is not offered here.'));
     // A card is paid only through the card form and its 3-D Secure challenge.
     if (type === CARD_TYPE) return res.status(400).type('html').send(resultPage('Cannot pay', 'Cards are paid on the card form.'));
-    markPaid(s, type);
+    state.markPaid(s, type);
     await notify(s).catch(() => undefined);
     if (s.callbackUrl) return res.redirect(303, s.callbackUrl);
     res.type('html').send(resultPage('Pembayaran berhasil', `Invoice ${s.invoiceNumber} is paid.`));
@@ -365,8 +172,7 @@ export function createDokuEmulator(
     if (s.status === 'PENDING') {
       // Doku's page has no documented "cancel" outcome; the emulator ends the attempt as FAILED and notifies,
       // which is what the official plugin handles besides SUCCESS (§1.6) [unconfirmed].
-      s.status = 'FAILED';
-      s.statusAt = opts.clock.now();
+      state.end(s, 'FAILED');
       await notify(s).catch(() => undefined);
     }
     const back = s.callbackUrlCancel ?? s.callbackUrl;
@@ -377,31 +183,21 @@ export function createDokuEmulator(
   return {
     id: 'doku',
     router,
-    setFault(mode: FaultMode | null, count?: number, scope?: FaultScope) {
-      faults.set(mode, count, scope);
-    },
+    setFault: (mode, count, scope) => faults.set(mode, count, scope),
     async simulate(action, providerRef, o) {
       const s = state.find(providerRef);
       if (!s) throw new Error(`doku emulator: no checkout ${providerRef}`);
       if (action === 'pay') {
         // A card waiting for 3-D Secure (REDIRECT) is paid as if the customer had passed it.
         if (s.status !== 'PENDING' && s.status !== 'REDIRECT') throw new Error(`doku emulator: checkout ${providerRef} is ${s.status}, cannot pay`);
-        markPaid(s, s.methodTypes[0]!, o?.amount);
+        state.markPaid(s, s.methodTypes[0]!, o?.amount);
       } else {
         if (s.status === 'SUCCESS' || s.status === 'FAILED') throw new Error(`doku emulator: checkout ${providerRef} is ${s.status}, cannot expire`);
-        if (s.status === 'PENDING' || s.status === 'REDIRECT') {
-          s.status = 'EXPIRED';
-          s.statusAt = opts.clock.now();
-        }
+        if (s.status === 'PENDING' || s.status === 'REDIRECT') state.end(s, 'EXPIRED');
       }
       return notify(s);
     },
-    async redeliver(ref) {
-      const s = state.find(ref);
-      const last = s?.notifications.at(-1);
-      if (!last) throw new Error(`doku emulator: nothing to redeliver for ${ref}`);
-      return { webhookStatus: await post(last.url, last.requestId, last.body) };
-    },
+    redeliver: (ref) => webhooks.redeliver(ref),
     inspect(ref) {
       const s = state.find(ref);
       return s ? structuredClone(s) : undefined;
