@@ -1,4 +1,4 @@
-/** In-memory state of the Indodana emulator. */
+/** In-memory state of the Indodana emulator: its plans, transactions and their transitions. */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 
@@ -85,7 +85,23 @@ export class IndodanaState {
     }
     return t;
   }
+
+  /** Approval: INITIATED is what Indodana reports once the loan is approved and the merchant is guaranteed. */
+  approve(t: Transaction, amount?: number) {
+    t.status = 'INITIATED';
+    t.statusAt = this.clock.now();
+    t.paidAmount = amount ?? t.amount;
+  }
+
+  /** Ends the transaction (CANCELLED, EXPIRED) now. */
+  end(t: Transaction, status: 'CANCELLED' | 'EXPIRED') {
+    t.status = status;
+    t.statusAt = this.clock.now();
+  }
 }
+
+/** WIB ISO time, the offset Indodana's examples carry. */
+export const wibIso = (d: Date) => `${new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`;
 
 export const newTransactionId = () => `TRX-${randomBytes(12).toString('hex')}`;
 
@@ -100,4 +116,19 @@ export function canonical(v: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
+}
+
+/** The check_status answer. */
+export function statusBody(t: Transaction) {
+  return {
+    status: 'OK',
+    legalName: t.customerName,
+    // What was approved: Bayar trusts this amount, not the (unsigned) notification's.
+    amount: t.paidAmount ?? t.amount,
+    paymentType: t.paymentType,
+    transactionStatus: t.status,
+    merchantOrderId: t.merchantOrderId,
+    transactionTime: wibIso(t.statusAt),
+    transactionId: t.transactionId,
+  };
 }
