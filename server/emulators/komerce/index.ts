@@ -9,19 +9,19 @@
  *   POST /api/v1/user/payment/cancel
  * Hosted page (the create answer's payment_url): GET /pay/:paymentId with Pay and Cancel buttons.
  *
- * Callbacks go to the create request's callback_url with `X-Callback-Api-Key` = hex HMAC-SHA256 of the exact
- * bytes sent, keyed by the callback_API_KEY of that request. Body: `{payment_id, order_id, status, amount,
- * paid_at?, payment_method}` ([unconfirmed] field set, §3.4).
+ * Callbacks (webhooks.ts) go to the create request's callback_url, signed with that request's callback_API_KEY.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { postWebhook } from '../shared/webhook.js';
 import { FaultSwitch } from '../faults.js';
-import type { Emulator, EmulatorOptions, SimulateResult } from '../types.js';
+import type { Emulator, EmulatorOptions } from '../types.js';
 import { METHODS, publicMethod } from './catalog.js';
 import { renderNotFound, renderPaymentPage } from './pages.js';
-import { apiKeyMatches, signCallback } from './signing.js';
-import { KomerceState, type KomPayment } from './state.js';
-import { validateCreate } from './validation.js';
+import { apiKeyMatches } from './signing.js';
+import { KomerceState, type KomPayment, paymentMethod, wib } from './state.js';
+import { jsonBody, validateCancel, validateCreate } from './validation.js';
+import { KomerceWebhooks } from './webhooks.js';
+
+export { wib } from './state.js';
 
 export interface KomerceEmulatorCredentials {
   apiKey: string;
@@ -40,11 +40,6 @@ export interface KomerceEmulatorSettings {
 }
 
 
-/** Komerce-style times: ISO 8601 in WIB (UTC+7), e.g. `2026-01-01T14:00:00+07:00`. */
-export function wib(d: Date): string {
-  return `${new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`;
-}
-
 export function createKomerceEmulator(
   creds: KomerceEmulatorCredentials,
   opts: EmulatorOptions,
@@ -59,6 +54,7 @@ export function createKomerceEmulator(
   const statusInterval = settings.statusMinIntervalMs ?? 3000;
   const merchant = settings.merchantName ?? 'Komerce Sandbox Merchant';
   const router = express.Router();
+  const webhooks = new KomerceWebhooks(opts);
 
   const ok = (res: Response, message: string, data: unknown) => res.status(200).json({ meta: { message, code: 200, status: 'success' }, data });
   const fail = (res: Response, code: number, message: string) => res.status(code).json({ meta: { message, code, status: 'error' }, data: null });
@@ -81,24 +77,7 @@ export function createKomerceEmulator(
     };
   }
 
-  const paymentMethod = (p: KomPayment) => (p.request.paymentType === 'qris' ? 'QRIS' : p.request.channelCode!);
-
-  /** Sends the signed callback for the payment's current status; null when the create carried no callback_url. */
-  async function deliver(p: KomPayment): Promise<SimulateResult> {
-    const { callbackUrl, callbackKey } = p.request;
-    if (!callbackUrl || !callbackKey) return { webhookStatus: null };
-    const body = JSON.stringify({
-      payment_id: p.paymentId,
-      order_id: p.request.orderId,
-      status: p.status,
-      amount: p.status === 'PAID' ? (p.paidAmount ?? p.request.amount) : p.request.amount,
-      ...(p.paidAt ? { paid_at: wib(p.paidAt) } : {}),
-      payment_method: paymentMethod(p),
-    });
-    p.lastCallbackStatus = p.status;
-    const headers = () => ({ 'Content-Type': 'application/json', 'X-Callback-Api-Key': signCallback(body, callbackKey) });
-    return { webhookStatus: await postWebhook(opts.http, { url: callbackUrl, body, headers }) };
-  }
+  const deliver = (p: KomPayment) => webhooks.deliver(p);
 
   // ---- Hosted payment page: no API key, no faults (it is the customer's browser, not the merchant's server).
   router.get('/pay/:paymentId', (req, res) => {
@@ -131,24 +110,12 @@ export function createKomerceEmulator(
     next();
   });
 
-  /** The JSON body of a POST, or an error message. */
-  function jsonBody(req: Request): { ok: true; body: unknown } | { ok: false; message: string } {
-    if (!/\bjson\b/i.test(req.get('content-type') ?? '')) return { ok: false, message: 'Content-Type must be application/json' };
-    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    if (raw.trim() === '') return { ok: false, message: 'request body is required' };
-    try {
-      return { ok: true, body: JSON.parse(raw) };
-    } catch {
-      return { ok: false, message: 'request body is not valid JSON' };
-    }
-  }
-
   router.get('/api/v1/user/methods', (_req, res) => {
     ok(res, 'success get payment methods', METHODS.map(publicMethod));
   });
 
   router.post('/api/v1/user/payment/create', (req, res) => {
-    const parsed = jsonBody(req);
+    const parsed = jsonBody(req.get('content-type'), req.body);
     if (!parsed.ok) return fail(res, 400, parsed.message);
     const v = validateCreate(parsed.body);
     if (!v.ok) return fail(res, 400, v.message);
@@ -190,16 +157,14 @@ export function createKomerceEmulator(
   });
 
   router.post('/api/v1/user/payment/cancel', (req, res) => {
-    const parsed = jsonBody(req);
+    const parsed = jsonBody(req.get('content-type'), req.body);
     if (!parsed.ok) return fail(res, 400, parsed.message);
-    const b = parsed.body as Record<string, unknown> | null;
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) return fail(res, 400, 'request body must be a JSON object');
-    if (typeof b.payment_id !== 'string' || b.payment_id === '') return fail(res, 400, 'payment_id is required');
-    if (b.reason !== undefined && typeof b.reason !== 'string') return fail(res, 400, 'reason must be a string');
-    const p = state.get(b.payment_id);
+    const v = validateCancel(parsed.body);
+    if (!v.ok) return fail(res, 400, v.message);
+    const p = state.get(v.value.paymentId);
     if (!p) return fail(res, 404, 'payment not found');
     if (p.status !== 'PENDING') return fail(res, 400, `payment is ${p.status}: only PENDING payments can be canceled`);
-    state.markCanceled(p, typeof b.reason === 'string' ? b.reason : '');
+    state.markCanceled(p, v.value.reason);
     ok(res, 'success cancel payment', { payment_id: p.paymentId, status: p.status, canceled_at: wib(p.canceledAt!), reason: p.cancelReason });
   });
 

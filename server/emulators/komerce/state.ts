@@ -149,3 +149,11 @@ export class KomerceState {
     return n;
   }
 }
+
+/** Komerce-style times: ISO 8601 in WIB (UTC+7), e.g. `2026-01-01T14:00:00+07:00`. */
+export function wib(d: Date): string {
+  return `${new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`;
+}
+
+/** The payment_method a paid payment reports: QRIS, or the bank's channel code. */
+export const paymentMethod = (p: KomPayment) => (p.request.paymentType === 'qris' ? 'QRIS' : p.request.channelCode!);

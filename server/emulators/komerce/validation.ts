@@ -1,6 +1,7 @@
 /**
- * Validation of POST /api/v1/user/payment/create, field by field as Komerce documents it (providers.md §3.3,
- * §3.7). Each failure is one human message, answered 400 in the `{meta, data}` envelope.
+ * Validation of Komerce's request bodies: POST /api/v1/user/payment/create field by field as Komerce documents it
+ * (providers.md §3.3, §3.7), and the cancel body. Each failure is one human message, answered 400 in the
+ * `{meta, data}` envelope.
  */
 import { isJsonObject as isObject } from '../shared/json-body.js';
 import { findBank, QRIS_METHOD, VA_MIN_TTL_SECONDS } from './catalog.js';
@@ -117,4 +118,24 @@ export function validateCreate(body: unknown): Validation {
       callbackKey,
     },
   };
+}
+
+/** The JSON body of a POST (Komerce checks the Content-Type first), or an error message. */
+export function jsonBody(contentType: string | undefined, raw: unknown): { ok: true; body: unknown } | { ok: false; message: string } {
+  if (!/\bjson\b/i.test(contentType ?? '')) return { ok: false, message: 'Content-Type must be application/json' };
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  if (text.trim() === '') return { ok: false, message: 'request body is required' };
+  try {
+    return { ok: true, body: JSON.parse(text) };
+  } catch {
+    return { ok: false, message: 'request body is not valid JSON' };
+  }
+}
+
+/** POST /api/v1/user/payment/cancel: the payment_id and an optional reason. */
+export function validateCancel(body: unknown): { ok: true; value: { paymentId: string; reason: string } } | { ok: false; message: string } {
+  if (!isObject(body)) return { ok: false, message: 'request body must be a JSON object' };
+  if (typeof body.payment_id !== 'string' || body.payment_id === '') return { ok: false, message: 'payment_id is required' };
+  if (body.reason !== undefined && typeof body.reason !== 'string') return { ok: false, message: 'reason must be a string' };
+  return { ok: true, value: { paymentId: body.payment_id, reason: typeof body.reason === 'string' ? body.reason : '' } };
 }
