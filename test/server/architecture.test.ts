@@ -1,6 +1,7 @@
 /**
  * The arrows of docs/architecture.md, checked on the import lines themselves: routes → domain → store/providers →
- * lib, the widget takes only types from the server, and every provider folder has the same files and names.
+ * lib, the widget takes only types from the server, every provider folder has the same files and names, and every
+ * emulator folder has the same files, its own signing code and the one webhook sender.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -112,6 +113,33 @@ describe('every provider has the same shape', () => {
       assert.ok(caps.checkIntervalMs >= caps.statusMinIntervalMs);
       const src = readFileSync(join(dir, 'mapping.ts'), 'utf8');
       assert.doesNotMatch(src, /class WireShapeError/, 'the wire readers are shared (providers/wire-read.ts)');
+    });
+  }
+});
+
+describe('every emulator has the same shape', () => {
+  for (const id of PROVIDER_IDS) {
+    test(`${id}: index, state, signing, validation, pages, webhooks; its own signing code; the one webhook sender`, () => {
+      const dir = `server/emulators/${id}`;
+      for (const f of ['index.ts', 'state.ts', 'signing.ts', 'validation.ts', 'pages.ts', 'webhooks.ts']) {
+        assert.ok(statSync(join(root, dir, f)).isFile(), `${id}/${f}`);
+      }
+      const offenders: string[] = [];
+      for (const f of files(dir)) {
+        for (const i of imports(f)) {
+          // A shared bug must not make the adapter and its emulator agree (style.md, habit 12).
+          if (resolved(f, i.from).startsWith('server/providers/')) offenders.push(`${f} → ${i.from}`);
+        }
+        // Webhooks leave through emulators/shared/webhook.ts only (one timeout, one retry rule), from webhooks.ts.
+        const src = readFileSync(join(root, f), 'utf8');
+        if (/\.request\(/.test(src)) offenders.push(`${f} sends HTTP itself`);
+        if (/postWebhook\(/.test(src) && !f.endsWith('/webhooks.ts')) offenders.push(`${f} sends a webhook outside webhooks.ts`);
+      }
+      assert.deepEqual(offenders, []);
+      assert.ok(
+        imports(`${dir}/webhooks.ts`).some((i) => resolved(`${dir}/webhooks.ts`, i.from) === 'server/emulators/shared/webhook.js'),
+        `${id}/webhooks.ts sends through the shared sender`,
+      );
     });
   }
 });

@@ -54,7 +54,7 @@ export function createKomerceEmulator(
   const statusInterval = settings.statusMinIntervalMs ?? 3000;
   const merchant = settings.merchantName ?? 'Komerce Sandbox Merchant';
   const router = express.Router();
-  const webhooks = new KomerceWebhooks(opts);
+  const webhooks = new KomerceWebhooks(opts, state);
 
   const ok = (res: Response, message: string, data: unknown) => res.status(200).json({ meta: { message, code: 200, status: 'success' }, data });
   const fail = (res: Response, code: number, message: string) => res.status(code).json({ meta: { message, code, status: 'error' }, data: null });
@@ -77,8 +77,6 @@ export function createKomerceEmulator(
     };
   }
 
-  const deliver = (p: KomPayment) => webhooks.deliver(p);
-
   // ---- Hosted payment page: no API key, no faults (it is the customer's browser, not the merchant's server).
   router.get('/pay/:paymentId', (req, res) => {
     const p = state.get(req.params.paymentId);
@@ -93,7 +91,7 @@ export function createKomerceEmulator(
     if (p.status === 'PENDING') {
       act(p);
       // The page shows the outcome either way; a failed delivery is what Komerce's retries are for.
-      await deliver(p).catch(() => undefined);
+      await webhooks.notify(p).catch(() => undefined);
     }
     // Komerce's create takes no return URL, so the customer lands back on the page, now showing the result.
     res.redirect(303, `${req.baseUrl}/pay/${encodeURIComponent(p.paymentId)}`);
@@ -191,16 +189,9 @@ export function createKomerceEmulator(
         if (p.status !== 'PENDING' && p.status !== 'EXPIRED') throw new Error(`Komerce emulator: payment ${providerRef} is ${p.status} and cannot expire`);
         if (p.status === 'PENDING') state.markExpired(p);
       }
-      return deliver(p);
+      return webhooks.notify(p);
     },
-    async redeliver(ref) {
-      // Komerce sends no event id: the same callback again is the payment's current status, signed the same way.
-      const p = state.get(ref);
-      if (!p?.lastCallbackStatus) throw new Error(`Komerce emulator: no callback sent for ${ref}`);
-      return deliver(p);
-    },
-    setFault(mode, count, scope) {
-      faults.set(mode, count, scope);
-    },
+    redeliver: (ref) => webhooks.redeliver(ref),
+    setFault: (mode, count, scope) => faults.set(mode, count, scope),
   };
 }

@@ -6,13 +6,16 @@
 import { postWebhook } from '../shared/webhook.js';
 import type { EmulatorOptions, SimulateResult } from '../types.js';
 import { signCallback } from './signing.js';
-import { type KomPayment, paymentMethod, wib } from './state.js';
+import { type KomPayment, type KomerceState, paymentMethod, wib } from './state.js';
 
 export class KomerceWebhooks {
-  constructor(private readonly opts: EmulatorOptions) {}
+  constructor(
+    private readonly opts: EmulatorOptions,
+    private readonly state: KomerceState,
+  ) {}
 
   /** Sends the signed callback for the payment's current status; null when the create carried no callback_url. */
-  async deliver(p: KomPayment): Promise<SimulateResult> {
+  async notify(p: KomPayment): Promise<SimulateResult> {
     const { callbackUrl, callbackKey } = p.request;
     if (!callbackUrl || !callbackKey) return { webhookStatus: null };
     const body = JSON.stringify({
@@ -26,5 +29,12 @@ export class KomerceWebhooks {
     p.lastCallbackStatus = p.status;
     const headers = () => ({ 'Content-Type': 'application/json', 'X-Callback-Api-Key': signCallback(body, callbackKey) });
     return { webhookStatus: await postWebhook(this.opts.http, { url: callbackUrl, body, headers }) };
+  }
+
+  /** Komerce sends no event id: the same callback again is the payment's current status, signed the same way. */
+  redeliver(ref: string): Promise<SimulateResult> {
+    const p = this.state.get(ref);
+    if (!p?.lastCallbackStatus) throw new Error(`Komerce emulator: no callback sent for ${ref}`);
+    return this.notify(p);
   }
 }
