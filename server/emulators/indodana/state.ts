@@ -118,12 +118,12 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-/** The check_status answer. */
-export function statusBody(t: Transaction) {
+/**
+ * What the check_status answer and a notification both say of a transaction. The amount is what was approved:
+ * Bayar trusts it from check_status, not from the (unsigned) notification.
+ */
+export function transactionFields(t: Transaction) {
   return {
-    status: 'OK',
-    legalName: t.customerName,
-    // What was approved: Bayar trusts this amount, not the (unsigned) notification's.
     amount: t.paidAmount ?? t.amount,
     paymentType: t.paymentType,
     transactionStatus: t.status,
@@ -131,4 +131,9 @@ export function statusBody(t: Transaction) {
     transactionTime: wibIso(t.statusAt),
     transactionId: t.transactionId,
   };
+}
+
+/** The check_status answer. */
+export function statusBody(t: Transaction) {
+  return { status: 'OK', legalName: t.customerName, ...transactionFields(t) };
 }

@@ -7,7 +7,7 @@
 import { postWebhook } from '../shared/webhook.js';
 import type { EmulatorOptions, SimulateResult } from '../types.js';
 import { bearerFor } from './signing.js';
-import { type IndodanaState, type Transaction, wibIso } from './state.js';
+import { type IndodanaState, type Transaction, transactionFields } from './state.js';
 
 export class IndodanaWebhooks {
   constructor(
@@ -28,14 +28,7 @@ export class IndodanaWebhooks {
   /** Notifies the transaction's current status. */
   async notify(t: Transaction): Promise<SimulateResult> {
     const url = t.notifyUrl || this.opts.defaultWebhookUrl();
-    const text = JSON.stringify({
-      amount: t.paidAmount ?? t.amount,
-      paymentType: t.paymentType,
-      transactionStatus: t.status,
-      merchantOrderId: t.merchantOrderId,
-      transactionTime: wibIso(t.statusAt),
-      transactionId: t.transactionId,
-    });
+    const text = JSON.stringify(transactionFields(t));
     t.notifications.push({ url, body: text });
     return { webhookStatus: await this.post(url, text) };
   }

@@ -24,29 +24,24 @@ export function transactionRoutes({ state, webhooks, api }: MidtransContext): Ro
     }),
   );
 
-  router.post(
-    '/v2/:id/cancel',
-    api.handle((req, res) => {
-      const t = state.find(String(req.params.id));
-      if (!t) throw notFound();
-      if (t.status !== 'pending') throw cannotModify();
-      t.status = 'cancel';
-      webhooks.notifyAfter(res, t);
-      res.status(200).json({ ...state.view(t), status_message: 'Success, transaction is canceled' });
-    }),
-  );
-
-  router.post(
-    '/v2/:id/expire',
-    api.handle((req, res) => {
-      const t = state.find(String(req.params.id));
-      if (!t) throw notFound();
-      if (t.status !== 'pending') throw cannotModify();
-      t.status = 'expire';
-      webhooks.notifyAfter(res, t);
-      res.status(200).json({ ...state.view(t), status_message: 'Success, transaction has expired' });
-    }),
-  );
+  // Cancel and expire end a pending transaction alike; only the answer's wording differs.
+  const endings = [
+    ['cancel', 'Success, transaction is canceled'],
+    ['expire', 'Success, transaction has expired'],
+  ] as const;
+  for (const [status, message] of endings) {
+    router.post(
+      `/v2/:id/${status}`,
+      api.handle((req, res) => {
+        const t = state.find(String(req.params.id));
+        if (!t) throw notFound();
+        if (t.status !== 'pending') throw cannotModify();
+        t.status = status;
+        webhooks.notifyAfter(res, t);
+        res.status(200).json({ ...state.view(t), status_message: message });
+      }),
+    );
+  }
 
   router.post(
     '/v2/:id/refund',

@@ -92,6 +92,11 @@ export function ewalletCheckoutRoutes({ opts, state, webhooks }: XenditContext):
 
 export function ewalletRoutes({ opts, state, webhooks }: XenditContext): Router {
   const router = express.Router();
+  const charge = (id: string) => {
+    const c = state.charges.get(id);
+    if (!c) throw notFound('DATA_NOT_FOUND', 'Charge not found');
+    return c;
+  };
 
   router.post(
     '/ewallets/charges',
@@ -179,8 +184,7 @@ export function ewalletRoutes({ opts, state, webhooks }: XenditContext): Router 
   router.get(
     '/ewallets/charges/:id',
     handle((req, res) => {
-      const c = state.charges.get(String(req.params.id));
-      if (!c) throw notFound('DATA_NOT_FOUND', 'Charge not found');
+      const c = charge(String(req.params.id));
       state.refreshCharge(c);
       res.json(c.obj);
     }),
@@ -191,8 +195,7 @@ export function ewalletRoutes({ opts, state, webhooks }: XenditContext): Router 
   router.post(
     '/ewallets/charges/:id/void',
     handle((req, res) => {
-      const c = state.charges.get(String(req.params.id));
-      if (!c) throw notFound('DATA_NOT_FOUND', 'Charge not found');
+      const c = charge(String(req.params.id));
       const b = jsonBody(req.body, true);
       if (Object.keys(b).length > 0) throw invalid('void takes no request body');
       state.refreshCharge(c);
@@ -214,8 +217,7 @@ export function ewalletRoutes({ opts, state, webhooks }: XenditContext): Router 
     '/ewallets/charges/:id/refunds',
     handle((req, res) => {
       if (replayIfSeen(state, req, res)) return;
-      const c = state.charges.get(String(req.params.id));
-      if (!c) throw notFound('DATA_NOT_FOUND', 'Charge not found');
+      const c = charge(String(req.params.id));
       const b = jsonBody(req.body, true);
       const amount = optNumber(b, 'amount', { integer: true, min: 1 });
       if (b.reason !== undefined) reqEnum(b, 'reason', REFUND_REASONS);

@@ -109,13 +109,16 @@ export function qrCodeRoutes({ state, webhooks }: XenditContext): Router {
     }),
   );
 
-  const findQr = (idOrRef: string) => state.qrs.get(idOrRef) ?? state.qrByRef.get(idOrRef);
+  const findQr = (idOrRef: string) => {
+    const q = state.qrs.get(idOrRef) ?? state.qrByRef.get(idOrRef);
+    if (!q) throw notFound('DATA_NOT_FOUND', 'QR code not found');
+    return q;
+  };
 
   router.get(
     '/qr_codes/:id',
     handle((req, res) => {
       const q = findQr(String(req.params.id));
-      if (!q) throw notFound('DATA_NOT_FOUND', 'QR code not found');
       state.refreshQr(q);
       res.json(qrView(q));
     }),
@@ -126,7 +129,6 @@ export function qrCodeRoutes({ state, webhooks }: XenditContext): Router {
     '/qr_codes/:id/payments',
     handle((req, res) => {
       const q = findQr(String(req.params.id));
-      if (!q) throw notFound('DATA_NOT_FOUND', 'QR code not found');
       res.json({ data: q.payments, has_more: false });
     }),
   );
@@ -135,7 +137,6 @@ export function qrCodeRoutes({ state, webhooks }: XenditContext): Router {
     '/qr_codes/:id/payments/simulate',
     handle((req, res) => {
       const q = findQr(String(req.params.id));
-      if (!q) throw notFound('DATA_NOT_FOUND', 'QR code not found');
       const b = jsonBody(req.body, true);
       const amount = optNumber(b, 'amount', { integer: true, min: 1 });
       if (amount !== undefined && amount !== q.amount) throw invalid(`"amount" must equal the DYNAMIC QR amount ${q.amount}`);

@@ -8,6 +8,12 @@ import { type XenditContext, handle, notFound, replayIfSeen, reply } from './api
 import { BANKS, BUSINESS_ID, FVA_DEFAULT_LIFETIME_MS, type FvaState, MERCHANT_CODES, hexId, iso } from './state.js';
 import { XenditApiError, canonical, invalid, jsonBody, optBool, optDate, optNumber, optString, reqNumber, reqString } from './validation.js';
 
+/** The VA a path names, or Xendit's 404. */
+function fva(s: FvaState | undefined): FvaState {
+  if (!s) throw notFound('CALLBACK_VIRTUAL_ACCOUNT_NOT_FOUND_ERROR', 'Could not find callback virtual account');
+  return s;
+}
+
 export function virtualAccountRoutes({ opts, state, webhooks }: XenditContext): Router {
   const router = express.Router();
 
@@ -80,8 +86,7 @@ export function virtualAccountRoutes({ opts, state, webhooks }: XenditContext): 
   router.get(
     '/callback_virtual_accounts/:id',
     handle((req, res) => {
-      const s = state.fvas.get(String(req.params.id));
-      if (!s) throw notFound('CALLBACK_VIRTUAL_ACCOUNT_NOT_FOUND_ERROR', 'Could not find callback virtual account');
+      const s = fva(state.fvas.get(String(req.params.id)));
       state.refreshFva(s);
       res.json(s.obj);
     }),
@@ -90,8 +95,7 @@ export function virtualAccountRoutes({ opts, state, webhooks }: XenditContext): 
   router.patch(
     '/callback_virtual_accounts/:id',
     handle((req, res) => {
-      const s = state.fvas.get(String(req.params.id));
-      if (!s) throw notFound('CALLBACK_VIRTUAL_ACCOUNT_NOT_FOUND_ERROR', 'Could not find callback virtual account');
+      const s = fva(state.fvas.get(String(req.params.id)));
       const b = jsonBody(req.body);
       const expected = optNumber(b, 'expected_amount', { integer: true, min: 1 });
       const suggested = optNumber(b, 'suggested_amount', { integer: true, min: 1 });
@@ -128,8 +132,7 @@ export function virtualAccountRoutes({ opts, state, webhooks }: XenditContext): 
   router.post(
     '/callback_virtual_accounts/external_id=:externalId/simulate_payment',
     handle((req, res) => {
-      const s = state.fvaByExternal.get(String(req.params.externalId));
-      if (!s) throw notFound('CALLBACK_VIRTUAL_ACCOUNT_NOT_FOUND_ERROR', 'Could not find callback virtual account');
+      const s = fva(state.fvaByExternal.get(String(req.params.externalId)));
       const b = jsonBody(req.body);
       const amount = reqNumber(b, 'amount', { integer: true, min: 1 });
       state.refreshFva(s);
