@@ -152,10 +152,20 @@ export class PgBus implements LiveBus {
   publish(entry: HistoryEntry) {
     if (this.closed) return;
     this.refresh(entry.paymentId);
-    const payload = JSON.stringify({ i: this.instance, s: entry.seq, p: entry.paymentId });
-    this.o.store.pool.query('SELECT pg_notify($1, $2)', [this.channel, payload]).catch((err: Error) => {
-      // The change is committed; streams elsewhere pick it up on their next reconnect or the widget's poll.
-      this.o.log?.warn({ err: err.message, paymentId: entry.paymentId, seq: entry.seq }, 'live status: NOTIFY failed');
+    // One NOTIFY statement per turn for every change announced in it: a webhook burst's group-committed
+    // transitions are announced in one round trip, not one each.
+    this.outgoing.push(JSON.stringify({ i: this.instance, s: entry.seq, p: entry.paymentId }));
+    if (this.outgoing.length === 1) setImmediate(() => this.flushNotify());
+  }
+
+  private outgoing: string[] = [];
+
+  private flushNotify() {
+    const payloads = this.outgoing.splice(0);
+    if (payloads.length === 0 || this.closed) return;
+    this.o.store.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, payloads]).catch((err: Error) => {
+      // The changes are committed; streams elsewhere pick them up on their next reconnect or the widget's poll.
+      this.o.log?.warn({ err: err.message, notifications: payloads.length }, 'live status: NOTIFY failed');
     });
   }
 

@@ -10,7 +10,7 @@
 import pg from 'pg';
 import type { ProviderId } from '../api-types.js';
 import type { OrderSource, PaymentRecord } from '../domain/payment-record.js';
-import { notificationBody, planRefundSettlement, planTransition, refundNotificationBody, snapshotOf } from '../domain/transition.js';
+import { isPaidStatus, notificationBody, planRefundSettlement, planTransition, refundNotificationBody, snapshotOf, type TransitionPlan } from '../domain/transition.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { MIGRATIONS } from './migrations.js';
@@ -39,6 +39,19 @@ export interface PostgresStoreOptions {
   /** Time for claims the store makes on its own (the reconciler's due-payment claim). */
   clock?: Clock;
   log?: Logger;
+}
+
+/** Transition batches one instance writes at once, and the most transitions in one batch. */
+const MAX_TRANSITION_BATCHES = 2;
+const MAX_BATCH = 200;
+
+const eventKey = (provider: string, eventId: string) => `${provider}\u0000${eventId}`;
+const columns = <T>(n: number): T[][] => Array.from({ length: n }, () => []);
+
+interface QueuedTransition {
+  t: TransitionInput;
+  resolve: (r: TransitionResult) => void;
+  reject: (e: unknown) => void;
 }
 
 /** How long after expiry the reconciler still looks once for a late payment. */
@@ -340,51 +353,200 @@ export class PostgresStore implements Store {
     return { payments: page, next: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null };
   }
 
-  async transition(t: TransitionInput): Promise<TransitionResult> {
-    return this.tx(async (c): Promise<TransitionResult> => {
-      if (t.event) {
-        // The inbox first: a copy of an event another transaction is applying waits here on the primary key
-        // and, once that one commits, comes back as a duplicate without touching the payment.
-        const ins = await c.query(
-          `INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
-           VALUES ($1, $2, $3, 'received', $4, $5) ON CONFLICT DO NOTHING`,
-          [t.event.provider, t.event.eventId, t.paymentId, t.event.payload, t.at],
-        );
-        if (ins.rowCount === 0) {
-          const current = await this.getRow(c, t.paymentId);
-          if (!current) throw new Error(`payment ${t.paymentId} not found`);
-          return { outcome: 'duplicate', payment: current };
+  /**
+   * Group commit, as in the SQLite store: transitions that arrive while a batch is being written are applied
+   * together in one transaction with a fixed number of round trips (lock the payments, record the events,
+   * read the order facts, one statement for every write, commit), each one acknowledged only after that commit.
+   * One payment appears at most once per batch (a second change of it, or a second copy of one event, waits for
+   * the next batch), so every plan is made from the row as the previous change left it. A batch that fails as a
+   * whole is replayed one transition per transaction, so one bad change never fails the others.
+   */
+  transition(t: TransitionInput): Promise<TransitionResult> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ t, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private queued: QueuedTransition[] = [];
+  private batchesInFlight = 0;
+
+  private pump() {
+    if (this.batchesInFlight >= MAX_TRANSITION_BATCHES || this.queued.length === 0 || this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // Let this turn's arrivals join the batch.
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      if (this.batchesInFlight >= MAX_TRANSITION_BATCHES) return;
+      const batch: QueuedTransition[] = [];
+      const payments = new Set<string>();
+      const events = new Set<string>();
+      const later: QueuedTransition[] = [];
+      for (const q of this.queued) {
+        const ev = q.t.event ? eventKey(q.t.event.provider, q.t.event.eventId) : null;
+        if (batch.length >= MAX_BATCH || payments.has(q.t.paymentId) || (ev && events.has(ev))) later.push(q);
+        else {
+          batch.push(q);
+          payments.add(q.t.paymentId);
+          if (ev) events.add(ev);
         }
       }
-      // The row lock serialises every change to this payment across instances; the status guard on the UPDATE
-      // below makes a second application impossible even if it did not.
-      const current = await this.getRow(c, t.paymentId, true);
-      if (!current) throw new Error(`payment ${t.paymentId} not found`);
-      const other = await c.query(
-        "SELECT 1 FROM payments WHERE order_source = $1 AND order_id = $2 AND id <> $3 AND status IN ('paid','refunded') LIMIT 1",
-        [current.orderSource, current.orderId, current.id],
-      );
-      const plan = planTransition(current, t, { orderPaidElsewhere: (other.rowCount ?? 0) > 0 });
-      let payment = current;
-      let history: HistoryEntry | undefined;
+      this.queued = later;
+      if (batch.length === 0) return;
+      this.batchesInFlight++;
+      this.runBatch(batch).finally(() => {
+        this.batchesInFlight--;
+        this.pump();
+      });
+      this.pump();
+    });
+  }
+
+  private pumpScheduled = false;
+
+  private async runBatch(batch: QueuedTransition[]): Promise<void> {
+    let results: Array<{ ok: TransitionResult } | { err: unknown }>;
+    try {
+      results = await this.tx((c) => this.applyBatch(c, batch.map((b) => b.t)));
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      for (const b of batch) await this.runBatch([b]);
+      return;
+    }
+    batch.forEach((b, i) => {
+      const r = results[i]!;
+      if ('ok' in r) b.resolve(r.ok);
+      else b.reject(r.err);
+    });
+  }
+
+  /** The batch's transaction: every payment it touches is distinct, and each event appears once. */
+  private async applyBatch(c: pg.PoolClient, ts: TransitionInput[]): Promise<Array<{ ok: TransitionResult } | { err: unknown }>> {
+    // The row locks serialise every change to a payment across instances (taken in id order, so two instances'
+    // batches cannot deadlock); the status guard on the UPDATE makes a second application impossible even if they did not.
+    const ids = ts.map((t) => t.paymentId);
+    const locked = await c.query<PaymentRow>('SELECT * FROM payments WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
+    const rows = new Map(locked.rows.map((r) => [r.id, r]));
+    // One statement after the locks: the inbox, where a copy of an event another transaction was applying (it
+    // waited above on its payment) now comes back as a duplicate without touching the payment; and the other
+    // payments of the same orders already paid, read after the locks so a payment paid a moment ago counts.
+    const current = new Map([...rows].map(([id, r]) => [id, fromRow(r)]));
+    const found = ts.filter((t) => current.has(t.paymentId));
+    const withEvent = found.filter((t) => t.event);
+    const facts = found.length
+      ? (
+          await c.query<{ events: Array<[string, string]> | null; paid: Array<[string, string, string]> | null }>(
+            `WITH ins AS (
+               INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
+               SELECT v.provider, v.event_id, v.payment_id, 'received', v.payload, v.at
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(provider, event_id, payment_id, payload, at)
+               ON CONFLICT DO NOTHING RETURNING provider, event_id
+             )
+             SELECT (SELECT json_agg(json_build_array(provider, event_id)) FROM ins) AS events,
+                    (SELECT json_agg(json_build_array(p.id, p.order_source, p.order_id)) FROM payments p
+                     JOIN (SELECT DISTINCT * FROM unnest($6::text[], $7::text[])) AS o(source, order_id) ON p.order_source = o.source AND p.order_id = o.order_id
+                     WHERE p.status IN ('paid','refunded')) AS paid`,
+            [
+              withEvent.map((t) => t.event!.provider), withEvent.map((t) => t.event!.eventId), withEvent.map((t) => t.paymentId), withEvent.map((t) => t.event!.payload), withEvent.map((t) => t.at),
+              found.map((t) => current.get(t.paymentId)!.orderSource), found.map((t) => current.get(t.paymentId)!.orderId),
+            ],
+          )
+        ).rows[0]!
+      : { events: null, paid: null };
+    const fresh = new Set((facts.events ?? []).map(([provider, eventId]) => eventKey(provider, eventId)));
+    const live = found.filter((t) => !t.event || fresh.has(eventKey(t.event.provider, t.event.eventId)));
+    const orderKey = (source: string, orderId: string) => `${source}\u0000${orderId}`;
+    const paidBy = new Map<string, Set<string>>();
+    const markPaid = (key: string, id: string) => paidBy.set(key, (paidBy.get(key) ?? new Set()).add(id));
+    for (const [id, source, orderId] of facts.paid ?? []) markPaid(orderKey(source, orderId), id);
+
+    // Column arrays for the one write statement below (unnest turns them back into rows).
+    const w = { upd: columns<string | null>(7), hist: columns<string>(6), out: columns<string>(3), ev: columns<string>(3) };
+    const push = <T>(cols: T[][], row: T[]) => row.forEach((v, i) => cols[i]!.push(v));
+    const planned = new Map<string, { plan: TransitionPlan; snapshot: string | null; t: TransitionInput }>();
+    for (const t of live) {
+      const p = current.get(t.paymentId)!;
+      const key = orderKey(p.orderSource, p.orderId);
+      // Earlier transitions in this batch count as well: they commit together with this one.
+      const orderPaidElsewhere = [...(paidBy.get(key) ?? [])].some((id) => id !== p.id);
+      const plan = planTransition(p, t, { orderPaidElsewhere });
+      let snapshot: string | null = null;
       if (plan.write) {
         const n = plan.next;
-        const upd = await c.query<PaymentRow>(
-          'UPDATE payments SET status = $1, flags = $2, paid_at = $3, updated_at = $4, failure_reason = $7 WHERE id = $5 AND status = $6 RETURNING *',
-          [n.status, JSON.stringify(n.flags), n.paidAt, n.updatedAt, t.paymentId, current.status, n.failureReason ?? null],
-        );
-        if (upd.rowCount !== 1) throw new Error(`payment ${t.paymentId} changed concurrently`);
-        payment = fromRow(upd.rows[0]!);
-        const snapshot = snapshotOf(payment);
-        if (plan.outcome === 'applied') history = await this.addHistory(c, payment, plan.reason, t.source, t.at, snapshot);
-        if (t.notify) for (const type of plan.notify) await this.insertOutbox(c, payment.id, history?.seq ?? 0, notificationBody(type, snapshot), t.at);
+        push(w.upd, [n.id, p.status, n.status, JSON.stringify(n.flags), n.paidAt, n.failureReason ?? null, n.updatedAt]);
+        snapshot = snapshotOf(n);
+        if (plan.outcome === 'applied') push(w.hist, [n.id, n.status, plan.reason, t.source, snapshot, t.at]);
+        if (t.notify) for (const type of plan.notify) push(w.out, [n.id, notificationBody(type, snapshot), t.at]);
+        if (isPaidStatus(n.status)) markPaid(key, n.id);
+      }
+      if (t.event) push(w.ev, [t.event.provider, t.event.eventId, plan.eventOutcome]);
+      planned.set(t.paymentId, { plan, snapshot, t });
+    }
+
+    const seqs = new Map<string, number>();
+    const updatedRows = new Map<string, PaymentRow>();
+    if (w.upd[0]!.length || w.ev[0]!.length) {
+      // Every write of the batch in one statement. Outbox rows take their history seq from the same statement's
+      // history insert (0 for a change that only adds flags).
+      const r = await c.query<{ updated: PaymentRow[] | null; seqs: Array<[string, string]> | null }>(
+        `WITH u AS (
+           UPDATE payments p SET status = v.status, flags = v.flags, paid_at = v.paid_at, failure_reason = v.failure_reason, updated_at = v.updated_at
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(id, prev, status, flags, paid_at, failure_reason, updated_at)
+           WHERE p.id = v.id AND p.status = v.prev RETURNING p.*
+         ), h AS (
+           INSERT INTO payment_history (payment_id, status, reason, source, snapshot, at)
+           SELECT * FROM unnest($8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+           RETURNING seq, payment_id
+         ), o AS (
+           INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at)
+           SELECT v.payment_id, COALESCE(h.seq, 0), v.body, v.at, v.at
+           FROM unnest($14::text[], $15::text[], $16::text[]) WITH ORDINALITY AS v(payment_id, body, at, n) LEFT JOIN h ON h.payment_id = v.payment_id
+           ORDER BY v.n
+         ), e AS (
+           UPDATE provider_events pe SET outcome = v.outcome
+           FROM unnest($17::text[], $18::text[], $19::text[]) AS v(provider, event_id, outcome)
+           WHERE pe.provider = v.provider AND pe.event_id = v.event_id
+         )
+         SELECT (SELECT json_agg(u) FROM u) AS updated, (SELECT json_agg(json_build_array(h.payment_id, h.seq::text)) FROM h) AS seqs`,
+        [...w.upd, ...w.hist, ...w.out, ...w.ev],
+      );
+      const out = r.rows[0]!;
+      for (const row of out.updated ?? []) updatedRows.set(row.id, row);
+      for (const [id, seq] of out.seqs ?? []) seqs.set(id, Number(seq));
+      if (updatedRows.size !== w.upd[0]!.length) throw new Error('a payment changed concurrently while its row was locked');
+    }
+
+    const results: Array<{ ok: TransitionResult } | { err: unknown }> = [];
+    for (const t of ts) {
+      const p = current.get(t.paymentId);
+      if (!p) {
+        results.push({ err: new Error(`payment ${t.paymentId} not found`) });
+        continue;
+      }
+      const planning = planned.get(t.paymentId);
+      if (!planning) {
+        results.push({ ok: { outcome: 'duplicate', payment: p } });
+        continue;
+      }
+      const { plan, snapshot } = planning;
+      let payment = p;
+      let history: HistoryEntry | undefined;
+      if (plan.write) {
+        payment = fromRow(updatedRows.get(t.paymentId)!);
+        // The history and notifications were written from the plan; the row the database now holds must say the same.
+        if (snapshotOf(payment) !== snapshot) throw new Error(`payment ${t.paymentId}: stored row differs from its planned change`);
+        const seq = seqs.get(t.paymentId);
+        if (plan.outcome === 'applied' && seq !== undefined) {
+          history = { seq, paymentId: payment.id, status: payment.status, reason: plan.reason, source: t.source, at: t.at, snapshot: snapshot! };
+        }
         if (history && payment.status === 'paid' && payment.link) await this.completeLink(c, payment.link.id, history, t.at, t.notify);
       }
-      if (t.event) {
-        await c.query('UPDATE provider_events SET outcome = $1 WHERE provider = $2 AND event_id = $3', [plan.eventOutcome, t.event.provider, t.event.eventId]);
-      }
-      return { outcome: plan.outcome, payment, history, added: plan.added };
-    });
+      results.push({ ok: { outcome: plan.outcome, payment, history, added: plan.added } });
+    }
+    return results;
   }
 
   async hasEvent(provider: ProviderId, eventId: string) {

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { isPostgresUrl, redactDbUrl } from '../../server/store/db-url.js';
 import { PostgresStore } from '../../server/store/postgres.js';
+import { toPublicPayment } from '../../server/domain/payment-record.js';
 import { MIGRATIONS } from '../../server/store/migrations.js';
 import type { NewPayment } from '../../server/store/types.js';
 import { postgres } from '../helpers/pg.js';
@@ -142,6 +143,52 @@ describe('PostgreSQL store', { skip: avail.skip }, () => {
     assert.deepEqual(ev.rows, [{ outcome: 'applied' }]);
     assert.equal(await b.hasEvent('komerce', event.eventId), true);
     assert.equal(await a.recordEvent({ ...event, paymentId: p.id, outcome: 'again', at: at() }), false);
+  });
+
+  it('a burst of webhooks over two instances (group commit): each applied once with its own history, notification and inbox row', async () => {
+    const ps = await Promise.all(Array.from({ length: 40 }, () => opened({}, true)));
+    // Two payments of one order paid in the same burst: whichever commits second is flagged, even in one batch.
+    const order = `ORDER-BURST-${Date.now()}`;
+    const twins = [await opened({ orderId: order, method: 'va:bca' }, true), await opened({ orderId: order, method: 'va:bni' }, true)];
+    const paidEvent = (id: string, copy = '') => ({ provider: 'komerce' as const, eventId: `evt-burst-${id}`, payload: `{"copy":"${copy}"}` });
+    const pay = (s: PostgresStore, id: string, copy = '') =>
+      s.transition({
+        paymentId: id, at: at(5), source: 'webhook:komerce', event: paidEvent(id, copy), notify: true,
+        reported: { status: 'paid', amounts: [150_000], paidAt: at(5), providerStatus: 'PAID' },
+      });
+    const [results, twinResults, copies, missing] = await Promise.all([
+      Promise.all(ps.map((p, i) => pay(i % 2 ? a : b, p.id))),
+      Promise.all(twins.map((p) => pay(a, p.id))),
+      Promise.all(ps.slice(0, 10).map((p, i) => pay(i % 2 ? b : a, p.id, 'again'))),
+      pay(a, 'pay_does_not_exist').then(() => 'applied', (err: Error) => err.message),
+    ]);
+    assert.equal(missing, 'payment pay_does_not_exist not found');
+    assert.equal(await a.hasEvent('komerce', paidEvent('pay_does_not_exist').eventId), false);
+    // Each copy of an event raced its original: one of the two applied, the other is a duplicate.
+    for (let i = 0; i < 10; i++) assert.deepEqual([results[i]!.outcome, copies[i]!.outcome].sort(), ['applied', 'duplicate']);
+    for (const p of ps) {
+      const history = await b.history(p.id);
+      assert.deepEqual(history.map((h) => h.status), ['pending', 'paid']);
+      const r = [...results, ...copies].find((x) => x.payment.id === p.id && x.outcome === 'applied')!;
+      assert.equal(r.history?.seq, history[1]!.seq);
+      assert.equal(r.history?.snapshot, history[1]!.snapshot);
+      // The snapshot written with the change is the payment as stored after it.
+      const stored = (await a.getPayment(p.id))!;
+      assert.equal(history[1]!.snapshot, JSON.stringify(toPublicPayment(stored)));
+      assert.equal(stored.paidAt, at(5));
+      const out = await sql.query("SELECT history_seq::int AS seq, body FROM outbox WHERE payment_id = $1 AND body LIKE '%\"status\":\"paid\"%'", [p.id]);
+      assert.deepEqual(out.rows.map((o) => o.seq), [history[1]!.seq]);
+      assert.equal(JSON.parse(out.rows[0].body).payment.status, 'paid');
+      const ev = await sql.query('SELECT outcome FROM provider_events WHERE provider = $1 AND event_id = $2', ['komerce', paidEvent(p.id).eventId]);
+      assert.deepEqual(ev.rows, [{ outcome: 'applied' }]);
+      assert.equal(stored.status, 'paid');
+    }
+    assert.deepEqual(twinResults.map((r) => r.outcome), ['applied', 'applied']);
+    const flagged = twinResults.filter((r) => r.payment.flags.includes('duplicate_payment'));
+    assert.equal(flagged.length, 1, 'exactly one of the two payments of one order is flagged as the duplicate');
+    assert.deepEqual(flagged[0]!.added, ['duplicate_payment']);
+    const dup = await sql.query("SELECT COUNT(*)::int AS c FROM outbox WHERE payment_id = $1 AND body LIKE '%payment.duplicate%'", [flagged[0]!.payment.id]);
+    assert.equal(dup.rows[0].c, 1);
   });
 
   it('transition guard: different events racing to different statuses → exactly one applies', async () => {
