@@ -7,18 +7,21 @@ import type {
   Payment,
   PaymentMethod,
 } from '../../server/api-types.js';
+import { LoaderController } from '../controllers/loader.js';
 import type { PaymentStatusController } from '../controllers/payment-status.js';
 import { ApiError, BayarApi } from '../internal/api.js';
 import { ensureLocale } from '../i18n/localize.js';
 import { BayarElement } from '../internal/base.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
 import { loadViews } from '../internal/lazy.js';
+import type { MethodPickerEvents } from '../method-picker/method-picker.js';
 import { defaultServer } from '../internal/script-base.js';
 import { controls } from '../styles/controls.js';
 import { spinner } from '../styles/spinner.js';
 import { tokens } from '../styles/tokens.js';
 import { checkoutStyles } from './checkout.styles.js';
 import type { BayarEventMap } from './events.js';
+import { focusView, holdsFocus } from './focus.js';
 import { randomKey, readOrder, type Order } from './order.js';
 import { methodKey, paymentKey, readSaved, storage } from './resume-storage.js';
 
@@ -133,8 +136,10 @@ export class BayarCheckout extends BayarElement {
   private methodsLoaded = false;
   /** Identity of the inputs the current load was started for. */
   private loadedFor?: string;
-  /** Bumped by every (re)start so late answers of an older load are dropped. */
-  private generation = 0;
+  /** The order's flow (resume, methods; a create checks it): a (re)start supersedes it, so late answers are dropped. */
+  private readonly flow = new LoaderController(this);
+  /** The chosen PayLater method's instalment plans: picking another method supersedes them. */
+  private readonly plans = new LoaderController(this);
   /** `paymentId:status` already announced: each transition fires once. */
   private readonly fired = new Set<string>();
   /** A customer action is under way that started with focus in here: the view it leads to takes focus. */
@@ -155,19 +160,13 @@ export class BayarCheckout extends BayarElement {
   /** Back to method picking, unless the current payment is paid. The pending payment is left to expire. */
   reset(): void {
     if (this.current?.status === 'paid' || this.current?.status === 'refunded') return;
-    const hadFocus = this.holdsFocus(false);
-    this.status?.stop();
+    const hadFocus = holdsFocus(this, false);
     const key = this.order && this.storageKey(this.order);
     if (key) storage.remove(key);
-    this.current = null;
-    this.error = null;
-    this.selected = '';
-    this.options = null;
-    this.installment = '';
-    this.attempt = undefined;
+    this.clear();
     if (this.methodsLoaded) this.view = 'pick';
-    else void this.loadMethods(this.generation);
-    if (hadFocus) void this.focusView();
+    else this.flow.start((signal) => this.loadMethods(signal));
+    if (hadFocus) this.moveFocus();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -176,7 +175,7 @@ export class BayarCheckout extends BayarElement {
     const inputs = JSON.stringify([this.server, this.session, this.orderId, this.amount, this.items]);
     if (inputs !== this.loadedFor) {
       this.loadedFor = inputs;
-      void this.start();
+      this.start();
     }
   }
 
@@ -210,41 +209,49 @@ export class BayarCheckout extends BayarElement {
     return methodKey(this.api.base);
   }
 
-  /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
-  private async start(): Promise<void> {
-    const generation = ++this.generation;
-    if (this.current) this.left.push({ payment: this.current, secret: this.secret, identity: this.order?.identity });
+  /** Nothing followed, chosen or shown (no payment, method, plans, error): what comes next decides the view. */
+  private clear(): void {
     this.status?.stop();
+    this.plans.start();
     this.current = null;
+    this.error = null;
+    this.selected = '';
+    this.options = null;
+    this.installment = '';
+    this.attempt = undefined;
+  }
+
+  /** (Re)starts for the current inputs: resume the order's remembered payment, or load the methods. */
+  private start(): void {
+    if (this.current) this.left.push({ payment: this.current, secret: this.secret, identity: this.order?.identity });
+    this.clear();
     this.secret = '';
     this.allMethods = [];
     this.methodsLoaded = false;
-    this.selected = '';
-    this.options = null;
-    this.error = null;
-    this.attempt = undefined;
     this.api = new BayarApi(this.server || defaultServer(), this.clock);
     const order = (this.order = readOrder(this));
     if (!order) {
+      this.flow.start();
       this.view = 'setup';
       this.fail(new ApiError('invalid_config', 'Set session, order-id with amount, or items.'));
       return;
     }
     this.view = 'loading';
-    // A session's order is learnt with the methods; any other order can be resumed before they load.
-    if (order.identity && (await this.resume(order, generation))) return;
-    if (generation !== this.generation) return;
-    await this.loadMethods(generation, !order.identity);
+    this.flow.start(async (signal) => {
+      // A session's order is learnt with the methods; any other order can be resumed before they load.
+      if (order.identity && (await this.resume(order, signal))) return;
+      if (!signal.aborted) await this.loadMethods(signal, !order.identity);
+    });
   }
 
   /** Shows the order's remembered payment if the server still has it pending or paid; whether it did. */
-  private async resume(order: Order, generation: number): Promise<boolean> {
+  private async resume(order: Order, signal: AbortSignal): Promise<boolean> {
     const key = this.storageKey(order);
     const saved = key ? readSaved(storage.get(key)) : null;
     if (!key || !saved) return false;
     try {
-      const [payment] = await Promise.all([this.api.getPayment(saved.id, saved.secret), ensureLocale(this.locale)]);
-      if (generation !== this.generation) return true;
+      const [payment] = await Promise.all([this.api.getPayment(saved.id, saved.secret, signal), ensureLocale(this.locale)]);
+      if (signal.aborted) return true;
       // The order's amount changed since (a new cart under the same order id): that payment is not this order's.
       const sameOrder = order.amount === undefined || payment.amount === order.amount;
       if (sameOrder && (payment.status === 'pending' || payment.status === 'paid')) {
@@ -254,22 +261,22 @@ export class BayarCheckout extends BayarElement {
       }
       storage.remove(key);
     } catch (e) {
-      if (generation !== this.generation) return true;
+      if (signal.aborted) return true;
       // Forget it only when the server says it is gone; on a network error keep it for the next load.
       if (e instanceof ApiError && e.status >= 400 && e.status < 500) storage.remove(key);
     }
     return false;
   }
 
-  private async loadMethods(generation: number, thenResume = false): Promise<void> {
+  private async loadMethods(signal: AbortSignal, thenResume = false): Promise<void> {
     const order = this.order;
     if (!order) return;
     this.view = 'loading';
     this.error = null;
     try {
       // The method list appears in the right language: its texts load alongside the methods.
-      const [answer] = await Promise.all([this.api.methods(order.query), ensureLocale(this.locale)]);
-      if (generation !== this.generation) return;
+      const [answer] = await Promise.all([this.api.methods(order.query, signal), ensureLocale(this.locale)]);
+      if (signal.aborted) return;
       if (answer.order && !order.identity) {
         order.identity = `order:${answer.order.orderId}`;
         order.amount = answer.order.amount;
@@ -278,16 +285,16 @@ export class BayarCheckout extends BayarElement {
       this.allMethods = answer.methods;
       this.methodsLoaded = true;
       if (this.current) return; // a payment was shown meanwhile
-      if (thenResume && (await this.resume(order, generation))) return;
-      if (generation !== this.generation || this.current) return;
+      if (thenResume && (await this.resume(order, signal))) return;
+      if (signal.aborted || this.current) return;
       this.view = 'pick';
       await this.updateComplete;
       this.emit('bayar-ready', { methods: this.visibleMethods() });
       this.prepareViews();
     } catch (e) {
-      if (generation !== this.generation) return;
+      if (signal.aborted) return;
       this.view = 'pick';
-      this.fail(e, () => void this.loadMethods(this.generation, thenResume));
+      this.fail(e, () => this.flow.start((retry) => this.loadMethods(retry, thenResume)));
     }
   }
 
@@ -312,25 +319,25 @@ export class BayarCheckout extends BayarElement {
     this.installment = '';
     this.walletPhone = '';
     this.options = null;
-    if (method.family === 'paylater') void this.loadInstallments(method.id);
+    if (method.family === 'paylater') this.loadInstallments();
+    else this.plans.start();
   }
 
-  private async loadInstallments(methodId: string): Promise<void> {
+  private loadInstallments(): void {
     const order = this.order;
     if (!order) return;
-    try {
-      const options = await this.api.installments(order.query);
-      if (this.selected !== methodId) return;
-      this.options = options;
-      if (options.length === 1) this.installment = options[0]!.id;
-    } catch (e) {
-      if (this.selected !== methodId) return;
-      this.options = [];
-      this.fail(e, () => {
-        this.error = null;
-        void this.loadInstallments(methodId);
-      });
-    }
+    this.plans.start(async (signal) => {
+      try {
+        const options = await this.api.installments(order.query, signal);
+        if (signal.aborted) return;
+        this.options = options;
+        if (options.length === 1) this.installment = options[0]!.id;
+      } catch (e) {
+        if (signal.aborted) return;
+        this.options = [];
+        this.fail(e, () => this.loadInstallments());
+      }
+    });
   }
 
   private onPay(): void {
@@ -352,12 +359,13 @@ export class BayarCheckout extends BayarElement {
   private async create(methodId: string, family: MethodFamily, installment: string | undefined, approval: Window | null): Promise<void> {
     const order = this.order;
     if (!order || this.busy) return;
-    const generation = this.generation;
+    // Answered after a newer flow started (another order), the payment is not this page's to show.
+    const superseded = this.flow.signal;
     const phone = methodId === 'ewallet:ovo' ? this.walletPhone : '';
     const what = `${methodId}|${installment ?? ''}|${phone}`;
     if (this.attempt?.what !== what) this.attempt = { what, key: randomKey() };
     // The button pressed is about to go away with the picker: keep the customer's place for keyboard and screen readers.
-    this.focusWanted = this.holdsFocus();
+    this.focusWanted = holdsFocus(this);
     this.busy = true;
     this.error = null;
     try {
@@ -367,7 +375,7 @@ export class BayarCheckout extends BayarElement {
       // The order changed meanwhile (a new session: another cart total). That payment is for the old order: it is
       // never shown, so the customer cannot pay the old amount; it is cancelled where the new amount is known,
       // otherwise it expires unpaid (and the server replaces it when the new order's payment is created).
-      if (generation !== this.generation) {
+      if (superseded.aborted) {
         approval?.close();
         this.left.push({ payment, secret: clientSecret, identity: order.identity });
         if (this.order?.identity) this.dropLeft(this.order);
@@ -385,11 +393,11 @@ export class BayarCheckout extends BayarElement {
       if (payment.redirectUrl && !safeHttpUrl(payment.redirectUrl))
         this.fail(new ApiError('invalid_redirect', 'The provider sent a redirect URL that is not http(s); it was refused.'));
       this.show(payment);
-      if (this.focusWanted) void this.focusView();
+      if (this.focusWanted) this.moveFocus();
     } catch (e) {
       this.focusWanted = false;
       approval?.close();
-      if (generation !== this.generation) return;
+      if (superseded.aborted) return;
       this.fail(e, () => void this.create(methodId, family, installment, null));
     } finally {
       this.busy = false;
@@ -437,28 +445,15 @@ export class BayarCheckout extends BayarElement {
     if (!current || payment.id !== current.id) return;
     // A final status never goes back to pending (a late poll answer must not resurrect instructions).
     if (current.status !== 'pending' && payment.status === 'pending') return;
-    const hadFocus = this.focusWanted || this.holdsFocus(false);
+    const hadFocus = this.focusWanted || holdsFocus(this, false);
     this.show(payment);
-    if (payment.status !== current.status && hadFocus) void this.focusView();
+    if (payment.status !== current.status && hadFocus) this.moveFocus();
   }
 
-  /**
-   * Whether focus is inside this element (or, for the customer's own action, was dropped to the page body because the
-   * pressed button became disabled). Only then does a new view take focus: an update from the server never pulls
-   * focus (or the scroll position) away from what the customer is doing elsewhere on the page.
-   */
-  private holdsFocus(orBody = true): boolean {
-    return this.matches(':focus-within') || (orBody && (!document.activeElement || document.activeElement === document.body));
-  }
-
-  /** Moves focus to the heading of the view (or the method list) now on screen, once it has rendered. */
-  private async focusView(): Promise<void> {
+  /** The view now on screen takes focus (see focus.ts); the action that wanted it is over. */
+  private moveFocus(): void {
     this.focusWanted = false;
-    await loadViews().catch(() => undefined);
-    await this.updateComplete;
-    const view = this.renderRoot.querySelector('.view, bayar-method-picker') as BayarElement | null;
-    await view?.updateComplete;
-    view?.renderRoot.querySelector<HTMLElement>('h2[tabindex]')?.focus();
+    void focusView(this);
   }
 
   private async announce(payment: Payment): Promise<void> {
@@ -488,7 +483,7 @@ export class BayarCheckout extends BayarElement {
     if (!payment || this.busy) return;
     // Read before the button is disabled (which drops its focus). The outcome may arrive over the status stream
     // before the answer to this request: whichever shows it first moves focus.
-    this.focusWanted = this.holdsFocus();
+    this.focusWanted = holdsFocus(this);
     this.busy = true;
     try {
       this.apply(await this.api.cancelPayment(payment.id, this.secret));
@@ -601,7 +596,7 @@ export class BayarCheckout extends BayarElement {
         .value=${selected?.id ?? ''}
         last-used=${this.rememberMethod === 'off' ? '' : (storage.get(this.lastMethodKey) ?? '')}
         locale=${this.locale}
-        @change=${(e: CustomEvent<PaymentMethod>) => this.onSelect(e.detail)}
+        @change=${(e: CustomEvent<MethodPickerEvents['change']>) => this.onSelect(e.detail)}
       ></bayar-method-picker>
       ${this.views?.pickerExtras({
         method: selected,

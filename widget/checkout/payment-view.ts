@@ -7,6 +7,9 @@ import { html, nothing } from 'lit';
 import type { InstallmentOption, Payment, PaymentMethod } from '../../server/api-types.js';
 import type { Translation } from '../i18n/localize.js';
 import type { Clock } from '../internal/clock.js';
+import type { InstallmentOptionsEvents } from '../installment-options/installment-options.js';
+import type { QrisViewEvents } from '../qris-view/qris-view.js';
+import type { WalletPhoneEvents } from '../wallet-view/wallet-phone.js';
 
 /** What the checkout hands its payment view. */
 export interface PaymentViewState {
@@ -41,7 +44,7 @@ const waitingView = (s: PaymentViewState) => {
       locale=${s.locale}
       @expire=${s.on.expire}
       @renew=${s.on.renew}
-      @qr-error=${(e: CustomEvent<{ code: string; message: string }>) => s.on.error(e.detail.code, e.detail.message)}
+      @qr-error=${(e: CustomEvent<QrisViewEvents['qr-error']>) => s.on.error(e.detail.code, e.detail.message)}
     ></bayar-qris-view>`;
   if (p.family === 'ewallet')
     return html`<bayar-wallet-view class="view" exportparts="qr, countdown, instructions" .payment=${p} .clock=${s.clock} locale=${s.locale} ui-mode=${s.uiMode} @expire=${s.on.expire}></bayar-wallet-view>`;
@@ -66,11 +69,11 @@ export const pickerExtras = (s: PickerExtrasState) => {
       .options=${s.options}
       .value=${s.installment}
       locale=${s.locale}
-      @change=${(e: CustomEvent<string>) => s.on.installment(e.detail)}
+      @change=${(e: CustomEvent<InstallmentOptionsEvents['change']>) => s.on.installment(e.detail)}
     ></bayar-installment-options>`;
   // OVO approves by a push to the app on the payer's number, so it needs that number before anything is created.
   if (s.method?.id === 'ewallet:ovo')
-    return html`<bayar-wallet-phone wallet=${s.method.label} .value=${s.phone} locale=${s.locale} @change=${(e: CustomEvent<string>) => s.on.phone(e.detail)}></bayar-wallet-phone>`;
+    return html`<bayar-wallet-phone wallet=${s.method.label} .value=${s.phone} locale=${s.locale} @change=${(e: CustomEvent<WalletPhoneEvents['change']>) => s.on.phone(e.detail)}></bayar-wallet-phone>`;
   return nothing;
 };
 

@@ -1,6 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { systemClock, type ClockHost } from '../internal/clock.js';
 
+/** What a view with a countdown tells its parent: its local countdown reached the deadline. */
+export interface CountdownEvents {
+  expire: void;
+}
+
 /** Minutes at which the polite live region speaks; in between it stays quiet. */
 const STEPS = [1, 2, 5, 10, 15, 30, 60];
 

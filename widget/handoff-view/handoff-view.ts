@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { Payment } from '../../server/api-types.js';
 import { CopyController } from '../controllers/copy.js';
-import { CountdownController } from '../controllers/countdown.js';
+import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
@@ -43,7 +43,7 @@ const PAYEES: Record<string, string> = { midtrans: 'Midtrans', doku: 'DOKU', xen
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-export class BayarHandoffView extends BayarElement {
+export class BayarHandoffView extends BayarElement<CountdownEvents> {
   static override styles = [tokens, controls, marks, spinner, viewStyles, handoffViewStyles];
 
   /** The pending payment: with `cstore`, or with `redirectUrl` (PayLater, card). */

@@ -27,7 +27,12 @@ import { installmentOptionsStyles } from './installment-options.styles.js';
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-export class BayarInstallmentOptions extends BayarElement {
+/** What the plans tell the checkout: the chosen option's id. */
+export interface InstallmentOptionsEvents {
+  change: string;
+}
+
+export class BayarInstallmentOptions extends BayarElement<InstallmentOptionsEvents> {
   static override styles = [tokens, controls, installmentOptionsStyles];
 
   /** The plans; `null` while they load. */

@@ -57,13 +57,13 @@ export class BayarApi {
   }
 
   /** The methods for the order, and (asked with a session) the order the session names, for resuming. */
-  async methods(order: OrderQuery): Promise<{ methods: PaymentMethod[]; order?: NamedOrder }> {
-    const body = await this.request<{ methods?: PaymentMethod[]; order?: NamedOrder }>('GET', orderPath('/api/methods', order), undefined, orderHeaders(order));
+  async methods(order: OrderQuery, signal?: AbortSignal): Promise<{ methods: PaymentMethod[]; order?: NamedOrder }> {
+    const body = await this.request<{ methods?: PaymentMethod[]; order?: NamedOrder }>('GET', orderPath('/api/methods', order), undefined, orderHeaders(order), signal);
     return { methods: Array.isArray(body.methods) ? body.methods : [], order: body.order?.orderId ? body.order : undefined };
   }
 
-  async installments(order: OrderQuery): Promise<InstallmentOption[]> {
-    const body = await this.request<{ options?: InstallmentOption[] }>('GET', orderPath('/api/installments', order), undefined, orderHeaders(order));
+  async installments(order: OrderQuery, signal?: AbortSignal): Promise<InstallmentOption[]> {
+    const body = await this.request<{ options?: InstallmentOption[] }>('GET', orderPath('/api/installments', order), undefined, orderHeaders(order), signal);
     return Array.isArray(body.options) ? body.options : [];
   }
 
@@ -78,8 +78,8 @@ export class BayarApi {
     return { payment: res.payment, clientSecret: res.clientSecret ?? '' };
   }
 
-  getPayment(id: string, clientSecret: string): Promise<Payment> {
-    return this.payment('GET', `/api/payments/${encodeURIComponent(id)}`, undefined, { 'Bayar-Client-Secret': clientSecret });
+  getPayment(id: string, clientSecret: string, signal?: AbortSignal): Promise<Payment> {
+    return this.payment('GET', `/api/payments/${encodeURIComponent(id)}`, undefined, { 'Bayar-Client-Secret': clientSecret }, signal);
   }
 
   cancelPayment(id: string, clientSecret: string): Promise<Payment> {
@@ -103,15 +103,20 @@ export class BayarApi {
       : null;
   }
 
-  private async payment(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Payment> {
-    const res = await this.request<{ payment?: unknown }>(method, path, body, headers);
+  private async payment(method: string, path: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal): Promise<Payment> {
+    const res = await this.request<{ payment?: unknown }>(method, path, body, headers, signal);
     if (!isPayment(res.payment)) throw new ApiError('invalid_response', 'The server sent no payment.');
     return res.payment;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  /**
+   * `signal`: the caller no longer wants the answer (a newer load superseded it, the element left the page); the
+   * request stops and rejects (as a timeout: the caller drops the answer of a superseded load anyway).
+   */
+  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
     let res!: Response;
     const abort = new AbortController();
+    signal?.addEventListener('abort', () => abort.abort());
     const timer = this.clock.setTimeout(() => abort.abort(), BayarApi.timeouts[method === 'GET' ? 'read' : 'write']);
     let json: unknown = null;
     try {

@@ -35,7 +35,12 @@ const FAMILIES: MethodFamily[] = ['va', 'qris', 'ewallet', 'cstore', 'paylater',
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-export class BayarMethodPicker extends BayarElement {
+/** What the picker tells the checkout: the method the customer selected. */
+export interface MethodPickerEvents {
+  change: PaymentMethod;
+}
+
+export class BayarMethodPicker extends BayarElement<MethodPickerEvents> {
   static override styles = [tokens, controls, marks, methodPickerStyles];
 
   /** Methods to offer, already filtered. */

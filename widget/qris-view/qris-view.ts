@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { parseQris } from '../../server/lib/qris.js';
 import type { Payment } from '../../server/api-types.js';
-import { CountdownController } from '../controllers/countdown.js';
+import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
@@ -11,8 +11,7 @@ import { countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
 import { tokens } from '../styles/tokens.js';
-import { viewStyles } from '../styles/views.js';
-import { qrisViewStyles } from './qris-view.styles.js';
+import { qrFrame, viewStyles } from '../styles/views.js';
 
 /**
  * A payload is drawn only if it is a well-formed QRIS with a correct CRC and, when dynamic, the payment's amount
@@ -52,8 +51,14 @@ const checkQris = (payload: string | undefined, amount: number): boolean => {
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-export class BayarQrisView extends BayarElement {
-  static override styles = [tokens, controls, marks, viewStyles, qrisViewStyles];
+/** What the QRIS view tells the checkout. */
+export interface QrisViewEvents extends CountdownEvents {
+  renew: void;
+  'qr-error': { code: string; message: string };
+}
+
+export class BayarQrisView extends BayarElement<QrisViewEvents> {
+  static override styles = [tokens, controls, marks, viewStyles, qrFrame];
 
   /** The pending payment; must carry `qris.qrString` and its symbol `qris.qr`. */
   @property({ attribute: false }) payment: Payment | null = null;

@@ -34,7 +34,13 @@ const clock = svg`<path d="M12 7v5l3 2" />`;
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-export class BayarStatusView extends BayarElement {
+/** What the outcome panel tells the checkout. */
+export interface StatusViewEvents {
+  retry: void;
+  renew: void;
+}
+
+export class BayarStatusView extends BayarElement<StatusViewEvents> {
   static override styles = [tokens, controls, statusViewStyles];
 
   /** The payment in its final status. */

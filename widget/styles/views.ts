@@ -74,3 +74,22 @@ export const viewStyles = css`
     gap: 0.3em;
   }
 `;
+
+/** The white frame a QR code is drawn in (QRIS, an e-wallet's QR): scanners need the quiet zone light in dark themes. */
+export const qrFrame = css`
+  .qr-frame {
+    justify-self: center;
+    padding: 8px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: #fff;
+    width: min(100%, 280px);
+  }
+  .qr-frame > * {
+    display: block;
+    width: 100%;
+    height: auto;
+    aspect-ratio: 1;
+    image-rendering: pixelated;
+  }
+`;

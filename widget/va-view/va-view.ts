@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { Payment } from '../../server/api-types.js';
 import { CopyController } from '../controllers/copy.js';
-import { CountdownController } from '../controllers/countdown.js';
+import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
@@ -38,7 +38,7 @@ import { vaViewStyles } from './va-view.styles.js';
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-export class BayarVaView extends BayarElement {
+export class BayarVaView extends BayarElement<CountdownEvents> {
   static override styles = [tokens, controls, marks, viewStyles, vaViewStyles];
 
   /** The pending payment; must carry `va`. */

@@ -21,7 +21,12 @@ export const indonesianMobile = (value: string): string => {
  *
  * @fires change - (internal) detail is the number in `+62…` form, or '' while it is not a valid Indonesian mobile number.
  */
-export class BayarWalletPhone extends BayarElement {
+/** What the phone field tells the checkout: the number in `+62…` form, or '' while it is not valid. */
+export interface WalletPhoneEvents {
+  change: string;
+}
+
+export class BayarWalletPhone extends BayarElement<WalletPhoneEvents> {
   static override styles = [tokens, controls, walletPhoneStyles];
 
   @property() wallet = 'OVO';

@@ -1,22 +1,6 @@
 import { css } from 'lit';
 
 export const walletViewStyles = css`
-  .qr-frame {
-    justify-self: center;
-    padding: 8px;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: #fff;
-    width: min(100%, 280px);
-  }
-  canvas,
-  img {
-    display: block;
-    width: 100%;
-    height: auto;
-    aspect-ratio: 1;
-    image-rendering: pixelated;
-  }
   .open {
     min-height: 48px;
   }

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { Payment } from '../../server/api-types.js';
-import { CountdownController } from '../controllers/countdown.js';
+import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { channelName } from '../internal/view-format.js';
@@ -12,7 +12,7 @@ import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
 import { spinner } from '../styles/spinner.js';
 import { tokens } from '../styles/tokens.js';
-import { viewStyles } from '../styles/views.js';
+import { qrFrame, viewStyles } from '../styles/views.js';
 import { walletViewStyles } from './wallet-view.styles.js';
 
 /**
@@ -56,8 +56,8 @@ export const safeAppUrl = (value: unknown): string | null => {
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-export class BayarWalletView extends BayarElement {
-  static override styles = [tokens, controls, marks, spinner, viewStyles, walletViewStyles];
+export class BayarWalletView extends BayarElement<CountdownEvents> {
+  static override styles = [tokens, controls, marks, spinner, viewStyles, qrFrame, walletViewStyles];
 
   /**
    * Whether this is a wide screen whose main pointer is not a finger (a computer): the wallet's QR is then the way to
