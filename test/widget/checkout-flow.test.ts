@@ -1,38 +1,12 @@
 import { expect } from '@open-wc/testing';
 import { qrModules } from '../../server/lib/qr-modules.js';
-import { FakeServer } from './helpers.js';
 import {
-  FakeClock,
-  FakeEventSource,
-  NOW,
-  SERVER,
-  QRIS_10000,
-  QRIS_CORRUPT,
-  clickButton,
-  find,
-  iso,
-  makePayment,
-  mountCheckout,
-  payButton,
-  payWith,
-  pickMethod,
-  pressPay,
-  radios,
-  rp,
-  settle,
-  setupPage,
-  teardownPage,
-  textOf,
-  until,
+  FakeClock, FakeEventSource, FakeServer, NOW, QRIS_10000, QRIS_CORRUPT, SERVER, clickButton, find, iso, makePayment,
+  mountCheckout, payButton, payWith, pickMethod, pressPay, radios, rp, server, settle, textOf, until, usePage,
 } from './helpers.js';
 
-let server: FakeServer;
-
 describe('<bayar-checkout>: paying', () => {
-  beforeEach(() => {
-    server = setupPage();
-  });
-  afterEach(teardownPage);
+  usePage();
 
   it('Virtual Account: instructions on screen, then "paid" by itself when the server confirms', async () => {
     const { el, log } = await mountCheckout();

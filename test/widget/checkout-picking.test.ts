@@ -1,32 +1,11 @@
 import { expect } from '@open-wc/testing';
-import type { FakeServer } from './helpers.js';
 import {
-  INSTALLMENTS,
-  METHODS,
-  SERVER,
-  clickButton,
-  find,
-  mountCheckout,
-  payButton,
-  pickMethod,
-  pressPay,
-  radio,
-  radios,
-  rp,
-  settle,
-  setupPage,
-  teardownPage,
-  textOf,
-  until,
+  INSTALLMENTS, METHODS, SERVER, clickButton, find, mountCheckout, payButton, pickMethod, pressPay, radio, radios,
+  rp, server, settle, textOf, until, usePage,
 } from './helpers.js';
 
-let server: FakeServer;
-
 describe('<bayar-checkout>: choosing a method', () => {
-  beforeEach(() => {
-    server = setupPage();
-  });
-  afterEach(teardownPage);
+  usePage();
 
   it('loads the methods for the session and announces them once', async () => {
     const { el, log } = await mountCheckout({ session: 'sess_abc' });

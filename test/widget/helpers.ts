@@ -144,6 +144,8 @@ export interface SeenRequest {
   path: string;
   headers: Headers;
   body: any;
+  /** The request's abort signal: aborted when the widget gave up on it (a timeout, a newer load, the element left). */
+  signal?: AbortSignal;
 }
 
 export interface Reply {
@@ -238,6 +240,7 @@ export class FakeServer {
       path: url.pathname,
       headers: new Headers(init.headers),
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+      signal: init.signal ?? undefined,
     };
     this.requests.push(req);
     for (const route of this.routes) {
@@ -315,10 +318,22 @@ export class FakeEventSource implements EventSourceLike {
 
 // ---- page setup ----------------------------------------------------------------------------------------------------
 
-let server: FakeServer | undefined;
+/**
+ * The current test's fake companion (a live binding: set by `setupPage`, so a file importing it sees each test's own).
+ */
+export let server: FakeServer;
 const mounted: Element[] = [];
 
-/** Call in beforeEach: a fresh fake server, fake EventSource, empty storage. */
+/**
+ * The fixture of every test that talks to the fake companion: call it inside `describe`. Before each test a fresh
+ * fake server (`server`), fake EventSource and empty storage; after it, the page is cleared and `fetch` restored.
+ */
+export function usePage(): void {
+  beforeEach(() => void setupPage());
+  afterEach(teardownPage);
+}
+
+/** A fresh fake server, fake EventSource, empty storage (`usePage` calls it before each test). */
 export function setupPage(): FakeServer {
   localStorage.clear();
   FakeEventSource.instances = [];

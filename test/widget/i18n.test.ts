@@ -4,7 +4,7 @@ import { id } from '../../widget/i18n/id.js';
 import { idViews } from '../../widget/i18n/id-views.js';
 import { ensureLocale } from '../../widget/i18n/localize.js';
 import type { Translation } from '../../widget/i18n/translation.js';
-import { find, mountCheckout, payButton, payWith, pickMethod, setupPage, teardownPage, textOf, until } from './helpers.js';
+import { find, mountCheckout, payButton, payWith, pickMethod, textOf, until, usePage } from './helpers.js';
 
 /** Every key of one translation object, nested, with the type of its value. */
 function shape(t: object, prefix = ''): string[] {
@@ -14,8 +14,7 @@ function shape(t: object, prefix = ''): string[] {
 }
 
 describe('localization', () => {
-  beforeEach(() => void setupPage());
-  afterEach(teardownPage);
+  usePage();
 
   it('Indonesian and English have the same keys (the Translation interface, checked at runtime too)', () => {
     const check: Translation[] = [{ ...id, ...idViews }, en];

@@ -6,35 +6,15 @@
 import { expect } from '@open-wc/testing';
 import type { PaymentMethod } from '../../server/api-types.js';
 import { BayarApi } from '../../widget/internal/api.js';
-import type { FakeServer } from './helpers.js';
 import {
-  METHODS,
-  clickButton,
-  deferred,
-  find,
-  makePayment,
-  mountCheckout,
-  payButton,
-  payWith,
-  pickMethod,
-  pressPay,
-  radio,
-  radios,
-  rp,
-  setupPage,
-  teardownPage,
-  textOf,
-  until,
+  METHODS, clickButton, deferred, find, makePayment, mountCheckout, payButton, payWith, pickMethod,
+  pressPay, radio, radios, rp, server, textOf, until, usePage,
 } from './helpers.js';
 
-let server: FakeServer;
 const limited = (id: string, over: Partial<PaymentMethod>): PaymentMethod => ({ ...METHODS.find((m) => m.id === id)!, ...over });
 
 describe('<bayar-checkout>: limits, last used method, timeouts, check status', () => {
-  beforeEach(() => {
-    server = setupPage();
-  });
-  afterEach(teardownPage);
+  usePage();
 
   describe('methods the amount cannot use', () => {
     beforeEach(() => {

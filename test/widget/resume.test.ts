@@ -1,8 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { FakeServer } from './helpers.js';
-import { FakeEventSource, find, makePayment, mountCheckout, payWith, radios, setupPage, teardownPage, textOf, until } from './helpers.js';
-
-let server: FakeServer;
+import {
+  FakeEventSource, FakeServer, find, makePayment, mountCheckout, payWith, radios, server, textOf, until, usePage,
+} from './helpers.js';
 
 /** A reload: the element goes away and a new one is created for the same order (storage survives). */
 async function reload(el: Element, attrs: Record<string, string> = {}) {
@@ -11,10 +10,7 @@ async function reload(el: Element, attrs: Record<string, string> = {}) {
 }
 
 describe('<bayar-checkout>: resuming after a reload', () => {
-  beforeEach(() => {
-    server = setupPage();
-  });
-  afterEach(teardownPage);
+  usePage();
 
   it('picks up the pending payment of the same order instead of creating another', async () => {
     const first = await mountCheckout({ session: 'sess_abc' });

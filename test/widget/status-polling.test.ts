@@ -1,21 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { BayarApi } from '../../widget/internal/api.js';
 import { POLL_MS } from '../../widget/controllers/payment-status.js';
-import type { FakeServer, Reply } from './helpers.js';
 import {
-  FakeClock,
-  FakeEventSource,
-  deferred,
-  mountCheckout,
-  payWith,
-  settle,
-  setupPage,
-  teardownPage,
-  textOf,
-  until,
+  FakeClock, FakeEventSource, type Reply, deferred, mountCheckout, payWith, server, settle, textOf, until, usePage,
 } from './helpers.js';
-
-let server: FakeServer;
 
 /** Holds every GET /api/payments/:id until the test releases it, counting how many are in flight at once. */
 function holdStatusRequests() {
@@ -47,10 +35,7 @@ function holdStatusRequests() {
 }
 
 describe('<bayar-checkout>: following the payment status', () => {
-  beforeEach(() => {
-    server = setupPage();
-  });
-  afterEach(teardownPage);
+  usePage();
 
   it('falls back to polling when the stream fails, one request at a time, the next only after the last answered', async () => {
     const clock = new FakeClock();

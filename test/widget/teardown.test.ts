@@ -4,23 +4,10 @@
  * keeps no stream and no timer, even when an answer arrives after it left.
  */
 import { expect } from '@open-wc/testing';
-import { FakeServer } from './helpers.js';
 import {
-  FakeEventSource,
-  deferred,
-  find,
-  mountCheckout,
-  payButton,
-  payWith,
-  pickMethod,
-  pressPay,
-  settle,
-  setupPage,
-  teardownPage,
-  until,
+  FakeEventSource, FakeServer, deferred, find, mountCheckout, payButton, payWith, pickMethod, pressPay, server,
+  settle, until, usePage,
 } from './helpers.js';
-
-let server: FakeServer;
 
 /**
  * A session token: opaque to the page, as the server mints it. The fake server knows the order each names (as the
@@ -36,11 +23,10 @@ const session = (orderId: string, amount: number) => {
 };
 
 describe('<bayar-checkout>: reactivity and teardown', () => {
+  usePage();
   beforeEach(() => {
-    server = setupPage();
     server.create = (body) => ({ ...makeFrom(body) });
   });
-  afterEach(teardownPage);
 
   /** The fake server prices a session payment from the token's claims, as the real one does from its signed payload. */
   function makeFrom(body: { session?: string; method: string }) {
@@ -58,6 +44,18 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
       expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       va: { bank: 'bca', number: '8808123456789012' },
     };
+  }
+
+  /** Holds the next payment creation in flight; once released, the server makes it (for the token's amount). */
+  function holdCreate(): () => void {
+    const held = deferred();
+    server.on('POST', /^\/api\/payments$/, async (req) => {
+      await held.promise;
+      const payment = makeFrom(req.body);
+      server.payments.set(payment.id, payment);
+      return { status: 201, body: { payment, clientSecret: FakeServer.secretOf(payment.id) } };
+    });
+    return () => held.resolve({});
   }
 
   it('a new session while a payment is pending: the old one is dropped, methods are quoted again, the next payment is for the new amount', async () => {
@@ -83,20 +81,14 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
 
   it('a new session while the old one is being paid: the answer for the old amount is never shown', async () => {
     const { el, log } = await mountCheckout({ session: session('CART-2', 150_000) });
-    const held = deferred();
-    server.on('POST', /^\/api\/payments$/, async (req) => {
-      await held.promise;
-      const payment = makeFrom(req.body);
-      server.payments.set(payment.id, payment);
-      return { status: 201, body: { payment, clientSecret: FakeServer.secretOf(payment.id) } };
-    });
+    const release = holdCreate();
     await pickMethod(el, 'va:bca');
     await pressPay(el);
     expect(server.seen('POST', '/api/payments')).to.have.length(1);
 
     el.session = session('CART-2', 90_000);
     await settle();
-    held.resolve({});
+    release();
     await settle(6);
     expect(el.payment, 'the 150 000 payment is not on screen').to.equal(null);
     expect(log.count('bayar-payment-pending')).to.equal(0);
@@ -109,17 +101,11 @@ describe('<bayar-checkout>: reactivity and teardown', () => {
 
   it('removed while its payment is being created: no stream opens when the answer arrives', async () => {
     const { el } = await mountCheckout({ session: session('CART-3', 150_000) });
-    const held = deferred();
-    server.on('POST', /^\/api\/payments$/, async (req) => {
-      await held.promise;
-      const payment = makeFrom(req.body);
-      server.payments.set(payment.id, payment);
-      return { status: 201, body: { payment, clientSecret: FakeServer.secretOf(payment.id) } };
-    });
+    const release = holdCreate();
     await pickMethod(el, 'va:bca');
     await pressPay(el);
     el.parentElement!.remove();
-    held.resolve({});
+    release();
     await settle(6);
     expect(FakeEventSource.instances.filter((s) => !s.closed), 'open streams').to.have.length(0);
   });

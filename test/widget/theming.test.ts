@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { find, mountCheckout, payButton, payWith, pickMethod, radio, setupPage, teardownPage } from './helpers.js';
+import { find, mountCheckout, payButton, payWith, pickMethod, radio, usePage } from './helpers.js';
 
 describe('theming', () => {
   let style: HTMLStyleElement;
+  usePage();
   beforeEach(() => {
-    setupPage();
     style = document.createElement('style');
     style.textContent = `
       :root { --bayar-color-primary: rgb(0, 128, 0); --bayar-radius: 3px; }
@@ -14,10 +14,7 @@ describe('theming', () => {
     `;
     document.head.appendChild(style);
   });
-  afterEach(() => {
-    style.remove();
-    teardownPage();
-  });
+  afterEach(() => style.remove());
 
   it('takes --bayar-* tokens from anywhere above and styles the parts named in the contract', async () => {
     const { el, log } = await mountCheckout();

@@ -7,27 +7,9 @@ import { expect } from '@open-wc/testing';
 import type { Payment } from '../../server/api-types.js';
 import { qrModules } from '../../server/lib/qr-modules.js';
 import { BayarWalletView } from '../../widget/views.js';
-import type { FakeServer } from './helpers.js';
 import {
-  FakeClock,
-  NOW,
-  QRIS_10000,
-  clickButton,
-  find,
-  findAll,
-  iso,
-  makePayment,
-  mountCheckout,
-  mountElement,
-  payButton,
-  pickMethod,
-  pressPay,
-  rp,
-  settle,
-  setupPage,
-  teardownPage,
-  textOf,
-  until,
+  FakeClock, NOW, QRIS_10000, clickButton, find, findAll, iso, makePayment, mountCheckout, mountElement, payButton,
+  pickMethod, pressPay, rp, server, settle, teardownPage, textOf, until, usePage,
 } from './helpers.js';
 
 const realIsDesktop = BayarWalletView.isDesktop;
@@ -179,11 +161,7 @@ describe('<bayar-wallet-view>', () => {
 });
 
 describe('<bayar-checkout>: OVO asks for the phone number first', () => {
-  let server: FakeServer;
-  beforeEach(() => {
-    server = setupPage();
-  });
-  afterEach(teardownPage);
+  usePage();
 
   it('Pay stays disabled until the number is a valid Indonesian mobile number, which is sent as walletPhone', async () => {
     const { el, log } = await mountCheckout({ 'order-id': 'O-OVO', amount: '150000', session: '' });
