@@ -301,6 +301,25 @@ export default {
       return { base, proc };
     }
 
+    /**
+     * A customer on an example's page: it opens, pays once with the checkout unmounted and mounted again midway
+     * (payOnce), then `then` runs on the same page; no uncaught page error all along (`watch` adds what else counts).
+     */
+    async function payOnExample(url: string, bayarBase: string, opts: { then?: (page: Page) => Promise<void>; watch?: (page: Page, errors: string[]) => void } = {}) {
+      const page = await browser!.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      opts.watch?.(page, errors);
+      try {
+        await page.goto(url);
+        await payOnce(page, bayarBase, { toggle: true });
+        await opts.then?.(page);
+        assert.deepEqual(errors, [], 'no hydration or runtime error');
+      } finally {
+        await page.close();
+      }
+    }
+
     it('Express: the mounted router answers under /bayar only, and its own page pays', async () => {
       const { base, proc } = await shop();
       assert.equal((await fetch(`${base}/healthz`)).status, 404, 'nothing of Bayar outside its prefix');
@@ -331,37 +350,30 @@ export default {
 
     it('React (StrictMode): pays once, one payment, the stream closes on unmount; a bigger cart re-quotes and cancels the old amount', async () => {
       const { base } = await shop('react-vite');
-      const page = await browser!.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      try {
-        await page.goto(`${base}/`);
-        await payOnce(page, `${base}/bayar`, { toggle: true });
-
-        // A new page view, a new order: the cart grows while its first payment is pending.
-        await page.reload();
-        const checkout = page.locator('bayar-checkout');
-        await checkout.locator('[role="radio"][data-id="va:bca"]').click({ timeout: WAIT_MS });
-        await checkout.locator('button.pay').click();
-        await checkout.locator('[part~="va-number"]').first().waitFor({ timeout: WAIT_MS });
-        const first = await page.evaluate(() => (document.querySelector('bayar-checkout') as HTMLElement & { payment: { id: string; orderId: string; amount: number } }).payment);
-        assert.equal(first.amount, 95_000);
-        await page.getByRole('button', { name: 'Add a tumbler' }).click();
-        await checkout.locator('[role="radio"][data-id="va:bca"]').click({ timeout: WAIT_MS });
-        await checkout.locator('button.pay').click();
-        await checkout.locator('[part~="va-number"]').first().waitFor({ timeout: WAIT_MS });
-        const second = await page.evaluate(() => (document.querySelector('bayar-checkout') as HTMLElement & { payment: { id: string; amount: number } }).payment);
-        assert.equal(second.amount, 150_000);
-        const all = await paymentsOf(`${base}/bayar`, first.orderId);
-        assert.deepEqual(
-          all.map((p) => [p.id, p.amount, p.status]).sort(),
-          [[first.id, 95_000, 'cancelled'], [second.id, 150_000, 'pending']].sort(),
-          'the old amount can no longer be paid',
-        );
-        assert.deepEqual(errors, []);
-      } finally {
-        await page.close();
-      }
+      await payOnExample(`${base}/`, `${base}/bayar`, {
+        then: async (page) => {
+          // A new page view, a new order: the cart grows while its first payment is pending.
+          await page.reload();
+          const checkout = page.locator('bayar-checkout');
+          await checkout.locator('[role="radio"][data-id="va:bca"]').click({ timeout: WAIT_MS });
+          await checkout.locator('button.pay').click();
+          await checkout.locator('[part~="va-number"]').first().waitFor({ timeout: WAIT_MS });
+          const first = await page.evaluate(() => (document.querySelector('bayar-checkout') as HTMLElement & { payment: { id: string; orderId: string; amount: number } }).payment);
+          assert.equal(first.amount, 95_000);
+          await page.getByRole('button', { name: 'Add a tumbler' }).click();
+          await checkout.locator('[role="radio"][data-id="va:bca"]').click({ timeout: WAIT_MS });
+          await checkout.locator('button.pay').click();
+          await checkout.locator('[part~="va-number"]').first().waitFor({ timeout: WAIT_MS });
+          const second = await page.evaluate(() => (document.querySelector('bayar-checkout') as HTMLElement & { payment: { id: string; amount: number } }).payment);
+          assert.equal(second.amount, 150_000);
+          const all = await paymentsOf(`${base}/bayar`, first.orderId);
+          assert.deepEqual(
+            all.map((p) => [p.id, p.amount, p.status]).sort(),
+            [[first.id, 95_000, 'cancelled'], [second.id, 150_000, 'pending']].sort(),
+            'the old amount can no longer be paid',
+          );
+        },
+      });
     });
 
     it('React 18 (StrictMode): pays once, one payment, the stream closes on unmount', async () => {
@@ -371,30 +383,12 @@ export default {
       assert.match(js, /[`"']18\.3\.1[`"']/, 'built with React 18');
       assert.doesNotMatch(js, /[`"']19\.\d+\.\d+[`"']/, 'and no React 19 beside it');
       const { base } = await shop('react-vite', 'dist-react18');
-      const page = await browser!.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      try {
-        await page.goto(`${base}/`);
-        await payOnce(page, `${base}/bayar`, { toggle: true });
-        assert.deepEqual(errors, []);
-      } finally {
-        await page.close();
-      }
+      await payOnExample(`${base}/`, `${base}/bayar`);
     });
 
     it('Vue: pays once, one payment, the stream closes on unmount', async () => {
       const { base } = await shop('vue-vite');
-      const page = await browser!.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      try {
-        await page.goto(`${base}/`);
-        await payOnce(page, `${base}/bayar`, { toggle: true });
-        assert.deepEqual(errors, []);
-      } finally {
-        await page.close();
-      }
+      await payOnExample(`${base}/`, `${base}/bayar`);
     });
 
     it('Next.js (app router): server-rendered without harm, hydrates, pays once, the stream closes on unmount', async () => {
@@ -405,18 +399,15 @@ export default {
       await waitFor(`${base}/`, next);
       const ssr = await (await fetch(`${base}/`)).text();
       assert.match(ssr, /<bayar-checkout[^>]*>/, 'the tag is in the server-rendered HTML');
-      const page = await browser!.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      // Failed loads are reported by URL (the console only says "Failed to load resource").
-      page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
-      page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
       try {
-        await page.goto(`${base}/`);
-        await payOnce(page, companion, { toggle: true });
-        assert.deepEqual(errors, [], 'no hydration or runtime error');
+        await payOnExample(`${base}/`, companion, {
+          watch: (page, errors) => {
+            // Failed loads are reported by URL (the console only says "Failed to load resource").
+            page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
+            page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+          },
+        });
       } finally {
-        await page.close();
         await next.stop();
       }
     });
