@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
+import type { MethodsResponse } from '../api-types.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 
@@ -41,7 +42,25 @@ export interface MethodsFastPath {
   log: Logger;
   metrics: Metrics;
   /** The answer, as the widget router computes it (throws AppError for bad input). */
-  answer: (req: Request) => unknown;
+  answer: (req: Request) => MethodsResponse;
+}
+
+/**
+ * JSON.stringify of the answer, with the method list's text kept per list: PaymentService memoises one frozen list
+ * per amount and filter, so the same list is written for most requests and serialising it was the largest single
+ * cost of this path (issue 16's profile). Only frozen lists are kept (an unfrozen one could change under its text).
+ */
+const listText = new WeakMap<readonly unknown[], string>();
+export function answerText(a: MethodsResponse): string {
+  const { methods, ...rest } = a;
+  let text = listText.get(methods);
+  if (text === undefined) {
+    text = JSON.stringify(methods);
+    if (Object.isFrozen(methods)) listText.set(methods, text);
+  }
+  let out = `{"methods":${text}`;
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) out += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  return `${out}}`;
 }
 
 export function methodsFastPath(o: MethodsFastPath): RequestHandler {
@@ -49,17 +68,19 @@ export function methodsFastPath(o: MethodsFastPath): RequestHandler {
   const route = '/api/methods';
   return (req, res, next) => {
     if (req.method !== 'GET' || !PATH.test(req.url)) return next();
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     for (const [k, v] of security) res.setHeader(k, v);
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     (req as { id?: unknown }).id = id;
     res.setHeader('X-Request-Id', id);
     const done = () => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const ms = performance.now() - start;
       const status = res.statusCode;
-      // The access line pino-http writes on the other routes (app.ts requestContext), field for field.
-      o.log[status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info']({ reqId: id, req: { method: req.method, path: req.path }, res: { status }, ms }, 'request');
+      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      // The access line pino-http writes on the other routes (app.ts requestContext), field for field; not even
+      // built when its level is off.
+      if (o.log.isLevelEnabled(level)) o.log[level]({ reqId: id, req: { method: req.method, path: req.path }, res: { status }, ms }, 'request');
       o.metrics.httpRequests.inc({ method: req.method, route, status: String(status) });
       o.metrics.httpDuration.observe({ method: req.method, route }, ms / 1000);
     };
@@ -73,7 +94,7 @@ export function methodsFastPath(o: MethodsFastPath): RequestHandler {
         if (err) return fail(err);
         let body: string;
         try {
-          body = JSON.stringify(o.answer(req));
+          body = answerText(o.answer(req));
         } catch (e) {
           return fail(e);
         }

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sandboxConfig } from '../../server/config.js';
+import type { PaymentMethod } from '../../server/api-types.js';
+import { answerText } from '../../server/routes/methods-fast.js';
 import { api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const SHOP = 'https://shop.example';
@@ -66,6 +68,17 @@ describe('GET /api/methods fast path', () => {
     const both = await api(s.url, 'GET', '/api/methods?session=a', undefined, { 'bayar-session': 'b' });
     assert.equal(both.status, 400);
     assert.equal(both.body.error.code, 'session_invalid');
+  });
+
+  it('writes the answer byte for byte as JSON.stringify would, the memoised list\'s text reused only while it cannot change', () => {
+    const list = Object.freeze(s.bayar.service.methods(150_000, undefined).slice()) as PaymentMethod[];
+    const order = { orderId: 'FAST-"1"\u2028', amount: 75_000 };
+    for (const a of [{ methods: list }, { methods: list, order }, { methods: list, order: undefined }]) assert.equal(answerText(a), JSON.stringify(a));
+    // An unfrozen list is serialised afresh each time: a change to it shows in the next answer.
+    const open = [...list];
+    assert.equal(answerText({ methods: open }), JSON.stringify({ methods: open }));
+    open.pop();
+    assert.equal(answerText({ methods: open }), JSON.stringify({ methods: open }));
   });
 
   it('echoes a sane X-Request-Id and replaces any other', async () => {
