@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property } from '../internal/decorators.js';
 import type { Payment } from '../../server/api-types.js';
 import { CopyController } from '../controllers/copy.js';
 import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';

@@ -1,5 +1,5 @@
 import { LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property } from './decorators.js';
 import { LocalizeController } from '../i18n/localize.js';
 import type { Clock } from './clock.js';
 

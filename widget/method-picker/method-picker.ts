@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property, state } from '../internal/decorators.js';
 import type { MethodFamily, PaymentMethod } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';

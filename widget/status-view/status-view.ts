@@ -1,5 +1,5 @@
 import { html, nothing, svg } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property } from '../internal/decorators.js';
 import type { Payment } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
 import { formatIdr } from '../internal/format.js';

@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property, state } from '../internal/decorators.js';
 import { BayarElement } from '../internal/base.js';
 import { controls } from '../styles/controls.js';
 import { tokens } from '../styles/tokens.js';
