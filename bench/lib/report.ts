@@ -219,7 +219,7 @@ export function renderMarkdown(r: Results): string {
     const t = r.tti;
     L.push('## 2. Time to interactive (headless Chromium)', '');
     L.push(
-      `${t.runs} runs per page, each in a fresh browser context (cold cache), pages and dist/ served over 127.0.0.1 (no network delay: weight is section 1), companion in its own process on another origin. The widget page embeds it as docs/integration.md §3 shows: \`<link rel=modulepreload>\` for bayar.mjs, \`<link rel=preconnect crossorigin>\` to the companion, \`<script src=bayar.js defer>\`. Times from navigation start, read in the page.`,
+      `${t.runs} runs per page, each in a fresh browser context (cold cache), pages and dist/ served over 127.0.0.1 (no network delay: weight is section 1; scripts gzip-compressed, as the companion sends them), companion in its own process on another origin. The widget page embeds it as docs/integration.md §3 shows: \`<link rel=modulepreload>\` for bayar.mjs, \`<link rel=preconnect crossorigin>\` to the companion, \`<script src=bayar.js defer>\`. Times from navigation start, read in the page.`,
       '',
     );
     L.push('| page | median | p90 | min | max |', '|---|---:|---:|---:|---:|');

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/helpers/chromium.mjs';
 import { median, percentile, within } from './stats.js';
@@ -118,8 +119,12 @@ export async function startPageServer(distDir: string, companion: () => string):
     const file = normalize(join(distDir, url.pathname));
     if (!file.startsWith(distDir) || !MIME[extname(file)]) return res.writeHead(404).end();
     try {
-      const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)]!, 'content-length': body.length });
+      // Compressed when the browser accepts it, as the companion's compression middleware sends dist/ (server/app.ts):
+      // on the throttled profile the transfer time is that of the gzip bytes section 1 counts, not of the raw files.
+      const raw = readFileSync(file);
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const body = gzip ? gzipSync(raw) : raw;
+      res.writeHead(200, { 'content-type': MIME[extname(file)]!, 'content-length': body.length, ...(gzip ? { 'content-encoding': 'gzip', vary: 'Accept-Encoding' } : {}) });
       res.end(body);
     } catch {
       res.writeHead(404).end();
