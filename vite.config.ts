@@ -151,6 +151,35 @@ function directDecorators(): Plugin {
   };
 }
 
+/**
+ * Lit's production build keeps two long messages for misuse of its css`` tag (a non-CSS value interpolated, a
+ * CSSResult constructed by hand). Our css`` literals have no interpolations and are all evaluated when the module
+ * loads, so a mistake shows in every test run; in the customer's download the sentences only cost bytes (about 100 B
+ * gzip of the first load). They become short messages that still say what went wrong. If Lit rewords them, nothing is
+ * replaced and the build says so (the first-load budget test then shows what it costs).
+ */
+function shortLitMessages(): Plugin {
+  const messages: Array<[string, string]> = [
+    ['"CSSResult is not constructable. Use `unsafeCSS` or `css` instead."', '"CSSResult: use css``"'],
+    [
+      '"Value passed to \'css\' function must be a \'css\' function result: "+t+". Use \'unsafeCSS\' to pass non-literal values, but take care to ensure page security."',
+      '"css``: not a CSSResult: "+t',
+    ],
+  ];
+  return {
+    name: 'bayar:short-lit-messages',
+    transform(code, id) {
+      if (!/[\\/]@lit[\\/]reactive-element[\\/]css-tag\.js$/.test(id)) return null;
+      let out = code;
+      for (const [long, short] of messages) {
+        if (out.includes(long)) out = out.replace(long, short);
+        else this.warn(`Lit's message ${long.slice(0, 40)}… not found: left as Lit wrote it`);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
 /** Second pass: the classic-script loader, written into dist/ after the ES build. */
 function loaderBuild(): Plugin {
   return {
@@ -177,7 +206,7 @@ function loaderBuild(): Plugin {
 
 export default defineConfig({
   publicDir: false,
-  plugins: [squeezeTemplates(), directDecorators(), loaderBuild()],
+  plugins: [squeezeTemplates(), directDecorators(), shortLitMessages(), loaderBuild()],
   build: {
     outDir,
     emptyOutDir: true,
