@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
+import type { Request } from 'playwright-core';
 import { useE2E } from '../helpers/browser.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
@@ -46,6 +47,36 @@ test('until the method list shows, the page fetches only bayar.js and bayar.mjs 
     assert.deepEqual(before.sort(), ['/bayar.js', '/bayar.mjs', '/demo/demo.js']);
     // …and right after, the views are fetched ahead of the customer's click.
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/chunks\/views-[\w-]+\.js$/.test(e.name)));
+  } finally {
+    await context.close();
+  }
+});
+
+test('bayar.js asks for the method list while bayar.mjs is still on its way, and the element does not ask again', async () => {
+  const context = await e2e.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const methods: Request[] = [];
+    let methodsSent!: () => void;
+    const sent = new Promise<void>((resolve) => (methodsSent = resolve));
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/methods') methods.push(r), methodsSent();
+    });
+    // bayar.mjs is held back until the methods request has gone out: only the loader can have sent it by then.
+    let heldUntilMethods: boolean | undefined;
+    await page.route('**/bayar.mjs', async (route) => {
+      heldUntilMethods = await Promise.race([sent.then(() => true), new Promise<boolean>((r) => setTimeout(r, 10_000, false))]);
+      await route.continue();
+    });
+    await page.goto(`${e2e.s.url}/`);
+    await page.locator('bayar-checkout [role="radio"]').first().waitFor();
+    assert.equal(heldUntilMethods, true, 'GET /api/methods went out before bayar.mjs was served');
+    assert.equal(methods.length, 1, 'one methods request: the element took the loader\'s answer');
+    // Exactly the element's request: anonymous, the session in its header and not in the URL.
+    const session = (await page.locator('bayar-checkout').getAttribute('session'))!;
+    assert.equal(methods[0]!.headers()['bayar-session'], session);
+    assert.ok(!methods[0]!.url().includes(session));
+    assert.equal(methods[0]!.headers()['cookie'], undefined);
   } finally {
     await context.close();
   }

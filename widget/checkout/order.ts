@@ -3,7 +3,7 @@
  * unsigned order id with its amount.
  */
 import type { CreatePaymentRequest, Customer } from '../../server/api-types.js';
-import type { OrderQuery } from '../internal/api.js';
+import { orderQuery, type OrderNaming, type OrderQuery } from '../internal/methods-request.js';
 
 /**
  * The order as the server knows it: query for GETs, body base for POST /api/payments, identity for resuming. A
@@ -18,11 +18,7 @@ export interface Order {
 }
 
 /** The element's attributes that name the order. */
-export interface OrderInputs {
-  session: string;
-  items: string;
-  orderId: string;
-  amount?: number;
+export interface OrderInputs extends OrderNaming {
   customerName: string;
   customerEmail: string;
   customerPhone: string;
@@ -30,17 +26,17 @@ export interface OrderInputs {
 
 /** The order the inputs name, or null when they name none (a setup error on the page). */
 export function readOrder(i: OrderInputs): Order | null {
+  const query = orderQuery(i);
+  // A session names the customer too (the merchant's backend put them in it).
+  if (!query || 'session' in query) return query && { query, body: query };
   const c: Customer = {};
   if (i.customerName) c.name = i.customerName;
   if (i.customerEmail) c.email = i.customerEmail;
   if (i.customerPhone) c.phone = i.customerPhone;
-  const customer = Object.keys(c).length ? c : undefined;
-  if (i.session) return { query: { session: i.session }, body: { session: i.session } };
-  if (i.items) return { query: { items: i.items }, body: { items: i.items, customer }, identity: `items:${i.items}` };
-  const amount = i.amount;
-  if (i.orderId && amount !== undefined && Number.isSafeInteger(amount) && amount > 0)
-    return { query: { amount }, body: { orderId: i.orderId, amount, customer }, identity: `order:${i.orderId}`, amount };
-  return null;
+  const body = { ...query, customer: Object.keys(c).length ? c : undefined };
+  return 'items' in query
+    ? { query, body, identity: `items:${query.items}` }
+    : { query, body: { orderId: i.orderId, ...body }, identity: `order:${i.orderId}`, amount: query.amount };
 }
 
 /** A random Idempotency-Key (128 bits), with a fallback where randomUUID needs a secure context. */

@@ -6,6 +6,7 @@ import type {
   PaymentMethod,
 } from '../../server/api-types.js';
 import { systemClock, type Clock } from './clock.js';
+import { orderHeaders, orderPath, READ_TIMEOUT_MS, type OrderQuery } from './methods-request.js';
 
 /** A failed request: `code` is the server's error code, or a client code such as `network_error`. */
 export class ApiError extends Error {
@@ -18,8 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-/** How the order is named to the server (contract.md §2): a signed session, an unsigned amount, or catalog items. */
-export type OrderQuery = { session: string } | { amount: number } | { items: string };
+export type { OrderQuery };
 
 /** The subset of `EventSource` the status controller uses, so tests can pass a fake. */
 export interface EventSourceLike {
@@ -45,7 +45,7 @@ export class BayarApi {
    * forever): reads give up after 15 s, a create after 30 s (it waits for the provider, with failover). The caller
    * then offers a retry; a retried create reuses its Idempotency-Key, so it can never make a second payment.
    */
-  static timeouts = { read: 15_000, write: 30_000 };
+  static timeouts = { read: READ_TIMEOUT_MS, write: 30_000 };
 
   readonly base: string;
 
@@ -120,14 +120,15 @@ export class BayarApi {
     const timer = this.clock.setTimeout(() => abort.abort(), BayarApi.timeouts[method === 'GET' ? 'read' : 'write']);
     let json: unknown = null;
     try {
-      res = await fetch(this.base + path, {
+      // The loader (bayar.js) may have started this very GET while the module loaded: its answer is this one.
+      res = await ((method === 'GET' && globalThis.__bayarPrefetched?.(this.base + path, headers)) || fetch(this.base + path, {
         method,
         // The widget never sends cookies: a session token or an unguessable payment id is the only credential.
         credentials: 'omit',
         headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: abort.signal,
-      });
+      }));
       json = await res.json().catch(() => null);
     } catch {
       if (!abort.signal.aborted) throw new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
@@ -150,13 +151,5 @@ export interface NamedOrder {
   orderId: string;
   amount: number;
 }
-
-/**
- * A session travels in the `Bayar-Session` header, never in the URL: URLs end up in the access logs of every proxy
- * and CDN on the way. Amounts and catalog items carry no personal data and stay in the query.
- */
-const orderPath = (path: string, order: OrderQuery): string =>
-  'session' in order ? path : `${path}?${new URLSearchParams(Object.entries(order).map(([k, v]) => [k, String(v)])).toString()}`;
-const orderHeaders = (order: OrderQuery): Record<string, string> => ('session' in order ? { 'Bayar-Session': order.session } : {});
 
 export { isPayment };
