@@ -43,13 +43,14 @@ import { payPageRoutes } from './routes/pay-page.js';
 import { merchantRoutes } from './routes/merchant.js';
 import { returnRoutes } from './routes/return-page.js';
 import { sandboxRoutes } from './routes/sandbox.js';
-import { LiveStreams } from './routes/sse.js';
+import { LiveStreams, eventsRoute } from './routes/sse.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { CallLog } from './console/call-log.js';
 import { consoleRoutes } from './console/routes.js';
 import { countSessions } from './console/counters.js';
-import { methodsAnswer, widgetRoutes } from './routes/widget.js';
-import { methodsFastPath } from './routes/methods-fast.js';
+import { methodsAnswer, paymentEvents, widgetRoutes } from './routes/widget.js';
+import { fastPath } from './routes/fast-path.js';
+import { methodsRoute } from './routes/methods-fast.js';
 import { StatusChecks } from './domain/status-check.js';
 import type { HistoryEntry, Store } from './store/types.js';
 import { isStoreUnavailable } from './store/unavailable.js';
@@ -260,8 +261,14 @@ export function createApp(deps: AppDeps): BayarApp {
     validate: { creationStack: false, xForwardedForHeader: false },
     handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
   });
-  // The first request of every checkout skips the stack, with the same headers, checks and logs (routes/methods-fast.ts).
-  app.use(methodsFastPath({ security, cors: apiCors, limit: apiLimit, log, metrics, answer: (req) => methodsAnswer(req, service, orderSources) }));
+  // The first request of every checkout and its live-status stream skip the stack, with the same headers, checks
+  // and logs (routes/fast-path.ts).
+  app.use(
+    fastPath({ security, cors: apiCors, limit: apiLimit, log, metrics }, [
+      methodsRoute((req) => methodsAnswer(req, service, orderSources)),
+      eventsRoute(paymentEvents(service, orderSources, streams)),
+    ]),
+  );
   app.use(security);
   app.use(requestContext(log));
   app.use(requestLog(metrics));

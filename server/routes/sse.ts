@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { LiveBus } from '../domain/live.js';
 import { AppError } from '../errors.js';
 import type { HistoryEntry, Store } from '../store/types.js';
+import type { FastRoute } from './fast-path.js';
 
 /** The SSE frame of a history entry, built once however many streams it goes to. */
 const frames = new WeakMap<HistoryEntry, string>();
@@ -109,4 +110,29 @@ export class LiveStreams {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
   }
+}
+
+const EVENTS_PATH = /^\/api\/payments\/([^/?]+)\/events\/?(?:\?|$)/i;
+
+/**
+ * GET /api/payments/:id/events before the Express stack (routes/fast-path.ts): a stream is held for the whole
+ * payment, and with it everything the stack made for its request (pino-http's child logger, the router's state).
+ * The handler is the stack's own (routes/widget.ts paymentEvents).
+ */
+export function eventsRoute(handle: (req: Request, res: Response) => Promise<void>): FastRoute {
+  return {
+    route: '/api/payments/:id/events',
+    stream: true,
+    match(url) {
+      const m = EVENTS_PATH.exec(url);
+      if (!m) return null;
+      try {
+        return { id: decodeURIComponent(m[1]!) };
+      } catch {
+        // Not a valid escape: the stack answers it as it always has.
+        return null;
+      }
+    },
+    handle,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The widget API (contract.md §3): thin handlers — validate, call one use case, map the result.
  */
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { CreatePaymentResponse, Customer, InstallmentsResponse, MethodsResponse, PaymentResponse } from '../api-types.js';
 import { AppError, badRequest, notFound, unauthorized } from '../errors.js';
@@ -68,6 +68,16 @@ function requirePaymentAccess(req: Request, merchantKey: string): string {
   }
   if (!checkClientSecret(id, secret, merchantKey)) throw notFound('payment_not_found', 'No payment with this id.');
   return id;
+}
+
+/** GET /api/payments/:id/events: the payment's live status, to whoever may read it (also served by routes/fast-path.ts). */
+export function paymentEvents(service: PaymentService, sources: OrderSources, streams: LiveStreams) {
+  return async (req: Request, res: Response) => {
+    const payment = await service.get(requirePaymentAccess(req, sources.merchantKey));
+    const header = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+    const lastEventId = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+    await streams.open(req, res, payment.id, lastEventId);
+  };
 }
 
 /** GET /api/methods: the methods for the order named by the query or the Bayar-Session header. */
@@ -149,12 +159,7 @@ export function widgetRoutes(
     res.json(out);
   });
 
-  r.get('/api/payments/:id/events', async (req, res) => {
-    const payment = await service.get(requirePaymentAccess(req, sources.merchantKey));
-    const header = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
-    const lastEventId = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
-    await streams.open(req, res, payment.id, lastEventId);
-  });
+  r.get('/api/payments/:id/events', paymentEvents(service, sources, streams));
 
   r.post('/api/payments/:id/cancel', async (req, res) => {
     const out: PaymentResponse = { payment: toWidgetPayment(await service.cancel(requirePaymentAccess(req, sources.merchantKey))) };
