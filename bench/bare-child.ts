@@ -7,6 +7,12 @@
  *
  * Its SSE streams are the minimum the companion's do: same headers, retry line, current status on open,
  * heartbeat timer, one emitter listener per stream.
+ *
+ * With BARE_LEDGER (a SQLite file) and KOMERCE_BASE_URL it is instead the floor under the companion's CPU per
+ * create (bench/lib/create-cpu.ts): POST /api/payments then also does the create's I/O exactly as the companion
+ * does it, through the same code: the ledger's two durable transactions (SqliteStore insertPayment and
+ * attachProviderResult) around the provider's create over HTTP (the Komerce adapter and the same fetch client),
+ * with no Express, middleware, idempotency, routing health, logs or metrics.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +21,8 @@ import { PROVIDER_IDS, type MethodsResponse, type PaymentResponse, type Provider
 import { loadConfig, type ProviderCredentials } from '../server/config.js';
 import { AppError } from '../server/errors.js';
 import { systemClock } from '../server/lib/clock.js';
+import { createFetchClient } from '../server/lib/http.js';
+import type { SqliteStore } from '../server/store/sqlite.js';
 import { randomId } from '../server/lib/crypto.js';
 import { candidatesFor, listMethods, parseMethodId } from '../server/domain/methods.js';
 import { resolveOrder, type OrderInput } from '../server/domain/orders.js';
@@ -27,16 +35,22 @@ import { parse } from '../server/routes/validate.js';
 import { memory } from './lib/memory.js';
 
 const config = loadConfig({ BAYAR_MODE: 'sandbox', LOG_LEVEL: 'silent' });
+// Loaded only in that mode, so the other sections' ceiling carries no SQLite in its memory.
+const ledger: SqliteStore | null = process.env.BARE_LEDGER ? new (await import('../server/store/sqlite.js')).SqliteStore(process.env.BARE_LEDGER) : null;
+await ledger?.migrate();
+const komerceUrl = process.env.KOMERCE_BASE_URL;
 const ctx: ProviderContext = {
-  http: { request: () => Promise.reject(new Error('the ceiling server makes no provider calls')) },
+  http: ledger && komerceUrl ? createFetchClient() : { request: () => Promise.reject(new Error('the ceiling server makes no provider calls')) },
   clock: systemClock,
-  timeouts: { create: 1, status: 1, cancel: 1, refund: 1 },
+  // The companion's create timeout (app.ts DEFAULT_TIMEOUTS); nothing else is called.
+  timeouts: { create: ledger && komerceUrl ? 15_000 : 1, status: 1, cancel: 1, refund: 1 },
 };
 const providers = new Map<ProviderId, PaymentProvider>();
 for (const id of PROVIDER_IDS) {
   const c = config.providers[id];
   if (!c) continue;
-  const creds = { ...c, baseUrl: `http://127.0.0.1:9/emulators/${id}` } as NonNullable<ProviderCredentials[typeof id]>;
+  const baseUrl = id === 'komerce' && komerceUrl && ledger ? komerceUrl : `http://127.0.0.1:9/emulators/${id}`;
+  const creds = { ...c, baseUrl } as NonNullable<ProviderCredentials[typeof id]>;
   providers.set(id, (providerFactories[id] as (c: unknown, ctx: ProviderContext) => PaymentProvider)(creds, ctx));
 }
 const router = { routes: config.routes, get: (id: ProviderId) => providers.get(id) };
@@ -131,6 +145,17 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
       expectedFee: null,
       routing: null,
     };
+    if (ledger) {
+      // The create's I/O, as the companion does it (payment-create.ts): durable insert, provider call, durable result.
+      await ledger.insertPayment({ ...record, installment: null, link: null, expectedFee: null, routing: null });
+      const { providerRef, expiresAt, ...instructions } = await first.create({
+        paymentId: id, reference: record.reference, orderId: order.orderId, amount: order.amount, family, channel, customer: order.customer,
+        items: order.items, expiresAt: new Date(record.expiresAt), webhookUrl: 'http://127.0.0.1:9/webhooks/komerce', returnUrl: `http://127.0.0.1:9/return/${id}`,
+      });
+      const { payment } = await ledger.attachProviderResult(id, { provider: first.id, reference: record.reference, attempt: 1, providerRef, expiresAt, instructions, at: new Date().toISOString() });
+      const out: PaymentResponse = { payment: toPublicPayment(payment) };
+      return json(res, 201, out);
+    }
     const out: PaymentResponse = { payment: toPublicPayment(record) };
     return json(res, 201, out);
   }
