@@ -5,7 +5,7 @@
  * the store in the transaction that inserts each payment; see checkoutRefusal().
  */
 import { randomBytes } from 'node:crypto';
-import type { Customer, LinkItem, LinkStatus } from '../api-types.js';
+import type { CreateLinkRequest, Customer, LinkStatus } from '../api-types.js';
 import { AppError, badRequest, conflict, notFound, unprocessable } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { randomId } from '../lib/crypto.js';
@@ -15,18 +15,8 @@ import type { PaymentRecord } from './payment-record.js';
 import type { PaymentService } from './payment-service.js';
 import { signSession } from './sessions.js';
 
-export interface CreateLinkInput {
-  amount?: number;
-  items?: LinkItem[];
-  openAmount?: { min: number; max: number };
-  description: string;
-  orderId?: string;
-  customer?: Customer;
-  expiresAt?: string;
-  maxPayments?: number;
-  methods?: string[];
-  returnUrl?: string;
-}
+/** The merchant API's body, already checked by its schema (the console's form posts the same). */
+export type CreateLinkInput = CreateLinkRequest;
 
 export interface LinkServiceDeps {
   store: Store;
