@@ -33,10 +33,8 @@ export class PaymentEvents extends PaymentJob {
 
   private async applyEvent(provider: ResilientProvider, ev: VerifiedWebhook['events'][number], payload: string) {
     const store = this.d.store;
-    if (await store.hasEvent(provider.id, ev.eventId)) return;
-    const payment =
-      (ev.reference ? await store.findByReference(provider.id, ev.reference) : null) ??
-      (ev.providerRef ? await store.findByProviderRef(provider.id, ev.providerRef) : null);
+    const { seen, payment } = await store.lookupEvent(provider.id, ev.eventId, { reference: ev.reference, providerRef: ev.providerRef });
+    if (seen) return;
     const at = this.d.clock.now().toISOString();
     const event = { provider: provider.id, eventId: ev.eventId, payload };
     if (!payment) {

@@ -549,6 +549,24 @@ export class PostgresStore implements Store {
     return results;
   }
 
+  async lookupEvent(provider: ProviderId, eventId: string, ref: { reference?: string; providerRef?: string }) {
+    const r = await this.pool.query<{ seen: boolean; payment: (PaymentRow & { k?: number }) | null }>(
+      `SELECT EXISTS (SELECT 1 FROM provider_events WHERE provider = $1 AND event_id = $2) AS seen,
+              (SELECT row_to_json(p) FROM (
+                 (SELECT 1 AS k, * FROM payments WHERE provider = $1 AND reference = $3 LIMIT 1)
+                 UNION ALL
+                 (SELECT 2 AS k, * FROM payments WHERE provider = $1 AND provider_ref = $4 LIMIT 1)
+                 ORDER BY k LIMIT 1
+               ) p) AS payment`,
+      [provider, eventId, ref.reference ?? null, ref.providerRef ?? null],
+    );
+    const { seen, payment } = r.rows[0]!;
+    if (seen) return { seen: true, payment: null };
+    if (!payment) return { seen: false, payment: null };
+    const { k: _k, ...row } = payment;
+    return { seen: false, payment: fromRow(row) };
+  }
+
   async hasEvent(provider: ProviderId, eventId: string) {
     const r = await this.pool.query('SELECT 1 FROM provider_events WHERE provider = $1 AND event_id = $2', [provider, eventId]);
     return r.rowCount === 1;

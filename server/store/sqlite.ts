@@ -255,6 +255,12 @@ export class SqliteStore implements Store {
       return { outcome: plan.outcome, payment, history, added: plan.added };
     })();
 
+  async lookupEvent(provider: ProviderId, eventId: string, ref: { reference?: string; providerRef?: string }) {
+    if (await this.hasEvent(provider, eventId)) return { seen: true, payment: null };
+    const payment = (ref.reference ? await this.findByReference(provider, ref.reference) : null) ?? (ref.providerRef ? await this.findByProviderRef(provider, ref.providerRef) : null);
+    return { seen: false, payment };
+  }
+
   async hasEvent(provider: ProviderId, eventId: string) {
     return !!this.db.prepare('SELECT 1 FROM provider_events WHERE provider = ? AND event_id = ?').get(provider, eventId);
   }

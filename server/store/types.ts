@@ -262,6 +262,11 @@ export interface Store {
   transition(t: TransitionInput): Promise<TransitionResult>;
   /** Whether a provider event is already in the inbox. */
   hasEvent(provider: ProviderId, eventId: string): Promise<boolean>;
+  /**
+   * What a webhook needs before it is applied, in one read (one round trip on PostgreSQL): whether the event is in
+   * the inbox already, and the payment it is about, by our reference first, else by the provider's own id.
+   */
+  lookupEvent(provider: ProviderId, eventId: string, ref: { reference?: string; providerRef?: string }): Promise<{ seen: boolean; payment: PaymentRecord | null }>;
   /** Records a verified provider event that changes nothing (unknown payment, flagged mismatch). */
   recordEvent(e: ProviderEventInput & { paymentId: string | null; outcome: string; at: string }): Promise<boolean>;
 

@@ -191,6 +191,22 @@ describe('PostgreSQL store', { skip: avail.skip }, () => {
     assert.equal(dup.rows[0].c, 1);
   });
 
+  it('lookupEvent: the inbox and the payment in one read, by our reference first, else the provider\'s id', async () => {
+    const p = await opened();
+    const other = await opened();
+    const stored = (await a.getPayment(p.id))!;
+    const evId = `evt-lookup-${p.id}`;
+    assert.deepEqual(await b.lookupEvent('komerce', evId, { reference: p.reference }), { seen: false, payment: stored });
+    assert.deepEqual(await b.lookupEvent('komerce', evId, { providerRef: `PREF-${p.id}` }), { seen: false, payment: stored });
+    // Our reference decides when both are given, even if the provider's id names another payment.
+    assert.equal((await b.lookupEvent('komerce', evId, { reference: p.reference, providerRef: `PREF-${other.id}` })).payment?.id, p.id);
+    assert.equal((await b.lookupEvent('komerce', evId, { reference: 'REF-nobody', providerRef: `PREF-${other.id}` })).payment?.id, other.id);
+    assert.deepEqual(await b.lookupEvent('komerce', evId, { reference: 'REF-nobody' }), { seen: false, payment: null });
+    assert.deepEqual(await b.lookupEvent('doku', evId, { reference: p.reference }), { seen: false, payment: null });
+    await a.transition({ paymentId: p.id, to: 'paid', at: at(5), reason: 'provider:PAID', source: 'webhook:komerce', event: { provider: 'komerce', eventId: evId, payload: '{}' } });
+    assert.equal((await b.lookupEvent('komerce', evId, { reference: p.reference })).seen, true);
+  });
+
   it('transition guard: different events racing to different statuses → exactly one applies', async () => {
     for (let round = 0; round < 5; round++) {
       const p = await opened();
