@@ -428,8 +428,8 @@ export class PostgresStore implements Store {
     // The row locks serialise every change to a payment across instances (taken in id order, so two instances'
     // batches cannot deadlock); the status guard on the UPDATE makes a second application impossible even if they did not.
     const ids = ts.map((t) => t.paymentId);
-    const locked = await c.query<PaymentRow>('SELECT * FROM payments WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
-    const rows = new Map(locked.rows.map((r) => [r.id, r]));
+    const locked = await c.query<{ r: PaymentRow }>({ name: 'bayar_batch_lock', text: 'SELECT row_to_json(p) AS r FROM payments p WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', values: [ids] });
+    const rows = new Map(locked.rows.map(({ r }) => [r.id, r]));
     // One statement after the locks: the inbox, where a copy of an event another transaction was applying (it
     // waited above on its payment) now comes back as a duplicate without touching the payment; and the other
     // payments of the same orders already paid, read after the locks so a payment paid a moment ago counts.
@@ -438,8 +438,9 @@ export class PostgresStore implements Store {
     const withEvent = found.filter((t) => t.event);
     const facts = found.length
       ? (
-          await c.query<{ events: Array<[string, string]> | null; paid: Array<[string, string, string]> | null }>(
-            `WITH ins AS (
+          await c.query<{ events: Array<[string, string]> | null; paid: Array<[string, string, string]> | null }>({
+            name: 'bayar_batch_facts',
+            text: `WITH ins AS (
                INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
                SELECT v.provider, v.event_id, v.payment_id, 'received', v.payload, v.at
                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(provider, event_id, payment_id, payload, at)
@@ -449,11 +450,11 @@ export class PostgresStore implements Store {
                     (SELECT json_agg(json_build_array(p.id, p.order_source, p.order_id)) FROM payments p
                      JOIN (SELECT DISTINCT * FROM unnest($6::text[], $7::text[])) AS o(source, order_id) ON p.order_source = o.source AND p.order_id = o.order_id
                      WHERE p.status IN ('paid','refunded')) AS paid`,
-            [
+            values: [
               withEvent.map((t) => t.event!.provider), withEvent.map((t) => t.event!.eventId), withEvent.map((t) => t.paymentId), withEvent.map((t) => t.event!.payload), withEvent.map((t) => t.at),
               found.map((t) => current.get(t.paymentId)!.orderSource), found.map((t) => current.get(t.paymentId)!.orderId),
             ],
-          )
+          })
         ).rows[0]!
       : { events: null, paid: null };
     const fresh = new Set((facts.events ?? []).map(([provider, eventId]) => eventKey(provider, eventId)));
@@ -491,8 +492,9 @@ export class PostgresStore implements Store {
     if (w.upd[0]!.length || w.ev[0]!.length) {
       // Every write of the batch in one statement. Outbox rows take their history seq from the same statement's
       // history insert (0 for a change that only adds flags).
-      const r = await c.query<{ updated: PaymentRow[] | null; seqs: Array<[string, string]> | null }>(
-        `WITH u AS (
+      const r = await c.query<{ updated: PaymentRow[] | null; seqs: Array<[string, string]> | null }>({
+        name: 'bayar_batch_write',
+        text: `WITH u AS (
            UPDATE payments p SET status = v.status, flags = v.flags, paid_at = v.paid_at, failure_reason = v.failure_reason, updated_at = v.updated_at
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(id, prev, status, flags, paid_at, failure_reason, updated_at)
            WHERE p.id = v.id AND p.status = v.prev RETURNING p.*
@@ -511,8 +513,8 @@ export class PostgresStore implements Store {
            WHERE pe.provider = v.provider AND pe.event_id = v.event_id
          )
          SELECT (SELECT json_agg(u) FROM u) AS updated, (SELECT json_agg(json_build_array(h.payment_id, h.seq::text)) FROM h) AS seqs`,
-        [...w.upd, ...w.hist, ...w.out, ...w.ev],
-      );
+        values: [...w.upd, ...w.hist, ...w.out, ...w.ev],
+      });
       const out = r.rows[0]!;
       for (const row of out.updated ?? []) updatedRows.set(row.id, row);
       for (const [id, seq] of out.seqs ?? []) seqs.set(id, Number(seq));
@@ -550,16 +552,17 @@ export class PostgresStore implements Store {
   }
 
   async lookupEvent(provider: ProviderId, eventId: string, ref: { reference?: string; providerRef?: string }) {
-    const r = await this.pool.query<{ seen: boolean; payment: (PaymentRow & { k?: number }) | null }>(
-      `SELECT EXISTS (SELECT 1 FROM provider_events WHERE provider = $1 AND event_id = $2) AS seen,
+    const r = await this.pool.query<{ seen: boolean; payment: (PaymentRow & { k?: number }) | null }>({
+      name: 'bayar_lookup_event',
+      text: `SELECT EXISTS (SELECT 1 FROM provider_events WHERE provider = $1 AND event_id = $2) AS seen,
               (SELECT row_to_json(p) FROM (
                  (SELECT 1 AS k, * FROM payments WHERE provider = $1 AND reference = $3 LIMIT 1)
                  UNION ALL
                  (SELECT 2 AS k, * FROM payments WHERE provider = $1 AND provider_ref = $4 LIMIT 1)
                  ORDER BY k LIMIT 1
                ) p) AS payment`,
-      [provider, eventId, ref.reference ?? null, ref.providerRef ?? null],
-    );
+      values: [provider, eventId, ref.reference ?? null, ref.providerRef ?? null],
+    });
     const { seen, payment } = r.rows[0]!;
     if (seen) return { seen: true, payment: null };
     if (!payment) return { seen: false, payment: null };
