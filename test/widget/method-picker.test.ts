@@ -99,4 +99,16 @@ describe('<bayar-method-picker>', () => {
     await settle();
     expect(textOf(el)).to.include('Choose a payment method').and.include('Convenience store');
   });
+
+  it("names a method that is its whole family (the card) in the customer's language, not the provider's label", async () => {
+    const card: PaymentMethod = { id: 'card:card', family: 'card', channel: 'card', label: 'Credit/debit card', provider: 'midtrans', minAmount: 10_000, maxAmount: 100_000_000, available: true };
+    const id = await picker([...METHODS, card]);
+    expect(textOf(radio(id.el, 'card:card'))).to.include('Kartu kredit/debit').and.not.include('Credit/debit card');
+    // A brand keeps the provider's name in every language.
+    expect(textOf(radio(id.el, 'va:bca'))).to.include('BCA Virtual Account');
+    teardownPage();
+    const en = await picker([...METHODS, card], 'en');
+    await settle();
+    expect(textOf(radio(en.el, 'card:card'))).to.include('Credit/debit card');
+  });
 });

@@ -137,7 +137,7 @@ export class BayarMethodPicker extends BayarElement<MethodPickerEvents> {
                   >
                     ${mark(m.channel)}
                     <span class="label"
-                      >${m.label}${why
+                      >${m.channel === m.family ? t.families[m.family] : m.label}${why
                         ? html`<span class="why">${t.limit[why](formatIdr(why === 'below_minimum' ? m.minAmount : m.maxAmount))}</span>`
                         : nothing}</span
                     >
