@@ -12,7 +12,7 @@ import type { Clock } from '../lib/clock.js';
 import { qrPng, qrSvg } from '../lib/qr.js';
 import type { Store } from '../store/types.js';
 import { requireMerchant } from './merchant.js';
-import { amount, customer, isoDate, lineItem, methodsFilter, orderId } from './schemas.js';
+import { amount, customer, dateText, lineItem, listInstant, methodsFilter, orderId } from './schemas.js';
 import { parse } from './validate.js';
 
 export function createLinkSchema(live: boolean) {
@@ -39,8 +39,8 @@ const listQuery = z
   .object({
     status: z.enum(LINK_STATUSES).optional(),
     orderId: orderId.optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
+    from: dateText.optional(),
+    to: dateText.optional(),
     limit: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(200)).optional(),
     cursor: z.string().max(200).optional(),
   })
@@ -68,9 +68,8 @@ export function linkRoutes({ merchantKey, live, clock, idem, links, store }: Lin
 
   r.get('/api/links', auth, async (req, res) => {
     const q = parse(listQuery, req.query);
-    const toIso = (d?: string) => (d === undefined ? undefined : new Date(d.length === 10 ? `${d}T00:00:00+07:00` : d).toISOString());
     const now = clock.now();
-    const page = await store.listLinks({ status: q.status, orderId: q.orderId, from: toIso(q.from), to: toIso(q.to), limit: q.limit ?? 50, after: q.cursor, now: now.toISOString() });
+    const page = await store.listLinks({ status: q.status, orderId: q.orderId, from: listInstant('from', q.from), to: listInstant('to', q.to), limit: q.limit ?? 50, after: q.cursor, now: now.toISOString() });
     const out: LinkListResponse = { links: page.links.map((l) => toPublicLink(l, now)), next: page.next };
     res.json(out);
   });

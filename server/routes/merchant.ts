@@ -9,12 +9,12 @@ import type { PaymentService } from '../domain/payment-service.js';
 import { buildStatement, statementCsv, type Statement } from '../domain/daily-statement.js';
 import type { ResilientProvider } from '../providers/resilience.js';
 import type { Store } from '../store/types.js';
-import { badRequest, unauthorized } from '../errors.js';
-import { isCalendarDate, parseInstant } from '../lib/dates.js';
+import { unauthorized } from '../errors.js';
+import { isCalendarDate } from '../lib/dates.js';
 import type { Clock } from '../lib/clock.js';
 import { safeEqual } from '../lib/crypto.js';
 import { signSession } from '../domain/sessions.js';
-import { amount, createSessionBody, orderId } from './schemas.js';
+import { amount, createSessionBody, dateText, invalidDate, listInstant, orderId } from './schemas.js';
 import { parse } from './validate.js';
 
 /** Whether the request carries the merchant key (`Authorization: Bearer …`). */
@@ -32,8 +32,6 @@ export function requireMerchant(merchantKey: string) {
   };
 }
 
-/** Parsed strictly below (lib/dates.ts): a date that does not exist is 400 invalid_date, never reinterpreted. */
-const dateText = z.string().max(40);
 const listQuery = z
   .object({
     orderId: orderId.optional(),
@@ -49,16 +47,6 @@ const reconciliationQuery = z
   .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be YYYY-MM-DD' }), format: z.enum(['csv', 'json']).default('json') })
   .strict();
 
-const invalidDate = (field: string, value: string, what: string) =>
-  badRequest('invalid_date', `${field}: "${value.slice(0, 40)}" is not ${what}.`, { field });
-
-/** A `from`/`to` filter: a calendar day (midnight in Jakarta) or an ISO 8601 date-time with a zone; anything else → 400. */
-function instant(field: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const at = parseInstant(value);
-  if (at === null) throw invalidDate(field, value, 'a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone that exists');
-  return at;
-}
 
 export interface MerchantDeps {
   merchantKey: string;
@@ -77,7 +65,7 @@ export function merchantRoutes({ merchantKey, clock, idem, service, store, provi
 
   r.get('/api/payments', auth, async (req, res) => {
     const q = parse(listQuery, req.query);
-    const page = await store.listPayments({ orderId: q.orderId, status: q.status, from: instant('from', q.from), to: instant('to', q.to), limit: q.limit ?? 50, after: q.cursor });
+    const page = await store.listPayments({ orderId: q.orderId, status: q.status, from: listInstant('from', q.from), to: listInstant('to', q.to), limit: q.limit ?? 50, after: q.cursor });
     const out: PaymentListResponse = { payments: page.payments.map((p) => toMerchantPayment(p)), next: page.next };
     res.json(out);
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
+import { parseInstant } from '../lib/dates.js';
 
 /** Integer rupiah: no strings, no fractions, no zero or negatives, at most 12 digits (every provider's limit). */
 export const amount = z
@@ -62,5 +63,16 @@ export const createSessionBody = z
   })
   .strict();
 
-/** A list filter's date (a day in Asia/Jakarta) or date-time. */
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be an ISO 8601 date or date-time' });
+/** A list filter's `from`/`to` as sent; parsed strictly by `listInstant`, never by Date's rollover. */
+export const dateText = z.string().max(40);
+
+export const invalidDate = (field: string, value: string, what: string) =>
+  badRequest('invalid_date', `${field}: "${value.slice(0, 40)}" is not ${what}.`, { field });
+
+/** A `from`/`to` filter: a calendar day (midnight in Jakarta) or an ISO 8601 date-time with a zone; anything else → 400. */
+export function listInstant(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const at = parseInstant(value);
+  if (at === null) throw invalidDate(field, value, 'a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone that exists');
+  return at;
+}

@@ -231,6 +231,10 @@ describe('finding 8: bad input never answers 500', () => {
         ['/api/reconciliation?date=2024-13-45', 'date'],
         ['/api/reconciliation?date=0000-00-00', 'date'],
         ['/api/reconciliation?date=2024-02-30', 'date'],
+        // Payment links are listed with the same filters and the same strict reading (fuzz found a 500 here).
+        ['/api/links?to=1970-01-01T24:01Z', 'to'],
+        ['/api/links?from=2024-02-30', 'from'],
+        ['/api/links?from=2024-01-01T10:00', 'from'],
       ] as const) {
         const r = await api(s.url, 'GET', path, undefined, MK);
         assert.equal(r.status, 400, `${path} → ${r.status} ${JSON.stringify(r.body)}`);
@@ -239,6 +243,7 @@ describe('finding 8: bad input never answers 500', () => {
         assert.match(r.body.error.message, new RegExp(`^${field}`));
       }
       assert.equal((await api(s.url, 'GET', '/api/payments?from=2024-02-29&to=2024-03-01T00:00:00%2B07:00', undefined, MK)).status, 200, 'a real leap day');
+      assert.equal((await api(s.url, 'GET', '/api/links?from=2024-02-29&to=2024-03-01T00:00:00%2B07:00', undefined, MK)).status, 200, 'a real leap day, links');
     } finally {
       await s.destroy();
     }
