@@ -1,11 +1,14 @@
 /**
  * The customer's side of a provider's hosted card pages (emulators/shared/card-pages.ts), as the provider card
  * tests drive them: form posts and page loads as a browser sends them, with redirects left unfollowed so each step
- * can be checked, the card payment input both card providers are created with, and paying with a card end to end.
+ * can be checked, the card payment input both card providers are created with, paying with a card end to end, and
+ * a card checkout through the companion's widget API.
  */
 import assert from 'node:assert/strict';
+import type { Payment } from '../../server/api-types.js';
 import type { Clock } from '../../server/lib/clock.js';
 import type { CreatePaymentInput, CreatePaymentResult, PaymentProvider } from '../../server/providers/types.js';
+import { api, secretHeaders } from './server.js';
 
 export interface PageAnswer {
   status: number;
@@ -130,4 +133,20 @@ export async function cardFormRefusesBadInput(pageUrl: string): Promise<void> {
   const unknown = await formPost(`${pageUrl}/card`, { card_number: '4242424242424242', ...GOOD_CARD_FIELDS });
   assert.equal(unknown.status, 422);
   assert.match(unknown.text, /hanya menerima kartu uji/);
+}
+
+/**
+ * Card checkouts through a companion's widget API, as the browser makes them: `create` a card payment (order ids
+ * `<prefix>-1`, `-2`, … ) with its client secret, `read` one back with that secret.
+ */
+export function companionCards(url: () => string, prefix: string, customer: Record<string, string>) {
+  let n = 0;
+  return {
+    async create(amount = 150_000): Promise<{ payment: Payment; secret: string }> {
+      const r = await api(url(), 'POST', '/api/payments', { orderId: `${prefix}-${++n}`, amount, method: 'card:card', customer });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return { payment: r.body.payment, secret: r.body.clientSecret };
+    },
+    read: async (id: string, secret: string) => (await api(url(), 'GET', `/api/payments/${id}`, undefined, secretHeaders(secret))).body.payment as Payment,
+  };
 }

@@ -6,10 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Payment } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS, loadConfig } from '../../server/config.js';
 import { signatureKey } from '../../server/emulators/midtrans/signing.js';
-import { payOnCardPages } from '../helpers/card-pages.js';
+import { companionCards, payOnCardPages } from '../helpers/card-pages.js';
 import { api, merchantHeaders, secretHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
@@ -18,20 +17,13 @@ const customer = { name: 'Siti Rahayu', email: 'siti@example.com', phone: '08123
 
 describe('cards through the companion', () => {
   let s: TestServer;
-  let n = 0;
 
   before(async () => {
     s = await startTestServer({ console: { enabled: true, users: [] } });
   });
   after(() => s?.destroy());
 
-  async function create(amount = 150_000): Promise<{ payment: Payment; secret: string }> {
-    const r = await api(s.url, 'POST', '/api/payments', { orderId: `CARD-${++n}`, amount, method: 'card:card', customer });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    return { payment: r.body.payment, secret: r.body.clientSecret };
-  }
-
-  const read = async (id: string, secret: string) => (await api(s.url, 'GET', `/api/payments/${id}`, undefined, secretHeaders(secret))).body.payment as Payment;
+  const { create, read } = companionCards(() => s.url, 'CARD', customer);
 
   it('create: Midtrans serves it, the hosted card page is the redirect, the deadline is an hour, nothing about a card in it', async () => {
     const { payment: p, secret } = await create();
@@ -118,7 +110,7 @@ describe('cards through the companion', () => {
     const methods = await api(s.url, 'GET', '/api/methods?amount=5000');
     const card = methods.body.methods.find((m: { id: string }) => m.id === 'card:card');
     assert.deepEqual([card.available, card.unavailableReason, card.minAmount], [false, 'below_minimum', 10_000]);
-    const r = await api(s.url, 'POST', '/api/payments', { orderId: `CARD-LOW-${++n}`, amount: 5_000, method: 'card:card' });
+    const r = await api(s.url, 'POST', '/api/payments', { orderId: 'CARD-LOW-1', amount: 5_000, method: 'card:card' });
     assert.equal(r.status, 422);
     assert.equal(r.body.error.code, 'amount_below_minimum');
   });

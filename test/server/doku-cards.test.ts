@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Payment } from '../../server/api-types.js';
 import { SANDBOX_CREDENTIALS, loadConfig } from '../../server/config.js';
 import { digestOf, sign, utcStamp } from '../../server/emulators/doku/signing.js';
-import { payOnCardPages } from '../helpers/card-pages.js';
-import { api, merchantHeaders, secretHeaders, startTestServer, type TestServer } from '../helpers/server.js';
+import { companionCards, payOnCardPages } from '../helpers/card-pages.js';
+import { api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const KEY = SANDBOX_CREDENTIALS.merchantKey;
 const MK = merchantHeaders(KEY);
@@ -19,7 +18,6 @@ const customer = { name: 'Siti Rahayu', email: 'siti@example.com', phone: '08123
 
 describe('cards through the companion, routed to Doku Checkout', () => {
   let s: TestServer;
-  let n = 0;
 
   before(async () => {
     const c = loadConfig({ BAYAR_MODE: 'sandbox', LOG_LEVEL: 'silent', BAYAR_ROUTES: 'va=komerce;card=doku' });
@@ -28,13 +26,7 @@ describe('cards through the companion, routed to Doku Checkout', () => {
   });
   after(() => s?.destroy());
 
-  async function create(amount = 150_000): Promise<{ payment: Payment; secret: string }> {
-    const r = await api(s.url, 'POST', '/api/payments', { orderId: `DCARD-${++n}`, amount, method: 'card:card', customer });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    return { payment: r.body.payment, secret: r.body.clientSecret };
-  }
-
-  const read = async (id: string, secret: string) => (await api(s.url, 'GET', `/api/payments/${id}`, undefined, secretHeaders(secret))).body.payment as Payment;
+  const { create, read } = companionCards(() => s.url, 'DCARD', customer);
 
   it('4811… on Doku\'s card page → paid; the refund answers the DOKU Back Office error and changes nothing', async () => {
     const { payment: p, secret } = await create();

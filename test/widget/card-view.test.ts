@@ -1,19 +1,11 @@
 import { expect } from '@open-wc/testing';
 import type { Payment } from '../../server/api-types.js';
-import type { BayarHandoffView, BayarStatusView } from '../../widget/index.js';
-import { FakeClock, clickButton, find, findAll, makePayment, mountElement, rp, teardownPage, textOf } from './helpers.js';
+import type { BayarStatusView } from '../../widget/index.js';
+import { clickButton, find, findAll, makePayment, mountElement, mountHandoff, rp, teardownPage, textOf } from './helpers.js';
 
 const card = (over: Partial<Payment> = {}) =>
   makePayment('card:card', { provider: 'midtrans', redirectUrl: 'https://snap.test/snap/v4/redirection/tok-1', ...over });
 
-async function handoff(payment: Payment, locale = 'id') {
-  const el = document.createElement('bayar-handoff-view') as BayarHandoffView;
-  el.payment = payment;
-  el.locale = locale;
-  el.clock = new FakeClock();
-  await mountElement(el);
-  return el;
-}
 
 async function status(payment: Payment, locale = 'id') {
   const el = document.createElement('bayar-status-view') as BayarStatusView;
@@ -29,7 +21,7 @@ describe('card payments in the widget', () => {
   afterEach(teardownPage);
 
   it('pending: a link to the provider\'s card page (new tab), the amount, no card field, and the countdown', async () => {
-    const el = await handoff(card());
+    const el = await mountHandoff(card());
     const link = find(el, 'a.button') as HTMLAnchorElement;
     expect(link.href).to.equal('https://snap.test/snap/v4/redirection/tok-1');
     expect(link.target).to.equal('_blank');
@@ -42,12 +34,12 @@ describe('card payments in the widget', () => {
   });
 
   it('pending, in English', async () => {
-    const el = await handoff(card(), 'en');
+    const el = await mountHandoff(card(), 'en');
     expect(textOf(el)).to.include('Pay by credit or debit card').and.include("Open Midtrans's card page");
   });
 
   it('a card page address that is not http(s) is refused', async () => {
-    const el = await handoff(card({ redirectUrl: 'javascript:alert(1)' }));
+    const el = await mountHandoff(card({ redirectUrl: 'javascript:alert(1)' }));
     expect(findAll(el, 'a')).to.have.length(0);
     expect(find(el, '[role="alert"]')!.textContent).to.include('tidak valid');
   });

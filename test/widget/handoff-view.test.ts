@@ -1,23 +1,13 @@
 import { expect } from '@open-wc/testing';
-import type { Payment } from '../../server/api-types.js';
-import type { BayarHandoffView } from '../../widget/index.js';
-import { FakeClock, find, findAll, makePayment, mountElement, rp, teardownPage, textOf } from './helpers.js';
+import { find, findAll, makePayment, mountHandoff, rp, teardownPage, textOf } from './helpers.js';
 
-async function handoff(payment: Payment, locale = 'id') {
-  const el = document.createElement('bayar-handoff-view') as BayarHandoffView;
-  el.payment = payment;
-  el.locale = locale;
-  el.clock = new FakeClock();
-  await mountElement(el);
-  return el;
-}
 
 describe('<bayar-handoff-view>', () => {
   afterEach(teardownPage);
 
   for (const url of ['javascript:alert(1)', 'data:text/html,<b>x</b>', '//wallet.test/x', 'ftp://wallet.test/x']) {
     it(`refuses a redirect URL that is not http(s): ${url}`, async () => {
-      const el = await handoff(makePayment('paylater:indodana', { redirectUrl: url }));
+      const el = await mountHandoff(makePayment('paylater:indodana', { redirectUrl: url }));
       expect(findAll(el, 'a')).to.have.length(0);
       expect(find(el, '[role="alert"]')!.textContent).to.include('tidak valid');
       await expect(el).to.be.accessible();
@@ -25,7 +15,7 @@ describe('<bayar-handoff-view>', () => {
   }
 
   it('convenience store: the payment code with Indomaret steps', async () => {
-    const el = await handoff(makePayment('cstore:indomaret'));
+    const el = await mountHandoff(makePayment('cstore:indomaret'));
     expect(find(el, '[part="payment-code"]')!.textContent).to.equal('BYR1 2345 6789 0');
     expect(find(el, '[part="copy-button"]')).to.exist;
     const steps = textOf(find(el, '[part="instructions"]')!);
@@ -34,13 +24,13 @@ describe('<bayar-handoff-view>', () => {
   });
 
   it('convenience store: Alfamart, in English', async () => {
-    const el = await handoff(makePayment('cstore:alfamart'), 'en');
+    const el = await mountHandoff(makePayment('cstore:alfamart'), 'en');
     expect(textOf(el)).to.include('Pay at Alfamart').and.include('Go to the nearest Alfamart, Alfamidi or Dan+Dan store');
     await expect(el).to.be.accessible();
   });
 
   it('PayLater: explains the approval page and links to it', async () => {
-    const el = await handoff(makePayment('paylater:indodana'));
+    const el = await mountHandoff(makePayment('paylater:indodana'));
     expect(textOf(el)).to.include('Selesaikan persetujuan PayLater');
     expect(find<HTMLAnchorElement>(el, 'a.button')!.href).to.equal('https://lender.test/approve/xyz');
     await expect(el).to.be.accessible();

@@ -5,7 +5,7 @@
 import { formatIdr } from '../../widget/internal/format.js';
 import { expect, waitUntil } from '@open-wc/testing';
 import type { InstallmentOption, Payment, PaymentMethod } from '../../server/api-types.js';
-import type { BayarCheckout } from '../../widget/index.js';
+import type { BayarCheckout, BayarHandoffView } from '../../widget/index.js';
 import { BayarApi, type EventSourceLike } from '../../widget/internal/api.js';
 import type { Clock } from '../../widget/internal/clock.js';
 import { ensureLocale } from '../../widget/i18n/localize.js';
@@ -405,6 +405,16 @@ export async function mountElement<T extends Element>(el: T, width?: number): Pr
   mounted.push(host);
   await (el as unknown as { updateComplete?: Promise<unknown> }).updateComplete;
   await settle();
+  return el;
+}
+
+/** A `<bayar-handoff-view>` for a payment, mounted with a fake clock. */
+export async function mountHandoff(payment: Payment, locale = 'id'): Promise<BayarHandoffView> {
+  const el = document.createElement('bayar-handoff-view') as BayarHandoffView;
+  el.payment = payment;
+  el.locale = locale;
+  el.clock = new FakeClock();
+  await mountElement(el);
   return el;
 }
 
