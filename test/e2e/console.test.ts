@@ -198,9 +198,9 @@ describe('merchant console', { timeout: 120_000 }, () => {
       await page.locator('#a-payment').fill(payment.id);
       await page.keyboard.press('Enter');
       await until(async () => (await page.evaluate(() => location.hash)) === `#/audit?action=refund&payment=${payment.id}`, 'filters in the hash');
+      // The unfiltered rows stay on screen until the filtered page arrives: wait for exactly the one refund.
       const refundRow = page.locator('table.audit tbody tr[data-action="refund"]');
-      await refundRow.first().waitFor();
-      assert.equal(await page.locator('table.audit tbody tr').count(), 1);
+      await until(async () => (await page.locator('table.audit tbody tr').count()) === 1, 'the filtered list: one refund');
       assert.match(await refundRow.innerText(), /merchant[\s\S]*Refund[\s\S]*ok[\s\S]*amount: Rp\s40\.000 · reason: customer returned one item/);
       await c.check('audit-1280');
 
