@@ -1,7 +1,7 @@
 /**
  * One payment: facts, codes, customer, the whole timeline (status changes with their source, provider events,
  * notification attempts, refunds, console actions), provider events, notifications, Resend and the Refund form
- * (full or partial, reason, a confirmation step; disabled with the reason when it cannot be done).
+ * (full or partial, reason, a confirmation step; only the reason when it cannot be done).
  */
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
@@ -110,19 +110,20 @@ export class PaymentDetailPage extends ConsolePage {
         </div>
       </div>`;
     }
-    return html`<form @submit=${this.review} novalidate aria-describedby=${why ? 'refund-why' : nothing}>
-      ${why ? html`<p id="refund-why" class="hint">${why}</p>` : nothing}
-      <fieldset class="radios" ?disabled=${!!why}>
+    // A form nobody can submit (a viewer, an unpaid or fully refunded payment) only invites clicks: say why instead.
+    if (why) return html`<p id="refund-why" class="hint">${why}</p>`;
+    return html`<form @submit=${this.review} novalidate>
+      <fieldset class="radios">
         <legend class="sr-only">${t.refund}</legend>
         <label><input type="radio" name="mode" value="full" .checked=${this.mode === 'full'} @change=${() => (this.mode = 'full')} /> ${t.full} (${formatIdr(r.max)})</label>
         <label><input type="radio" name="mode" value="partial" .checked=${this.mode === 'partial'} @change=${() => (this.mode = 'partial')} /> ${t.partial}</label>
       </fieldset>
       ${this.mode === 'partial'
         ? html`<div class="field"><label for="refund-amount">${t.refundAmount}</label>
-            <input id="refund-amount" name="amount" inputmode="numeric" autocomplete="off" ?disabled=${!!why} aria-describedby="refund-max" /><span id="refund-max" class="hint">${t.max(formatIdr(r.max))}</span></div>`
+            <input id="refund-amount" name="amount" inputmode="numeric" autocomplete="off" aria-describedby="refund-max" /><span id="refund-max" class="hint">${t.max(formatIdr(r.max))}</span></div>`
         : nothing}
-      <div class="field"><label for="refund-reason">${t.reason}</label><input id="refund-reason" name="reason" maxlength="200" ?disabled=${!!why} /></div>
-      <button class="primary" type="submit" ?disabled=${!!why}>${t.review}</button>
+      <div class="field"><label for="refund-reason">${t.reason}</label><input id="refund-reason" name="reason" maxlength="200" /></div>
+      <button class="primary" type="submit">${t.review}</button>
     </form>`;
   }
 

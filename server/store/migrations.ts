@@ -254,6 +254,16 @@ CREATE INDEX payments_order_source ON payments (order_source, order_id);
 /** Why a provider declined a payment (card declines), so the customer can be told; null for older rows. */
 const failureReason = `ALTER TABLE payments ADD COLUMN failure_reason TEXT;`;
 
+/**
+ * The console's audit log is read newest first by id; filtering it by a rare action, by one user or to refusals only
+ * would otherwise walk the whole log backwards.
+ */
+const auditFilters = `
+CREATE INDEX console_audit_action ON console_audit (action, id);
+CREATE INDEX console_audit_actor ON console_audit (actor, id);
+CREATE INDEX console_audit_refused ON console_audit (id) WHERE outcome <> 'ok';
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -280,4 +290,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 8, name: 'operations: personal data retention, metric indexes', sqlite: operations, postgres: operations },
   { version: 9, name: 'order source', sqlite: orderSource, postgres: orderSource },
   { version: 10, name: 'failure reason', sqlite: failureReason, postgres: failureReason },
+  { version: 11, name: 'audit log filter indexes', sqlite: auditFilters, postgres: auditFilters },
 ];

@@ -155,6 +155,9 @@ test('card 4611 1111 1111 1116 is denied by fraud detection: failed with that re
       assert.equal(await reason.getAttribute('data-failure'), 'fraud_suspected');
       assert.equal(await reason.innerText(), "The provider's fraud detection refused it");
       assert.equal(await page.locator('dt', { hasText: 'Declined because' }).count(), 1);
+      // Nothing was paid, so there is nothing to refund: a line says so, with no form to fill in.
+      await page.locator('#refund-why', { hasText: 'Only a paid payment can be refunded.' }).waitFor();
+      assert.equal(await page.locator('#refund-h ~ form').count(), 0);
       assert.deepEqual(axeViolations(await axe(page)), [], 'console payment page with a failure reason: axe');
       assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0, 'no sideways scroll');
       await d.screenshot('console-card-failure-360', page);
