@@ -53,6 +53,8 @@ export interface TtiProfileResult {
   runs: number;
   widget: Summary;
   baseline: Summary;
+  /** The floor page (see FLOOR): the same method list fetched and its radios focusable with no widget code at all. */
+  floor: Summary;
   /** The widget page's requests in the run closest to the median. */
   waterfall: WaterfallEntry[];
 }
@@ -65,6 +67,8 @@ export interface TtiResult {
   mobile?: TtiProfileResult;
   widget: { median: number; p90: number; min: number; max: number; samples: number[] };
   baseline: { median: number; p90: number; min: number; max: number; samples: number[] };
+  /** The floor page (see FLOOR), in the same alternating rounds. */
+  floor: Summary;
   /** Median of the widget's DOMContentLoaded, for reference: the widget does not delay the page itself. */
   widgetDcl: number;
   qris: { runs: number; median: number; p90: number; min: number; max: number; createMedian: number; samples: number[] };
@@ -73,10 +77,17 @@ export interface TtiResult {
 
 const MIME: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.map': 'application/json' };
 
-/** Runs in the page before anything else; records the timings in window.__bench. */
+const DONE = 'bayar-bench-done';
+
+/**
+ * Runs in the page before anything else; records the timings in window.__bench and says when it is done on the
+ * console. The driver waits for that message rather than polling the page with waitForFunction: polling evaluates
+ * Playwright's injected script in the page (tens of ms of main-thread time on this machine) while it loads.
+ */
 const PROBE = `
 window.__bench = {};
-document.addEventListener('DOMContentLoaded', () => { window.__bench.dcl = performance.now(); if (!window.__widget) window.__bench.done = true; });
+const done = () => { window.__bench.done = true; console.log('${DONE}'); };
+document.addEventListener('DOMContentLoaded', () => { window.__bench.dcl = performance.now(); if (window.__kind === 'baseline') done(); });
 document.addEventListener('bayar-ready', async (event) => {
   const picker = event.target.shadowRoot.querySelector('bayar-method-picker');
   await picker.updateComplete;
@@ -86,35 +97,82 @@ document.addEventListener('bayar-ready', async (event) => {
   window.__bench.focused = picker.shadowRoot.activeElement === radio;
   window.__bench.waterfall = [{ path: location.pathname, start: 0, end: performance.getEntriesByType('navigation')[0].responseEnd }].concat(
     performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })));
-  window.__bench.done = true;
+  done();
 }, { once: true });
 `;
 
 /**
- * The head of docs/integration.md's embed snippet: the module the loader imports is fetched beside the loader
- * instead of after it, and the connection to the companion (the methods request; anonymous, as the widget's
- * fetches are) is opened while the page still parses. Here the widget files are on the page's origin.
+ * The head of docs/integration.md's embed snippet for an order named by its amount: the module the loader imports is
+ * fetched beside the loader instead of after it, and the method list itself is preloaded while the page still parses
+ * (an anonymous fetch, exactly the request bayar.js sends, which takes this answer: one request, checked below).
+ * Here the widget files are on the page's origin, the companion on another.
  */
-const EMBED = (server: string) => `<link rel="modulepreload" href="/bayar.mjs">
-<link rel="preconnect" href="${server}" crossorigin>
+const EMBED = (server: string, amount: number) => `<link rel="modulepreload" href="/bayar.mjs">
+<link rel="preload" as="fetch" crossorigin href="${server}/api/methods?amount=${amount}">
 <script src="/bayar.js" defer></script>`;
 
-function page(widget: boolean, server: string, order: string) {
+const AMOUNT = 150_000;
+
+/**
+ * The floor: what any widget must do here before a method can take focus, inline and free of dependencies — fetch
+ * the same method list from the companion (anonymous, started while the page parses, as the preload does), build a
+ * radio for each method in a shadow root with the widget's font and card styles, lay it out and focus the first.
+ * No module to fetch or evaluate, no framework, no texts, no error handling: its cost over the baseline is what no
+ * widget can go below on this machine.
+ */
+const FLOOR = (server: string, amount: number) => `<div id="floor"></div>
+<script>
+(async () => {
+  const res = await fetch('${server}/api/methods?amount=${amount}', { credentials: 'same-origin' });
+  const { methods } = await res.json();
+  const root = document.getElementById('floor').attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = ':host{display:block;max-width:480px;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
+    + '.card{display:grid;gap:16px;padding:16px;border:1px solid #cbd5e1;border-radius:12px}'
+    + '.m{display:flex;align-items:center;gap:12px;min-height:44px;padding:8px 12px;border:1px solid #cbd5e1;border-radius:10px}';
+  const card = document.createElement('div');
+  card.className = 'card';
+  const group = document.createElement('div');
+  group.setAttribute('role', 'radiogroup');
+  for (const [i, m] of methods.entries()) {
+    const radio = document.createElement('div');
+    radio.className = 'm';
+    radio.setAttribute('role', 'radio');
+    radio.setAttribute('aria-checked', 'false');
+    radio.tabIndex = i ? -1 : 0;
+    radio.textContent = m.label;
+    group.append(radio);
+  }
+  card.append(group);
+  root.append(style, card);
+  const first = root.querySelector('[role="radio"]');
+  first.focus();
+  window.__bench.tti = performance.now();
+  window.__bench.focused = root.activeElement === first;
+  window.__bench.waterfall = performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd }));
+  done();
+})();
+</script>`;
+
+type Kind = 'baseline' | 'widget' | 'floor';
+
+function page(kind: Kind, server: string, order: string) {
   return `<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Checkout</title>
-<script>window.__widget = ${widget};${PROBE}</script>
-${widget ? EMBED(server) : ''}
+<script>window.__kind = '${kind}';${PROBE}</script>
+${kind === 'widget' ? EMBED(server, AMOUNT) : ''}
 </head><body><main><h1>Checkout</h1>
-<bayar-checkout server="${server}" order-id="${order}" amount="150000" customer-name="Siti" customer-email="siti@example.com"></bayar-checkout>
+${kind === 'floor' ? FLOOR(server, AMOUNT) : `<bayar-checkout server="${server}" order-id="${order}" amount="${AMOUNT}" customer-name="Siti" customer-email="siti@example.com"></bayar-checkout>`}
 </main></body></html>`;
 }
 
 export async function startPageServer(distDir: string, companion: () => string): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/widget.html' || url.pathname === '/baseline.html') {
+    const kind = /^\/(baseline|widget|floor)\.html$/.exec(url.pathname)?.[1] as Kind | undefined;
+    if (kind) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      return res.end(page(url.pathname === '/widget.html', companion(), url.searchParams.get('order') ?? 'BENCH'));
+      return res.end(page(kind, companion(), url.searchParams.get('order') ?? 'BENCH'));
     }
     const file = normalize(join(distDir, url.pathname));
     if (!file.startsWith(distDir) || !MIME[extname(file)]) return res.writeHead(404).end();
@@ -134,6 +192,12 @@ export async function startPageServer(distDir: string, companion: () => string):
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/** Round i's order of the three pages: each goes first, second and third alike, so drift in the machine hits all. */
+const rotation = (i: number): Kind[] => {
+  const kinds: Kind[] = ['baseline', 'widget', 'floor'];
+  return [...kinds.slice(i % 3), ...kinds.slice(0, i % 3)];
+};
+
 const summary = (xs: number[]): Summary => ({ median: median(xs), p90: percentile(xs, 90), min: percentile(xs, 0), max: percentile(xs, 100), samples: xs });
 
 /** The waterfall of the run whose time is closest to the median. */
@@ -148,10 +212,11 @@ export async function runTti(o: { origin: string; runs: number; qrisRuns: number
     const widget: number[] = [];
     const widgetRuns: Array<{ value: number; waterfall?: WaterfallEntry[] }> = [];
     const baseline: number[] = [];
+    const floor: number[] = [];
     const widgetDcl: number[] = [];
     const qris: number[] = [];
     const qrisCreate: number[] = [];
-    const one = async (kind: 'widget' | 'baseline', i: number, withQris: boolean, net?: NetProfile) => {
+    const one = async (kind: Kind, i: number, withQris: boolean, net?: NetProfile) => {
       const ctx = await browser.newContext();
       try {
         const p = await ctx.newPage();
@@ -167,12 +232,18 @@ export async function runTti(o: { origin: string; runs: number; qrisRuns: number
         }
         const errors: string[] = [];
         p.on('pageerror', (e) => errors.push(String(e)));
+        const done = p.waitForEvent('console', { predicate: (m) => m.text() === DONE, timeout: 15_000 });
+        done.catch(() => undefined); // awaited below; a failed navigation must not leave it unhandled
         await p.goto(`${o.origin}/${kind}.html?order=TTI-${Date.now()}-${i}`, { waitUntil: 'commit' });
-        await p.waitForFunction(() => (window as unknown as { __bench: { done?: boolean } }).__bench?.done === true, null, { timeout: 15_000, polling: 50 });
+        await done;
         const b = await p.evaluate(() => (window as unknown as { __bench: { dcl: number; tti?: number; focused?: boolean; waterfall?: WaterfallEntry[] } }).__bench);
         if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
         if (kind === 'baseline') return { value: b.dcl };
         if (!b.focused) throw new Error('the method radio did not take focus');
+        // The page's preload and bayar.js's request are one: a second would mean the preloaded answer went unused.
+        const methods = b.waterfall!.filter((w) => w.path === '/api/methods').length;
+        if (methods !== 1) throw new Error(`${kind}: ${methods} requests for /api/methods instead of one`);
+        if (kind === 'floor') return { value: b.tti! };
         let q: { total: number; create: number } | null = null;
         if (withQris) {
           q = await p.evaluate(async () => {
@@ -212,11 +283,10 @@ export async function runTti(o: { origin: string; runs: number; qrisRuns: number
       await within('TTI warm-up', 30_000, one('widget', -1 - i, true));
     }
     for (let i = 0; i < o.runs; i++) {
-      // Alternate which page goes first so drift in the machine's state hits both alike.
-      const order = i % 2 ? (['widget', 'baseline'] as const) : (['baseline', 'widget'] as const);
-      for (const kind of order) {
+      for (const kind of rotation(i)) {
         const r = await within(`TTI run ${i} (${kind})`, 30_000, one(kind, i, kind === 'widget' && i < o.qrisRuns));
         if (kind === 'baseline') baseline.push(r.value);
+        else if (kind === 'floor') floor.push(r.value);
         else {
           widget.push(r.value);
           widgetRuns.push(r);
@@ -230,17 +300,25 @@ export async function runTti(o: { origin: string; runs: number; qrisRuns: number
     if (o.mobileRuns > 0) {
       const mw: Array<{ value: number; waterfall?: WaterfallEntry[] }> = [];
       const mb: number[] = [];
+      const mf: number[] = [];
       await within('TTI warm-up (mobile)', 30_000, one('widget', -9, false, MOBILE));
       for (let i = 0; i < o.mobileRuns; i++) {
-        const order = i % 2 ? (['widget', 'baseline'] as const) : (['baseline', 'widget'] as const);
-        for (const kind of order) {
+        for (const kind of rotation(i)) {
           const r = await within(`TTI mobile run ${i} (${kind})`, 30_000, one(kind, 1000 + i, false, MOBILE));
           if (kind === 'baseline') mb.push(r.value);
+          else if (kind === 'floor') mf.push(r.value);
           else mw.push(r);
         }
       }
       o.log(`    ${o.mobileRuns} runs each on ${MOBILE.name}`);
-      mobile = { profile: MOBILE, runs: o.mobileRuns, widget: summary(mw.map((r) => r.value)), baseline: summary(mb), waterfall: medianWaterfall(mw) };
+      mobile = {
+        profile: MOBILE,
+        runs: o.mobileRuns,
+        widget: summary(mw.map((r) => r.value)),
+        baseline: summary(mb),
+        floor: summary(mf),
+        waterfall: medianWaterfall(mw),
+      };
     }
     return {
       runs: o.runs,
@@ -248,6 +326,7 @@ export async function runTti(o: { origin: string; runs: number; qrisRuns: number
       mobile,
       widget: summary(widget),
       baseline: summary(baseline),
+      floor: summary(floor),
       widgetDcl: median(widgetDcl),
       qris: { runs: qris.length, ...summary(qris), createMedian: median(qrisCreate) },
       chromium: browser.version(),

@@ -35,6 +35,14 @@ export const orderPath = (path: string, order: OrderQuery): string =>
   'session' in order ? path : `${path}?${new URLSearchParams(order as unknown as Record<string, string>)}`;
 export const orderHeaders = (order: OrderQuery): Record<string, string> => ('session' in order ? { 'Bayar-Session': order.session } : {});
 
+/**
+ * Anonymous, as every request of the widget: no cookies go to the companion. On the page's own origin that takes
+ * `omit`; on another origin `same-origin` does the same (cookies only ever go to the page's origin) and is the mode of
+ * a shop page's `<link rel="preload" as="fetch" crossorigin>` (docs/integration.md §3): Chromium hands a preloaded
+ * answer only to a request with the same credentials mode, so this one takes it instead of fetching the list twice.
+ */
+const credentials = (url: string): RequestCredentials => (new URL(url, location.href).origin == origin ? 'omit' : 'same-origin');
+
 /** The read timeout of the element's own requests (BayarApi.timeouts.read), for the request the loader starts. */
 export const READ_TIMEOUT_MS = 15_000;
 
@@ -57,7 +65,7 @@ const key = (url: string, headers: Record<string, string>) => `${url} ${headers[
 export function prefetchMethods(base: string, order: OrderQuery): void {
   const url = base + orderPath('/api/methods', order);
   const headers = orderHeaders(order);
-  const response = fetch(url, { credentials: 'omit', headers, signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
+  const response = fetch(url, { credentials: credentials(url), headers, signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
   // An answer nobody takes (the element came to name another order) is no unhandled rejection.
   response.catch(() => undefined);
   started.set(key(url, headers), response);
