@@ -5,12 +5,14 @@
  *   → { type: 'ready', url }                     once listening
  *   ← { id, cmd: 'mem' }                         → heap and RSS after two full GCs, open SSE streams
  *   ← { id, cmd: 'fanout' }                      → how long the last bus publish took to write to every stream
+ *                                                  (SQLite only: on PostgreSQL the LISTEN/NOTIFY bus is the real one)
  *   ← { id, cmd: 'stop' }                        → graceful stop, then exit
  * The process exits when the parent goes away, so an interrupted bench leaves nothing running.
  */
 import { ConfigError, loadConfig } from '../server/config.js';
 import { LocalBus } from '../server/domain/live.js';
 import { start } from '../server/main.js';
+import { isPostgresUrl } from '../server/store/db-url.js';
 import type { HistoryEntry } from '../server/store/types.js';
 import { memory } from './lib/memory.js';
 
@@ -49,7 +51,10 @@ async function main() {
     throw err;
   }
   // Every benchmark client comes from one address: the per-address stream cap is lifted like the rate limit.
-  const running = await start({ ...config, ssePerClient: 1_000_000, sseMax: 1_000_000 }, { rateLimitPerMinute: 1e9, bus: new TimedBus() });
+  // On PostgreSQL the companion's own LISTEN/NOTIFY bus, as in production: a LocalBus there would leave
+  // instances sharing one ledger deaf to each other's changes (the flash sale's two-instance run depends on it).
+  const bus = isPostgresUrl(config.dbPath) ? undefined : new TimedBus();
+  const running = await start({ ...config, ssePerClient: 1_000_000, sseMax: 1_000_000 }, { rateLimitPerMinute: 1e9, bus });
   openStreams = () => running.bayar.streams.size;
 
   process.on('message', async (raw) => {

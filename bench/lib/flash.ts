@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -47,6 +48,14 @@ export interface FlashRun {
   notifyToEvent: { p50: number; p99: number; max: number; received: number };
   errors: number;
   errorSamples: string[];
+  /** Requests sent again on a fresh connection after a reused keep-alive one was reset before any answer (see `call`). */
+  retried: Retries;
+  /** Notifications sent to an instance that does not hold the customer's stream (LISTEN/NOTIFY carries those). */
+  crossInstance: number;
+  /** Longest stall of this process's event loop during the sale (its clock measures every latency), ms. */
+  loopStallMax: number;
+  /** Connections dropped by a full accept queue on this machine during the sale (the kernel's ListenOverflows). */
+  listenOverflows: number;
   /** Peak resident memory of each instance (VmHWM), bytes. */
   peakRss: number[];
   ledger: { acknowledged: number; payments: number; paidOnce: number; paidTwice: number; notPaid: number; why?: string };
@@ -76,21 +85,78 @@ interface Customer {
   opened?: number;
   paidAt?: number;
   notifiedAt?: number;
+  /** Its notification went to an instance that does not hold its stream. */
+  crossInstance?: boolean;
 }
 
-/** One HTTP call with a keep-alive agent per instance; resolves to status, body and ms. */
-function call(agent: Agent, url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string; ms: number }> {
+/** Requests retried on a reused keep-alive connection the server had closed: see `call`. */
+export interface Retries {
+  n: number;
+  samples: string[];
+}
+
+/** When each keep-alive socket last finished a response, to tell how long it sat idle before reuse. */
+const freedAt = new WeakMap<Socket, number>();
+
+/**
+ * One HTTP call with a keep-alive agent per instance; resolves to status, body and ms. Like a browser (and as
+ * Node's http docs advise), a request sent on a reused keep-alive connection that the server reset before any
+ * byte of an answer is sent once more on a fresh connection: the server closed that idle connection as the
+ * request crossed it, so it never read the request. Every such retry is counted and reported, never hidden.
+ */
+function call(agent: Agent, url: string, method: string, headers: Record<string, string>, body: string | undefined, retries: Retries): Promise<{ status: number; body: string; ms: number }> {
   const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
-      res.on('error', reject);
+  const attempt = (fresh: boolean): Promise<{ status: number; body: string; ms: number }> =>
+    new Promise((resolve, reject) => {
+      const h = body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+      // A retry takes a connection of its own (createConnection), not another pooled one that may be as old.
+      const req = httpRequest(url, { method, agent: fresh ? false : agent, headers: h }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (sock) freedAt.set(sock, performance.now());
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 });
+        });
+        res.on('error', reject);
+      });
+      let idle = NaN;
+      let sock: Socket | undefined;
+      req.on('socket', (s) => {
+        sock = s;
+        idle = performance.now() - (freedAt.get(s) ?? NaN);
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const path = new URL(url).pathname;
+        if (!fresh && req.reusedSocket && err.code === 'ECONNRESET') {
+          retries.n++;
+          if (retries.samples.length < 5) retries.samples.push(`${method} ${path} on a connection idle ${idle.toFixed(0)} ms`);
+          return resolve(attempt(true));
+        }
+        reject(new Error(`${err.message} (${method} ${path}${req.reusedSocket ? `, reused connection idle ${idle.toFixed(0)} ms` : ', new connection'})`));
+      });
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return attempt(false);
+}
+
+/**
+ * A keep-alive agent that lets idle connections go before the server does. The companion closes an idle
+ * connection after 5 s and says so (`Keep-Alive: timeout=5`); Node 20's agent keeps idle sockets forever unless it
+ * has a `timeout` of its own, and only then shortens it to the server's hint less a second. Without one, a request
+ * sent on a connection idle about 5 s crosses the server's close and is reset (`read ECONNRESET`).
+ */
+const keepAliveAgent = () => new Agent({ keepAlive: true, maxSockets: 64, timeout: 60_000 });
+
+/** Connections the kernel dropped because a listening socket's accept queue was full (system-wide counter). */
+function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const [names, values] = lines.map((l) => l.trim().split(/\s+/));
+    const i = names?.indexOf('ListenOverflows') ?? -1;
+    return i > 0 ? Number(values?.[i]) : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 const stats = (ms: number[], errors: number): CallStats => ({ n: ms.length, errors, p50: median(ms), p99: percentile(ms, 99) });
@@ -105,10 +171,14 @@ function peakRss(pid: number): number {
 }
 
 async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledger: (ids: string[]) => Promise<FlashRun['ledger']>): Promise<FlashRun> {
-  const agents = servers.map(() => new Agent({ keepAlive: true, maxSockets: 64 }));
+  const agents = servers.map(keepAliveAgent);
+  const overflowsBefore = listenOverflows();
   const ms = { session: [] as number[], methods: [] as number[], create: [] as number[], stream: [] as number[], webhook: [] as number[] };
   const errs = { session: 0, methods: 0, create: 0, stream: 0, webhook: 0 };
   const samples: string[] = [];
+  const retried: Retries = { n: 0, samples: [] };
+  const stall = monitorEventLoopDelay({ resolution: 20 });
+  stall.enable();
   const fail = (what: keyof typeof errs, msg: string) => {
     errs[what]++;
     if (samples.length < 5) samples.push(`${what}: ${msg.slice(0, 200)}`);
@@ -150,14 +220,17 @@ async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledg
   const shop = async (c: Customer) => {
     const agent = agents[c.i % agents.length]!;
     // The shop's backend mints the session (merchant key); the widget then uses only the opaque token.
-    const s = await call(agent, `${c.server}/api/sessions`, 'POST', { authorization: `Bearer ${MERCHANT_KEY}` }, JSON.stringify({ orderId: `${tag}-${c.i}`, amount: AMOUNT }));
+    const s = await call(agent, `${c.server}/api/sessions`, 'POST', { authorization: `Bearer ${MERCHANT_KEY}` }, JSON.stringify({ orderId: `${tag}-${c.i}`, amount: AMOUNT }), retried).catch((err: Error) => err);
+    if (s instanceof Error) return fail('session', s.message);
     if (s.status !== 201) return fail('session', `HTTP ${s.status} ${s.body}`);
     ms.session.push(s.ms);
     const session = (JSON.parse(s.body) as { session: string }).session;
-    const m = await call(agent, `${c.server}/api/methods`, 'GET', { 'bayar-session': session });
+    const m = await call(agent, `${c.server}/api/methods`, 'GET', { 'bayar-session': session }, undefined, retried).catch((err: Error) => err);
+    if (m instanceof Error) return fail('methods', m.message);
     if (m.status !== 200 || !m.body.includes('"ewallet:dana"')) return fail('methods', `HTTP ${m.status} ${m.body}`);
     ms.methods.push(m.ms);
-    const p = await call(agent, `${c.server}/api/payments`, 'POST', { 'idempotency-key': randomUUID() }, JSON.stringify({ session, method: 'ewallet:dana' }));
+    const p = await call(agent, `${c.server}/api/payments`, 'POST', { 'idempotency-key': randomUUID() }, JSON.stringify({ session, method: 'ewallet:dana' }), retried).catch((err: Error) => err);
+    if (p instanceof Error) return fail('create', p.message);
     if (p.status !== 201) return fail('create', `HTTP ${p.status} ${p.body}`);
     ms.create.push(p.ms);
     const created = JSON.parse(p.body) as { payment: { id: string; amount: number; provider: string }; clientSecret: string };
@@ -174,32 +247,38 @@ async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledg
     const due = start + c.i * gap;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    running.push(shop(c).catch((err: Error) => fail('create', err.message)));
+    running.push(shop(c));
   }
   await within(`${label}: customers`, o.windowSeconds * 1000 + 120_000, Promise.all(running));
   const arrivalSeconds = (performance.now() - start) / 1000;
   o.log(`    ${label}: ${customers.filter((c) => c.opened).length} of ${o.customers} customers hold a stream after ${arrivalSeconds.toFixed(1)} s`);
 
-  // The burst: every customer holding a stream is paid by a signed notification, at a fixed rate, to the
-  // instances in turn (not necessarily the one holding the stream).
+  // The burst: every customer holding a stream is paid by a signed notification, at a fixed rate. With several
+  // instances, notifications go to them in turn, half of them to an instance that does not hold the customer's
+  // stream (pairs alternate: same, same, other, other), so the cross-instance path is always exercised.
   const payable = customers.filter((c) => c.opened !== undefined);
   waitingPaid = payable.length;
   if (!waitingPaid) allPaid();
   // Fresh connections for the provider's burst: the customers' idle keep-alive sockets may be closing by now.
-  const hooks = servers.map(() => new Agent({ keepAlive: true, maxSockets: 64 }));
+  const hooks = servers.map(keepAliveAgent);
   const burstStart = performance.now();
   const acks: Promise<void>[] = [];
   const acknowledged: string[] = [];
+  let crossInstance = 0;
   for (let k = 0; k < payable.length; k++) {
     const c = payable[k]!;
     const due = burstStart + (k * 1000) / o.burstRate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     const note = dokuPaidNote(providerReference(c.paymentId!, 1), AMOUNT);
-    const target = servers[k % servers.length]!;
+    const home = c.i % servers.length;
+    const cross = servers.length > 1 && (k >> 1) % 2 === 1;
+    if (cross) crossInstance++;
+    c.crossInstance = cross;
+    const target = servers[cross ? (home + 1) % servers.length : home]!;
     c.notifiedAt = performance.now();
     acks.push(
-      call(hooks[k % hooks.length]!, `${target.url}/webhooks/doku`, 'POST', note.headers, note.body).then(
+      call(hooks[servers.indexOf(target)]!, `${target.url}/webhooks/doku`, 'POST', note.headers, note.body, retried).then(
         (r) => {
           if (r.status !== 200) return fail('webhook', `HTTP ${r.status} ${r.body}`);
           ms.webhook.push(r.ms);
@@ -211,7 +290,12 @@ async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledg
   }
   await Promise.all(acks);
   const burstSeconds = (performance.now() - burstStart) / 1000;
-  await within(`${label}: every stream saying "paid"`, 30_000, paidDone).catch((err: Error) => fail('stream', `${err.message}: ${waitingPaid} streams never said paid`));
+  await within(`${label}: every stream saying "paid"`, 30_000, paidDone).catch((err: Error) => {
+    const silent = payable.filter((c) => c.paidAt === undefined);
+    const crossSilent = silent.filter((c) => c.crossInstance).length;
+    fail('stream', `${err.message}: ${waitingPaid} streams never said paid (${crossSilent} of them notified through the other instance)`);
+  });
+  stall.disable();
   const lat = payable.filter((c) => c.paidAt !== undefined).map((c) => c.paidAt! - c.notifiedAt!);
   for (const c of customers) c.socket?.destroy();
   for (const a of [...agents, ...hooks]) a.destroy();
@@ -233,6 +317,10 @@ async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledg
     notifyToEvent: { p50: median(lat), p99: percentile(lat, 99), max: percentile(lat, 100), received: lat.length },
     errors,
     errorSamples: samples,
+    retried,
+    crossInstance,
+    loopStallMax: stall.max / 1e6,
+    listenOverflows: listenOverflows() - overflowsBefore,
     peakRss: servers.map((s) => peakRss(s.pid)),
     ledger: await ledger(acknowledged),
   };
@@ -348,6 +436,8 @@ export async function runFlash(o: FlashOptions, result: FlashResult = emptyFlash
 function judge(result: FlashResult, r: FlashRun): void {
   const l = r.ledger;
   const ok = r.errors === 0 && l.acknowledged === r.customers && l.paidOnce === l.acknowledged && l.payments === r.customers;
-  const line = `${r.label}: ${l.acknowledged} of ${r.customers} notifications acknowledged; in the ledger ${l.payments} payments, ${l.paidOnce} acknowledged ones paid exactly once, ${l.paidTwice} more than once, ${l.notPaid} not paid${l.why ? ` (${l.why})` : ''}; ${r.errors} errors`;
+  const cross = r.instances > 1 ? `; ${r.crossInstance} notifications sent to the instance not holding the stream` : '';
+  const retried = r.retried.n ? `; ${r.retried.n} requests sent again after the server reset a reused idle connection (${r.retried.samples.join('; ')})` : '';
+  const line = `${r.label}: ${l.acknowledged} of ${r.customers} notifications acknowledged; in the ledger ${l.payments} payments, ${l.paidOnce} acknowledged ones paid exactly once, ${l.paidTwice} more than once, ${l.notPaid} not paid${l.why ? ` (${l.why})` : ''}; ${r.errors} errors${cross}${retried}; this process's event loop stalled at most ${r.loopStallMax.toFixed(0)} ms; ${r.listenOverflows} connections dropped by a full accept queue on this machine meanwhile`;
   (ok ? result.checks : result.problems).push(line + (r.errorSamples.length ? ` (${r.errorSamples.join('; ')})` : ''));
 }
