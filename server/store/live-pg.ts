@@ -5,8 +5,12 @@
  * streams. The ledger stays the only source of what is sent, so ids are ledger seqs on every instance and a
  * client resuming with Last-Event-ID on another instance gets exactly what followed.
  *
- * A notification is a hint: one lost while the LISTEN connection was down is made up on reconnect by reading
- * every watched payment's history again.
+ * A notification is a hint, but none may be lost silently, or a customer's stream would never say "paid":
+ * - one announced while this instance's LISTEN connection was down is made up on reconnect by reading every
+ *   watched payment's history again;
+ * - a NOTIFY statement that fails (pool or server trouble) is sent again, with backoff, until it goes through:
+ *   the changes are committed, and a duplicate costs a receiver one ledger read at most;
+ * - a ledger read that fails is tried again, with backoff, while the payment still has streams here.
  */
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
@@ -22,7 +26,7 @@ export interface PgBusOptions {
   store: Pick<PostgresStore, 'pool' | 'clientConfig' | 'history'>;
   log?: Logger;
   channel?: string;
-  /** First and longest wait between LISTEN reconnection attempts (default 100 ms, 5 s). */
+  /** First and longest wait between LISTEN reconnection attempts, and between retries of a failed NOTIFY or ledger read (default 100 ms, 5 s). */
   minReconnectMs?: number;
   maxReconnectMs?: number;
 }
@@ -41,6 +45,13 @@ export class PgBus implements LiveBus {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   private readonly channel: string;
+  /** Announcements not yet sent, and the retry of a failed NOTIFY (nothing else sends while it waits). */
+  private outgoing: string[] = [];
+  private notifyRetry: NodeJS.Timeout | null = null;
+  private notifyFailures = 0;
+  /** Ledger reads waiting to be tried again, per payment. */
+  private readonly readRetries = new Map<string, NodeJS.Timeout>();
+  private readFailures = 0;
 
   constructor(private readonly o: PgBusOptions) {
     this.channel = o.channel ?? LIVE_CHANNEL;
@@ -86,7 +97,7 @@ export class PgBus implements LiveBus {
     this.listener = null;
     client.end().catch(() => undefined);
     if (this.closed || this.reconnectTimer) return;
-    const delay = Math.min(this.o.maxReconnectMs ?? 5_000, (this.o.minReconnectMs ?? 100) * 2 ** Math.min(this.failures++, 10));
+    const delay = this.backoff(this.failures++);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.connect().then(
@@ -99,6 +110,10 @@ export class PgBus implements LiveBus {
       );
     }, delay);
     this.reconnectTimer.unref();
+  }
+
+  private backoff(failures: number) {
+    return Math.min(this.o.maxReconnectMs ?? 5_000, (this.o.minReconnectMs ?? 100) * 2 ** Math.min(failures, 10));
   }
 
   private onNotification(payload: string) {
@@ -128,6 +143,12 @@ export class PgBus implements LiveBus {
       this.pending.add(paymentId);
       return;
     }
+    const retry = this.readRetries.get(paymentId);
+    if (retry) {
+      clearTimeout(retry);
+      this.readRetries.delete(paymentId);
+    }
+    let failed = false;
     const run = (async () => {
       try {
         do {
@@ -140,10 +161,21 @@ export class PgBus implements LiveBus {
             this.emitter.emit(paymentId, h);
           }
         } while (this.pending.has(paymentId) && !this.closed);
+        this.readFailures = 0;
       } catch (err) {
-        this.o.log?.warn({ err: (err as Error).message, paymentId }, 'live status: could not read the ledger');
+        failed = true;
+        this.o.log?.warn({ err: (err as Error).message, paymentId, failures: this.readFailures + 1 }, 'live status: could not read the ledger; trying again');
       } finally {
         this.reads.delete(paymentId);
+        // The change that prompted this read is committed and the payment's streams wait for it: read again.
+        if (failed && !this.closed) {
+          const t = setTimeout(() => {
+            this.readRetries.delete(paymentId);
+            this.refresh(paymentId);
+          }, this.backoff(this.readFailures++));
+          t.unref();
+          this.readRetries.set(paymentId, t);
+        }
       }
     })();
     this.reads.set(paymentId, run);
@@ -155,18 +187,27 @@ export class PgBus implements LiveBus {
     // One NOTIFY statement per turn for every change announced in it: a webhook burst's group-committed
     // transitions are announced in one round trip, not one each.
     this.outgoing.push(JSON.stringify({ i: this.instance, s: entry.seq, p: entry.paymentId }));
-    if (this.outgoing.length === 1) setImmediate(() => this.flushNotify());
+    if (this.outgoing.length === 1 && !this.notifyRetry) setImmediate(() => void this.flushNotify());
   }
 
-  private outgoing: string[] = [];
-
-  private flushNotify() {
+  private async flushNotify(): Promise<void> {
     const payloads = this.outgoing.splice(0);
-    if (payloads.length === 0 || this.closed) return;
-    this.o.store.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, payloads]).catch((err: Error) => {
-      // The changes are committed; streams elsewhere pick them up on their next reconnect or the widget's poll.
-      this.o.log?.warn({ err: err.message, notifications: payloads.length }, 'live status: NOTIFY failed');
-    });
+    if (payloads.length === 0) return;
+    try {
+      await this.o.store.pool.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, payloads]);
+      this.notifyFailures = 0;
+    } catch (err) {
+      // The changes are committed and other instances' streams wait for them: announce them again (with
+      // whatever was published meanwhile) until PostgreSQL takes the statement.
+      this.outgoing.unshift(...payloads);
+      this.o.log?.warn({ err: (err as Error).message, notifications: payloads.length, failures: this.notifyFailures + 1 }, 'live status: NOTIFY failed; sending again');
+      if (this.closed || this.notifyRetry) return;
+      this.notifyRetry = setTimeout(() => {
+        this.notifyRetry = null;
+        void this.flushNotify();
+      }, this.backoff(this.notifyFailures++));
+      this.notifyRetry.unref();
+    }
   }
 
   subscribe(paymentId: string, fn: (entry: HistoryEntry) => void) {
@@ -181,6 +222,12 @@ export class PgBus implements LiveBus {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    if (this.notifyRetry) clearTimeout(this.notifyRetry);
+    this.notifyRetry = null;
+    for (const t of this.readRetries.values()) clearTimeout(t);
+    this.readRetries.clear();
+    // Announce what is still queued (once, no retry): the changes are committed and other instances are listening.
+    await this.flushNotify();
     const l = this.listener;
     this.listener = null;
     await l?.end().catch(() => undefined);

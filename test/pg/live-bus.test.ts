@@ -133,4 +133,73 @@ describe('PostgreSQL live bus', { skip: avail.skip }, () => {
     bus1.publish(h2);
     await until(() => got2.some((x) => x.seq === h2.seq), 'live delivery after reconnecting');
   });
+
+  /** bus1's store, but the first `n` calls matching `fail` reject as a broken connection would. */
+  const flaky = (n: number, fail: (sql: string) => boolean) => {
+    let left = n;
+    const pool = new Proxy(s1.pool, {
+      get(target, prop, recv) {
+        if (prop !== 'query') return Reflect.get(target, prop, recv);
+        return (text: string, values?: unknown[]) => {
+          if (left > 0 && fail(text)) {
+            left--;
+            return Promise.reject(new Error('Connection terminated unexpectedly'));
+          }
+          return target.query(text, values);
+        };
+      },
+    });
+    return { pool, clientConfig: s1.clientConfig, left: () => left };
+  };
+
+  it('a NOTIFY statement that fails is sent again: the other instance still hears every change in it', async () => {
+    const f = flaky(2, (text) => text.includes('pg_notify'));
+    const sender = new PgBus({ store: { pool: f.pool, clientConfig: f.clientConfig, history: (id, after) => s1.history(id, after) }, minReconnectMs: 50 });
+    buses.push(sender);
+    await sender.start();
+    const ps = [await payment(), await payment(), await payment()];
+    const got = new Map<string, HistoryEntry[]>();
+    const offs = ps.map((p) => bus2.subscribe(p.id, (h) => got.set(p.id, [...(got.get(p.id) ?? []), h])));
+    // Paid in one turn: one batched NOTIFY carries all three, and it fails twice.
+    const hs = await Promise.all(ps.map((p) => pay(p.id)));
+    for (const h of hs) sender.publish(h);
+    await until(() => hs.every((h) => got.get(h.paymentId)?.some((x) => x.seq === h.seq)), 'every paid entry on the other instance');
+    assert.equal(f.left(), 0, 'both failures happened');
+    for (const h of hs) assert.equal(got.get(h.paymentId)!.filter((x) => x.status === 'paid').length, 1, 'each once');
+    for (const off of offs) off();
+  });
+
+  it('a ledger read that fails is tried again while the payment has streams here', async () => {
+    let failures = 1;
+    const reader = new PgBus({
+      store: {
+        pool: s2.pool,
+        clientConfig: s2.clientConfig,
+        history: (id, after) => (failures-- > 0 ? Promise.reject(new Error('sorry, too many clients already')) : s2.history(id, after)),
+      },
+      minReconnectMs: 50,
+    });
+    buses.push(reader);
+    await reader.start();
+    const p = await payment();
+    const got: HistoryEntry[] = [];
+    reader.subscribe(p.id, (h) => got.push(h));
+    const h = await pay(p.id);
+    bus1.publish(h);
+    await until(() => got.some((x) => x.seq === h.seq), 'the paid entry after the failed read');
+    assert.ok(failures < 0, 'the first read failed');
+  });
+
+  it('a burst: a thousand changes published in one turn on one instance reach their streams on the other', async () => {
+    const ps = [];
+    for (let k = 0; k < 10; k++) ps.push(...(await Promise.all(Array.from({ length: 100 }, () => payment()))));
+    const got = new Map<string, number>();
+    const offs = ps.map((p) => bus2.subscribe(p.id, (h) => h.status === 'paid' && got.set(p.id, (got.get(p.id) ?? 0) + 1)));
+    const hs: HistoryEntry[] = [];
+    for (let k = 0; k < ps.length; k += 100) hs.push(...(await Promise.all(ps.slice(k, k + 100).map((p) => pay(p.id)))));
+    for (const h of hs) bus1.publish(h);
+    await until(() => got.size === ps.length, `all ${ps.length} paid entries on the other instance (got ${got.size})`, 30_000);
+    assert.ok([...got.values()].every((n) => n === 1), 'each exactly once');
+    for (const off of offs) off();
+  });
 });
