@@ -54,8 +54,8 @@ export interface FlashRun {
   crossInstance: number;
   /** Longest stall of this process's event loop during the sale (its clock measures every latency), ms. */
   loopStallMax: number;
-  /** Connections dropped by a full accept queue on this machine during the sale (the kernel's ListenOverflows). */
-  listenOverflows: number;
+  /** On this machine during the sale: handshakes dropped by a full accept queue, SYN-cookie handshakes failed. */
+  listen: { overflows: number; cookiesFailed: number };
   /** Peak resident memory of each instance (VmHWM), bytes. */
   peakRss: number[];
   ledger: { acknowledged: number; payments: number; paidOnce: number; paidTwice: number; notPaid: number; why?: string };
@@ -147,15 +147,19 @@ function call(agent: Agent, url: string, method: string, headers: Record<string,
  */
 const keepAliveAgent = () => new Agent({ keepAlive: true, maxSockets: 64, timeout: 60_000 });
 
-/** Connections the kernel dropped because a listening socket's accept queue was full (system-wide counter). */
-function listenOverflows(): number {
+/**
+ * The kernel's counters of connections refused by a listening socket (system-wide, so other processes count
+ * too): handshakes dropped because an accept queue was full, and SYN-cookie handshakes it could not complete
+ * (the client is then reset, `read ECONNRESET`, after waiting tens of seconds).
+ */
+function listenCounters(): { overflows: number; cookiesFailed: number } {
   try {
     const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
-    const [names, values] = lines.map((l) => l.trim().split(/\s+/));
-    const i = names?.indexOf('ListenOverflows') ?? -1;
-    return i > 0 ? Number(values?.[i]) : NaN;
+    const [names = [], values = []] = lines.map((l) => l.trim().split(/\s+/));
+    const get = (k: string) => (names.indexOf(k) > 0 ? Number(values[names.indexOf(k)]) : NaN);
+    return { overflows: get('ListenOverflows'), cookiesFailed: get('SyncookiesFailed') };
   } catch {
-    return NaN;
+    return { overflows: NaN, cookiesFailed: NaN };
   }
 }
 
@@ -172,7 +176,7 @@ function peakRss(pid: number): number {
 
 async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledger: (ids: string[]) => Promise<FlashRun['ledger']>): Promise<FlashRun> {
   const agents = servers.map(keepAliveAgent);
-  const overflowsBefore = listenOverflows();
+  const listenBefore = listenCounters();
   const ms = { session: [] as number[], methods: [] as number[], create: [] as number[], stream: [] as number[], webhook: [] as number[] };
   const errs = { session: 0, methods: 0, create: 0, stream: 0, webhook: 0 };
   const samples: string[] = [];
@@ -320,7 +324,7 @@ async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledg
     retried,
     crossInstance,
     loopStallMax: stall.max / 1e6,
-    listenOverflows: listenOverflows() - overflowsBefore,
+    listen: (({ overflows, cookiesFailed }) => ({ overflows: overflows - listenBefore.overflows, cookiesFailed: cookiesFailed - listenBefore.cookiesFailed }))(listenCounters()),
     peakRss: servers.map((s) => peakRss(s.pid)),
     ledger: await ledger(acknowledged),
   };
@@ -438,6 +442,6 @@ function judge(result: FlashResult, r: FlashRun): void {
   const ok = r.errors === 0 && l.acknowledged === r.customers && l.paidOnce === l.acknowledged && l.payments === r.customers;
   const cross = r.instances > 1 ? `; ${r.crossInstance} notifications sent to the instance not holding the stream` : '';
   const retried = r.retried.n ? `; ${r.retried.n} requests sent again after the server reset a reused idle connection (${r.retried.samples.join('; ')})` : '';
-  const line = `${r.label}: ${l.acknowledged} of ${r.customers} notifications acknowledged; in the ledger ${l.payments} payments, ${l.paidOnce} acknowledged ones paid exactly once, ${l.paidTwice} more than once, ${l.notPaid} not paid${l.why ? ` (${l.why})` : ''}; ${r.errors} errors${cross}${retried}; this process's event loop stalled at most ${r.loopStallMax.toFixed(0)} ms; ${r.listenOverflows} connections dropped by a full accept queue on this machine meanwhile`;
+  const line = `${r.label}: ${l.acknowledged} of ${r.customers} notifications acknowledged; in the ledger ${l.payments} payments, ${l.paidOnce} acknowledged ones paid exactly once, ${l.paidTwice} more than once, ${l.notPaid} not paid${l.why ? ` (${l.why})` : ''}; ${r.errors} errors${cross}${retried}; this process's event loop stalled at most ${r.loopStallMax.toFixed(0)} ms; meanwhile on this machine ${r.listen.overflows} handshakes dropped by a full accept queue and ${r.listen.cookiesFailed} SYN-cookie handshakes failed`;
   (ok ? result.checks : result.problems).push(line + (r.errorSamples.length ? ` (${r.errorSamples.join('; ')})` : ''));
 }
