@@ -322,7 +322,10 @@ export async function openBayar(config: Config, deps: BayarDeps = {}): Promise<B
       }));
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
-        s.listen(config.port, config.host, () => resolve());
+        // A flash sale opens thousands of connections (one per live-status stream) while the process is busy:
+        // Node's default accept queue of 511 overflows after a few seconds' stall, and the kernel then resets the
+        // connections it could not queue. The kernel caps this at net.core.somaxconn (4096 on current Linux).
+        s.listen({ port: config.port, host: config.host, backlog: 4_096 }, () => resolve());
       });
       const { port } = s.address() as AddressInfo;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
