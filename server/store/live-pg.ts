@@ -7,7 +7,7 @@
  *
  * A notification is a hint, but none may be lost silently, or a customer's stream would never say "paid":
  * - one announced while this instance's LISTEN connection was down is made up on reconnect by reading every
- *   watched payment's history again;
+ *   watched payment's history again; a connection that died silently is found by a periodic query;
  * - a NOTIFY statement that fails (pool or server trouble) is sent again, with backoff, until it goes through:
  *   the changes are committed, and a duplicate costs a receiver one ledger read at most;
  * - a ledger read that fails is tried again, with backoff, while the payment still has streams here.
@@ -29,6 +29,9 @@ export interface PgBusOptions {
   /** First and longest wait between LISTEN reconnection attempts, and between retries of a failed NOTIFY or ledger read (default 100 ms, 5 s). */
   minReconnectMs?: number;
   maxReconnectMs?: number;
+  /** How often the LISTEN connection is checked, and how long its answer may take (default 30 s, 10 s). */
+  pingMs?: number;
+  pingTimeoutMs?: number;
 }
 
 export class PgBus implements LiveBus {
@@ -44,7 +47,11 @@ export class PgBus implements LiveBus {
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private failures = 0;
+  private connecting = false;
   private readonly channel: string;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private pinging = false;
+  private readonly pingTimeoutMs: number;
   /** Announcements not yet sent, and the retry of a failed NOTIFY (nothing else sends while it waits). */
   private outgoing: string[] = [];
   private notifyRetry: NodeJS.Timeout | null = null;
@@ -55,6 +62,7 @@ export class PgBus implements LiveBus {
 
   constructor(private readonly o: PgBusOptions) {
     this.channel = o.channel ?? LIVE_CHANNEL;
+    this.pingTimeoutMs = o.pingTimeoutMs ?? 10_000;
     // One listener per open SSE stream: thousands are expected.
     this.emitter.setMaxListeners(0);
   }
@@ -62,6 +70,8 @@ export class PgBus implements LiveBus {
   /** Opens the LISTEN connection; resolves once notifications are flowing, so no stream opens before that. */
   async start(): Promise<void> {
     await this.connect();
+    this.pingTimer ??= setInterval(() => this.ping(), this.o.pingMs ?? 30_000);
+    this.pingTimer.unref();
   }
 
   private async connect(): Promise<void> {
@@ -92,24 +102,58 @@ export class PgBus implements LiveBus {
     this.failures = 0;
   }
 
+  /** The LISTEN connection `client` is gone (or presumed so): drop it and listen again on a new one. */
   private lost(client: pg.Client) {
-    if (this.listener !== client && this.listener !== null) return;
+    // An earlier connection, already replaced or being replaced, has nothing left to report.
+    if (this.listener !== client) return;
     this.listener = null;
     client.end().catch(() => undefined);
-    if (this.closed || this.reconnectTimer) return;
-    const delay = this.backoff(this.failures++);
+    this.reconnect();
+  }
+
+  private reconnect() {
+    if (this.closed || this.reconnectTimer || this.connecting) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
+      this.connecting = true;
       this.connect().then(
-        // Anything announced while we were not listening is in the ledger: read it for every watched payment.
-        () => this.catchUpAll(),
+        () => {
+          this.connecting = false;
+          // Anything announced while we were not listening is in the ledger: read it for every watched payment.
+          this.catchUpAll();
+        },
         (err) => {
+          this.connecting = false;
           this.o.log?.warn({ err: (err as Error).message, failures: this.failures }, 'live status: LISTEN reconnect failed');
-          this.lost(client);
+          this.reconnect();
         },
       );
-    }, delay);
+    }, this.backoff(this.failures++));
     this.reconnectTimer.unref();
+  }
+
+  /**
+   * A LISTEN connection can die without either end saying so (a NAT or firewall forgetting it, a failover):
+   * notifications would then stop with no error. A periodic query that must answer in time finds that out.
+   */
+  private ping() {
+    const client = this.listener;
+    if (!client || this.pinging) return;
+    this.pinging = true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
+    });
+    Promise.race([client.query('SELECT 1'), late])
+      .catch((err: Error) => {
+        if (this.listener !== client) return;
+        this.o.log?.warn({ err: err.message }, 'live status: LISTEN connection not answering; reconnecting');
+        this.lost(client);
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        this.pinging = false;
+      });
   }
 
   private backoff(failures: number) {
@@ -220,6 +264,8 @@ export class PgBus implements LiveBus {
 
   async close() {
     this.closed = true;
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     if (this.notifyRetry) clearTimeout(this.notifyRetry);

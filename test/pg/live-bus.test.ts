@@ -3,6 +3,7 @@
  * the ledger (so gaps are filled and order is the ledger's), and a dropped LISTEN connection loses nothing.
  */
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { PgBus } from '../../server/store/live-pg.js';
@@ -201,5 +202,49 @@ describe('PostgreSQL live bus', { skip: avail.skip }, () => {
     await until(() => got.size === ps.length, `all ${ps.length} paid entries on the other instance (got ${got.size})`, 30_000);
     assert.ok([...got.values()].every((n) => n === 1), 'each exactly once');
     for (const off of offs) off();
+  });
+
+  it('a LISTEN connection that goes silent without closing is found out, replaced, and what it missed is caught up', async () => {
+    // A TCP relay to PostgreSQL that can stop carrying bytes while keeping both connections open, as a NAT or a
+    // firewall that forgot the connection does.
+    const pgUrl = new URL(s2.clientConfig.connectionString!);
+    const links: Array<{ frozen: boolean; close?: () => void }> = [];
+    const relay = createServer((inbound) => {
+      const link: { frozen: boolean; close?: () => void } = { frozen: false };
+      links.push(link);
+      const outbound = connect(Number(pgUrl.port), pgUrl.hostname);
+      const pipe = (from: Socket, to: Socket) => from.on('data', (d) => link.frozen || to.write(d));
+      pipe(inbound, outbound);
+      pipe(outbound, inbound);
+      const close = (link.close = () => (inbound.destroy(), outbound.destroy()));
+      inbound.on('error', close).on('close', close);
+      outbound.on('error', close).on('close', close);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const via = new URL(pgUrl);
+    via.port = String((relay.address() as AddressInfo).port);
+    const bus4 = new PgBus({
+      store: { pool: s2.pool, clientConfig: { ...s2.clientConfig, connectionString: via.toString() }, history: (id, after) => s2.history(id, after) },
+      minReconnectMs: 50,
+      pingMs: 200,
+      pingTimeoutMs: 300,
+    });
+    buses.push(bus4);
+    try {
+      await bus4.start();
+      assert.equal(links.length, 1);
+      const p = await payment();
+      const got: HistoryEntry[] = [];
+      bus4.subscribe(p.id, (h) => got.push(h));
+      links[0]!.frozen = true;
+      const h = await pay(p.id);
+      bus1.publish(h);
+      await until(() => got.some((x) => x.seq === h.seq), 'the paid entry after the silent connection was replaced');
+      assert.equal(links.length, 2, 'listening on a new connection');
+    } finally {
+      await bus4.close();
+      for (const l of links) l.close?.();
+      relay.close();
+    }
   });
 });
