@@ -204,10 +204,14 @@ async function sale(label: string, servers: ChildServer[], o: FlashOptions, ledg
         socket.write(`GET /api/payments/${c.paymentId}/events?client_secret=${c.secret} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`),
       );
       let head = true;
-      socket.on('data', (chunk: Buffer) => {
+      // The end of the previous chunk, so a status split across two reads is still seen.
+      let tail: Buffer = Buffer.alloc(0);
+      socket.on('data', (data: Buffer) => {
+        const chunk = tail.length ? Buffer.concat([tail, data]) : data;
+        tail = chunk.subarray(Math.max(0, chunk.length - PENDING.length));
         if (head) {
           head = false;
-          if (!chunk.subarray(0, 12).toString().includes(' 200')) return reject(new Error(`stream answered ${chunk.subarray(0, 40).toString()}`));
+          if (!data.subarray(0, 12).toString().includes(' 200')) return reject(new Error(`stream answered ${chunk.subarray(0, 40).toString()}`));
         }
         if (c.opened === undefined && chunk.includes(PENDING)) {
           c.opened = performance.now();
