@@ -78,7 +78,7 @@ export class PaymentEvents extends PaymentJob {
     if (reported.status === 'paid' && reported.amounts.some((a) => a !== payment.amount)) {
       this.d.log.error({ paymentId: payment.id, expected: payment.amount, got: reported.amounts }, 'paid amount differs from the ledger');
     }
-    await this.ledger.transition({ paymentId: payment.id, at, source: `webhook:${provider.id}`, event, reported });
+    await this.ledger.transition({ paymentId: payment.id, at, source: `webhook:${provider.id}`, event, reported, basis: payment });
   }
 
   /**

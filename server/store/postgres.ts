@@ -60,6 +60,7 @@ const LATE_WINDOW_MS = 7 * 86_400_000;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
+  private readonly batchPool: pg.Pool;
   /** Connection settings without pool options, for a dedicated client (the LISTEN connection). */
   readonly clientConfig: pg.ClientConfig;
   private readonly clock: Clock;
@@ -73,9 +74,12 @@ export class PostgresStore implements Store {
     u.searchParams.delete('pool_max');
     this.clientConfig = { connectionString: u.toString(), application_name: 'bayar' };
     this.pool = new pg.Pool({ ...this.clientConfig, max: Number.isInteger(poolMax) && poolMax > 0 ? poolMax : 10 });
+    // Group commit's own connections, one per batch in flight. Pipelined: statements that need no answer in
+    // between (BEGIN, the locks, the inbox insert) go out together and cost one round trip, not three.
+    this.batchPool = new pg.Pool({ ...this.clientConfig, max: MAX_TRANSITION_BATCHES, pipeline: true });
     // An idle client losing its connection (server restart, failover) must not crash the process; the pool
     // replaces it on the next checkout.
-    this.pool.on('error', (err) => o.log?.warn({ err: err.message }, 'postgres pool: idle connection lost'));
+    for (const pool of [this.pool, this.batchPool]) pool.on('error', (err) => o.log?.warn({ err: err.message }, 'postgres pool: idle connection lost'));
     this.clock = o.clock ?? systemClock;
     this.log = o.log;
   }
@@ -85,8 +89,8 @@ export class PostgresStore implements Store {
    * goes away between two statements (a restart, a failover) emits 'error' with nobody listening, which would
    * crash the process. Listening here turns that into the failed statement the caller already handles.
    */
-  private async checkout(): Promise<pg.PoolClient> {
-    const c = await this.pool.connect();
+  private async checkout(pool = this.pool): Promise<pg.PoolClient> {
+    const c = await pool.connect();
     const onError = (err: Error) => this.log?.warn({ err: err.message }, 'postgres: connection lost during a transaction');
     c.on('error', onError);
     const release = c.release.bind(c);
@@ -136,19 +140,25 @@ export class PostgresStore implements Store {
   async close() {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.batchPool.end()]);
   }
 
-  /** Runs fn in one READ COMMITTED transaction, retried whole on deadlock or serialization failure. */
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn in one READ COMMITTED transaction, retried whole on deadlock or serialization failure. On the
+   * pipelined batch pool BEGIN is not awaited: it goes out with fn's first statements.
+   */
+  private async tx<T>(fn: (c: pg.PoolClient, begin: Promise<unknown>) => Promise<T>, pool = this.pool): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const c = await this.checkout();
+      const c = await this.checkout(pool);
       let broken = false;
       const lost = () => (broken = true);
       c.on('error', lost);
       try {
-        await c.query('BEGIN');
-        const out = await fn(c);
+        const begin = c.query('BEGIN');
+        // Pipelined, fn sends its first statements behind BEGIN and awaits it with them.
+        if (pool === this.batchPool) begin.catch(() => undefined);
+        else await begin;
+        const out = await fn(c, begin);
         await c.query('COMMIT');
         return out;
       } catch (err) {
@@ -404,16 +414,158 @@ export class PostgresStore implements Store {
 
   private pumpScheduled = false;
 
+  /**
+   * Payments lookupEvent handed out, with the version of the row they were read from (its xmin: every update
+   * of a row writes a new version with a new xmin). A transition decided from one of them goes through
+   * applyGuarded.
+   */
+  private readonly versions = new WeakMap<PaymentRecord, string>();
+
+  /**
+   * A batch: first the transitions that can be written in one guarded statement (their basis row is one
+   * lookupEvent read, with a provider event, not a link payment, one per order), then in the locked
+   * transaction whatever that did not take — the rest, and any whose row changed since it was read.
+   */
   private async runBatch(batch: QueuedTransition[]): Promise<void> {
+    const guarded: QueuedTransition[] = [];
+    const locked: QueuedTransition[] = [];
+    const orders = new Set<string>();
+    for (const q of batch) {
+      const b = q.t.basis;
+      const order = b ? `${b.orderSource}\u0000${b.orderId}` : '';
+      if (b && q.t.event && b.id === q.t.paymentId && !b.link && this.versions.has(b) && !orders.has(order)) {
+        guarded.push(q);
+        orders.add(order);
+      } else locked.push(q);
+    }
+    if (guarded.length) {
+      try {
+        locked.push(...(await this.applyGuarded(guarded)));
+      } catch (err) {
+        // One statement: it failed whole, nothing of it was written. Under the locks, each is decided again.
+        this.log?.debug?.({ err: (err as Error).message, transitions: guarded.length }, 'postgres: guarded batch failed; taking the locked way');
+        locked.push(...guarded);
+      }
+    }
+    if (locked.length) await this.runLocked(locked);
+  }
+
+  /**
+   * Transitions whose caller read the row (basis) written without a lock round trip: each is planned from its
+   * basis, and one autocommit statement locks the rows that are still exactly that version (and, where the plan
+   * assumed the order paid nowhere else, still so), records the events, and writes the changes of exactly those
+   * whose event was new. A duplicate event changes nothing, as under the locks. Returns the transitions the
+   * statement left alone because their row had changed: nothing of theirs was written.
+   */
+  private async applyGuarded(qs: QueuedTransition[]): Promise<QueuedTransition[]> {
+    const cols = columns<string | boolean | null>(17);
+    const out = columns<string>(3);
+    const push = <T>(c: T[][], row: T[]) => row.forEach((v, i) => c[i]!.push(v));
+    const plans = new Map<string, { plan: TransitionPlan; snapshot: string | null }>();
+    for (const { t } of qs) {
+      const p = t.basis!;
+      const plan = planTransition(p, t, { orderPaidElsewhere: false });
+      // Whether another paid payment of the order would change the plan: then the statement checks there is none.
+      const solo = JSON.stringify(planTransition(p, t, { orderPaidElsewhere: true })) !== JSON.stringify(plan);
+      const n = plan.next;
+      const snapshot = plan.write ? snapshotOf(n) : null;
+      push(cols, [
+        p.id, this.versions.get(p)!, solo, plan.write, n.status, JSON.stringify(n.flags), n.paidAt, n.failureReason ?? null, n.updatedAt,
+        t.event!.provider, t.event!.eventId, plan.eventOutcome, t.event!.payload, t.at,
+        plan.write && plan.outcome === 'applied' ? plan.reason : null, t.source, snapshot,
+      ]);
+      if (plan.write && t.notify) for (const type of plan.notify) push(out, [n.id, notificationBody(type, snapshot!), t.at]);
+      plans.set(p.id, { plan, snapshot });
+    }
+    const r = await this.pool.query<{ guarded: string[] | null; fresh: string[] | null; updated: PaymentRow[] | null; seqs: Array<[string, string]> | null }>({
+      name: 'bayar_guarded_write',
+      text: `WITH v AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bool[], $4::bool[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                              $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+           AS v(id, version, solo, write, status, flags, paid_at, failure_reason, updated_at, provider, event_id, outcome, payload, at, reason, source, snapshot)
+       ), g AS (
+         -- Locked in id order; a row changed since it was read is waited for, then re-checked here, and left out.
+         -- The order's other payments are found through the order (OFFSET 0 keeps the status filter out of the
+         -- index choice, as in bayar_batch_facts).
+         SELECT v.* FROM v JOIN payments p ON p.id = v.id
+         WHERE p.xmin::text = v.version
+           AND (NOT v.solo OR NOT EXISTS (
+             SELECT 1 FROM (SELECT o.status FROM payments o WHERE o.order_source = p.order_source AND o.order_id = p.order_id AND o.id <> p.id OFFSET 0) AS o
+             WHERE o.status IN ('paid','refunded')))
+         ORDER BY p.id FOR UPDATE OF p
+       ), ins AS (
+         INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
+         SELECT provider, event_id, id, outcome, payload, at FROM g
+         ON CONFLICT DO NOTHING RETURNING payment_id
+       ), u AS (
+         UPDATE payments p SET status = g.status, flags = g.flags, paid_at = g.paid_at, failure_reason = g.failure_reason, updated_at = g.updated_at
+         FROM g JOIN ins ON ins.payment_id = g.id
+         WHERE p.id = g.id AND g.write RETURNING p.*
+       ), h AS (
+         INSERT INTO payment_history (payment_id, status, reason, source, snapshot, at)
+         SELECT g.id, g.status, g.reason, g.source, g.snapshot, g.at FROM u JOIN g ON g.id = u.id WHERE g.reason IS NOT NULL
+         RETURNING seq, payment_id
+       ), o AS (
+         INSERT INTO outbox (payment_id, history_seq, body, next_attempt_at, created_at)
+         SELECT n.payment_id, COALESCE(h.seq, 0), n.body, n.at, n.at
+         FROM unnest($18::text[], $19::text[], $20::text[]) WITH ORDINALITY AS n(payment_id, body, at, k)
+         JOIN u ON u.id = n.payment_id LEFT JOIN h ON h.payment_id = n.payment_id
+         ORDER BY n.k
+       )
+       SELECT (SELECT json_agg(id) FROM g) AS guarded, (SELECT json_agg(payment_id) FROM ins) AS fresh,
+              (SELECT json_agg(u) FROM u) AS updated, (SELECT json_agg(json_build_array(h.payment_id, h.seq::text)) FROM h) AS seqs`,
+      values: [...cols, ...out],
+    });
+    const res = r.rows[0]!;
+    const guarded = new Set(res.guarded ?? []);
+    const fresh = new Set(res.fresh ?? []);
+    const updated = new Map((res.updated ?? []).map((row) => [row.id, row]));
+    const seqs = new Map((res.seqs ?? []).map(([id, seq]) => [id, Number(seq)]));
+    const stale: QueuedTransition[] = [];
+    for (const q of qs) {
+      const { t } = q;
+      const basis = t.basis!;
+      if (!guarded.has(basis.id)) {
+        stale.push(q);
+        continue;
+      }
+      // The payment was locked at the version read, and the event had been recorded meanwhile: a copy.
+      if (!fresh.has(basis.id)) {
+        q.resolve({ outcome: 'duplicate', payment: basis });
+        continue;
+      }
+      const { plan, snapshot } = plans.get(basis.id)!;
+      if (!plan.write) {
+        q.resolve({ outcome: plan.outcome, payment: basis, added: plan.added });
+        continue;
+      }
+      const row = updated.get(basis.id);
+      const payment = row ? fromRow(row) : null;
+      // Cannot happen while the statement held the row's lock at the version the plan was made from; if it ever
+      // did, the caller is told (the provider retries, and finds its event recorded).
+      if (!payment || snapshotOf(payment) !== snapshot) {
+        this.log?.error({ paymentId: basis.id }, 'postgres: guarded write stored something other than its plan');
+        q.reject(new Error(`payment ${basis.id}: stored row differs from its planned change`));
+        continue;
+      }
+      const seq = seqs.get(basis.id);
+      const history: HistoryEntry | undefined =
+        plan.outcome === 'applied' && seq !== undefined ? { seq, paymentId: payment.id, status: payment.status, reason: plan.reason, source: t.source, at: t.at, snapshot: snapshot! } : undefined;
+      q.resolve({ outcome: plan.outcome, payment, history, added: plan.added });
+    }
+    return stale;
+  }
+
+  private async runLocked(batch: QueuedTransition[]): Promise<void> {
     let results: Array<{ ok: TransitionResult } | { err: unknown }>;
     try {
-      results = await this.tx((c) => this.applyBatch(c, batch.map((b) => b.t)));
+      results = await this.tx((c, begin) => this.applyBatch(c, batch.map((b) => b.t), begin), this.batchPool);
     } catch (err) {
       if (batch.length === 1) {
         batch[0]!.reject(err);
         return;
       }
-      for (const b of batch) await this.runBatch([b]);
+      for (const b of batch) await this.runLocked([b]);
       return;
     }
     batch.forEach((b, i) => {
@@ -424,39 +576,45 @@ export class PostgresStore implements Store {
   }
 
   /** The batch's transaction: every payment it touches is distinct, and each event appears once. */
-  private async applyBatch(c: pg.PoolClient, ts: TransitionInput[]): Promise<Array<{ ok: TransitionResult } | { err: unknown }>> {
+  private async applyBatch(c: pg.PoolClient, ts: TransitionInput[], begin: Promise<unknown>): Promise<Array<{ ok: TransitionResult } | { err: unknown }>> {
     // The row locks serialise every change to a payment across instances (taken in id order, so two instances'
     // batches cannot deadlock); the status guard on the UPDATE makes a second application impossible even if they did not.
     const ids = ts.map((t) => t.paymentId);
-    const locked = await c.query<{ r: PaymentRow }>({ name: 'bayar_batch_lock', text: 'SELECT row_to_json(p) AS r FROM payments p WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', values: [ids] });
-    const rows = new Map(locked.rows.map(({ r }) => [r.id, r]));
-    // One statement after the locks: the inbox, where a copy of an event another transaction was applying (it
-    // waited above on its payment) now comes back as a duplicate without touching the payment; and the other
-    // payments of the same orders already paid, read after the locks so a payment paid a moment ago counts.
+    const locking = c.query<{ r: PaymentRow }>({ name: 'bayar_batch_lock', text: 'SELECT row_to_json(p) AS r FROM payments p WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', values: [ids] });
+    // Sent behind the locks without waiting for them (the batch connection is pipelined), and run after them: the
+    // inbox, where a copy of an event another transaction was applying (it waited above on its payment) now comes
+    // back as a duplicate without touching the payment, and only for payments that exist (an event for an unknown
+    // payment must stay unrecorded, so a retry can still apply it); and the other payments of the same orders
+    // already paid, read after the locks so a payment paid a moment ago counts.
+    const withEvent = ts.filter((t) => t.event);
+    const reading = c.query<{ events: Array<[string, string]> | null; paid: Array<[string, string, string]> | null }>({
+      name: 'bayar_batch_facts',
+      text: `WITH ins AS (
+         INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
+         SELECT v.provider, v.event_id, v.payment_id, 'received', v.payload, v.at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(provider, event_id, payment_id, payload, at)
+         WHERE EXISTS (SELECT 1 FROM payments x WHERE x.id = v.payment_id)
+         ON CONFLICT DO NOTHING RETURNING provider, event_id
+       )
+       SELECT (SELECT json_agg(json_build_array(provider, event_id)) FROM ins) AS events,
+              (SELECT json_agg(json_build_array(p.id, p.order_source, p.order_id))
+               FROM (SELECT DISTINCT order_source, order_id FROM payments WHERE id = ANY($6::text[])) AS o,
+               -- LATERAL and OFFSET 0 (a fence the status filter cannot be pushed through): always from the batch's
+               -- orders to their payments. A plain join let the generic plan start from the status index when the
+               -- statistics were taken before much was paid, and then read every paid payment, more with each batch.
+               LATERAL (SELECT id, order_source, order_id, status FROM payments x WHERE x.order_source = o.order_source AND x.order_id = o.order_id OFFSET 0) AS p
+               WHERE p.status IN ('paid','refunded')) AS paid`,
+      values: [
+        withEvent.map((t) => t.event!.provider), withEvent.map((t) => t.event!.eventId), withEvent.map((t) => t.paymentId), withEvent.map((t) => t.event!.payload), withEvent.map((t) => t.at),
+        ids,
+      ],
+    });
+    const [began, locked, read] = await Promise.allSettled([begin, locking, reading]);
+    for (const r of [began, locked, read]) if (r.status === 'rejected') throw r.reason;
+    const rows = new Map((locked as PromiseFulfilledResult<pg.QueryResult<{ r: PaymentRow }>>).value.rows.map(({ r }) => [r.id, r]));
+    const facts = (read as PromiseFulfilledResult<pg.QueryResult<{ events: Array<[string, string]> | null; paid: Array<[string, string, string]> | null }>>).value.rows[0]!;
     const current = new Map([...rows].map(([id, r]) => [id, fromRow(r)]));
     const found = ts.filter((t) => current.has(t.paymentId));
-    const withEvent = found.filter((t) => t.event);
-    const facts = found.length
-      ? (
-          await c.query<{ events: Array<[string, string]> | null; paid: Array<[string, string, string]> | null }>({
-            name: 'bayar_batch_facts',
-            text: `WITH ins AS (
-               INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
-               SELECT v.provider, v.event_id, v.payment_id, 'received', v.payload, v.at
-               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(provider, event_id, payment_id, payload, at)
-               ON CONFLICT DO NOTHING RETURNING provider, event_id
-             )
-             SELECT (SELECT json_agg(json_build_array(provider, event_id)) FROM ins) AS events,
-                    (SELECT json_agg(json_build_array(p.id, p.order_source, p.order_id)) FROM payments p
-                     JOIN (SELECT DISTINCT * FROM unnest($6::text[], $7::text[])) AS o(source, order_id) ON p.order_source = o.source AND p.order_id = o.order_id
-                     WHERE p.status IN ('paid','refunded')) AS paid`,
-            values: [
-              withEvent.map((t) => t.event!.provider), withEvent.map((t) => t.event!.eventId), withEvent.map((t) => t.paymentId), withEvent.map((t) => t.event!.payload), withEvent.map((t) => t.at),
-              found.map((t) => current.get(t.paymentId)!.orderSource), found.map((t) => current.get(t.paymentId)!.orderId),
-            ],
-          })
-        ).rows[0]!
-      : { events: null, paid: null };
     const fresh = new Set((facts.events ?? []).map(([provider, eventId]) => eventKey(provider, eventId)));
     const live = found.filter((t) => !t.event || fresh.has(eventKey(t.event.provider, t.event.eventId)));
     const orderKey = (source: string, orderId: string) => `${source}\u0000${orderId}`;
@@ -465,7 +623,7 @@ export class PostgresStore implements Store {
     for (const [id, source, orderId] of facts.paid ?? []) markPaid(orderKey(source, orderId), id);
 
     // Column arrays for the one write statement below (unnest turns them back into rows).
-    const w = { upd: columns<string | null>(7), hist: columns<string>(6), out: columns<string>(3), ev: columns<string>(3) };
+    const w = { upd: columns<string | null>(7), hist: columns<string>(6), out: columns<string>(3), ev: columns<string>(6) };
     const push = <T>(cols: T[][], row: T[]) => row.forEach((v, i) => cols[i]!.push(v));
     const planned = new Map<string, { plan: TransitionPlan; snapshot: string | null; t: TransitionInput }>();
     for (const t of live) {
@@ -483,7 +641,7 @@ export class PostgresStore implements Store {
         if (t.notify) for (const type of plan.notify) push(w.out, [n.id, notificationBody(type, snapshot), t.at]);
         if (isPaidStatus(n.status)) markPaid(key, n.id);
       }
-      if (t.event) push(w.ev, [t.event.provider, t.event.eventId, plan.eventOutcome]);
+      if (t.event) push(w.ev, [t.event.provider, t.event.eventId, t.paymentId, plan.eventOutcome, t.event.payload, t.at]);
       planned.set(t.paymentId, { plan, snapshot, t });
     }
 
@@ -508,9 +666,12 @@ export class PostgresStore implements Store {
            FROM unnest($14::text[], $15::text[], $16::text[]) WITH ORDINALITY AS v(payment_id, body, at, n) LEFT JOIN h ON h.payment_id = v.payment_id
            ORDER BY v.n
          ), e AS (
-           UPDATE provider_events pe SET outcome = v.outcome
-           FROM unnest($17::text[], $18::text[], $19::text[]) AS v(provider, event_id, outcome)
-           WHERE pe.provider = v.provider AND pe.event_id = v.event_id
+           -- The events this batch inserted above, given their outcome. An upsert rather than an UPDATE … FROM
+           -- join: it always finds the row through the primary key, where a join's generic plan, made while the
+           -- inbox was small, would scan the whole inbox on every batch.
+           INSERT INTO provider_events (provider, event_id, payment_id, outcome, payload, received_at)
+           SELECT * FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[])
+           ON CONFLICT (provider, event_id) DO UPDATE SET outcome = EXCLUDED.outcome
          )
          SELECT (SELECT json_agg(u) FROM u) AS updated, (SELECT json_agg(json_build_array(h.payment_id, h.seq::text)) FROM h) AS seqs`,
         values: [...w.upd, ...w.hist, ...w.out, ...w.ev],
@@ -551,23 +712,52 @@ export class PostgresStore implements Store {
     return results;
   }
 
-  async lookupEvent(provider: ProviderId, eventId: string, ref: { reference?: string; providerRef?: string }) {
-    const r = await this.pool.query<{ seen: boolean; payment: (PaymentRow & { k?: number }) | null }>({
-      name: 'bayar_lookup_event',
-      text: `SELECT EXISTS (SELECT 1 FROM provider_events WHERE provider = $1 AND event_id = $2) AS seen,
-              (SELECT row_to_json(p) FROM (
-                 (SELECT 1 AS k, * FROM payments WHERE provider = $1 AND reference = $3 LIMIT 1)
-                 UNION ALL
-                 (SELECT 2 AS k, * FROM payments WHERE provider = $1 AND provider_ref = $4 LIMIT 1)
-                 ORDER BY k LIMIT 1
-               ) p) AS payment`,
-      values: [provider, eventId, ref.reference ?? null, ref.providerRef ?? null],
+  async lookupEvent(provider: ProviderId, eventId: string, ref: { reference?: string; providerRef?: string }): Promise<{ seen: boolean; payment: PaymentRecord | null }> {
+    return new Promise<{ seen: boolean; payment: PaymentRecord | null }>((resolve, reject) => {
+      this.lookups.push({ provider, eventId, ref, resolve, reject });
+      // Lookups of one event-loop turn (webhooks that arrived together) share one read.
+      if (this.lookups.length === 1) setImmediate(() => this.flushLookups());
     });
-    const { seen, payment } = r.rows[0]!;
-    if (seen) return { seen: true, payment: null };
-    if (!payment) return { seen: false, payment: null };
-    const { k: _k, ...row } = payment;
-    return { seen: false, payment: fromRow(row) };
+  }
+
+  private lookups: Array<{
+    provider: ProviderId;
+    eventId: string;
+    ref: { reference?: string; providerRef?: string };
+    resolve: (r: { seen: boolean; payment: PaymentRecord | null }) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+
+  private async flushLookups() {
+    const batch = this.lookups.splice(0);
+    if (batch.length === 0) return;
+    try {
+      // Unnamed, so planned for each call with the inbox's current size: a named statement's generic plan, made
+      // while the inbox was still small, scans the whole inbox for the event on every webhook.
+      const r = await this.pool.query<{ seen: boolean; payment: (PaymentRow & { k?: number; row_version?: string }) | null }>({
+        text: `SELECT EXISTS (SELECT 1 FROM provider_events e WHERE e.provider = v.provider AND e.event_id = v.event_id) AS seen,
+                (SELECT row_to_json(p) FROM (
+                   (SELECT 1 AS k, xmin::text AS row_version, * FROM payments x WHERE x.provider = v.provider AND x.reference = v.reference LIMIT 1)
+                   UNION ALL
+                   (SELECT 2 AS k, xmin::text AS row_version, * FROM payments x WHERE x.provider = v.provider AND x.provider_ref = v.provider_ref LIMIT 1)
+                   ORDER BY k LIMIT 1
+                 ) p) AS payment
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS v(provider, event_id, reference, provider_ref, n)
+              ORDER BY v.n`,
+        values: [batch.map((l) => l.provider), batch.map((l) => l.eventId), batch.map((l) => l.ref.reference ?? null), batch.map((l) => l.ref.providerRef ?? null)],
+      });
+      batch.forEach((l, i) => {
+        const { seen, payment } = r.rows[i]!;
+        if (seen) return l.resolve({ seen: true, payment: null });
+        if (!payment) return l.resolve({ seen: false, payment: null });
+        const { k: _k, row_version, ...row } = payment;
+        const p = fromRow(row);
+        if (row_version) this.versions.set(p, row_version);
+        l.resolve({ seen: false, payment: p });
+      });
+    } catch (err) {
+      for (const l of batch) l.reject(err);
+    }
   }
 
   async hasEvent(provider: ProviderId, eventId: string) {

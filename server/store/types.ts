@@ -40,6 +40,12 @@ export interface TransitionInput extends ChangeRequest {
   event?: ProviderEventInput;
   /** Queue merchant notifications in the same transaction (transactional outbox). */
   notify?: boolean;
+  /**
+   * The payment as the caller read it when it decided on this change (Store.lookupEvent's answer). Never taken as
+   * current: a store may write the change in one step guarded on the row still being exactly this version, and
+   * reads and locks the row as usual when it is not (or does not know the version).
+   */
+  basis?: PaymentRecord;
 }
 
 export type IdempotencyBegin =

@@ -191,6 +191,74 @@ describe('PostgreSQL store', { skip: avail.skip }, () => {
     assert.equal(dup.rows[0].c, 1);
   });
 
+  it('a webhook decided from the row lookupEvent read is written in one guarded step, and only while that row is unchanged', async () => {
+    const paidNote = (p: { id: string; reference: string }, eventId: string, status: 'paid' | 'pending' = 'paid') => ({
+      paymentId: p.id, at: at(7), source: 'webhook:komerce', notify: true,
+      event: { provider: 'komerce' as const, eventId, payload: `{"e":"${eventId}"}` },
+      reported: { status, amounts: [150_000], paidAt: at(7), providerStatus: status.toUpperCase() },
+    });
+    const read = async (s: PostgresStore, p: { reference: string }, eventId: string) => (await s.lookupEvent('komerce', eventId, { reference: p.reference })).payment!;
+
+    // Unchanged since read: applied, with its history, notification and inbox row, as under the locks.
+    const fresh = await opened({}, true);
+    const r = await a.transition({ ...paidNote(fresh, `g-fresh-${fresh.id}`), basis: await read(a, fresh, `g-fresh-${fresh.id}`) });
+    assert.equal(r.outcome, 'applied');
+    const history = await b.history(fresh.id);
+    assert.deepEqual(history.map((h) => h.status), ['pending', 'paid']);
+    assert.equal(r.history?.seq, history[1]!.seq);
+    assert.equal(history[1]!.snapshot, JSON.stringify(toPublicPayment((await b.getPayment(fresh.id))!)));
+    const out = await sql.query("SELECT history_seq::int AS seq FROM outbox WHERE payment_id = $1 AND body LIKE '%\"status\":\"paid\"%'", [fresh.id]);
+    assert.deepEqual(out.rows.map((o) => o.seq), [history[1]!.seq]);
+    const ev = await sql.query('SELECT outcome, payment_id FROM provider_events WHERE event_id = $1', [`g-fresh-${fresh.id}`]);
+    assert.deepEqual(ev.rows, [{ outcome: 'applied', payment_id: fresh.id }]);
+
+    // Cancelled by the other instance after the read: the paid notice is decided again from the cancelled row
+    // (money after the payment closed: flagged, status kept), not written over it.
+    const closed = await opened({}, true);
+    const basis = await read(a, closed, `g-late-${closed.id}`);
+    assert.equal((await b.transition({ paymentId: closed.id, to: 'cancelled', at: at(6), reason: 'api', source: 'api' })).outcome, 'applied');
+    const late = await a.transition({ ...paidNote(closed, `g-late-${closed.id}`), basis });
+    assert.equal(late.outcome, 'ignored');
+    assert.equal(late.payment.status, 'cancelled');
+    assert.deepEqual(late.added, ['late_payment']);
+    assert.deepEqual((await b.history(closed.id)).map((h) => h.status), ['pending', 'cancelled']);
+    assert.equal((await b.getPayment(closed.id))!.paidAt, null);
+
+    // The same event applied meanwhile by the other instance (the row changed): a duplicate, nothing written twice.
+    const twice = await opened({}, true);
+    const copyBasis = await read(a, twice, `g-twice-${twice.id}`);
+    assert.equal((await b.transition(paidNote(twice, `g-twice-${twice.id}`))).outcome, 'applied');
+    const copy = await a.transition({ ...paidNote(twice, `g-twice-${twice.id}`), basis: copyBasis });
+    assert.equal(copy.outcome, 'duplicate');
+    assert.equal(copy.payment.status, 'paid');
+    assert.deepEqual((await b.history(twice.id)).map((h) => h.status), ['pending', 'paid']);
+    const notes = await sql.query("SELECT COUNT(*)::int AS c FROM outbox WHERE payment_id = $1 AND body LIKE '%\"status\":\"paid\"%'", [twice.id]);
+    assert.equal(notes.rows[0].c, 1);
+
+    // The same event recorded meanwhile without changing the row (it reported nothing new): a duplicate as well.
+    const quiet = await opened({}, true);
+    const quietBasis = await read(a, quiet, `g-quiet-${quiet.id}`);
+    assert.equal((await b.transition(paidNote(quiet, `g-quiet-${quiet.id}`, 'pending'))).outcome, 'ignored');
+    assert.equal((await a.transition({ ...paidNote(quiet, `g-quiet-${quiet.id}`), basis: quietBasis })).outcome, 'duplicate');
+    assert.equal((await b.getPayment(quiet.id))!.status, 'pending');
+
+    // Two payments of one order read before either was paid, paid in one burst: the second is still flagged.
+    const order = `ORDER-GUARD-${Date.now()}`;
+    const twins = [await opened({ orderId: order, method: 'va:bca' }, true), await opened({ orderId: order, method: 'va:bni' }, true)];
+    const bases = await Promise.all(twins.map((p) => read(a, p, `g-twin-${p.id}`)));
+    const paidTwins = await Promise.all(twins.map((p, i) => a.transition({ ...paidNote(p, `g-twin-${p.id}`), basis: bases[i] })));
+    assert.deepEqual(paidTwins.map((x) => x.outcome), ['applied', 'applied']);
+    assert.equal(paidTwins.filter((x) => x.payment.flags.includes('duplicate_payment')).length, 1);
+    // The other payment of an order paid after this one was read (its own row unchanged): still flagged.
+    const order2 = `ORDER-GUARD2-${Date.now()}`;
+    const [first, second] = [await opened({ orderId: order2, method: 'va:bca' }, true), await opened({ orderId: order2, method: 'va:bni' }, true)];
+    const secondBasis = await read(a, second, `g-second-${second.id}`);
+    assert.deepEqual((await a.transition({ ...paidNote(first, `g-first-${first.id}`), basis: await read(a, first, `g-first-${first.id}`) })).added, []);
+    const secondPaid = await a.transition({ ...paidNote(second, `g-second-${second.id}`), basis: secondBasis });
+    assert.equal(secondPaid.outcome, 'applied');
+    assert.deepEqual(secondPaid.added, ['duplicate_payment']);
+  });
+
   it('lookupEvent: the inbox and the payment in one read, by our reference first, else the provider\'s id', async () => {
     const p = await opened();
     const other = await opened();
@@ -205,6 +273,19 @@ describe('PostgreSQL store', { skip: avail.skip }, () => {
     assert.deepEqual(await b.lookupEvent('doku', evId, { reference: p.reference }), { seen: false, payment: null });
     await a.transition({ paymentId: p.id, to: 'paid', at: at(5), reason: 'provider:PAID', source: 'webhook:komerce', event: { provider: 'komerce', eventId: evId, payload: '{}' } });
     assert.equal((await b.lookupEvent('komerce', evId, { reference: p.reference })).seen, true);
+    // Lookups made together (one read for all of them) each get their own answer, in any mix.
+    const together = await Promise.all([
+      b.lookupEvent('komerce', evId, { reference: p.reference }),
+      b.lookupEvent('komerce', `evt-other-${other.id}`, { reference: other.reference }),
+      b.lookupEvent('komerce', `evt-nobody-${other.id}`, { reference: 'REF-nobody' }),
+      b.lookupEvent('komerce', `evt-pref-${other.id}`, { providerRef: `PREF-${other.id}` }),
+    ]);
+    assert.deepEqual(together, [
+      { seen: true, payment: null },
+      { seen: false, payment: (await a.getPayment(other.id))! },
+      { seen: false, payment: null },
+      { seen: false, payment: (await a.getPayment(other.id))! },
+    ]);
   });
 
   it('transition guard: different events racing to different statuses → exactly one applies', async () => {
