@@ -126,7 +126,7 @@ export function killAll() {
 }
 
 export interface SpawnOptions {
-  script: 'bench/server-child.ts' | 'bench/bare-child.ts';
+  script: 'bench/server-child.ts' | 'bench/bare-child.ts' | 'bench/pg-floor-child.ts';
   env?: Record<string, string>;
   cpu: CpuPlan;
   /** Raise the child's soft open-file limit to this (needs a hard limit at least as high). */

@@ -18,25 +18,31 @@ function clockTicks(): number | null {
   return hz;
 }
 
-/** utime + stime of one process in seconds, and its parent's pid; null when it is gone or there is no /proc. */
-function stat(pid: number): { cpu: number; ppid: number } | null {
+/**
+ * utime + stime of one process in seconds, the same of its children that have exited and been waited for
+ * (cutime + cstime), and its parent's pid; null when it is gone or there is no /proc.
+ */
+function stat(pid: number): { cpu: number; reaped: number; ppid: number } | null {
   const t = clockTicks();
   if (!t) return null;
   try {
     const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields are counted from after its closing one.
     const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    return { cpu: (Number(f[11]) + Number(f[12])) / t, ppid: Number(f[1]) };
+    return { cpu: (Number(f[11]) + Number(f[12])) / t, reaped: (Number(f[13]) + Number(f[14])) / t, ppid: Number(f[1]) };
   } catch {
     return null;
   }
 }
 
-/** CPU seconds used so far by a process and every direct child of it (PostgreSQL's backends). */
+/**
+ * CPU seconds used so far by a process and every direct child of it (PostgreSQL's backends), those that have
+ * exited too: a pool closing an idle connection ends its backend, whose time would otherwise drop out of the sum.
+ */
 export function treeCpu(pid: number): number | null {
   const own = stat(pid);
   if (!own) return null;
-  let sum = own.cpu;
+  let sum = own.cpu + own.reaped;
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const s = stat(Number(name));

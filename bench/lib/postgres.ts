@@ -26,6 +26,10 @@ import { fmtInt } from './stats.js';
 export const SCALE_KEYS = ['sqlite1', 'pg1', 'pg2'] as const;
 export type ScaleKey = (typeof SCALE_KEYS)[number];
 export const SCALE_LABELS: Record<ScaleKey, string> = { sqlite1: 'SQLite, 1 instance', pg1: 'PostgreSQL, 1 instance', pg2: 'PostgreSQL, 2 instances' };
+/** The configurations, and the webhook ceiling measured beside them. */
+type Key = ScaleKey | 'ceiling';
+export const CEILING_LABEL = 'PostgreSQL ceiling: bare node:http + pg, one statement per batch';
+const KEY_LABELS: Record<Key, string> = { ...SCALE_LABELS, ceiling: CEILING_LABEL };
 
 /** Average cores busy during the measured windows (CPU seconds / wall seconds); null where not readable. */
 export interface CoresBusy {
@@ -42,6 +46,11 @@ export interface ScaleRow {
   what: string;
   results: Record<ScaleKey, LoadResult>;
   cores: Record<ScaleKey, CoresBusy>;
+  /**
+   * Webhooks only: the ceiling for PostgreSQL here (bench/pg-floor-child.ts: bare node:http + pg, one statement per
+   * group-committed batch, same server, same rows), measured in the same alternating rounds.
+   */
+  ceiling?: { result: LoadResult; cores: CoresBusy };
 }
 
 export interface PostgresResult {
@@ -247,22 +256,26 @@ async function runScale(o: PostgresOptions, spread: ReturnType<typeof spreadCpus
       await store.close();
     }
     result.pgCommitMs = await pgCommitCost(urls.pg1);
-    const tags: Record<ScaleKey, string> = { sqlite1: 'SQWH', pg1: 'PG1WH', pg2: 'PG2WH' };
-    const pending: Record<ScaleKey, PendingDoku[]> = {
+    // The ceiling writes to pg-1's database (its own seeded payments, a tag of its own): the same server, tables and indexes.
+    const ceilingDb = urls.pg1;
+    const tags: Record<Key, string> = { sqlite1: 'SQWH', pg1: 'PG1WH', pg2: 'PG2WH', ceiling: 'CEWH' };
+    const pending: Record<Key, PendingDoku[]> = {
       sqlite1: seedPendingDoku(sqlitePath, o.webhookPayments, tags.sqlite1),
       pg1: await seedPendingDokuPg(urls.pg1, o.webhookPayments, tags.pg1),
       pg2: await seedPendingDokuPg(urls.pg2, o.webhookPayments, tags.pg2),
+      ceiling: await seedPendingDokuPg(ceilingDb, o.webhookPayments, tags.ceiling),
     };
 
-    const spawn = async (db: string, core = spread?.cores[0]) => {
+    const spawn = async (db: string, core = spread?.cores[0], script: 'bench/server-child.ts' | 'bench/pg-floor-child.ts' = 'bench/server-child.ts') => {
       const cpu = core === undefined ? o.cpu : { ...o.cpu, serverCpu: core };
-      const c = await spawnServer({ script: 'bench/server-child.ts', cpu, env: { BAYAR_DB: db.startsWith('postgres') ? withPool(db) : db } });
+      const c = await spawnServer({ script, cpu, env: { BAYAR_DB: db.startsWith('postgres') ? withPool(db) : db } });
       children.push(c);
       return c;
     };
     const sqlite = await spawn(sqlitePath);
     const pg1 = await spawn(urls.pg1);
     const [pg2a, pg2b] = [await spawn(urls.pg2), await spawn(urls.pg2, spread?.cores[1])] as const;
+    const ceiling = await spawn(ceilingDb, spread?.cores[0], 'bench/pg-floor-child.ts');
 
     const crossFail =
       (await crossInstance(pg2a!, pg2b!, urls.pg2, o.crossChecks, 'XAB')) ?? (await crossInstance(pg2b!, pg2a!, urls.pg2, o.crossChecks, 'XBA'));
@@ -279,22 +292,23 @@ async function runScale(o: PostgresOptions, spread: ReturnType<typeof spreadCpus
         pg2: [t(pg2a!.url, half, 'pg2', 'a'), t(pg2b!.url, o.connections - half, 'pg2', 'b')],
       };
     };
-    const pids: Record<ScaleKey, number[]> = { sqlite1: [sqlite.pid], pg1: [pg1.pid], pg2: [pg2a!.pid, pg2b!.pid] };
+    const pids: Record<Key, number[]> = { sqlite1: [sqlite.pid], pg1: [pg1.pid], pg2: [pg2a!.pid, pg2b!.pid], ceiling: [ceiling.pid] };
     const sumOf = (xs: Array<number | null>) => (xs.some((x) => x === null) ? null : xs.reduce<number>((a, x) => a + x!, 0));
-    const reading = (k: ScaleKey) => ({
+    const reading = (k: Key) => ({
       at: performance.now(),
       companion: sumOf(pids[k].map(processCpu)),
       postgres: k !== 'sqlite1' && pgServer.pid !== null ? treeCpu(pgServer.pid) : null,
       self: selfCpu(),
     });
-    const measure = async (endpoint: string, what: string, requests: (k: ScaleKey, instance: 'a' | 'b') => RequestSpec[]) => {
+    const measure = async (endpoint: string, what: string, requests: (k: Key, instance: 'a' | 'b') => RequestSpec[], withCeiling = false) => {
       o.log(`  ${endpoint}`);
-      const spent = Object.fromEntries(SCALE_KEYS.map((k) => [k, { wall: 0, companion: 0 as number | null, postgres: 0 as number | null, self: 0 }])) as Record<
-        ScaleKey,
+      const keys: Key[] = withCeiling ? [...SCALE_KEYS, 'ceiling'] : [...SCALE_KEYS];
+      const spent = Object.fromEntries(keys.map((k) => [k, { wall: 0, companion: 0 as number | null, postgres: 0 as number | null, self: 0 }])) as Record<
+        Key,
         { wall: number; companion: number | null; postgres: number | null; self: number }
       >;
       let open: ReturnType<typeof reading> | null = null;
-      const onWindow = (k: ScaleKey, edge: 'start' | 'end') => {
+      const onWindow = (k: Key, edge: 'start' | 'end') => {
         if (edge === 'start') return void (open = reading(k));
         const a = open!;
         const b = reading(k);
@@ -304,19 +318,21 @@ async function runScale(o: PostgresOptions, spread: ReturnType<typeof spreadCpus
         acc.postgres = acc.postgres === null || a.postgres === null || b.postgres === null ? null : acc.postgres + b.postgres - a.postgres;
         acc.self += b.self - a.self;
       };
-      const c = await compare(loads(requests), { rounds: o.rounds, seconds: o.seconds, warmupSeconds: o.warmupSeconds, onWindow });
+      const targets: Partial<Record<Key, Load>> = loads(requests);
+      if (withCeiling) targets.ceiling = { url: ceiling.url, connections: o.connections, requests: requests('ceiling', 'a') };
+      const c = await compare(targets as Record<Key, Load>, { rounds: o.rounds, seconds: o.seconds, warmupSeconds: o.warmupSeconds, onWindow });
       const cores = Object.fromEntries(
-        SCALE_KEYS.map((k) => {
+        keys.map((k) => {
           const x = spent[k];
           const per = (v: number | null) => (v === null || x.wall === 0 ? null : v / x.wall);
           return [k, { companion: per(x.companion), postgres: per(x.postgres), loadGenerator: per(x.self) ?? 0 }];
         }),
-      ) as Record<ScaleKey, CoresBusy>;
-      for (const k of SCALE_KEYS) {
+      ) as Record<Key, CoresBusy>;
+      for (const k of keys) {
         const r = c.results[k];
-        if (r.non2xx || r.errors || r.timeouts) result.problems.push(`${endpoint} on ${SCALE_LABELS[k]}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (${JSON.stringify(r.statusCodes)})`);
+        if (r.non2xx || r.errors || r.timeouts) result.problems.push(`${endpoint} on ${KEY_LABELS[k]}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (${JSON.stringify(r.statusCodes)})`);
       }
-      result.rows.push({ endpoint, what, results: c.results, cores });
+      result.rows.push({ endpoint, what, results: c.results, cores, ...(withCeiling ? { ceiling: { result: c.results.ceiling, cores: cores.ceiling } } : {}) });
       return c;
     };
 
@@ -336,8 +352,8 @@ async function runScale(o: PostgresOptions, spread: ReturnType<typeof spreadCpus
     sent.a = sent.b = 0;
 
     // One cursor per ledger: on pg-2 both instances draw from it, so each seeded payment is paid once, by either.
-    const cursor: Record<ScaleKey, number> = { sqlite1: 0, pg1: 0, pg2: 0 };
-    const wrapped = new Set<ScaleKey>();
+    const cursor: Record<Key, number> = { sqlite1: 0, pg1: 0, pg2: 0, ceiling: 0 };
+    const wrapped = new Set<Key>();
     const hooks = await measure('POST /webhooks/doku', 'signed notification → payment paid, durable', (k, instance) => [
       {
         method: 'POST',
@@ -350,8 +366,8 @@ async function runScale(o: PostgresOptions, spread: ReturnType<typeof spreadCpus
           return { ...req, headers: note.headers, body: note.body };
         },
       },
-    ]);
-    for (const k of wrapped) result.problems.push(`${SCALE_LABELS[k]}: webhook ingestion used up the ${o.webhookPayments} seeded payments; later notifications were duplicates`);
+    ], true);
+    for (const k of wrapped) result.problems.push(`${KEY_LABELS[k]}: webhook ingestion used up the ${o.webhookPayments} seeded payments; later notifications were duplicates`);
     for (const [what, s] of [['creates', createSpread], ['webhooks', sent]] as const) {
       const share = s.a / Math.max(1, s.a + s.b);
       if (share < 0.3 || share > 0.7) result.problems.push(`pg-2: ${what} were not spread across both instances (${fmtInt(s.a)} to A, ${fmtInt(s.b)} to B)`);
@@ -377,6 +393,13 @@ async function runScale(o: PostgresOptions, spread: ReturnType<typeof spreadCpus
           `${SCALE_LABELS[k]}: every acknowledged create and webhook is in the ledger (creates ${fmtInt(createdOk)} acknowledged, ${fmtInt(n.created)} stored; webhooks ${fmtInt(hooksOk)} acknowledged, ${fmtInt(n.seededEvents)} events, as many payments paid)`,
         );
       }
+    }
+    {
+      const n = await countPg(ceilingDb, tags.ceiling);
+      const ok = hooks.results.ceiling.ok + hooks.warmupOk.ceiling;
+      if (wrapped.has('ceiling') || n.seededEvents < ok || n.seededEvents > ok + inFlight || n.seededPaid !== n.seededEvents) {
+        result.problems.push(`${CEILING_LABEL}: ${fmtInt(n.seededEvents)} webhook events and ${fmtInt(n.seededPaid)} paid payments for ${fmtInt(ok)} acknowledged webhooks`);
+      } else result.checks.push(`ceiling: every acknowledged webhook is in its ledger (${fmtInt(ok)} acknowledged, ${fmtInt(n.seededEvents)} events, as many payments paid)`);
     }
     return result;
   } finally {
