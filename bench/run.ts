@@ -176,7 +176,7 @@ async function main() {
   });
 
   // 4. SQLite against PostgreSQL, one and two instances.
-  await phase('postgres', 'SQLite and PostgreSQL', 95_000, async () => {
+  await phase('postgres', 'SQLite and PostgreSQL', 130_000, async () => {
     results.postgres = await runPostgres({
       dir,
       cpu,

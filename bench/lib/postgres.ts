@@ -272,10 +272,14 @@ async function runScale(o: PostgresOptions, spread: ReturnType<typeof spreadCpus
       children.push(c);
       return c;
     };
-    const sqlite = await spawn(sqlitePath);
-    const pg1 = await spawn(urls.pg1);
-    const [pg2a, pg2b] = [await spawn(urls.pg2), await spawn(urls.pg2, spread?.cores[1])] as const;
-    const ceiling = await spawn(ceilingDb, spread?.cores[0], 'bench/pg-floor-child.ts');
+    // Started together: each start is mostly loading and compiling, which on a busy machine adds up.
+    const [sqlite, pg1, pg2a, pg2b, ceiling] = await Promise.all([
+      spawn(sqlitePath),
+      spawn(urls.pg1),
+      spawn(urls.pg2),
+      spawn(urls.pg2, spread?.cores[1]),
+      spawn(ceilingDb, spread?.cores[0], 'bench/pg-floor-child.ts'),
+    ]);
 
     const crossFail =
       (await crossInstance(pg2a!, pg2b!, urls.pg2, o.crossChecks, 'XAB')) ?? (await crossInstance(pg2b!, pg2a!, urls.pg2, o.crossChecks, 'XBA'));
