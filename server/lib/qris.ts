@@ -1,6 +1,7 @@
 /**
  * QRIS (EMVCo Merchant-Presented Mode) payloads: TLV parsing, CRC-16/CCITT-FALSE, and building dynamic QRs
- * (providers.md §6). Pure and dependency-free: the widget imports it too, to refuse drawing a corrupt payload.
+ * (providers.md §6). Pure and dependency-free: the widget imports qrisDrawable from it, to refuse drawing a corrupt
+ * payload.
  */
 
 /** CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, xorout 0. Returns 4 upper-case hex digits. */
@@ -77,6 +78,35 @@ export function parseQris(payload: string): QrisInfo {
     crc: last.value,
     fields,
   };
+}
+
+/**
+ * parseQris's checks as a yes/no, and the amount compared: whether `payload` may be drawn for a payment of `amount`
+ * IDR. The widget calls this before drawing every QR (most providers' payloads reach it unparsed by the companion);
+ * without parseQris's messages, error class and field list it costs a customer about 330 bytes gzip less. The
+ * provider tests hold the two to the same verdict on every vector and every corrupted payload.
+ */
+export function qrisDrawable(payload: string, amount: number): boolean {
+  // parseTlv's walk without its messages: the first value of each tag, and the last tag.
+  const tags = new Map<string, string>();
+  let last = '';
+  for (let i = 0, end = 0; i < payload.length; i = end) {
+    const head = payload.slice(i, i + 4);
+    end = i + 4 + Number(head.slice(2));
+    if (!/^\d{4}$/.test(head) || end > payload.length) return false;
+    last = head.slice(0, 2);
+    if (!tags.has(last)) tags.set(last, payload.slice(i + 4, end));
+  }
+  const amountText = tags.get('54');
+  return (
+    /^[\x20-\x7e]+$/.test(payload) &&
+    payload.startsWith('000201') &&
+    last === '63' &&
+    payload.slice(-8, -4) === '6304' &&
+    payload.slice(-4).toUpperCase() === crc16ccitt(payload.slice(0, -4)) &&
+    tags.get('53') === '360' &&
+    (amountText === undefined || (/^\d+(\.\d{1,2})?$/.test(amountText) && Math.round(Number(amountText)) === amount))
+  );
 }
 
 const tlv = (id: string, value: string) => {

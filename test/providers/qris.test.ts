@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { buildDynamicQris, crc16ccitt, parseQris, parseTlv, QrisFormatError, type BuildQrisInput } from '../../server/lib/qris.js';
+import { buildDynamicQris, crc16ccitt, parseQris, parseTlv, QrisFormatError, qrisDrawable, type BuildQrisInput } from '../../server/lib/qris.js';
 
 /** Winpay's published "QRIS MPM Generate" sample, dynamic, 50 000 IDR. */
 const V_QRIS_1 =
@@ -19,8 +19,11 @@ const V_QRIS_3 =
 
 const field = (payload: string, id: string) => parseQris(payload).fields.find((f) => f.id === id)?.value;
 
-const rejected = (payload: string, message?: RegExp) =>
+/** Refused by parseQris (with `message`) and, whatever the amount, by the widget's qrisDrawable. */
+const rejected = (payload: string, message?: RegExp) => {
   assert.throws(() => parseQris(payload), (err: unknown) => err instanceof QrisFormatError && (!message || message.test(err.message)));
+  for (const amount of [50_000, 10_000, 1]) assert.equal(qrisDrawable(payload, amount), false, `qrisDrawable(${JSON.stringify(payload)}, ${amount})`);
+};
 
 /** Replaces the character at i with a different printable ASCII character. */
 const withCharChanged = (s: string, i: number, to?: string) => {
@@ -92,6 +95,27 @@ describe('parseQris on the published vectors', () => {
   it('the documented static → dynamic conversion of V-QRIS-2 gives exactly V-QRIS-3', () => {
     const body = V_QRIS_2.slice(0, -8).replace('010211', '010212').replace('5802ID', '540510000' + '5802ID') + '6304';
     assert.equal(body + crc16ccitt(body), V_QRIS_3);
+  });
+});
+
+describe("qrisDrawable (the widget's check before drawing)", () => {
+  it('draws the vectors for their own amount only; a static QR for any amount', () => {
+    assert.equal(qrisDrawable(V_QRIS_1, 50_000), true);
+    assert.equal(qrisDrawable(V_QRIS_1, 50_001), false);
+    assert.equal(qrisDrawable(V_QRIS_3, 10_000), true);
+    assert.equal(qrisDrawable(V_QRIS_3, 50_000), false);
+    assert.equal(qrisDrawable(V_QRIS_2, 10_000), true);
+    assert.equal(qrisDrawable(V_QRIS_2, 1), true);
+  });
+
+  it('accepts a lower-case CRC, as parseQris does', () => {
+    assert.equal(qrisDrawable(V_QRIS_1.slice(0, -4) + 'd1ee', 50_000), true);
+    assert.equal(parseQris(V_QRIS_1.slice(0, -4) + 'd1ee').amount, 50_000);
+  });
+
+  it('refuses an amount that is not a number of rupiah, as parseQris does', () => {
+    const body = V_QRIS_2.slice(0, -8).replace('5802ID', '54041e455802ID') + '6304';
+    rejected(body + crc16ccitt(body), /tag 54/);
   });
 });
 
@@ -174,9 +198,11 @@ describe('buildDynamicQris', () => {
           const payload = buildDynamicQris({ ...base, amount, reference });
           const q = parseQris(payload);
           assert.equal(q.amount, amount);
+          assert.equal(qrisDrawable(payload, amount), true);
+          assert.equal(qrisDrawable(payload, amount + 1), false);
           assert.equal(parseTlv(field(payload, '62')!).find((f) => f.id === '05')?.value, reference);
           const i = pos % (payload.length - 4);
-          assert.throws(() => parseQris(withCharChanged(payload, i)), QrisFormatError);
+          rejected(withCharChanged(payload, i));
         },
       ),
       { numRuns: 300 },

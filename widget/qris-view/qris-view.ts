@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from '../internal/decorators.js';
-import { parseQris } from '../../server/lib/qris.js';
+import { qrisDrawable } from '../../server/lib/qris.js';
 import type { Payment } from '../../server/api-types.js';
 import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
@@ -12,20 +12,6 @@ import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
 import { tokens } from '../styles/tokens.js';
 import { qrFrame, viewStyles } from '../styles/views.js';
-
-/**
- * A payload is drawn only if it is a well-formed QRIS with a correct CRC and, when dynamic, the payment's amount
- * (the companion's QR symbol of it must be well formed too).
- */
-const checkQris = (payload: string | undefined, amount: number): boolean => {
-  if (!payload) return false;
-  try {
-    const info = parseQris(payload);
-    return info.amount === null || info.amount === amount;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * @summary QRIS payment: the QR of the server's `qrString` (drawn, after checking the payload's CRC, from the symbol
@@ -88,7 +74,8 @@ export class BayarQrisView extends BayarElement<QrisViewEvents> {
       this.gone = false;
       this.drawn = undefined;
       this.problem = null;
-      if (p && !checkQris(p.qris?.qrString, p.amount)) {
+      // Drawn only if it is a well-formed QRIS with a correct CRC and, when dynamic, the payment's amount.
+      if (p && !qrisDrawable(p.qris?.qrString ?? '', p.amount)) {
         this.problem = 'invalid';
         this.notify('qr-error', { code: 'invalid_qris', message: 'The QRIS payload failed its format or CRC check; it was not drawn.' });
       } else if (p && !readQr(symbolFor(p.qris!.qrString, p.qris!.qr))) {
@@ -124,7 +111,7 @@ export class BayarQrisView extends BayarElement<QrisViewEvents> {
     const renew = html`<button type="button" class="primary" @click=${() => this.notify('renew')}>${t.newQr}</button>`;
     let body;
     if (this.problem) {
-      body = html`<p class="error" role="alert">${t.invalid.qris}</p>
+      body = html`<p class="error" role="alert">${t.errorCodes.invalid_qris}</p>
         ${renew}`;
     } else if (this.gone || this.countdown.expired) {
       body = html`<p class="error">${t.qrExpired}</p>
