@@ -19,8 +19,10 @@
  * closeBundle hook (one Vite build cannot mix an ES build with an IIFE).
  */
 import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { transform } from 'lightningcss';
 import { build, defineConfig, type Plugin } from 'vite';
+import { applyTextKeyEdits, textKeyEdits, type TextKeyEdits } from './scripts/short-text-keys.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const outDir = 'dist';
@@ -180,6 +182,40 @@ function shortLitMessages(): Plugin {
   };
 }
 
+/**
+ * The texts' keys (`installmentDetail`, `paymentCode`, …) become one or two letters in the bundle, wherever the type
+ * checker proves a use reads the texts (scripts/short-text-keys.ts says which uses and why some keys stay). Runs on
+ * the sources as written, before the other transforms; a widget module that was not type-checked fails the build.
+ */
+function shortTextKeys(): Plugin {
+  let edits: TextKeyEdits = new Map();
+  let checked = new Set<string>();
+  return {
+    name: 'bayar:short-text-keys',
+    apply: 'build',
+    enforce: 'pre',
+    buildStart() {
+      const sources = readdirSync(`${root}widget`, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+        .map((f) => `widget/${f}`);
+      const result = textKeyEdits(root, sources);
+      edits = result.edits;
+      checked = new Set(sources.map((f) => `${root}${f}`));
+      if (!result.renamed.size) this.warn('no text key was shortened');
+    },
+    transform(code, id) {
+      const file = id.split('?')[0]!;
+      if (!/[\\/]widget[\\/].*\.ts$/.test(file)) return null;
+      if (!checked.has(file)) this.error(`${file} was not type-checked for the texts' short keys`);
+      const entry = edits.get(file);
+      if (!entry) return null;
+      const out = applyTextKeyEdits(code, entry);
+      if (out === null) this.error(`${file} changed since it was type-checked; its texts' keys cannot be shortened`);
+      return { code: out, map: null };
+    },
+  };
+}
+
 /** Second pass: the classic-script loader, written into dist/ after the ES build. */
 function loaderBuild(): Plugin {
   return {
@@ -206,7 +242,7 @@ function loaderBuild(): Plugin {
 
 export default defineConfig({
   publicDir: false,
-  plugins: [squeezeTemplates(), directDecorators(), shortLitMessages(), loaderBuild()],
+  plugins: [shortTextKeys(), squeezeTemplates(), directDecorators(), shortLitMessages(), loaderBuild()],
   build: {
     outDir,
     emptyOutDir: true,
