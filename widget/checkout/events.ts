@@ -11,7 +11,7 @@ export interface BayarPaymentDetail {
   payment: Payment;
 }
 export interface BayarErrorDetail {
-  /** The server's error code, or a client code: `network_error`, `invalid_response`, `invalid_config`, `invalid_qris`, `invalid_redirect`, `qr_load_failed`. */
+  /** The server's error code, or a client code: `network_error`, `invalid_response`, `invalid_config`, `invalid_qris`, `invalid_redirect`. */
   code: string;
   message: string;
 }

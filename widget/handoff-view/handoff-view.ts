@@ -91,7 +91,7 @@ export class BayarHandoffView extends BayarElement<CountdownEvents> {
     const link = (label: string) =>
       url
         ? html`<a class="button primary" href=${url} target="_blank" rel="noopener noreferrer">${label}</a>`
-        : html`<p class="error" role="alert">${t.invalid.redirect}</p>`;
+        : html`<p class="error" role="alert">${t.errorCodes.invalid_redirect}</p>`;
 
     if (p.family === 'card') {
       // The card is typed on the provider's page (PCI DSS SAQ A): this view only hands off and waits for the outcome.

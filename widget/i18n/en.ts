@@ -36,13 +36,12 @@ export const en: Translation = {
     rate_limited: 'Too many attempts. Wait a moment, then try again.',
     session_expired: 'This checkout has expired. Reload the page to start again.',
     session_invalid: 'This checkout link is not valid. Reload the page to start again.',
-    qr_load_failed: 'The QR code could not be shown. Check your connection and try again.',
-    invalid_qris: 'The QR code could not be shown. Create a new one.',
+    invalid_qris: 'This QR code cannot be used to pay. Create a new one.',
   },
   wallet: {
     qrTitle: (w) => `Scan with the ${w} app`,
     qrAlt: (w, amount) => `${w} QR code to pay ${amount}`,
-    qrNote: (w) => `Open the ${w} app on your phone and scan this code with its QR scanner.`,
+    qrNote: (w) => `Open the ${w} app on your phone and scan this code.`,
     appNote: (w) => `The ${w} app will open. After paying, come back to this page; it updates by itself.`,
     otherDevice: 'Pay on another device instead',
     thisDevice: (w) => `Pay on this phone with ${w}`,
@@ -54,10 +53,6 @@ export const en: Translation = {
     stillPending: 'No confirmation from the provider yet. If you have just paid, it can take a minute.',
     tooSoon: 'Checked a moment ago. Wait a few seconds before checking again.',
   },
-  invalid: {
-    redirect: 'The payment address from the provider is not valid.',
-    qris: 'This QR code cannot be used to pay. Create a new one.',
-  },
   total: 'Amount to pay',
   payBefore: 'Pay before',
   timeLeft: 'Time left',
@@ -65,7 +60,6 @@ export const en: Translation = {
     const h = Math.round(m / 60);
     return m >= 60 ? `Less than ${h} ${h === 1 ? 'hour' : 'hours'} left` : `Less than ${m} ${m === 1 ? 'minute' : 'minutes'} left`;
   },
-  expiredNote: 'Payment time is up',
   copy: 'Copy',
   copied: 'Copied',
   vaNumber: 'Virtual Account number',
@@ -105,7 +99,7 @@ export const en: Translation = {
     enterBill: (b, k) => `Enter the biller code ${b}, then the bill key ${k}.`,
     enterCompany: (c, n) => `Enter the company code ${c}, then the Virtual Account number ${n}.`,
   },
-  menuNote: 'Menu names are shown as the bank writes them and may differ slightly between app or ATM versions.',
+  menuNote: 'Menu names may differ slightly between app or ATM versions.',
   qrisTitle: 'Scan the QRIS code',
   qrAlt: (amount) => `QRIS code to pay ${amount}`,
   qrisNote: 'Any QRIS-enabled app can pay it: mobile banking, GoPay, OVO, DANA, ShopeePay, LinkAja.',

@@ -3,16 +3,11 @@ import type { ViewTranslation } from './translation.js';
 /** Bahasa Indonesia for the payment views: part of their lazily loaded chunk, not of the first load. */
 export const idViews: ViewTranslation = {
   changeMethod: 'Ganti metode',
-  invalid: {
-    redirect: 'Alamat pembayaran dari penyedia tidak valid.',
-    qris: 'Kode QR ini tidak bisa dipakai untuk membayar. Buat kode baru.',
-  },
   total: 'Total pembayaran',
   payBefore: 'Bayar sebelum',
   timeLeft: 'Sisa waktu',
   // The live region speaks at coarse steps; a step is an upper bound, so it says "kurang dari" (never more than is left).
   remaining: (m) => (m >= 60 ? `Sisa waktu kurang dari ${Math.round(m / 60)} jam` : `Sisa waktu kurang dari ${m} menit`),
-  expiredNote: 'Waktu pembayaran habis',
   copy: 'Salin',
   copied: 'Disalin',
   vaNumber: 'Nomor Virtual Account',
@@ -113,13 +108,12 @@ export const idViews: ViewTranslation = {
     rate_limited: 'Terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi.',
     session_expired: 'Sesi checkout ini sudah berakhir. Muat ulang halaman untuk memulai lagi.',
     session_invalid: 'Tautan checkout ini tidak valid. Muat ulang halaman untuk memulai lagi.',
-    qr_load_failed: 'Kode QR tidak dapat ditampilkan. Periksa koneksi Anda lalu coba lagi.',
-    invalid_qris: 'Kode QR tidak dapat ditampilkan. Buat kode baru.',
+    invalid_qris: 'Kode QR ini tidak bisa dipakai untuk membayar. Buat kode baru.',
   },
   wallet: {
     qrTitle: (w) => `Pindai dengan aplikasi ${w}`,
     qrAlt: (w, amount) => `Kode QR ${w} untuk membayar ${amount}`,
-    qrNote: (w) => `Buka aplikasi ${w} di ponsel Anda, lalu pindai kode ini dengan pemindai QR di aplikasi tersebut.`,
+    qrNote: (w) => `Buka aplikasi ${w} di ponsel Anda, lalu pindai kode ini.`,
     appNote: (w) => `Aplikasi ${w} akan terbuka. Setelah membayar, kembali ke halaman ini; statusnya diperbarui otomatis.`,
     otherDevice: 'Bayar dari perangkat lain',
     thisDevice: (w) => `Bayar di ponsel ini dengan ${w}`,

@@ -51,14 +51,11 @@ export interface CoreTranslation {
 /** What the payment views say (loaded with them). Top-level keys must not repeat CoreTranslation's: they are merged. */
 export interface ViewTranslation {
   changeMethod: string;
-  /** A code or address from the server that is refused. */
-  invalid: { redirect: string; qris: string };
   total: string;
   payBefore: string;
   timeLeft: string;
   /** Polite live-region text at coarse steps. */
   remaining: (minutes: number) => string;
-  expiredNote: string;
   copy: string;
   copied: string;
   vaNumber: string;
@@ -109,7 +106,10 @@ export interface ViewTranslation {
   tenure: (n: number, unit: 'days' | 'months') => string;
   perMonth: (amount: string) => string;
   installmentDetail: (total: string, interest: string, rate: string) => string;
-  /** Customer texts for the server's error codes (the developer message goes to `bayar-error` only). */
+  /**
+   * Customer texts for the server's error codes (the developer message goes to `bayar-error` only), also shown by
+   * the views themselves for a refused QR (`invalid_qris`) or payment address (`invalid_redirect`).
+   */
   errorCodes: Record<string, string>;
   /** E-wallet hand-off by device (wallet-view) and the OVO phone number (wallet-phone). */
   wallet: {

@@ -48,9 +48,9 @@ export const countdownTemplate = (
     <div class="muted">${t.payBefore} <time datetime=${expiresAt}>${formatDeadline(expiresAt, locale === 'en' ? 'en' : 'id')}</time></div>
     <div class="timer ${countdown.expired ? 'over' : ''}">
       ${countdown.expired
-        ? t.expiredNote
+        ? t.status.expired
         : html`<span class="muted">${t.timeLeft}</span> <strong>${formatRemaining(countdown.remaining)}</strong>`}
     </div>
-    <div class="sr-only" aria-live="polite">${countdown.expired ? t.expiredNote : countdown.step ? t.remaining(countdown.step) : nothing}</div>
+    <div class="sr-only" aria-live="polite">${countdown.expired ? t.status.expired : countdown.step ? t.remaining(countdown.step) : nothing}</div>
   </div>
 `;

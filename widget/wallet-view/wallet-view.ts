@@ -131,7 +131,7 @@ export class BayarWalletView extends BayarElement<CountdownEvents> {
       // The provider sent somewhere to go, but not a link we may open (javascript:, data:, …): refused.
       return html`<section class="stack" aria-labelledby="title">
         ${head(t.redirectTitle(name))} ${total}
-        <p class="error" role="alert">${t.invalid.redirect}</p>
+        <p class="error" role="alert">${t.errorCodes.invalid_redirect}</p>
       </section>`;
     }
     if (!hasQr && !link) {
