@@ -80,7 +80,11 @@ export interface Customer {
 
 /** How the customer pays: the part of a payment that depends on its method family, as the provider gave it. */
 export interface PaymentInstructions {
-  va?: { bank: string; number: string; billerCode?: string };
+  /**
+   * `guide`: where the bank puts this VA payment in each channel (menu names as the bank writes them), when Bayar has
+   * a verified one for the bank and provider. In the widget API's answers only, like `qris.qr`.
+   */
+  va?: { bank: string; number: string; billerCode?: string; guide?: VaGuide };
   /**
    * `qr`: the payload's QR symbol, encoded by the companion (the widget paints it; it carries no QR encoder). In
    * the widget API's answers (create, read, cancel, check) only: not in streams, notifications or merchant reads.
@@ -90,6 +94,21 @@ export interface PaymentInstructions {
   /** E-wallets: what the provider gave to pay on each kind of device (the widget picks by `ui-mode`). */
   ewallet?: WalletHandoff;
   cstore?: { store: string; paymentCode: string };
+}
+
+/**
+ * Menu paths for paying a Virtual Account, as the bank labels them (the same in both languages: the widget writes
+ * its sentences around them). A channel or path without a source is left out rather than guessed.
+ */
+export interface VaGuide {
+  /** ATM menu path. */
+  atm?: string;
+  /** Company code the ATM asks for before the VA number (Mandiri Multi Payment). */
+  companyCode?: string;
+  /** Mobile banking app and its menu path (or only the app). */
+  mobile: [app: string, path?: string];
+  /** Internet banking site and its menu path (or only the site). */
+  internet?: [site: string, path?: string];
 }
 
 export interface Payment extends PaymentInstructions {

@@ -38,6 +38,16 @@ describe('sandbox flow through Komerce', () => {
     assert.equal(p.va.bank.toLowerCase(), 'bca');
     assert.match(p.va.number, /^\d{10,20}$/);
     assert.ok(p.id.length >= 22, 'id carries ≥128 random bits');
+    // The widget's answer carries BCA's menus (the widget ships no bank's guide); the merchant's read does not.
+    assert.deepEqual(p.va.guide, {
+      atm: 'Transaksi Lainnya › Transfer › ke Rek BCA Virtual Account',
+      mobile: ['BCA mobile', 'm-BCA › m-Transfer › BCA Virtual Account'],
+      internet: ['KlikBCA', 'Transfer Dana › Transfer ke BCA Virtual Account'],
+    });
+    const merchantRead = await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, merchantHeaders(KEY));
+    assert.equal(merchantRead.status, 200);
+    assert.equal(merchantRead.body.payment.va.number, p.va.number);
+    assert.equal(merchantRead.body.payment.va.guide, undefined);
 
     // The same order and method again: the pending payment comes back, no second VA.
     const again = await api(s.url, 'POST', '/api/payments', { session, method: 'va:bca' });
@@ -50,6 +60,9 @@ describe('sandbox flow through Komerce', () => {
     const sse = openSse(`${s.url}/api/payments/${p.id}/events`, unlock);
     await sse.until((m) => m.length >= 1);
     assert.equal(JSON.parse(sse.messages[0]!.data).payment.status, 'pending');
+    // Streams come from the ledger's snapshots: the VA without its guide (the widget remembers the answer's).
+    assert.equal(JSON.parse(sse.messages[0]!.data).payment.va.number, p.va.number);
+    assert.equal(JSON.parse(sse.messages[0]!.data).payment.va.guide, undefined);
 
     const paid = await api(s.url, 'POST', `/api/sandbox/payments/${p.id}/pay`);
     assert.equal(paid.status, 200, JSON.stringify(paid.body));

@@ -10,6 +10,7 @@ import { BayarApi, type EventSourceLike } from '../../widget/internal/api.js';
 import type { Clock } from '../../widget/internal/clock.js';
 import { ensureLocale } from '../../widget/i18n/localize.js';
 import { qrModules } from '../../server/lib/qr-modules.js';
+import { vaGuide } from '../../server/domain/va-guides.js';
 import '../../widget/index.js';
 import '../../widget/views.js';
 
@@ -133,7 +134,10 @@ export function makePayment(methodId: string, over: Partial<Payment> = {}): Paym
   if (family === 'ewallet') base.redirectUrl = `https://wallet.test/${channel}/checkout?ref=abc`;
   if (family === 'cstore') base.cstore = { store: channel, paymentCode: 'BYR1234567890' };
   if (family === 'paylater') Object.assign(base, { redirectUrl: 'https://lender.test/approve/xyz', installment: { id: 'opt-3m', tenure: 3 } });
-  return { ...base, ...over };
+  const payment = { ...base, ...over };
+  // As the widget API answers (toWidgetPayment): a VA carries its bank's guide when the companion has one.
+  const guide = payment.va && !('guide' in payment.va) ? vaGuide(payment.va.bank, payment.provider) : undefined;
+  return guide ? { ...payment, va: { ...payment.va!, guide } } : payment;
 }
 
 // ---- fake companion server -----------------------------------------------------------------------------------------

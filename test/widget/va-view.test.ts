@@ -125,6 +125,23 @@ describe('<bayar-va-view>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('the guide is the companion\'s: kept through a status update without it; none in the answer, generic steps', async () => {
+    const payment = makePayment('va:bca');
+    const { el } = await vaView(payment);
+    expect(textOf(el)).to.include('KlikBCA');
+    // As the status stream sends it (the ledger's snapshot): the VA without its guide.
+    el.payment = { ...payment, va: { bank: 'bca', number: payment.va!.number } };
+    await settle();
+    expect(findAll(el, '[part="instructions"] details')).to.have.length(3);
+    expect(textOf(el)).to.include('KlikBCA');
+    // A payment whose answer had no guide (the companion has none for its bank and provider): nothing invented.
+    el.payment = makePayment('va:bca', { va: { bank: 'bca', number: '1234567890', guide: undefined } });
+    await settle();
+    const sections = findAll(el, '[part="instructions"] details');
+    expect(sections).to.have.length(1);
+    expect(textOf(sections[0]!)).to.include('Buka aplikasi mobile banking BCA Anda').and.not.include('›');
+  });
+
   it('CIMB is CIMB Niaga', async () => {
     const { el } = await vaView(makePayment('va:cimb'));
     expect(find(el, 'h2')!.textContent).to.equal('CIMB Niaga Virtual Account');

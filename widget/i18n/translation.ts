@@ -1,23 +1,6 @@
 import type { FailureReason, MethodFamily, PaymentStatus } from '../../server/api-types.js';
 
 /**
- * Bank-specific menu names for the VA instructions (kept as the bank shows them, in both languages). A channel or
- * path without a source is left out rather than guessed.
- */
-export interface BankGuide {
-  /** ATM menu path. */
-  atm?: string;
-  /** Company code the ATM asks for before the VA number (Mandiri Multi Payment). */
-  companyCode?: string;
-  /** Mobile banking app and its menu path (or only the app). */
-  mobile: [app: string, path?: string];
-  /** Internet banking site and its menu path (or only the site). */
-  internet?: [site: string, path?: string];
-  /** No verified guide for this bank: `mobile` names the bank; the steps stay generic. */
-  generic?: boolean;
-}
-
-/**
  * What the first load says: the method list, the pay button, errors, and the status words of the live region.
  * `id.ts` ships in bayar.mjs; the rest of Bahasa Indonesia comes with the payment views' chunk (`id-views.ts`),
  * which also defines every element that reads it. English (`en.ts`) is one lazy chunk holding both halves.

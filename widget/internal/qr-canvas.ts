@@ -1,4 +1,5 @@
 import type { QrModules } from '../../server/api-types.js';
+import { remembered } from './remember.js';
 
 /** Pixels per QR module on the canvas (the PNG download uses the same canvas). */
 const SCALE = 8;
@@ -22,22 +23,8 @@ export function readQr(qr: QrModules | undefined): { size: number; dark: (i: num
   return { size, dark: (i) => ((bin.charCodeAt(i >> 3) << (i & 7)) & 0x80) !== 0 };
 }
 
-/**
- * Symbols by payload, as the widget API answered them. A payment's later updates (its status stream, from the
- * ledger's snapshots) carry the payload but not the symbol: a view drawn after such an update (the QR shown on
- * request) still finds it here.
- */
-const seen = new Map<string, QrModules>();
-
-/** The symbol for `text`: the one given (remembered), else the one last given for the same payload. */
-export function symbolFor(text: string, qr: QrModules | undefined): QrModules | undefined {
-  if (!qr) return seen.get(text);
-  seen.delete(text);
-  seen.set(text, qr);
-  // A handful of payments per page at most; the oldest go first.
-  if (seen.size > 16) seen.delete(seen.keys().next().value!);
-  return qr;
-}
+/** The symbol for a payload: the one given (remembered), else the one last given for the same payload. */
+export const symbolFor = remembered<QrModules>();
 
 /**
  * Paints the symbol black on white, with its quiet zone, and marks the canvas as drawn with the payload's last four

@@ -1,18 +1,18 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from '../internal/decorators.js';
-import type { Payment } from '../../server/api-types.js';
+import type { Payment, VaGuide } from '../../server/api-types.js';
 import { CopyController } from '../controllers/copy.js';
 import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
 import { channelName, groupDigits } from '../internal/view-format.js';
+import { remembered } from '../internal/remember.js';
 import { codeField, countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
 import { tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
-import { bankGuide } from './bank-guides.js';
 import { vaViewStyles } from './va-view.styles.js';
 
 /**
@@ -38,6 +38,9 @@ import { vaViewStyles } from './va-view.styles.js';
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
+/** The bank's guide from the widget API's answer, by payment (its status updates come without it). */
+const guideFor = remembered<VaGuide>();
+
 export class BayarVaView extends BayarElement<CountdownEvents> {
   static override styles = [tokens, controls, marks, viewStyles, vaViewStyles];
 
@@ -58,10 +61,10 @@ export class BayarVaView extends BayarElement<CountdownEvents> {
     const { bank, number, billerCode } = p.va;
     const amount = formatIdr(p.amount);
     const name = channelName(bank);
-    const guide = bankGuide(bank, p.provider, name);
+    const guide = guideFor(p.id, p.va.guide);
     const vaLine = billerCode ? t.steps.enterBill(billerCode, number) : t.steps.enterVa(groupDigits(number));
-    // Only the channels the guide has a source for; a bank without a verified guide gets generic app steps.
-    const steps: Array<[keyof typeof t.channels, string[]]> = guide.generic
+    // Only the channels the companion's guide has a source for; a bank without a verified guide gets generic app steps.
+    const steps: Array<[keyof typeof t.channels, string[]]> = !guide
       ? [['mobile', t.steps.generic(name, vaLine, amount)]]
       : [
           ['mobile', t.steps.mobile(guide.mobile[0], guide.mobile[1], vaLine, amount)],

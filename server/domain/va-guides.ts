@@ -1,14 +1,15 @@
-import type { ProviderId } from '../../server/api-types.js';
-import type { BankGuide } from '../i18n/translation.js';
-import { brandKey } from '../internal/brands.js';
+import type { ProviderId, VaGuide } from '../api-types.js';
 
 /**
  * Where each bank puts a Virtual Account payment, per bank AND per provider (the same bank takes a Midtrans bill
  * payment and a Xendit VA through different menus and company codes). Menu labels are the banks' own, so both locales
- * use them verbatim. Only guides with a source are listed; every other bank gets a generic guide that names the bank's
- * app and no menu path (see bankGuide).
+ * use them verbatim. Only guides with a source are listed; for every other bank the widget gives generic steps that
+ * name the bank's app and no menu path.
+ *
+ * The companion holds them rather than the widget: a customer receives the one guide for their payment in the
+ * widget API's answer (`va.guide`, about 150 bytes) instead of every bank's in the views' script (about 420 B gzip).
  */
-type Guides = Record<string, { any?: BankGuide } & Partial<Record<ProviderId, BankGuide>>>;
+type Guides = Record<string, { any?: VaGuide } & Partial<Record<ProviderId, VaGuide>>>;
 
 const GUIDES: Guides = {
   // The payment pages Midtrans and Xendit show for BCA VAs; BCA's own m-BCA / KlikBCA menu names.
@@ -80,9 +81,10 @@ const GUIDES: Guides = {
 
 /**
  * The guide for a bank's VA through a provider: the provider's own, else one that holds for the bank whatever the
- * provider, else generic: the bank's mobile banking app named, no menu path invented.
+ * provider, else none (the widget's generic steps). `bank` as providers write it (`BCA`, `bca`).
  */
-export const bankGuide = (bank: string, provider: ProviderId, bankName: string): BankGuide => {
-  const g = GUIDES[brandKey(bank)];
-  return g?.[provider] ?? g?.any ?? { mobile: [bankName], generic: true };
+export const vaGuide = (bank: string, provider: ProviderId): VaGuide | undefined => {
+  const g = GUIDES[bank.toLowerCase().replace(/[^a-z0-9]/g, '')];
+  const guide = g?.[provider] ?? g?.any;
+  return guide && structuredClone(guide);
 };
