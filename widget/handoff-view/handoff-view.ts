@@ -15,9 +15,6 @@ import { tokens } from '../styles/tokens.js';
 import { viewStyles } from '../styles/views.js';
 import { handoffViewStyles } from './handoff-view.styles.js';
 
-/** Whom the cashier bills for a store payment code: the provider collecting for the shop, as it names itself. */
-const PAYEES: Record<string, string> = { midtrans: 'Midtrans', doku: 'DOKU', xendit: 'Xendit', komerce: 'Komerce' };
-
 /**
  * @summary Hand-off for methods paid outside the page: the store payment code with Indomaret/Alfamart steps, or a clear
  * button to the PayLater lender's page or the provider's hosted card page (3-D Secure) (`redirectUrl`, http(s) only,
@@ -70,6 +67,7 @@ export class BayarHandoffView extends BayarElement<CountdownEvents> {
     </div>`;
 
     if (p.cstore) {
+      // Whom the cashier bills: the provider collecting for the shop, as it writes itself (Midtrans, DOKU, Xendit…).
       return html`
         <section class="stack" aria-labelledby="title">
           <div class="head">${mark(p.cstore.store || channel)}<h2 id="title" tabindex="-1">${t.cstoreTitle(name)}</h2></div>
@@ -77,7 +75,7 @@ export class BayarHandoffView extends BayarElement<CountdownEvents> {
           <div part="instructions">
             <h3>${t.howToPay}</h3>
             <ol>
-              ${t.cstoreSteps(name, groupDigits(p.cstore.paymentCode), amount, PAYEES[p.provider] ?? p.provider).map((s) => html`<li>${s}</li>`)}
+              ${t.cstoreSteps(name, groupDigits(p.cstore.paymentCode), amount, channelName(p.provider)).map((s) => html`<li>${s}</li>`)}
             </ol>
           </div>
         </section>
@@ -95,7 +93,7 @@ export class BayarHandoffView extends BayarElement<CountdownEvents> {
 
     if (p.family === 'card') {
       // The card is typed on the provider's page (PCI DSS SAQ A): this view only hands off and waits for the outcome.
-      const provider = PAYEES[p.provider] ?? p.provider;
+      const provider = channelName(p.provider);
       return html`
         <section class="stack" aria-labelledby="title">
           <div class="head">${mark('card')}<h2 id="title" tabindex="-1">${t.card.title}</h2></div>
