@@ -292,7 +292,11 @@ export interface SessionClaims {
 
 /** Every error body. */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  /**
+   * `message` is for developers; `text`, for the codes a customer can meet, is what to tell the customer, in Bahasa
+   * Indonesia and English (the widget shows it).
+   */
+  error: { code: string; message: string; details?: unknown; text?: { id: string; en: string } };
 }
 
 /** SSE `event: status` data. */

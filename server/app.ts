@@ -11,6 +11,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { METHOD_FAMILIES, PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
+import { errorText } from './domain/error-texts.js';
 import type { Config } from './config.js';
 import { AppError, LedgerInputError, ProviderError, providerErrorToAppError } from './errors.js';
 import { LocalBus, type LiveBus } from './domain/live.js';
@@ -503,7 +504,8 @@ function errorHandler(log: Logger, ops: OpsMetrics): ErrorRequestHandler {
     }
     if (e.status >= 500) log.warn({ code: e.code, path: req.path }, e.message);
     if (res.headersSent) return res.end();
-    const body: ApiErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
+    const text = errorText(e.code);
+    const body: ApiErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}), ...(text ? { text } : {}) } };
     res.status(e.status).json(body);
   };
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../../widget/internal/clock.js';
 import { ensureLocale } from '../../widget/i18n/localize.js';
 import { qrModules } from '../../server/lib/qr-modules.js';
 import { vaGuide } from '../../server/domain/va-guides.js';
+import { errorText } from '../../server/domain/error-texts.js';
 import '../../widget/index.js';
 import '../../widget/views.js';
 
@@ -257,10 +258,18 @@ export class FakeServer {
         signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
       });
       const reply = await Promise.race([route.handler(req, match), aborted]);
-      return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status ?? 200, headers: { 'Content-Type': 'application/json' } });
+      return new Response(JSON.stringify(withErrorText(reply.body ?? {})), { status: reply.status ?? 200, headers: { 'Content-Type': 'application/json' } });
     }
     return new Response(JSON.stringify({ error: { code: 'not_found', message: `${method} ${url.pathname}` } }), { status: 404 });
   };
+}
+
+/** As the companion's error handler answers: a code a customer can meet carries its text (server/domain/error-texts.ts). */
+function withErrorText(body: unknown): unknown {
+  const error = (body as { error?: { code?: unknown; text?: unknown } } | null)?.error;
+  if (!error || typeof error.code !== 'string' || 'text' in error) return body;
+  const text = errorText(error.code);
+  return text ? { ...(body as object), error: { ...error, text } } : body;
 }
 
 /** A reply the test releases by hand (to hold a request in flight). */

@@ -473,7 +473,7 @@ export class BayarCheckout extends BayarElement {
     const t = this.t;
     // The server's message is for developers (bayar-error); the customer reads their own language, by code.
     const known: Record<string, string> = { network_error: t.errors.network, invalid_config: t.errors.config, timeout: t.errors.timeout };
-    const message = known[error.code] ?? t.errorCodes?.[error.code] ?? t.errors.generic;
+    const message = known[error.code] ?? error.text?.[t.lang as 'id'] ?? t.errorCodes?.[error.code] ?? t.errors.generic;
     this.error = { code: error.code, message, retry };
     this.emit('bayar-error', { code: error.code, message: error.message });
   }

@@ -18,8 +18,9 @@ export interface CoreTranslation {
   cancel: string;
   errorTitle: string;
   /**
-   * Customer-facing error texts. Server messages are written for developers and never shown; codes the views'
-   * chunk knows get their own text (`errorCodes`), anything else `generic`.
+   * Customer-facing error texts. Server messages are written for developers and never shown: the companion's
+   * customer text for its code (`error.text`) is, codes the widget raises get their own text (`errorCodes`, and these
+   * four), anything else `generic`.
    */
   errors: { network: string; config: string; timeout: string; generic: string };
   waiting: string;
@@ -90,8 +91,9 @@ export interface ViewTranslation {
   perMonth: (amount: string) => string;
   installmentDetail: (total: string, interest: string, rate: string) => string;
   /**
-   * Customer texts for the server's error codes (the developer message goes to `bayar-error` only), also shown by
-   * the views themselves for a refused QR (`invalid_qris`) or payment address (`invalid_redirect`).
+   * Customer texts for the codes the widget raises itself: a refused QR (`invalid_qris`) or payment address
+   * (`invalid_redirect`), a phone number it checks before sending (`invalid_phone`, which the companion also checks).
+   * The companion's codes carry their texts in its answer (server/domain/error-texts.ts).
    */
   errorCodes: Record<string, string>;
   /** E-wallet hand-off by device (wallet-view) and the OVO phone number (wallet-phone). */

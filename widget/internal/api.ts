@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status = 0,
+    /** What the customer reads, in both languages, when the companion gave it (ApiErrorBody). */
+    readonly text?: { id: string; en: string },
   ) {
     super(message);
   }
@@ -139,7 +141,7 @@ export class BayarApi {
     if (abort.signal.aborted) throw new ApiError('timeout', 'The payment server did not answer in time.');
     if (!res.ok) {
       const error = (json as ApiErrorBody | null)?.error;
-      throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status);
+      throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status, error?.text);
     }
     if (!json || typeof json !== 'object') throw new ApiError('invalid_response', 'The server sent an unreadable answer.');
     return json as T;
