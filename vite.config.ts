@@ -260,7 +260,10 @@ export default defineConfig({
       // instead of a separate common chunk; bayar.mjs may then export a few extra internal bindings.
       preserveEntrySignatures: 'allow-extension',
       output: {
-        chunkFileNames: 'chunks/[name]-[hash].js',
+        // The English texts keep one name, so that an English page can name them in a modulepreload hint (docs/
+        // integration.md §3) and have them arrive with bayar.mjs instead of after it has run. Like bayar.mjs, whose
+        // name is fixed too, a new build replaces it under the same name.
+        chunkFileNames: (chunk) => (chunk.name === 'en' ? 'chunks/en.js' : 'chunks/[name]-[hash].js'),
         // Vite keeps whitespace in ES library builds for downstream bundlers; these files go straight to browsers.
         minify: true,
         // …and so no bundler reads their /* @__PURE__ */ marks either (about 290 bytes raw, 30 gzip).

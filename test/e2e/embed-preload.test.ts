@@ -70,3 +70,42 @@ test('a preload that does not match the element\'s order costs its own request o
     await context.close();
   }
 });
+
+test('an English page with the English texts in a modulepreload hint: they arrive beside bayar.mjs, fetched once', async () => {
+  edit = (html) =>
+    html
+      .replace('<bayar-checkout ', '<bayar-checkout locale="en" ')
+      .replace('<script ', `<link rel="modulepreload" href="${e2e.s.url}/chunks/en.js">\n<script `);
+  const context = await e2e.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const english: Request[] = [];
+    let asked!: () => void;
+    const askedForEnglish = new Promise<void>((resolve) => (asked = resolve));
+    page.on('request', (r) => void (new URL(r.url()).pathname === '/chunks/en.js' && (english.push(r), asked())));
+    // bayar.mjs is held back until the texts were asked for: only the page's hint can have asked by then.
+    let heldUntilEnglish: boolean | undefined;
+    await page.route('**/bayar.mjs', async (route) => {
+      heldUntilEnglish = await Promise.race([askedForEnglish.then(() => true), new Promise<boolean>((r) => setTimeout(r, WAIT_MS, false))]);
+      await route.continue();
+    });
+    await page.goto(`${SHOP}/checkout`);
+    await page.locator('bayar-checkout [role="radio"]').first().waitFor({ timeout: WAIT_MS });
+    assert.equal(heldUntilEnglish, true, 'the English chunk was requested before bayar.mjs was served');
+    assert.equal(english.length, 1, 'one request: bayar.mjs took the module the hint had loaded');
+    assert.equal(await page.locator('bayar-checkout bayar-method-picker h2').textContent(), 'Choose a payment method');
+  } finally {
+    await context.close();
+  }
+});
+
+test('an Indonesian checkout loads no English texts', async () => {
+  edit = (html) => html;
+  const { context, page } = await open();
+  try {
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.js') || p.endsWith('.mjs')));
+    assert.ok(!scripts.some((p) => p === '/chunks/en.js'), scripts.join(', '));
+  } finally {
+    await context.close();
+  }
+});
