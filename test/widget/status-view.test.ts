@@ -24,6 +24,11 @@ describe('<bayar-status-view>', () => {
     expect(text).to.include('Pembayaran berhasil').and.include(rp(150000)).and.include('24 November 2025');
     expect(find(el, '[part="status"]')!.dataset.status).to.equal('paid');
     expect(findAll(el, 'button')).to.have.length(0);
+    // The tick is drawn: an SVG path (not an unknown HTML element) with a real length.
+    const path = find<SVGPathElement>(el, 'svg.icon path')!;
+    expect(path).to.be.instanceOf(SVGPathElement);
+    expect(path.getAttribute('d')).to.equal('M7 12.5l3.2 3.2L17 9');
+    expect(path.getTotalLength()).to.be.greaterThan(10);
     await expect(el).to.be.accessible();
   });
 

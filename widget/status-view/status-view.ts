@@ -1,4 +1,4 @@
-import { html, nothing, svg } from 'lit';
+import { html, nothing } from 'lit';
 import { property } from '../internal/decorators.js';
 import type { Payment } from '../../server/api-types.js';
 import { BayarElement } from '../internal/base.js';
@@ -8,10 +8,10 @@ import { controls } from '../styles/controls.js';
 import { tokens } from '../styles/tokens.js';
 import { statusViewStyles } from './status-view.styles.js';
 
-// Static icons: no dynamic data ever goes into SVG markup.
-const tick = svg`<path d="M7 12.5l3.2 3.2L17 9" />`;
-const cross = svg`<path d="M8.5 8.5l7 7M15.5 8.5l-7 7" />`;
-const clock = svg`<path d="M12 7v5l3 2" />`;
+// The icons' strokes: constants only, never data from a payment.
+const tick = 'M7 12.5l3.2 3.2L17 9';
+const cross = 'M8.5 8.5l7 7M15.5 8.5l-7 7';
+const clock = 'M12 7v5l3 2';
 
 /**
  * @summary The outcome of a payment: paid (with amount and time), expired ("try again"; for QRIS "new QR" or another
@@ -60,7 +60,7 @@ export class BayarStatusView extends BayarElement<StatusViewEvents> {
       <div part="status" class="status ${good ? 'good' : 'bad'}" data-status=${status}>
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
           <circle cx="12" cy="12" r="10" />
-          ${status === 'paid' ? tick : status === 'expired' ? clock : good ? tick : cross}
+          <path d=${status === 'paid' ? tick : status === 'expired' ? clock : good ? tick : cross} />
         </svg>
         <h2 tabindex="-1">${t.status[status]}</h2>
         <p>${renew ? t.qrExpired : t.statusText[status]}</p>
