@@ -228,7 +228,7 @@ export function renderMarkdown(r: Results): string {
     const t = r.tti;
     L.push('## 2. Time to interactive (headless Chromium)', '');
     L.push(
-      `${t.runs} runs per page, each in a fresh browser context (cold cache), pages and dist/ served over 127.0.0.1 (no network delay: weight is section 1; scripts gzip-compressed, as the companion sends them), companion in its own process on another origin. The widget page embeds it as docs/integration.md §3 shows for an order named by its amount: \`<link rel=modulepreload>\` for bayar.mjs, \`<link rel=preload as=fetch crossorigin>\` for its method list (checked: one methods request per run, the preloaded answer handed to bayar.js's request), \`<script src=bayar.js defer>\`. The floor page, in the same rounds (the three pages take turns going first), has no widget: an inline script fetches the same method list from the companion as the page parses, builds a radio per method in a shadow root with the widget's font, and focuses the first — the work no widget can skip, so its cost over the baseline is the lowest any widget could reach here. Times from navigation start, read in the page; the driver waits for a console message, so it runs nothing in the page while it loads.`,
+      `${t.runs} runs per page, each in a fresh browser context (cold cache), pages and dist/ served over 127.0.0.1 (no network delay: weight is section 1; scripts gzip-compressed, as the companion sends them), companion in its own process on another origin. The widget page embeds it as docs/integration.md §3 shows for an order named by its amount: \`<link rel=modulepreload>\` for bayar.mjs, \`<link rel=preload as=fetch crossorigin>\` for its method list (checked: one methods request per run, the preloaded answer handed to bayar.js's request), \`<script src=bayar.js defer>\`. The floor page, in every other of the same rounds (the pages take turns going first), has no widget: an inline script fetches the same method list from the companion as the page parses, builds a radio per method in a shadow root with the widget's font, and focuses the first — the work no widget can skip, so its cost over the baseline is the lowest any widget could reach here. Times from navigation start, read in the page; the driver waits for a console message, so it runs nothing in the page while it loads.`,
       '',
     );
     L.push('| page | median | p90 | min | max |', '|---|---:|---:|---:|---:|');
@@ -236,7 +236,7 @@ export function renderMarkdown(r: Results): string {
     L.push(`| **with \`<bayar-checkout>\`** (→ method radio focusable) | **${fmtMs(t.widget.median)} ms** | ${fmtMs(t.widget.p90)} ms | ${fmtMs(t.widget.min)} ms | ${fmtMs(t.widget.max)} ms |`);
     L.push(`| widget cost (median difference) | ${fmtMs(t.widget.median - t.baseline.median)} ms | | | |`);
     if (t.floor) {
-      L.push(`| floor: inline script, same method list, radios focusable | ${fmtMs(t.floor.median)} ms | ${fmtMs(t.floor.p90)} ms | ${fmtMs(t.floor.min)} ms | ${fmtMs(t.floor.max)} ms |`);
+      L.push(`| floor: inline script, same method list, radios focusable (${t.floor.samples.length} runs) | ${fmtMs(t.floor.median)} ms | ${fmtMs(t.floor.p90)} ms | ${fmtMs(t.floor.min)} ms | ${fmtMs(t.floor.max)} ms |`);
       L.push(`| floor cost (median difference) | ${fmtMs(t.floor.median - t.baseline.median)} ms | | | |`);
     }
     L.push(`| click QRIS → Pay → QR drawn (${t.qris.runs} runs; payment on screen after ${fmtMs(t.qris.createMedian)} ms) | ${fmtMs(t.qris.median)} ms | ${fmtMs(t.qris.p90)} ms | ${fmtMs(t.qris.min)} ms | ${fmtMs(t.qris.max)} ms |`);
@@ -257,7 +257,7 @@ export function renderMarkdown(r: Results): string {
       L.push(`| widget cost (median difference) | ${fmtMs(mc)} ms (${(mc / m.profile.latencyMs).toFixed(1)} round trips) | | | |`);
       if (m.floor) {
         const fc = m.floor.median - m.baseline.median;
-        L.push(`| floor: inline script, same method list, radios focusable | ${fmtMs(m.floor.median)} ms | ${fmtMs(m.floor.p90)} ms | ${fmtMs(m.floor.min)} ms | ${fmtMs(m.floor.max)} ms |`);
+        L.push(`| floor: inline script, same method list, radios focusable (${m.floor.samples.length} runs) | ${fmtMs(m.floor.median)} ms | ${fmtMs(m.floor.p90)} ms | ${fmtMs(m.floor.min)} ms | ${fmtMs(m.floor.max)} ms |`);
         L.push(`| floor cost (median difference) | ${fmtMs(fc)} ms (${(fc / m.profile.latencyMs).toFixed(1)} round trips) | | | |`);
       }
       if (m.waterfall.length) L.push('', `Requests of the median throttled widget run: ${fall(m.waterfall)}.`);
