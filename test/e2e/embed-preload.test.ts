@@ -56,6 +56,19 @@ test('the preloaded method list is the widget\'s: one request, no cookies, no un
   }
 });
 
+test('a page that loads bayar.mjs itself: the element\'s own request takes the preloaded answer', async () => {
+  edit = (html) => html.replace(/<script src="([^"]+)\/bayar\.js" defer><\/script>/, '<script type="module" src="$1/bayar.mjs"></script>');
+  const { context, page, methods, logged } = await open();
+  try {
+    assert.equal(await page.evaluate(() => document.querySelectorAll('script[src$="bayar.js"]').length), 0, 'no loader on this page');
+    assert.equal(methods.length, 1, `one methods request: ${methods.map((r) => r.url()).join(', ')}`);
+    assert.equal((await methods[0]!.allHeaders())['cookie'], undefined);
+    assert.deepEqual(logged.filter((l) => /preload/i.test(l)), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a preload that does not match the element\'s order costs its own request only: the widget fetches its list', async () => {
   edit = (html) => html.replace('/api/methods?amount=150000', '/api/methods?amount=99000');
   const { context, page, methods } = await open();

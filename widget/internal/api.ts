@@ -6,7 +6,7 @@ import type {
   PaymentMethod,
 } from '../../server/api-types.js';
 import { systemClock, type Clock } from './clock.js';
-import { orderHeaders, orderPath, READ_TIMEOUT_MS, type OrderQuery } from './methods-request.js';
+import { credentials, orderHeaders, orderPath, READ_TIMEOUT_MS, type OrderQuery } from './methods-request.js';
 
 /** A failed request: `code` is the server's error code, or a client code such as `network_error`. */
 export class ApiError extends Error {
@@ -126,7 +126,7 @@ export class BayarApi {
       res = await ((method === 'GET' && globalThis.__bayarPrefetched?.(this.base + path, headers)) || fetch(this.base + path, {
         method,
         // The widget never sends cookies: a session token or an unguessable payment id is the only credential.
-        credentials: 'omit',
+        credentials: credentials(this.base + path),
         headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: abort.signal,

@@ -41,7 +41,7 @@ export const orderHeaders = (order: OrderQuery): Record<string, string> => ('ses
  * a shop page's `<link rel="preload" as="fetch" crossorigin>` (docs/integration.md §3): Chromium hands a preloaded
  * answer only to a request with the same credentials mode, so this one takes it instead of fetching the list twice.
  */
-const credentials = (url: string): RequestCredentials => (new URL(url, location.href).origin == origin ? 'omit' : 'same-origin');
+export const credentials = (url: string): RequestCredentials => (new URL(url, location.href).origin == origin ? 'omit' : 'same-origin');
 
 /** The read timeout of the element's own requests (BayarApi.timeouts.read), for the request the loader starts. */
 export const READ_TIMEOUT_MS = 15_000;
