@@ -5,6 +5,8 @@
  *   dist/bayar.js             classic script (IIFE) for `<script src>`: imports ./bayar.mjs from its own directory.
  *   dist/chunks/views-*.js    the payment views (VA, QRIS, hand-off, instalments, status), loaded once the method
  *                             list is on screen.
+ *   dist/chunks/en.js         the English texts, loaded for locale="en"; one fixed name, so that an English page can
+ *                             name it in a modulepreload hint (docs/integration.md §3).
  *   (plus a small shared chunk if the bundler splits one out)
  *
  * Why bayar.js is a loader and not a second copy of the element: an IIFE cannot code-split, so an IIFE build of the
