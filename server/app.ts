@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { MemoryStore, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { METHOD_FAMILIES, PROVIDER_IDS, type ApiErrorBody, type ProviderId } from './api-types.js';
@@ -50,7 +51,8 @@ import { CallLog } from './console/call-log.js';
 import { consoleRoutes } from './console/routes.js';
 import { countSessions } from './console/counters.js';
 import { methodsAnswer, paymentEvents, widgetRoutes } from './routes/widget.js';
-import { fastPath } from './routes/fast-path.js';
+import { cors, corsHeaders } from './routes/cors.js';
+import { fastPath, rateLimitKey } from './routes/fast-path.js';
 import { methodsRoute } from './routes/methods-fast.js';
 import { StatusChecks } from './domain/status-check.js';
 import type { HistoryEntry, Store } from './store/types.js';
@@ -252,24 +254,33 @@ export function createApp(deps: AppDeps): BayarApp {
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
   const apiCors = cors(config.allowedOrigins);
+  const apiLimitStore = new MemoryStore();
+  const apiLimitPerMinute = deps.rateLimitPerMinute ?? config.rateLimitPerMinute;
   const apiLimit = rateLimit({
     windowMs: 60_000,
-    limit: deps.rateLimitPerMinute ?? config.rateLimitPerMinute,
+    limit: apiLimitPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // The store and key the fast path (routes/fast-path.ts) counts in too: one bucket per client for the whole API.
+    store: apiLimitStore,
+    keyGenerator: rateLimitKey,
     // A router mounted without a public URL builds this app on its first request (server/bayar.ts): on purpose.
     // X-Forwarded-For is believed only from BAYAR_TRUST_PROXY's proxies (req.ip); otherwise ignored on purpose.
     validate: { creationStack: false, xForwardedForHeader: false },
     handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', 'Too many requests; slow down and retry after the Retry-After interval.')),
   });
-  // The first request of every checkout and its live-status stream skip the stack, with the same headers, checks
-  // and logs (routes/fast-path.ts).
-  app.use(
-    fastPath({ security, cors: apiCors, limit: apiLimit, log, metrics }, [
-      methodsRoute((req) => methodsAnswer(req, service, orderSources)),
-      eventsRoute(paymentEvents(service, orderSources, streams)),
-    ]),
+  // The first request of every checkout and its live-status stream skip the stack (its router included), with the
+  // same headers, checks and logs (routes/fast-path.ts); everything else goes through app.handle as always.
+  const fast = fastPath(
+    { app, security, cors: corsHeaders(config.allowedOrigins), limit: { store: apiLimitStore, limit: apiLimitPerMinute, windowMs: 60_000 }, error: errorHandler(log, ops), log, metrics },
+    [methodsRoute((req) => methodsAnswer(req, service, orderSources)), eventsRoute(paymentEvents(service, orderSources, streams))],
   );
+  // app.handle is what the app function (and so http.createServer(app), or a host app's router) calls per request.
+  const dispatch = app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, callback?: (err?: unknown) => void) => void };
+  const stack = dispatch.handle;
+  dispatch.handle = function handle(req, res, callback) {
+    if (!fast(req, res, () => stack.call(app, req, res, callback))) stack.call(app, req, res, callback);
+  };
   app.use(security);
   app.use(requestContext(log));
   app.use(requestLog(metrics));
@@ -459,22 +470,6 @@ function requestLog(metrics: Metrics): RequestHandler {
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, ms / 1000);
     });
-    next();
-  };
-}
-
-/** CORS for the widget API: echo the Origin only when it is listed in BAYAR_ALLOWED_ORIGINS. */
-function cors(allowed: string[]): RequestHandler {
-  return (req, res, next) => {
-    const origin = req.get('origin');
-    if (origin && allowed.includes(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Idempotency-Key, Last-Event-ID, Bayar-Session, Bayar-Client-Secret');
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      res.setHeader('Access-Control-Max-Age', '600');
-    }
-    if (req.method === 'OPTIONS') return res.status(origin && allowed.includes(origin) ? 204 : 403).end();
     next();
   };
 }

@@ -31,9 +31,10 @@ export function methodsRoute(answer: (req: Request) => MethodsResponse): FastRou
   return {
     route: '/api/methods',
     match: (url) => (PATH.test(url) ? {} : null),
-    handle(req, res) {
+    handle(req, res, head) {
       const body = answerText(answer(req));
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      head.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)));
+      res.writeHead(200, head);
       res.end(body);
     },
   };

@@ -70,13 +70,16 @@ function requirePaymentAccess(req: Request, merchantKey: string): string {
   return id;
 }
 
-/** GET /api/payments/:id/events: the payment's live status, to whoever may read it (also served by routes/fast-path.ts). */
+/**
+ * GET /api/payments/:id/events: the payment's live status, to whoever may read it (also served by routes/fast-path.ts,
+ * which passes the response headers every answer carries as `head`; on the stack they are already set).
+ */
 export function paymentEvents(service: PaymentService, sources: OrderSources, streams: LiveStreams) {
-  return async (req: Request, res: Response) => {
+  return async (req: Request, res: Response, head: string[] = []) => {
     const payment = await service.get(requirePaymentAccess(req, sources.merchantKey));
     const header = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     const lastEventId = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
-    await streams.open(req, res, payment.id, lastEventId);
+    await streams.open(req, res, payment.id, lastEventId, head);
   };
 }
 
@@ -159,7 +162,8 @@ export function widgetRoutes(
     res.json(out);
   });
 
-  r.get('/api/payments/:id/events', paymentEvents(service, sources, streams));
+  const events = paymentEvents(service, sources, streams);
+  r.get('/api/payments/:id/events', (req, res) => events(req, res));
 
   r.post('/api/payments/:id/cancel', async (req, res) => {
     const out: PaymentResponse = { payment: toWidgetPayment(await service.cancel(requirePaymentAccess(req, sources.merchantKey))) };

@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { LocalBus } from '../../server/domain/live.js';
+import type { HistoryEntry } from '../../server/store/types.js';
 import { api, openSse, secretHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const SHOP = 'https://shop.example';
@@ -91,5 +93,45 @@ describe('GET /api/payments/:id/events fast path', () => {
     sse.close();
     for (let i = 0; i < 250 && (await metric()) === before; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(await metric(), before + 1);
+  });
+});
+
+/** A bus that holds back every change until released: what the streams get, and when, is up to the test. */
+class HeldBus extends LocalBus {
+  held: HistoryEntry[] = [];
+  override publish(entry: HistoryEntry) {
+    this.held.push(entry);
+  }
+  release() {
+    for (const h of this.held.splice(0)) super.publish(h);
+  }
+}
+
+describe('live status: the webhook is acknowledged without waiting for the streams', () => {
+  let s: TestServer;
+  const bus = new HeldBus();
+  before(async () => {
+    s = await startTestServer({}, undefined, { bus });
+  });
+  after(() => s?.destroy());
+
+  it('answers the provider once the change is durable, and writes it to the streams after', async () => {
+    const created = await api(s.url, 'POST', '/api/payments', { orderId: 'STREAM-ACK-1', amount: 50_000, method: 'va:bca' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { id } = created.body.payment;
+    const sse = openSse(`${s.url}/api/payments/${id}/events`, secretHeaders(created.body.clientSecret));
+    await sse.until((m) => m.length === 1);
+    // The changes of the create are in the stream's replay already.
+    bus.held.length = 0;
+    // The emulator's signed webhook is answered 2xx (else this is a 502) while no stream has been written to.
+    const paid = await api(s.url, 'POST', `/api/sandbox/payments/${id}/pay`);
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
+    assert.equal((await s.bayar.store.getPayment(id))?.status, 'paid');
+    assert.deepEqual(bus.held.map((h) => h.status), ['paid']);
+    assert.equal(sse.messages.length, 1);
+    bus.release();
+    await sse.until((m) => m.length === 2);
+    assert.equal(JSON.parse(sse.messages[1]!.data).payment.status, 'paid');
+    await sse.close();
   });
 });
