@@ -13,6 +13,8 @@
  * does it, through the same code: the ledger's two durable transactions (SqliteStore insertPayment and
  * attachProviderResult) around the provider's create over HTTP (the Komerce adapter and the same fetch client),
  * with no Express, middleware, idempotency, routing health, logs or metrics.
+ * With BARE_LEDGER, POST /webhooks/doku also does the webhook's I/O as the companion does: the inbox lookup and the
+ * durable transition through SqliteStore: the floor under the companion's webhook acknowledgement (bench/lib/sse.ts).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -164,6 +166,23 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const verified = doku.verifyWebhook({ headers, rawBody, path: url.pathname, receivedAt: new Date() });
+    if (ledger) {
+      // The webhook's I/O, as the companion does it (payment-events.ts applyEvent for Doku): the inbox lookup, then
+      // the durable transition (same group commit, same transaction), answered once it is committed.
+      const at = new Date().toISOString();
+      for (const ev of verified.events) {
+        const { seen, payment } = await ledger.lookupEvent('doku', ev.eventId, { reference: ev.reference, providerRef: ev.providerRef });
+        if (seen || !payment) continue;
+        await ledger.transition({
+          paymentId: payment.id,
+          at,
+          source: 'webhook:doku',
+          event: { provider: 'doku', eventId: ev.eventId, payload: rawBody.toString('utf8') },
+          reported: { status: ev.status, amounts: ev.amount === undefined ? [] : [ev.amount], paidAt: ev.paidAt, providerStatus: ev.providerStatus, failureReason: ev.failureReason },
+          notify: false,
+        });
+      }
+    }
     return json(res, verified.ack.status, verified.ack.body);
   }
   json(res, 404, { error: { code: 'not_found', message: 'not found' } });

@@ -23,7 +23,8 @@ import { runGrowth } from './lib/growth.js';
 import { runPostgres } from './lib/postgres.js';
 import { runRouting } from './lib/routing.js';
 import { renderMarkdown, type Results } from './lib/report.js';
-import { fanout } from './lib/sse.js';
+import { createLedger, seedPendingDoku } from './lib/seed.js';
+import { fanout, floorAck, warmCompanion } from './lib/sse.js';
 import { within } from './lib/stats.js';
 import { runStartup } from './lib/startup.js';
 import { runThroughput } from './lib/throughput.js';
@@ -208,14 +209,22 @@ async function main() {
     const runs = [];
     const child = await spawnServer({ script: 'bench/server-child.ts', cpu, env: { BAYAR_DB: join(dir, 'sse.db') }, nofile });
     const bare = await spawnServer({ script: 'bench/bare-child.ts', cpu, nofile });
+    // The floor under the webhook's acknowledgement: the same verification and durable commit, nothing else.
+    const floorDb = join(dir, 'sse-floor.db');
+    await createLedger(floorDb);
+    const pending = seedPendingDoku(floorDb, sizes.length + 1, 'ACK');
+    const floor = { child: await spawnServer({ script: 'bench/bare-child.ts', cpu, env: { BARE_LEDGER: floorDb } }), pending };
     try {
+      // One notification first to each: a server's first webhook (its code's first run) is not what is measured.
+      await floorAck(floor);
+      await warmCompanion(child);
       for (const n of sizes) {
         log(`  ${fmt(n)} listeners`);
-        runs.push(await fanout('bayar', child, n, 500, log));
+        runs.push(await fanout('bayar', child, n, 500, log, floor));
         runs.push(await fanout('ceiling', bare, n, 500, log));
       }
     } finally {
-      await Promise.all([child.stop(), bare.stop()]);
+      await Promise.all([child.stop(), bare.stop(), floor.child.stop()]);
     }
     results.sse = { runs, note };
   });

@@ -28,6 +28,8 @@ export interface FanoutResult {
   received: number;
   /** The change was acknowledged (ms after sending): the webhook's answer, or the ceiling's IPC reply. */
   ackMs: number;
+  /** The floor's ack, measured right after the companion's (bayar rows with a floor only). */
+  ackFloorMs: number | null;
   /** Server side: the synchronous publish writing to every stream. */
   serverWriteMs: number | null;
   memBefore: Mem;
@@ -72,22 +74,50 @@ async function companionSubject(child: ChildServer, n: number): Promise<Subject>
     paymentId: payment.id,
     query: `?client_secret=${clientSecret}`,
     async markPaid(begin) {
-      const note = dokuPaidNote(providerReference(payment.id, 1), payment.amount);
-      // Sent and timed from a thread of its own: this one reads every listener's socket, and its event loop is
-      // busy with thousands of them exactly when the answer arrives (that was in the "ack" before).
-      const w = new Worker(ACK_SENDER, { eval: true, workerData: { url: `${child.url}/webhooks/doku`, headers: note.headers, body: note.body } });
-      try {
-        await once(w, 'message');
-        const sent = performance.timeOrigin + begin();
-        w.postMessage('go');
-        const [r] = (await once(w, 'message')) as [{ status: number; text: string; at: number }];
-        if (r.status !== 200) throw new Error(`the paid notification was refused: HTTP ${r.status} ${r.text}`);
-        return r.at - sent;
-      } finally {
-        await w.terminate();
-      }
+      return postNote(`${child.url}/webhooks/doku`, dokuPaidNote(providerReference(payment.id, 1), payment.amount), begin);
     },
   };
+}
+
+/**
+ * Sends a signed notification and resolves to the ms until its answer. Sent and timed from a thread of its own: this
+ * one reads every listener's socket, and its event loop is busy with thousands of them exactly when the answer
+ * arrives (that was in the "ack" before).
+ */
+async function postNote(url: string, note: { headers: Record<string, string>; body: string }, begin: () => number): Promise<number> {
+  const w = new Worker(ACK_SENDER, { eval: true, workerData: { url, headers: note.headers, body: note.body } });
+  try {
+    await once(w, 'message');
+    const sent = performance.timeOrigin + begin();
+    w.postMessage('go');
+    const [r] = (await once(w, 'message')) as [{ status: number; text: string; at: number }];
+    if (r.status !== 200) throw new Error(`the paid notification was refused: HTTP ${r.status} ${r.text}`);
+    return r.at - sent;
+  } finally {
+    await w.terminate();
+  }
+}
+
+/** One paid notification to the companion, not measured: its first webhook (code run for the first time) is not what the runs time. */
+export async function warmCompanion(child: ChildServer): Promise<void> {
+  const s = await companionSubject(child, 0);
+  await s.markPaid(() => performance.now());
+}
+
+/** The floor under the webhook's acknowledgement: bench/bare-child.ts with BARE_LEDGER and seeded pending Doku payments. */
+export interface AckFloor {
+  child: ChildServer;
+  pending: Array<{ reference: string; amount: number }>;
+}
+
+/**
+ * The floor's acknowledgement of one paid notification, sent exactly as the companion's: the same worker, a new
+ * connection, a payment of its ledger made paid by a verified, durably committed transition.
+ */
+export function floorAck(floor: AckFloor): Promise<number> {
+  const p = floor.pending.shift();
+  if (!p) throw new Error('the ack floor ran out of seeded payments');
+  return postNote(`${floor.child.url}/webhooks/doku`, dokuPaidNote(p.reference, p.amount), () => performance.now());
 }
 
 /**
@@ -127,7 +157,7 @@ function ceilingSubject(child: ChildServer, n: number): Subject {
   };
 }
 
-export async function fanout(server: 'bayar' | 'ceiling', child: ChildServer, n: number, batch: number, log: (s: string) => void): Promise<FanoutResult> {
+export async function fanout(server: 'bayar' | 'ceiling', child: ChildServer, n: number, batch: number, log: (s: string) => void, floor?: AckFloor): Promise<FanoutResult> {
   const subject = server === 'bayar' ? await companionSubject(child, n) : ceilingSubject(child, n);
   const { port } = new URL(child.url);
   const request = `GET /api/payments/${subject.paymentId}/events${subject.query ?? ''} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`;
@@ -175,6 +205,7 @@ export async function fanout(server: 'bayar' | 'ceiling', child: ChildServer, n:
   const ackMs = await subject.markPaid(() => (t0 = performance.now()));
   await within(`all ${n} listeners receiving "paid"`, 30_000, paid).catch((err) => log(`    ${(err as Error).message}: ${received} did`));
   const fan = await child.request<{ ms: number; streams: number; status: string } | null>('fanout');
+  const ackFloorMs = floor ? await floorAck(floor) : null;
 
   for (const l of listeners) l.socket.destroy();
   // Let the companion see every close before the next run measures its memory.
@@ -193,6 +224,7 @@ export async function fanout(server: 'bayar' | 'ceiling', child: ChildServer, n:
     max: percentile(times, 100),
     received,
     ackMs,
+    ackFloorMs,
     serverWriteMs: fan && fan.status === 'paid' ? fan.ms : null,
     memBefore,
     memAfter,

@@ -39,7 +39,10 @@ export function recordHeaders(mw: RequestHandler): string[] {
 /** The rate-limit bucket of the API: one key per client, as the app's express-rate-limit instance computes it. */
 export function rateLimitKey(req: Request): string {
   // req.ip is the real client when BAYAR_TRUST_PROXY names the balancer; a socket already gone has none.
-  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '', 56);
+  const ip = req.ip ?? req.socket.remoteAddress ?? '';
+  // An IPv4 address is its own key (ipKeyGenerator returns it as it is, after a long IPv6 regex); IPv6 addresses
+  // (IPv4-mapped ones too) are keyed by their /56, as the limiter's default does.
+  return ip.includes(':') ? ipKeyGenerator(ip, 56) : ip;
 }
 
 /** The app's /api rate limit: its store (shared with the app's limiter middleware), allowance and window. */
@@ -138,7 +141,8 @@ export function fastPath(o: FastStack, routes: FastRoute[]): (req: IncomingMessa
     }
     const reset = hit.resetTime ? Math.max(0, Math.ceil((hit.resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(limit.windowMs / 1000);
     head.push('RateLimit-Policy', policy, 'RateLimit', `limit=${limit.limit}, remaining=${Math.max(limit.limit - hit.totalHits, 0)}, reset=${reset}`);
-    await route.handle(req, res, head);
+    const out = route.handle(req, res, head);
+    if (out) await out;
     if (!route.stream) done(req, res);
   }
 

@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sandboxConfig } from '../../server/config.js';
 import type { PaymentMethod } from '../../server/api-types.js';
+import { ipKeyGenerator } from 'express-rate-limit';
+import type { Request } from 'express';
+import { rateLimitKey } from '../../server/routes/fast-path.js';
 import { answerText } from '../../server/routes/methods-fast.js';
 import { api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -79,6 +82,12 @@ describe('GET /api/methods fast path', () => {
     assert.equal(answerText({ methods: open }), JSON.stringify({ methods: open }));
     open.pop();
     assert.equal(answerText({ methods: open }), JSON.stringify({ methods: open }));
+  });
+
+  it('keys the rate limit by client exactly as express-rate-limit does (IPv6 by its /56)', () => {
+    for (const ip of ['127.0.0.1', '203.0.113.9', '::1', '::ffff:198.51.100.7', '2001:db8:1:2:3::1', '']) {
+      assert.equal(rateLimitKey({ ip } as Request), ipKeyGenerator(ip, 56), ip);
+    }
   });
 
   it('echoes a sane X-Request-Id and replaces any other', async () => {
