@@ -34,6 +34,8 @@ import { providerFactories } from '../server/providers/index.js';
 import type { PaymentProvider, ProviderContext } from '../server/providers/types.js';
 import { amount as amountSchema, createPaymentSchema } from '../server/routes/schemas.js';
 import { parse } from '../server/routes/validate.js';
+import { securityHeaders } from '../server/app.js';
+import { recordHeaders } from '../server/routes/fast-path.js';
 import { memory } from './lib/memory.js';
 
 const config = loadConfig({ BAYAR_MODE: 'sandbox', LOG_LEVEL: 'silent' });
@@ -105,6 +107,16 @@ function publish(paymentId: string) {
   lastFanout = { ms: performance.now() - t0, streams, status: 'paid' };
 }
 
+const methodsText = new Map<string, string>();
+// The same security headers as the companion's answer (CSP, HSTS, …: part of what a client gets, so part of the
+// work), recorded once; the companion's own extras (rate-limit state, request id) are not.
+const SECURITY = (() => {
+  const flat = recordHeaders(securityHeaders());
+  const out: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
+})();
+
 async function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const sse = req.method === 'GET' ? /^\/api\/payments\/([\w-]{1,64})\/events$/.exec(url.pathname) : null;
@@ -112,8 +124,17 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   if (req.method === 'GET' && url.pathname === '/api/methods') {
     const raw = url.searchParams.get('amount') ?? '';
     if (!/^\d{1,12}$/.test(raw)) throw new AppError(400, 'invalid_amount', 'amount must be a whole number of rupiah');
-    const body: MethodsResponse = { methods: listMethods(router, amountSchema.parse(Number(raw))) };
-    return json(res, 200, body);
+    // The companion keeps each amount's answer text (PaymentService.methods, routes/methods-fast.ts); a ceiling that
+    // serialised on every request would be beaten by that cache, not by the companion's own path.
+    let text = methodsText.get(raw);
+    if (text === undefined) {
+      const body: MethodsResponse = { methods: listMethods(router, amountSchema.parse(Number(raw))) };
+      text = JSON.stringify(body);
+      if (methodsText.size >= 1000) methodsText.clear();
+      methodsText.set(raw, text);
+    }
+    res.writeHead(200, { ...SECURITY, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    return res.end(text);
   }
   if (req.method === 'POST' && url.pathname === '/api/payments') {
     const body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;

@@ -275,7 +275,7 @@ export function renderMarkdown(r: Results): string {
     const t = r.throughput;
     L.push('## 3. Server throughput and latency', '');
     L.push(
-      `autocannon, ${t.connections} connections, against the companion (sandbox config, emulators built in, SQLite ledger in WAL mode with synchronous=FULL) and against a bare node:http server doing the same I/O-free work (same validation, adapters, signature check and JSON; no middleware, ledger or provider call) — the practical ceiling. Both are child processes placed as in the table above (the same single core when pinned); after a warm-up each, ${t.rounds} alternating rounds of ${t.seconds} s per server, pooled.`,
+      `autocannon, ${t.connections} connections, against the companion (sandbox config, emulators built in, SQLite ledger in WAL mode with synchronous=FULL) and against a bare node:http server doing the same I/O-free work (same validation, adapters, signature check and JSON, the method list's text kept per amount as the companion keeps it, the same security headers; no middleware, ledger or provider call) — the practical ceiling. Both are child processes placed as in the table above (the same single core when pinned); after a warm-up each, ${t.rounds} alternating rounds of ${t.seconds} s per server, pooled.`,
       '',
     );
     L.push('| endpoint | | Bayar req/s | p50 | p99 | ceiling req/s | p50 | p99 | Bayar / ceiling |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
