@@ -18,6 +18,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import { PROVIDER_IDS, type MethodsResponse, type PaymentResponse, type ProviderId } from '../server/api-types.js';
 import { loadConfig, type ProviderCredentials } from '../server/config.js';
@@ -65,15 +66,6 @@ function json(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
 }
 
 const bus = new EventEmitter();
@@ -137,7 +129,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     return res.end(text);
   }
   if (req.method === 'POST' && url.pathname === '/api/payments') {
-    const body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
+    const body = JSON.parse((await buffer(req)).toString('utf8')) as Record<string, unknown>;
     const { method, ...orderInput } = parse(createPaymentSchema(body), body);
     const order = resolveOrder(orderInput as OrderInput, sources);
     const first = candidatesFor(router, method, order.amount, order.allowed)[0]!;
@@ -183,7 +175,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     return json(res, 201, out);
   }
   if (req.method === 'POST' && url.pathname === '/webhooks/doku') {
-    const rawBody = await readBody(req);
+    const rawBody = await buffer(req);
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const verified = doku.verifyWebhook({ headers, rawBody, path: url.pathname, receivedAt: new Date() });

@@ -11,6 +11,7 @@
  * IPC as bench/server-child.ts: → { type: 'ready', url }; ← { id, cmd: 'stop' }.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { loadConfig, type ProviderCredentials } from '../server/config.js';
@@ -93,15 +94,6 @@ function write(p: Omit<Pending, 'done'>): Promise<void> {
   });
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
-}
-
 function json(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -110,7 +102,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
 
 async function handle(req: IncomingMessage, res: ServerResponse) {
   if (req.method !== 'POST' || req.url !== '/webhooks/doku') return json(res, 404, { error: { code: 'not_found', message: 'not found' } });
-  const rawBody = await readBody(req);
+  const rawBody = await buffer(req);
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   const verified = doku.verifyWebhook({ headers, rawBody, path: '/webhooks/doku', receivedAt: new Date() });
