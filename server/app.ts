@@ -234,6 +234,8 @@ export function createApp(deps: AppDeps): BayarApp {
   app.set('query parser', 'simple');
 
   const security = securityHeaders();
+  // One error handler: the stack's last middleware, and the fast path's answer to its routes' errors.
+  const onError = errorHandler(log, ops);
   const apiCors = cors(config.allowedOrigins);
   const apiLimitStore = new MemoryStore();
   const apiLimitPerMinute = deps.rateLimitPerMinute ?? config.rateLimitPerMinute;
@@ -253,7 +255,7 @@ export function createApp(deps: AppDeps): BayarApp {
   // The first request of every checkout and its live-status stream skip the stack (its router included), with the
   // same headers, checks and logs (routes/fast-path.ts); everything else goes through app.handle as always.
   const fast = fastPath(
-    { app, security, cors: corsHeaders(config.allowedOrigins), limit: { store: apiLimitStore, limit: apiLimitPerMinute, windowMs: 60_000 }, error: errorHandler(log, ops), log, metrics },
+    { app, security, cors: corsHeaders(config.allowedOrigins), limit: { store: apiLimitStore, limit: apiLimitPerMinute, windowMs: 60_000 }, error: onError, log, metrics },
     [methodsRoute((req) => methodsAnswer(req, service, orderSources)), eventsRoute(paymentEvents(service, orderSources, streams))],
   );
   // app.handle is what the app function (and so http.createServer(app), or a host app's router) calls per request.
@@ -342,7 +344,7 @@ export function createApp(deps: AppDeps): BayarApp {
   if (sandbox && deps.sandboxRoutes) app.use(deps.sandboxRoutes({ merchantKey: config.merchantKey, publicUrl, http }));
 
   app.use((req, _res, next) => next(new AppError(404, 'not_found', `No route for ${req.method} ${req.path}.`)));
-  app.use(errorHandler(log, ops));
+  app.use(onError);
 
   return {
     app,

@@ -194,11 +194,8 @@ export class LiveStreams {
       this.close(s);
       s.res.end();
     }
-    this.open_.clear();
-    this.perClient.clear();
+    // close() has released every count, subscription and the heartbeat; changes still being written go nowhere.
     this.fanouts.length = 0;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
   }
 }
 
