@@ -264,6 +264,24 @@ CREATE INDEX console_audit_actor ON console_audit (actor, id);
 CREATE INDEX console_audit_refused ON console_audit (id) WHERE outcome <> 'ok';
 `;
 
+/**
+ * An order is paid once: at most one of its payments is paid (or refunded) without the duplicate_payment flag. The
+ * application decides the flag from the order's other payments, but on PostgreSQL two instances paying two payments
+ * of one order at the same moment each read "nothing else paid" before the other committed; this index makes the
+ * second commit fail, and the store decides it again, now seeing the first (server/store/postgres.ts runLocked).
+ * Pairs such a race may already have left are flagged first: the later payment, as the application would have.
+ */
+const orderPaidOnce = `
+UPDATE payments SET flags = CASE WHEN flags = '[]' THEN '["duplicate_payment"]' ELSE substr(flags, 1, length(flags) - 1) || ',"duplicate_payment"]' END
+WHERE status IN ('paid', 'refunded') AND flags NOT LIKE '%"duplicate_payment"%'
+  AND EXISTS (SELECT 1 FROM payments o
+              WHERE o.order_source = payments.order_source AND o.order_id = payments.order_id AND o.id <> payments.id
+                AND o.status IN ('paid', 'refunded') AND o.flags NOT LIKE '%"duplicate_payment"%'
+                AND (COALESCE(o.paid_at, ''), o.id) < (COALESCE(payments.paid_at, ''), payments.id));
+CREATE UNIQUE INDEX payments_paid_once ON payments (order_source, order_id)
+  WHERE status IN ('paid', 'refunded') AND flags NOT LIKE '%"duplicate_payment"%';
+`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -291,4 +309,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 9, name: 'order source', sqlite: orderSource, postgres: orderSource },
   { version: 10, name: 'failure reason', sqlite: failureReason, postgres: failureReason },
   { version: 11, name: 'audit log filter indexes', sqlite: auditFilters, postgres: auditFilters },
+  { version: 12, name: 'an order is paid once', sqlite: orderPaidOnce, postgres: orderPaidOnce },
 ];

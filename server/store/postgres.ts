@@ -48,6 +48,10 @@ const MAX_BATCH = 200;
 const eventKey = (provider: string, eventId: string) => `${provider}\u0000${eventId}`;
 const columns = <T>(n: number): T[][] => Array.from({ length: n }, () => []);
 
+/** The unique index that keeps an order paid once (migration 12) refused a write. */
+const isPaidOnceViolation = (err: unknown): boolean =>
+  (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'payments_paid_once';
+
 interface QueuedTransition {
   t: TransitionInput;
   resolve: (r: TransitionResult) => void;
@@ -556,12 +560,16 @@ export class PostgresStore implements Store {
     return stale;
   }
 
-  private async runLocked(batch: QueuedTransition[]): Promise<void> {
+  private async runLocked(batch: QueuedTransition[], again = false): Promise<void> {
     let results: Array<{ ok: TransitionResult } | { err: unknown }>;
     try {
       results = await this.tx((c, begin) => this.applyBatch(c, batch.map((b) => b.t), begin), this.batchPool);
     } catch (err) {
       if (batch.length === 1) {
+        // Another instance paid another payment of this order while this one was being decided (the index
+        // payments_paid_once refused the second plain "paid"): that payment has committed, so deciding once more
+        // sees it and flags this one duplicate_payment.
+        if (!again && isPaidOnceViolation(err)) return this.runLocked(batch, true);
         batch[0]!.reject(err);
         return;
       }
