@@ -11,6 +11,8 @@ export interface LoadResult {
   rps: number;
   /** rps of each round, to show the spread. */
   roundsRps: number[];
+  /** p99 of each round: a tail compared round by round, where one slow second of the machine lands in one round only. */
+  roundsP99: number[];
   p50: number;
   p99: number;
   mean: number;
@@ -83,6 +85,7 @@ function merge(load: Load, raws: Raw[]): LoadResult {
   return {
     rps: sum((r) => r.ok) / seconds,
     roundsRps: raws.map((r) => r.ok / r.seconds),
+    roundsP99: raws.map((r) => percentile(r.times, 99)),
     p50: percentile(times, 50),
     p99: percentile(times, 99),
     mean: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),
