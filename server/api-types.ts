@@ -80,11 +80,7 @@ export interface Customer {
 
 /** How the customer pays: the part of a payment that depends on its method family, as the provider gave it. */
 export interface PaymentInstructions {
-  /**
-   * `guide`: where the bank puts this VA payment in each channel (menu names as the bank writes them), when Bayar has
-   * a verified one for the bank and provider. In the widget API's answers only, like `qris.qr`.
-   */
-  va?: { bank: string; number: string; billerCode?: string; guide?: VaGuide };
+  va?: { bank: string; number: string; billerCode?: string };
   /**
    * `qr`: the payload's QR symbol, encoded by the companion (the widget paints it; it carries no QR encoder). In
    * the widget API's answers (create, read, cancel, check) only: not in streams, notifications or merchant reads.
@@ -97,8 +93,8 @@ export interface PaymentInstructions {
 }
 
 /**
- * Menu paths for paying a Virtual Account, as the bank labels them (the same in both languages: the widget writes
- * its sentences around them). A channel or path without a source is left out rather than guessed.
+ * Menu paths for paying a Virtual Account, as the bank labels them (the same in both languages: the companion writes
+ * its steps around them, server/domain/pay-steps.ts). A channel or path without a source is left out rather than guessed.
  */
 export interface VaGuide {
   /** ATM menu path. */
@@ -110,6 +106,13 @@ export interface VaGuide {
   /** Internet banking site and its menu path (or only the site). */
   internet?: [site: string, path?: string];
 }
+
+/**
+ * One list of steps: where (a VA's `mobile`, `atm` or `internet` banking, a store's till, a wallet's app), then the
+ * sentences. `{name}` (the bank, store or wallet), `{amount}` and `{payee}` (the provider a store collects for) are
+ * left for the page to fill in as it writes them elsewhere.
+ */
+export type PaySteps = [where: 'mobile' | 'atm' | 'internet' | 'store' | 'app', ...steps: string[]];
 
 export interface Payment extends PaymentInstructions {
   /** Unguessable: 128+ random bits. */
@@ -133,6 +136,11 @@ export interface Payment extends PaymentInstructions {
   failureReason?: FailureReason;
   /** Integer IDR refunded so far (partial refunds keep status `paid`). */
   refundedAmount?: number;
+  /**
+   * How to pay it where it is paid (a VA's bank channels, a store's till, a wallet's app), in both of the widget's
+   * languages (server/domain/pay-steps.ts). In the widget API's answers for a pending payment only, like `qris.qr`.
+   */
+  steps?: { id: PaySteps[]; en: PaySteps[] };
   /**
    * Merchant views only (merchant key), never the browser: the provider fee Bayar expected for this payment
    * (BAYAR_FEES), integer IDR rounded up; absent when no fee is configured for its provider and family.

@@ -3,7 +3,7 @@
  */
 import type { Customer, FailureReason, MethodFamily, Payment, PaymentStatus, ProviderId, RoutingExplanation, PaymentInstructions } from '../api-types.js';
 import { cachedQrModules } from '../lib/qr-modules.js';
-import { vaGuide } from './va-guides.js';
+import { paySteps } from './pay-steps.js';
 
 /** Who named the order (see the `order source` migration): only a payment of the same source shares its order. */
 export type OrderSource = 'session' | 'page' | 'catalog';
@@ -82,13 +82,14 @@ export function toPublicPayment(r: PaymentRecord): Payment {
 
 /**
  * The payment as the widget API answers it: the public payment plus each QR payload's symbol, encoded here so the
- * widget needs no QR encoder, and a VA's bank guide (va-guides.ts), so the widget carries no bank's menus. Only in
- * answers: history snapshots, notifications and streams stay without them.
+ * widget needs no QR encoder, and how to pay it (pay-steps.ts: a VA's bank channels, a store's till, a wallet's
+ * app), so the widget carries no bank's, store's or wallet's sentences. Only in answers: history snapshots,
+ * notifications and streams stay without them.
  */
 export function toWidgetPayment(r: PaymentRecord): Payment {
   const p = toPublicPayment(r);
-  const guide = p.va && vaGuide(p.va.bank, p.provider);
-  if (guide) p.va!.guide = guide;
+  const steps = paySteps(p);
+  if (steps) p.steps = steps;
   if (p.qris?.qrString) p.qris.qr = cachedQrModules(p.qris.qrString);
   if (p.ewallet?.qrString) p.ewallet.qr = cachedQrModules(p.ewallet.qrString);
   return p;

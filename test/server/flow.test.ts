@@ -38,16 +38,17 @@ describe('sandbox flow through Komerce', () => {
     assert.equal(p.va.bank.toLowerCase(), 'bca');
     assert.match(p.va.number, /^\d{10,20}$/);
     assert.ok(p.id.length >= 22, 'id carries ≥128 random bits');
-    // The widget's answer carries BCA's menus (the widget ships no bank's guide); the merchant's read does not.
-    assert.deepEqual(p.va.guide, {
-      atm: 'Transaksi Lainnya › Transfer › ke Rek BCA Virtual Account',
-      mobile: ['BCA mobile', 'm-BCA › m-Transfer › BCA Virtual Account'],
-      internet: ['KlikBCA', 'Transfer Dana › Transfer ke BCA Virtual Account'],
-    });
+    // The widget's answer carries how to pay at BCA, in both languages (the widget ships no bank's steps); the
+    // merchant's read does not.
+    assert.deepEqual(p.steps.id.map((s: string[]) => s[0]), ['mobile', 'atm', 'internet']);
+    assert.deepEqual(p.steps.en.map((s: string[]) => s[0]), ['mobile', 'atm', 'internet']);
+    assert.equal(p.steps.id[1][2], 'Pilih menu Transaksi Lainnya › Transfer › ke Rek BCA Virtual Account.');
+    assert.equal(p.steps.en[0][1], 'Open the BCA mobile app and log in.');
+    assert.equal(p.steps.en[2][3], `Enter the Virtual Account number ${p.va.number.replace(/(.{4})(?=.)/g, '$1 ')}.`);
     const merchantRead = await api(s.url, 'GET', `/api/payments/${p.id}`, undefined, merchantHeaders(KEY));
     assert.equal(merchantRead.status, 200);
     assert.equal(merchantRead.body.payment.va.number, p.va.number);
-    assert.equal(merchantRead.body.payment.va.guide, undefined);
+    assert.equal(merchantRead.body.payment.steps, undefined);
 
     // The same order and method again: the pending payment comes back, no second VA.
     const again = await api(s.url, 'POST', '/api/payments', { session, method: 'va:bca' });
@@ -60,9 +61,9 @@ describe('sandbox flow through Komerce', () => {
     const sse = openSse(`${s.url}/api/payments/${p.id}/events`, unlock);
     await sse.until((m) => m.length >= 1);
     assert.equal(JSON.parse(sse.messages[0]!.data).payment.status, 'pending');
-    // Streams come from the ledger's snapshots: the VA without its guide (the widget remembers the answer's).
+    // Streams come from the ledger's snapshots: the payment without its steps (the widget remembers the answer's).
     assert.equal(JSON.parse(sse.messages[0]!.data).payment.va.number, p.va.number);
-    assert.equal(JSON.parse(sse.messages[0]!.data).payment.va.guide, undefined);
+    assert.equal(JSON.parse(sse.messages[0]!.data).payment.steps, undefined);
 
     const paid = await api(s.url, 'POST', `/api/sandbox/payments/${p.id}/pay`);
     assert.equal(paid.status, 200, JSON.stringify(paid.body));

@@ -6,6 +6,7 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../widget/i18n/en.js';
 import { idViews } from '../../widget/i18n/id-views.js';
+import { paySteps } from '../../server/domain/pay-steps.js';
 import type { BayarHandoffView } from '../../widget/index.js';
 import { FakeClock, find, findAll, makePayment, mountElement, rp, teardownPage, textOf } from './helpers.js';
 
@@ -27,9 +28,10 @@ describe('copy', () => {
   });
 
   it('no English or calques in the Indonesian texts named in the review', () => {
-    const all = JSON.stringify(idViews) + [idViews.appSteps('OVO', 'Rp 1'), idViews.statusText.expired, idViews.billerCode].join(' ');
+    const app = paySteps(makePayment('ewallet:ovo', { redirectUrl: undefined }))!.id[0]!;
+    const all = JSON.stringify(idViews) + [...app, idViews.statusText.expired, idViews.billerCode].join(' ');
     expect(all).not.to.include('(biller)').and.not.include('Periksa jumlahnya').and.not.include('kedaluwarsa sebelum dibayar');
-    expect(idViews.appSteps('OVO', 'Rp 10.000')[2]).to.equal('Pastikan jumlahnya Rp 10.000, lalu konfirmasi dengan PIN OVO Anda.');
+    expect(app[3]).to.equal('Pastikan jumlahnya {amount}, lalu konfirmasi dengan PIN {name} Anda.');
   });
 
   it('Alfamart steps: Alfamidi and Dan+Dan too, whom to ask for (the provider), confirm the amount, an admin fee may apply', async () => {

@@ -10,7 +10,7 @@ import { BayarApi, type EventSourceLike } from '../../widget/internal/api.js';
 import type { Clock } from '../../widget/internal/clock.js';
 import { ensureLocale } from '../../widget/i18n/localize.js';
 import { qrModules } from '../../server/lib/qr-modules.js';
-import { vaGuide } from '../../server/domain/va-guides.js';
+import { paySteps } from '../../server/domain/pay-steps.js';
 import { errorText } from '../../server/domain/error-texts.js';
 import '../../widget/index.js';
 import '../../widget/views.js';
@@ -136,9 +136,9 @@ export function makePayment(methodId: string, over: Partial<Payment> = {}): Paym
   if (family === 'cstore') base.cstore = { store: channel, paymentCode: 'BYR1234567890' };
   if (family === 'paylater') Object.assign(base, { redirectUrl: 'https://lender.test/approve/xyz', installment: { id: 'opt-3m', tenure: 3 } });
   const payment = { ...base, ...over };
-  // As the widget API answers (toWidgetPayment): a VA carries its bank's guide when the companion has one.
-  const guide = payment.va && !('guide' in payment.va) ? vaGuide(payment.va.bank, payment.provider) : undefined;
-  return guide ? { ...payment, va: { ...payment.va!, guide } } : payment;
+  // As the widget API answers (toWidgetPayment): how to pay it, unless the test gives its own (or none).
+  const steps = 'steps' in over ? over.steps : paySteps(payment);
+  return steps ? { ...payment, steps } : payment;
 }
 
 // ---- fake companion server -----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ describe('localization', () => {
     const core = Object.keys(id);
     expect(Object.keys(idViews).filter((k) => core.includes(k))).to.deep.equal([]);
     expect(core).to.include('status').and.include('errors');
-    expect(Object.keys(idViews)).to.include('statusText').and.include('steps');
+    expect(Object.keys(idViews)).to.include('statusText').and.include('channels');
   });
 
   it('speaks Bahasa Indonesia by default', async () => {

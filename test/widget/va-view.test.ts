@@ -125,21 +125,32 @@ describe('<bayar-va-view>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('the guide is the companion\'s: kept through a status update without it; none in the answer, generic steps', async () => {
+  it('the steps are the companion\'s: kept through a status update without them; none in any answer, none shown', async () => {
     const payment = makePayment('va:bca');
     const { el } = await vaView(payment);
     expect(textOf(el)).to.include('KlikBCA');
-    // As the status stream sends it (the ledger's snapshot): the VA without its guide.
-    el.payment = { ...payment, va: { bank: 'bca', number: payment.va!.number } };
+    // As the status stream sends it (the ledger's snapshot): the payment without its steps.
+    el.payment = { ...payment, steps: undefined };
     await settle();
     expect(findAll(el, '[part="instructions"] details')).to.have.length(3);
     expect(textOf(el)).to.include('KlikBCA');
-    // A payment whose answer had no guide (the companion has none for its bank and provider): nothing invented.
-    el.payment = makePayment('va:bca', { va: { bank: 'bca', number: '1234567890', guide: undefined } });
+    // A payment whose answers never had steps (a companion that sends none): no heading over nothing, the rest intact.
+    el.payment = makePayment('va:bca', { steps: undefined });
     await settle();
-    const sections = findAll(el, '[part="instructions"] details');
-    expect(sections).to.have.length(1);
-    expect(textOf(sections[0]!)).to.include('Buka aplikasi mobile banking BCA Anda').and.not.include('›');
+    expect(find(el, '[part="instructions"]')).to.equal(null);
+    expect(textOf(el)).not.to.include('Cara membayar');
+    expect(findAll(el, '[part="va-number"]')).to.have.length(1);
+    await expect(el).to.be.accessible();
+  });
+
+  it('switches the steps\' language live from the one answer, the names and amount filled in as the view shows them', async () => {
+    const { el } = await vaView(makePayment('va:bri'));
+    expect(textOf(el)).to.include('Masukkan kartu ATM BRI').and.include(`Pastikan jumlah tagihan ${rp(150000)}`);
+    el.locale = 'en';
+    await settle();
+    const text = textOf(el);
+    expect(text).to.include('Insert your BRI ATM card').and.include(`Check that the bill is ${rp(150000)}`).and.not.include('Masukkan');
+    expect(text).not.to.match(/\{\w+\}/);
   });
 
   it('CIMB is CIMB Niaga', async () => {

@@ -6,7 +6,7 @@ import { CountdownController, type CountdownEvents } from '../controllers/countd
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
-import { channelName, groupDigits } from '../internal/view-format.js';
+import { channelName, payStepsFor } from '../internal/view-format.js';
 import { codeField, countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
@@ -75,7 +75,7 @@ export class BayarHandoffView extends BayarElement<CountdownEvents> {
           <div part="instructions">
             <h3>${t.howToPay}</h3>
             <ol>
-              ${t.cstoreSteps(name, groupDigits(p.cstore.paymentCode), amount, channelName(p.provider)).map((s) => html`<li>${s}</li>`)}
+              ${payStepsFor(p, t.lang, { name, amount, payee: channelName(p.provider) })[0]?.slice(1).map((s) => html`<li>${s}</li>`)}
             </ol>
           </div>
         </section>

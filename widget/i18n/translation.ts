@@ -45,21 +45,9 @@ export interface ViewTranslation {
   vaNumber: string;
   billerCode: string;
   billKey: string;
+  /** Heading of the companion's steps (Payment.steps) and the names of a VA's banking channels. */
   howToPay: string;
   channels: { atm: string; mobile: string; internet: string };
-  /** Step lists per channel; `code` is already the line that says what to enter. */
-  steps: {
-    atm: (bank: string, path: string, code: string, amount: string) => string[];
-    /** `path` undefined: the app is named, the menu is not (none verified). */
-    mobile: (app: string, path: string | undefined, code: string, amount: string) => string[];
-    internet: (site: string, path: string | undefined, code: string, amount: string) => string[];
-    /** A bank without a verified guide: its mobile banking app, no menu path. */
-    generic: (bank: string, code: string, amount: string) => string[];
-    enterVa: (number: string) => string;
-    enterBill: (biller: string, key: string) => string;
-    /** Mandiri Multi Payment through Xendit: the company code, then the VA number. */
-    enterCompany: (company: string, number: string) => string;
-  };
   menuNote: string;
   qrisTitle: string;
   qrAlt: (amount: string) => string;
@@ -69,14 +57,11 @@ export interface ViewTranslation {
   newQr: string;
   cstoreTitle: (store: string) => string;
   paymentCode: string;
-  /** `payee`: whom the cashier bills (the provider collecting for the shop). */
-  cstoreSteps: (store: string, code: string, amount: string, payee: string) => string[];
   redirectTitle: (method: string) => string;
   redirectNote: string;
   redirectButton: (method: string) => string;
-  /** E-wallets that approve by a notification in their app (OVO): nothing to open, only what to do. */
+  /** E-wallets that approve by a notification in their app (OVO): nothing to open, only the companion's steps. */
   appTitle: (wallet: string) => string;
-  appSteps: (wallet: string, amount: string) => string[];
   approvalTitle: string;
   approvalNote: string;
   approvalButton: string;

@@ -2,8 +2,10 @@
  * Formatting only the payment views need (they travel in the views' chunk, not in the first load): digit groups,
  * deadlines, remaining time, channel names.
  */
+import type { Payment, PaySteps } from '../../server/api-types.js';
 import type { Locale } from '../i18n/localize.js';
 import { MARKS, brandKey } from './brands.js';
+import { remembered } from './remember.js';
 
 /** Groups a VA number or payment code in blocks of four for reading aloud: `8808123456789012` → `8808 1234 5678 9012`. */
 export const groupDigits = (value: string): string => value.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
@@ -44,3 +46,13 @@ export const channelName = (channel: string): string => {
   const name = MARKS[key] ?? channel;
   return name.length <= 4 ? name.toUpperCase() : name[0]!.toUpperCase() + name.slice(1);
 };
+
+/** The steps from the widget API's answer, by payment (its status updates come without them). */
+const stepsById = remembered<NonNullable<Payment['steps']>>();
+
+/**
+ * How to pay `p` (the companion's steps, server/domain/pay-steps.ts) in the language the view speaks, with the
+ * names and amount the view shows filled in. None when the companion sent none.
+ */
+export const payStepsFor = (p: Payment, lang: string, values: Record<string, string>): PaySteps[] =>
+  (stepsById(p.id, p.steps)?.[lang === 'en' ? 'en' : 'id'] ?? []).map((list) => list.map((s) => s.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m)) as PaySteps);

@@ -1,13 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from '../internal/decorators.js';
-import type { Payment, VaGuide } from '../../server/api-types.js';
+import type { Payment } from '../../server/api-types.js';
 import { CopyController } from '../controllers/copy.js';
 import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
 import { formatIdr } from '../internal/format.js';
-import { channelName, groupDigits } from '../internal/view-format.js';
-import { remembered } from '../internal/remember.js';
+import { channelName, payStepsFor } from '../internal/view-format.js';
 import { codeField, countdownTemplate } from '../internal/templates.js';
 import { controls } from '../styles/controls.js';
 import { marks } from '../styles/marks.js';
@@ -38,9 +37,6 @@ import { vaViewStyles } from './va-view.styles.js';
  * @cssprop [--bayar-font-family=system-ui, …] - font.
  * @cssprop [--bayar-space=16px] - spacing unit.
  */
-/** The bank's guide from the widget API's answer, by payment (its status updates come without it). */
-const guideFor = remembered<VaGuide>();
-
 export class BayarVaView extends BayarElement<CountdownEvents> {
   static override styles = [tokens, controls, marks, viewStyles, vaViewStyles];
 
@@ -61,18 +57,7 @@ export class BayarVaView extends BayarElement<CountdownEvents> {
     const { bank, number, billerCode } = p.va;
     const amount = formatIdr(p.amount);
     const name = channelName(bank);
-    const guide = guideFor(p.id, p.va.guide);
-    const vaLine = billerCode ? t.steps.enterBill(billerCode, number) : t.steps.enterVa(groupDigits(number));
-    // Only the channels the companion's guide has a source for; a bank without a verified guide gets generic app steps.
-    const steps: Array<[keyof typeof t.channels, string[]]> = !guide
-      ? [['mobile', t.steps.generic(name, vaLine, amount)]]
-      : [
-          ['mobile', t.steps.mobile(guide.mobile[0], guide.mobile[1], vaLine, amount)],
-          ...(guide.atm
-            ? [['atm', t.steps.atm(name, guide.atm, guide.companyCode ? t.steps.enterCompany(guide.companyCode, groupDigits(number)) : vaLine, amount)] as [keyof typeof t.channels, string[]]]
-            : []),
-          ...(guide.internet ? [['internet', t.steps.internet(guide.internet[0], guide.internet[1], vaLine, amount)] as [keyof typeof t.channels, string[]]] : []),
-        ];
+    const steps = payStepsFor(p, t.lang, { name, amount });
     return html`
       <section class="stack" aria-labelledby="title">
         <div class="head">${mark(bank)}<h2 id="title" tabindex="-1">${name} Virtual Account</h2></div>
@@ -83,20 +68,22 @@ export class BayarVaView extends BayarElement<CountdownEvents> {
           <div class="amount">${amount}</div>
         </div>
         ${countdownTemplate(t, this.countdown, p.expiresAt, this.locale)}
-        <div part="instructions">
-          <h3>${t.howToPay}</h3>
-          ${steps.map(
-            ([channel, list], i) => html`
-              <details ?open=${i === 0}>
-                <summary>${t.channels[channel]}</summary>
-                <ol>
-                  ${list.map((step) => html`<li>${step}</li>`)}
-                </ol>
-              </details>
-            `,
-          )}
-          <p class="muted">${t.menuNote}</p>
-        </div>
+        ${steps.length
+          ? html`<div part="instructions">
+              <h3>${t.howToPay}</h3>
+              ${steps.map(
+                ([channel, ...list], i) => html`
+                  <details ?open=${i === 0}>
+                    <summary>${t.channels[channel as keyof typeof t.channels]}</summary>
+                    <ol>
+                      ${list.map((step) => html`<li>${step}</li>`)}
+                    </ol>
+                  </details>
+                `,
+              )}
+              <p class="muted">${t.menuNote}</p>
+            </div>`
+          : nothing}
       </section>
     `;
   }

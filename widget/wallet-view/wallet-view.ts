@@ -4,7 +4,7 @@ import type { Payment } from '../../server/api-types.js';
 import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
 import { BayarElement } from '../internal/base.js';
 import { mark } from '../internal/brands.js';
-import { channelName } from '../internal/view-format.js';
+import { channelName, payStepsFor } from '../internal/view-format.js';
 import { formatIdr, safeHttpUrl } from '../internal/format.js';
 import { paintQr, symbolFor } from '../internal/qr-canvas.js';
 import { countdownTemplate } from '../internal/templates.js';
@@ -140,7 +140,7 @@ export class BayarWalletView extends BayarElement<CountdownEvents> {
         <section class="stack" aria-labelledby="title">
           ${head(t.appTitle(name))} ${total} ${countdown}
           <ol part="instructions" class="app-steps">
-            ${t.appSteps(name, amount).map((s) => html`<li>${s}</li>`)}
+            ${payStepsFor(p, t.lang, { name, amount })[0]?.slice(1).map((s) => html`<li>${s}</li>`)}
           </ol>
           ${waiting}
         </section>
