@@ -24,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { transform } from 'lightningcss';
 import { build, defineConfig, type Plugin } from 'vite';
-import { applyTextKeyEdits, textKeyEdits, type TextKeyEdits } from './scripts/short-text-keys.js';
+import { privateNameEdits } from './scripts/short-private-names.js';
+import { applyTextKeyEdits, textKeyEdits, widgetProgram, type TextKeyEdits } from './scripts/short-text-keys.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const outDir = 'dist';
@@ -130,7 +131,7 @@ const squeezeCss = (css: string): string => transform({ filename: 'widget.css', 
  * lit/decorators.js, whose legacy `query` leaves the defining to the helper) is left as is.
  */
 function directDecorators(): Plugin {
-  const call = /^_decorate\(\[([^]+?)\], (\w+\.prototype), ("\w+"), void 0\);$/gm;
+  const call = /^_decorate\(\[([^]+?)\], (\w+\.prototype), ("[\w$]+"), void 0\);$/gm;
   /** One expression: no comma outside brackets, parentheses, braces or strings. */
   const single = (list: string) => {
     let depth = 0;
@@ -185,34 +186,43 @@ function shortLitMessages(): Plugin {
 }
 
 /**
- * The texts' keys (`installmentDetail`, `paymentCode`, …) become one or two letters in the bundle, wherever the type
- * checker proves a use reads the texts (scripts/short-text-keys.ts says which uses and why some keys stay). Runs on
- * the sources as written, before the other transforms; a widget module that was not type-checked fails the build.
+ * Shorter names in the bundle where the type checker proves every use: the texts' keys (`installmentDetail`,
+ * `paymentCode`, …) become one or two letters (scripts/short-text-keys.ts says which uses and why some keys stay), the
+ * widget's `private` class members two or three characters (scripts/short-private-names.ts). Runs on the sources as
+ * written, before the other transforms; a widget module that was not type-checked fails the build.
  */
-function shortTextKeys(): Plugin {
+function shortNames(): Plugin {
   let edits: TextKeyEdits = new Map();
   let checked = new Set<string>();
   return {
-    name: 'bayar:short-text-keys',
+    name: 'bayar:short-names',
     apply: 'build',
     enforce: 'pre',
     buildStart() {
       const sources = readdirSync(`${root}widget`, { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
         .map((f) => `widget/${f}`);
-      const result = textKeyEdits(root, sources);
-      edits = result.edits;
+      const program = widgetProgram(root, sources);
+      const keys = textKeyEdits(root, program);
+      const privates = privateNameEdits(root, program);
+      if (!keys.renamed.size) this.warn('no text key was shortened');
+      if (!privates.renamed.size) this.warn('no private member was shortened');
+      // Both rename distinct identifiers (translation members, class members): their edits never overlap.
+      edits = new Map(keys.edits);
+      for (const [file, entry] of privates.edits) {
+        const other = edits.get(file);
+        edits.set(file, other ? { text: other.text, edits: [...other.edits, ...entry.edits] } : entry);
+      }
       checked = new Set(sources.map((f) => `${root}${f}`));
-      if (!result.renamed.size) this.warn('no text key was shortened');
     },
     transform(code, id) {
       const file = id.split('?')[0]!;
       if (!/[\\/]widget[\\/].*\.ts$/.test(file)) return null;
-      if (!checked.has(file)) this.error(`${file} was not type-checked for the texts' short keys`);
+      if (!checked.has(file)) this.error(`${file} was not type-checked for the bundle's short names`);
       const entry = edits.get(file);
       if (!entry) return null;
       const out = applyTextKeyEdits(code, entry);
-      if (out === null) this.error(`${file} changed since it was type-checked; its texts' keys cannot be shortened`);
+      if (out === null) this.error(`${file} changed since it was type-checked; its names cannot be shortened`);
       return { code: out, map: null };
     },
   };
@@ -244,7 +254,7 @@ function loaderBuild(): Plugin {
 
 export default defineConfig({
   publicDir: false,
-  plugins: [shortTextKeys(), squeezeTemplates(), directDecorators(), shortLitMessages(), loaderBuild()],
+  plugins: [shortNames(), squeezeTemplates(), directDecorators(), shortLitMessages(), loaderBuild()],
   build: {
     outDir,
     emptyOutDir: true,

@@ -17,13 +17,17 @@ import ts from 'typescript';
 /** Per source file (absolute path): its text as checked, and the [start, end, newName] edits to apply to it. */
 export type TextKeyEdits = Map<string, { text: string; edits: Array<[number, number, string]> }>;
 
-export function textKeyEdits(root: string, entries: string[]): { edits: TextKeyEdits; renamed: Map<string, string> } {
-  const translationFile = resolve(root, 'widget/i18n/translation.ts');
+/** The widget's sources (`entries`, relative to `root`) as the type checker sees them with the project's tsconfig. */
+export function widgetProgram(root: string, entries: string[]): ts.Program {
   const config = ts.parseJsonConfigFileContent(ts.readConfigFile(resolve(root, 'tsconfig.json'), ts.sys.readFile).config, ts.sys, root);
-  const program = ts.createProgram(
+  return ts.createProgram(
     entries.map((e) => resolve(root, e)),
     config.options,
   );
+}
+
+export function textKeyEdits(root: string, program: ts.Program): { edits: TextKeyEdits; renamed: Map<string, string> } {
+  const translationFile = resolve(root, 'widget/i18n/translation.ts');
   const checker = program.getTypeChecker();
   const widgetDir = resolve(root, 'widget') + '/';
   const files = program.getSourceFiles().filter((f) => f.fileName.startsWith(widgetDir));
