@@ -186,6 +186,79 @@ function shortLitMessages(): Plugin {
 }
 
 /**
+ * Parts of Lit's production build that this widget never reaches, cut from its modules as they are bundled (about
+ * 190 B gzip of the first load), each only while the widget's sources show it unused:
+ * - directives (`lit/directive.js`, `lit/directives/*`): a binding's value is never a directive result, so resolving
+ *   one is the value itself;
+ * - svg`` and mathml`` templates: every template is html``;
+ * - `static properties`, `addInitializer` and standard-decorator metadata: our reactive properties come from the
+ *   legacy decorators in widget/internal/decorators.ts, which call createProperty;
+ * - property options no property uses: `reflect` (with the converters' toAttribute), `useDefault`, and `type: Object`
+ *   or `Array` (JSON attributes);
+ * - the hooks for Lit's polyfill-support and hydrate-support modules (not loaded: every browser the widget targets has
+ *   native shadow DOM, and it is never server-rendered), and the version lists Lit's development build reads to warn
+ *   about two copies of Lit on one page.
+ * If Lit rewords a piece, nothing is cut from it and the build says so; if a widget module starts using one, the
+ * build fails and names it.
+ */
+function trimLit(): Plugin {
+  const cuts: Array<{ module: RegExp; from: string | RegExp; to: string; what: string }> = [
+    { what: 'directives', module: /[\\/]lit-html[\\/]lit-html\.js$/, from: /function (\w+)\(t,i,s=t,e\)\{if\(i===\w+\)return i;let h=void 0!==e\?s\._\$Co\?\.\[e\]:s\._\$Cl;.+?,i\}/, to: 'function $1(t,i){return i}' },
+    { what: 'svg and mathml', module: /[\\/]lit-html[\\/]lit-html\.js$/, from: 'l=2===i?"<svg>":3===i?"<math>":""', to: 'l=""' },
+    { what: 'svg and mathml', module: /[\\/]lit-html[\\/]lit-html\.js$/, from: '+(2===i?"</svg>":3===i?"</math>":"")', to: '' },
+    { what: 'svg and mathml', module: /[\\/]lit-html[\\/]lit-html\.js$/, from: 'P.currentNode=this.el.content,2===i||3===i){const t=this.el.content.firstChild;t.replaceWith(...t.childNodes)}', to: 'P.currentNode=this.el.content,0){}' },
+    { what: 'polyfill and versions', module: /[\\/]lit-html[\\/]lit-html\.js$/, from: /,(\w+)=t\.litHtmlPolyfillSupport;\1\?\.\(\w+,\w+\),\(t\.litHtmlVersions\?\?=\[\]\)\.push\("[\d.]+"\);/, to: ';' },
+    { what: 'static properties', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'if(this.finalized=!0,this._$Ei(),this.hasOwnProperty(d("properties"))){const t=this.properties,s=[...r(t),...o(t)];for(const i of s)this.createProperty(i,t[i])}', to: 'this.finalized=!0,this._$Ei();' },
+    { what: 'metadata', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'const t=this[Symbol.metadata];if(null!==t){const s=litPropertyMetadata.get(t);if(void 0!==s)for(const[t,i]of s)this.elementProperties.set(t,i)}', to: '' },
+    { what: 'metadata', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'Symbol.metadata??=Symbol("metadata"),a.litPropertyMetadata??=new WeakMap;', to: '' },
+    { what: 'addInitializer', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'static addInitializer(t){this._$Ei(),(this.l??=[]).push(t)}', to: '' },
+    { what: 'addInitializer', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: ',void 0!==t.l&&(this.l=[...t.l])', to: '' },
+    { what: 'addInitializer', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: ',this.constructor.l?.forEach(t=>t(this))', to: '' },
+    { what: 'polyfill and versions', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: /,p\?\.\(\{ReactiveElement:y\}\),\(a\.reactiveElementVersions\?\?=\[\]\)\.push\("[\d.]+"\)/, to: '' },
+    { what: 'reflect', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: '_$ET(t,s){const i=this.constructor.elementProperties.get(t),e=this.constructor._$Eu(t,i);if(void 0!==e&&!0===i.reflect){const h=(void 0!==i.converter?.toAttribute?i.converter:u).toAttribute(s,i.type);this._$Em=t,null==h?this.removeAttribute(e):this.setAttribute(e,h),this._$Em=null}}', to: '' },
+    { what: 'reflect', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'update(t){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}', to: 'update(t){this._$EM()}' },
+    { what: 'reflect', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: ',c=a.trustedTypes,l=c?c.emptyScript:"",p=a.reactiveElementPolyfillSupport,', to: ',' },
+    { what: 'reflect', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'toAttribute(t,s){switch(s){case Boolean:t=t?l:null;break;case Object:case Array:t=null==t?t:JSON.stringify(t)}return t},', to: '' },
+    { what: 'reflect and useDefault', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'C(t,s,{useDefault:i,reflect:e,wrapped:h},r){i&&!(this._$Ej??=new Map).has(t)&&(this._$Ej.set(t,r??s??this[t]),!0!==h||void 0!==r)||(this._$AL.has(t)||(this.hasUpdated||i||(s=void 0),this._$AL.set(t,s)),!0===e&&this._$Em!==t&&(this._$Eq??=new Set).add(t))}', to: 'C(t,s){this._$AL.has(t)||(this.hasUpdated||(s=void 0),this._$AL.set(t,s))}' },
+    { what: 'useDefault', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: '||i.useDefault&&i.reflect&&h===this._$Ej?.get(t)&&!this.hasAttribute(r._$Eu(t,i))', to: '' },
+    { what: 'useDefault', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'this[e]=r??this._$Ej?.get(e)??r', to: 'this[e]=r' },
+    { what: 'Object and Array attributes', module: /[\\/]reactive-element[\\/]reactive-element\.js$/, from: 'case Object:case Array:try{i=JSON.parse(t)}catch(t){i=null}', to: '' },
+    { what: 'polyfill and versions', module: /[\\/]lit-element[\\/]lit-element\.js$/, from: ',s.litElementHydrateSupport?.({LitElement:i});const o=s.litElementPolyfillSupport;o?.({LitElement:i});', to: ';' },
+    { what: 'polyfill and versions', module: /[\\/]lit-element[\\/]lit-element\.js$/, from: /\(s\.litElementVersions\?\?=\[\]\)\.push\("[\d.]+"\);/, to: '' },
+  ];
+  /** What in a widget module would need a cut piece back. */
+  const uses: Array<[RegExp, string]> = [
+    [/from\s+['"]lit\/(directive|directives\/|async-directive)|from\s+['"]lit-html\/(directive|directives\/|async-directive)/, 'directives'],
+    [/import\s*\{[^}]*\b(svg|mathml)\b[^}]*\}\s*from\s*['"]lit/, 'svg and mathml'],
+    [/\bstatic\s+(override\s+)?properties\b/, 'static properties'],
+    [/from\s+['"]lit\/decorators|Symbol\.metadata/, 'metadata'],
+    [/\baddInitializer\b/, 'addInitializer'],
+    [/\breflect\s*:/, 'reflect'],
+    [/\buseDefault\b/, 'useDefault'],
+    [/\btype\s*:\s*(Object|Array)\b|\bconverter\s*:/, 'Object and Array attributes'],
+  ];
+  return {
+    name: 'bayar:trim-lit',
+    apply: 'build',
+    transform(code, id) {
+      if (/[\\/]widget[\\/].*\.ts$/.test(id)) {
+        for (const [use, what] of uses) if (use.test(code)) this.error(`${id} uses Lit's ${what}, which bayar:trim-lit cuts from the bundle`);
+        return null;
+      }
+      const mine = cuts.filter((c) => c.module.test(id));
+      if (!mine.length) return null;
+      let out = code;
+      for (const cut of mine) {
+        const next = out.replace(cut.from, cut.to);
+        if (next === out) this.warn(`Lit's ${cut.what} (${String(cut.from).slice(0, 40)}…) not found in ${id}: left as Lit wrote it`);
+        out = next;
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
  * Shorter names in the bundle where the type checker proves every use: the texts' keys (`installmentDetail`,
  * `paymentCode`, …) become one or two letters (scripts/short-text-keys.ts says which uses and why some keys stay), the
  * widget's `private` class members two or three characters (scripts/short-private-names.ts). Runs on the sources as
@@ -254,7 +327,7 @@ function loaderBuild(): Plugin {
 
 export default defineConfig({
   publicDir: false,
-  plugins: [shortNames(), squeezeTemplates(), directDecorators(), shortLitMessages(), loaderBuild()],
+  plugins: [shortNames(), squeezeTemplates(), directDecorators(), shortLitMessages(), trimLit(), loaderBuild()],
   build: {
     outDir,
     emptyOutDir: true,
