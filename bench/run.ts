@@ -30,6 +30,7 @@ import { runStartup } from './lib/startup.js';
 import { runThroughput } from './lib/throughput.js';
 import { runTti, startPageServer } from './lib/tti.js';
 import { measureWeight } from './lib/weight.js';
+import { measureExamples } from './lib/example-weight.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -127,7 +128,9 @@ async function main() {
       // Rebuilding here would pull dist/ from under anyone else's running tests; say so instead.
       results.notes.push('dist/ is older than the newest file in widget/: weight and TTI are of the last build (run `npm run build` first for current figures).');
     }
-    results.weight = measureWeight(dist, join(ROOT, 'dist-console'));
+    const weight = measureWeight(dist, join(ROOT, 'dist-console'));
+    weight.examples = await measureExamples(ROOT, dir, { firstLoad: weight.firstLoadScript.gzip, everything: weight.everything.gzip });
+    results.weight = weight;
   });
 
   // 1b. Cold start of the server, compiled against tsx.

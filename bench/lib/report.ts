@@ -211,6 +211,18 @@ export function renderMarkdown(r: Results): string {
       for (const f of c.lazy) L.push(`| lazy: ${f.file} | ${bytes(f.raw)} | ${bytes(f.gzip)} | ${bytes(f.brotli)} |`);
       L.push(`| everything | ${bytes(c.everything.raw)} | ${bytes(c.everything.gzip)} | ${bytes(c.everything.brotli)} |`, '');
     }
+    if (w.examples?.length) {
+      L.push(
+        '',
+        "What Bayar adds to each example shop (examples/), gzip: the script-tag examples load the widget above from the companion; the React and Vue examples bundle the npm package's lib/widget into the shop's own code and are built here with Vite twice, as written and with Bayar's imports stubbed out (bench/lib/example-weight.ts). Next.js is not built here (not installed in this repository; its build takes minutes): its client side is the React example's `bayar/react`.",
+        '',
+      );
+      L.push('| example | how it loads Bayar | shop without Bayar (first load) | with Bayar (first load + lazy) | added to the first load | added lazily |', '|---|---|---:|---:|---:|---:|');
+      for (const e of w.examples) {
+        L.push(`| ${e.example} | ${e.how} | ${e.without ? bytes(e.without.first) : '—'} | ${e.with ? `${bytes(e.with.first)} + ${bytes(e.with.lazy)}` : '—'} | ${bytes(e.added.first)} | ${bytes(e.added.lazy)} |`);
+      }
+      L.push('');
+    }
     L.push(
       `For scale: widely used in-page checkout SDKs weigh 129–204 KB gzip (Braintree Drop-in ≈ 129 KB, Xendit components ≈ 134 KB, Adyen Drop-in trimmed ≈ 136 KB, full ≈ 204 KB; figures from the issue, not measured here): Bayar's first load is ${fmtRatio(129 * 1024 / Math.max(w.firstLoadScript.gzip, 1))} smaller than the lightest, everything together ${fmtRatio(129 * 1024 / Math.max(w.everything.gzip, 1))}.`,
     );

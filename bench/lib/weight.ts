@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { ExampleWeight } from './example-weight.js';
 
 export interface FileWeight {
   file: string;
@@ -28,6 +29,8 @@ export interface WeightResult {
   budgets: { firstLoadGzip: number; everythingGzip: number };
   /** The merchant console's build (dist-console/), when it exists: its first load and its lazy chunks. */
   console?: ConsoleWeight;
+  /** What Bayar adds to each example shop (example-weight.ts). */
+  examples?: ExampleWeight[];
 }
 
 export interface ConsoleWeight {
