@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { orderQuery, prefetchMethods } from '../../widget/internal/methods-request.js';
-import { FakeServer, METHODS, SERVER, deferred, mountCheckout, radios, setupPage, teardownPage } from './helpers.js';
+import { FakeServer, METHODS, SERVER, deferred, mountCheckout, radios, settle, setupPage, teardownPage } from './helpers.js';
 
 let server: FakeServer;
 
@@ -62,6 +62,28 @@ describe('<bayar-checkout>: the method list the loader started', () => {
     const { el } = await mounted;
     expect(radios(el)).to.have.length(METHODS.length);
     expect(server.seen('GET', '/api/methods')).to.have.length(1);
+  });
+
+  it('already answered when the element starts: the method list is on screen before any task runs (no frame with the loading view)', async () => {
+    prefetchMethods(SERVER, { session: 'sess_ready' });
+    // The loader reads the answer itself while bayar.mjs loads; here the page simply waits for that.
+    await settle(6);
+    const el = document.createElement('bayar-checkout');
+    el.setAttribute('server', SERVER);
+    el.setAttribute('session', 'sess_ready');
+    let ready = false;
+    el.addEventListener('bayar-ready', () => (ready = true));
+    document.body.append(el);
+    try {
+      // Microtasks only (no timer, no task, so no frame can come in between): the element must be done by then.
+      for (let i = 0; i < 50 && !ready; i++) await Promise.resolve();
+      expect(ready, 'bayar-ready fired before any task ran').to.equal(true);
+      expect(radios(el)).to.have.length(METHODS.length);
+      expect(el.shadowRoot!.querySelector('.loading'), 'no loading view on screen').to.equal(null);
+      expect(server.seen('GET', '/api/methods')).to.have.length(1);
+    } finally {
+      el.remove();
+    }
   });
 
   it('names no order without a session, items, or an order id with a positive whole amount (as the element reads it)', () => {

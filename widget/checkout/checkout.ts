@@ -549,9 +549,10 @@ export class BayarCheckout extends BayarElement {
 
   private renderView() {
     const t = this.t;
+    const loading = html`<p class="muted loading"><span class="spinner" aria-hidden="true"></span>${t.loading}</p>`;
     switch (this.view) {
       case 'loading':
-        return html`<p class="muted loading"><span class="spinner" aria-hidden="true"></span>${t.loading}</p>`;
+        return loading;
       case 'setup':
         return nothing;
       case 'pick':
@@ -576,7 +577,7 @@ export class BayarCheckout extends BayarElement {
                 error: (code, message) => this.fail(new ApiError(code, message)),
               },
             })
-          : html`<p class="muted loading"><span class="spinner" aria-hidden="true"></span>${t.loading}</p>`;
+          : loading;
     }
   }
 

@@ -6,7 +6,7 @@ import type {
   PaymentMethod,
 } from '../../server/api-types.js';
 import { systemClock, type Clock } from './clock.js';
-import { credentials, orderHeaders, orderPath, READ_TIMEOUT_MS, type OrderQuery } from './methods-request.js';
+import { answer, credentials, orderHeaders, orderPath, READ_TIMEOUT_MS, type OrderQuery } from './methods-request.js';
 
 /** A failed request: `code` is the server's error code, or a client code such as `network_error`. */
 export class ApiError extends Error {
@@ -116,32 +116,28 @@ export class BayarApi {
    * request stops and rejects (as a timeout: the caller drops the answer of a superseded load anyway).
    */
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
-    let res!: Response;
     const abort = new AbortController();
     signal?.addEventListener('abort', () => abort.abort());
     const timer = this.clock.setTimeout(() => abort.abort(), BayarApi.timeouts[method === 'GET' ? 'read' : 'write']);
-    let json: unknown = null;
-    try {
-      // The loader (bayar.js) may have started this very GET while the module loaded: its answer is this one.
-      res = await ((method === 'GET' && globalThis.__bayarPrefetched?.(this.base + path, headers)) || fetch(this.base + path, {
-        method,
-        // The widget never sends cookies: a session token or an unguessable payment id is the only credential.
-        credentials: credentials(this.base + path),
-        headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: abort.signal,
-      }));
-      json = await res.json().catch(() => null);
-    } catch {
-      if (!abort.signal.aborted) throw new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
-    } finally {
-      this.clock.clearTimeout(timer);
-    }
+    // The loader (bayar.js) may have started this very GET while the module loaded: its answer is this one.
+    const { status, body: json } = await ((method === 'GET' && globalThis.__bayarPrefetched?.(this.base + path, headers)) ||
+      answer(
+        fetch(this.base + path, {
+          method,
+          // The widget never sends cookies: a session token or an unguessable payment id is the only credential.
+          credentials: credentials(this.base + path),
+          headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: abort.signal,
+        }),
+      ));
+    this.clock.clearTimeout(timer);
     // Also a body cut off by the timeout: a timeout, not an unreadable answer.
     if (abort.signal.aborted) throw new ApiError('timeout', 'The payment server did not answer in time.');
-    if (!res.ok) {
+    if (!status) throw new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
+    if (status < 200 || status > 299) {
       const error = (json as ApiErrorBody | null)?.error;
-      throw new ApiError(error?.code || `http_${res.status}`, error?.message || `The server answered ${res.status}.`, res.status, error?.text);
+      throw new ApiError(error?.code || `http_${status}`, error?.message || `The server answered ${status}.`, status, error?.text);
     }
     if (!json || typeof json !== 'object') throw new ApiError('invalid_response', 'The server sent an unreadable answer.');
     return json as T;

@@ -47,32 +47,47 @@ export const credentials = (url: string): RequestCredentials => (new URL(url, lo
 export const READ_TIMEOUT_MS = 15_000;
 
 /**
- * Set by the loader: the response it started for exactly this GET (same URL and session), handed over once (a body
- * is read once), or undefined. Absent when bayar.mjs was loaded without the loader.
+ * What a request answered: its status (0: no answer, the network failed or the request was aborted) and its body
+ * read as JSON (null when it was not JSON). The loader reads the body
+ * itself, as soon as it arrives, so that the element starting later finds the answer settled and renders the methods
+ * in its first update, with no task between (reading a body is a task of its own, and a frame can come in between).
  */
-export type Prefetched = (url: string, headers: Record<string, string>) => Promise<Response> | undefined;
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Set by the loader: the answer it started for exactly this GET (same URL and session), handed over once, or
+ * undefined. Absent when bayar.mjs was loaded without the loader.
+ */
+export type Prefetched = (url: string, headers: Record<string, string>) => Promise<Answer> | undefined;
 declare global {
   var __bayarPrefetched: Prefetched | undefined;
 }
 
-const started = new Map<string, Promise<Response>>();
+/** Reads a response into an Answer (never rejects): the loader's request and the element's own are read the same way. */
+export const answer = (response: Promise<Response>): Promise<Answer> =>
+  response.then(
+    async (res) => ({ status: res.status, body: await res.json().catch(() => null) }),
+    () => ({ status: 0, body: null }),
+  );
+
+const started = new Map<string, Promise<Answer>>();
 const key = (url: string, headers: Record<string, string>) => `${url} ${headers['Bayar-Session']}`;
 
 /**
  * Loader only: starts GET /api/methods for an order, as the element sends it (anonymous, the session in its header;
- * `base` without a trailing slash), and offers the response to the element through `__bayarPrefetched`.
+ * `base` without a trailing slash), and offers the answer to the element through `__bayarPrefetched`.
  */
 export function prefetchMethods(base: string, order: OrderQuery): void {
   const url = base + orderPath('/api/methods', order);
   const headers = orderHeaders(order);
-  const response = fetch(url, { credentials: credentials(url), headers, signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
-  // An answer nobody takes (the element came to name another order) is no unhandled rejection.
-  response.catch(() => undefined);
-  started.set(key(url, headers), response);
+  started.set(key(url, headers), answer(fetch(url, { credentials: credentials(url), headers, signal: AbortSignal.timeout(READ_TIMEOUT_MS) })));
   globalThis.__bayarPrefetched ??= (url, headers) => {
     const k = key(url, headers);
-    const response = started.get(k);
+    const taken = started.get(k);
     started.delete(k);
-    return response;
+    return taken;
   };
 }
