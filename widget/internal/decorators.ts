@@ -1,5 +1,5 @@
 /**
- * Lit's `property`, `state` and `query` decorators, legacy flavour only. The widget is compiled with TypeScript's
+ * Lit's `property` and `state` decorators (`query` is in ./query.ts), legacy flavour only. The widget is compiled with TypeScript's
  * `experimentalDecorators` (tsconfig.json; Vite 8 does not lower TC39 decorators), but each decorator in
  * lit/decorators.js carries the TC39 flavour as well, dead code in every bundle (about 300 B gzip of the first load).
  * These behave as Lit's own legacy paths (@lit/reactive-element decorators/property.ts, state.ts, query.ts without
@@ -9,7 +9,7 @@ import type { PropertyDeclaration, ReactiveElement } from 'lit';
 
 // Lit's legacy decorators return a descriptor (or nothing) for the __decorate helper to define: typed as Lit types them.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type Decorator = (proto: object, name: string) => any;
+export type Decorator = (proto: object, name: string) => any;
 
 /** A reactive property (attribute by default; `attribute: false` for objects set as properties). */
 export const property =
@@ -23,18 +23,3 @@ export const property =
 
 /** Internal reactive state: re-renders on change, no attribute. */
 export const state = (options?: Pick<PropertyDeclaration, 'hasChanged'>): Decorator => property({ ...options, state: true, attribute: false });
-
-/** A getter for the first element of the render root matching `selector` (null before the first render). */
-export const query =
-  (selector: string): Decorator =>
-  (proto, name) => {
-    const descriptor = {
-      configurable: true,
-      enumerable: true,
-      get(this: ReactiveElement) {
-        return this.renderRoot?.querySelector(selector) ?? null;
-      },
-    };
-    Object.defineProperty(proto, name, descriptor);
-    return descriptor;
-  };

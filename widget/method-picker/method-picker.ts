@@ -69,36 +69,20 @@ export class BayarMethodPicker extends BayarElement<MethodPickerEvents> {
   private onKeydown(event: KeyboardEvent): void {
     const radios = this.radios();
     const index = radios.indexOf(event.target as HTMLElement);
+    const key = event.key;
     if (index < 0) return;
-    const last = radios.length - 1;
-    let next = -1;
-    switch (event.key) {
-      case 'ArrowDown':
-      case 'ArrowRight':
-        next = index === last ? 0 : index + 1;
-        break;
-      case 'ArrowUp':
-      case 'ArrowLeft':
-        next = index === 0 ? last : index - 1;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = last;
-        break;
-      case ' ':
-      case 'Enter': {
-        event.preventDefault();
-        const method = this.methods.find((m) => m.id === radios[index]!.dataset.id);
-        if (method) this.select(method);
-        return;
-      }
-      default:
-        return;
+    if (key === ' ' || key === 'Enter') {
+      event.preventDefault();
+      const method = this.methods.find((m) => m.id === radios[index]!.dataset.id);
+      if (method) this.select(method);
+      return;
     }
+    // Arrows move round the group (the last wraps to the first), Home and End jump.
+    const step = ({ ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 } as Record<string, number>)[key];
+    const n = radios.length;
+    const target = radios[key === 'Home' ? 0 : key === 'End' ? n - 1 : step ? (index + step + n) % n : -1];
+    if (!target) return;
     event.preventDefault();
-    const target = radios[next]!;
     this.focusId = target.dataset.id ?? '';
     target.tabIndex = 0;
     target.focus();

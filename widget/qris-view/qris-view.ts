@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from '../internal/decorators.js';
+import { property, state } from '../internal/decorators.js';
+import { query } from '../internal/query.js';
 import { qrisDrawable } from '../../server/lib/qris.js';
 import type { Payment } from '../../server/api-types.js';
 import { CountdownController, type CountdownEvents } from '../controllers/countdown.js';
