@@ -282,6 +282,11 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use(webhookRoutes(service, providers, clock, metrics, config.webhookAllowedIps, new URL(publicUrl).pathname.replace(/\/+$/, '')));
 
   app.use('/api', apiCors);
+  // API answers over 1 KB go out compressed as the client accepts (the method list on a phone shares its first round
+  // trips' bandwidth with bayar.mjs; a payment with its QR symbol is several KB). The fast path (routes/fast-path.ts)
+  // decides and encodes exactly as this does. SSE streams say no-transform and are left as they are.
+  const gzip = compression();
+  app.use('/api', gzip);
   app.use('/api', apiLimit);
   app.use(
     '/api',
@@ -311,8 +316,7 @@ export function createApp(deps: AppDeps): BayarApp {
   app.use(payPageRoutes({ links, service, shop: config.shop, secure: publicUrl.startsWith('https:') }));
 
   const dist = deps.distDir ?? join(ROOT, 'dist');
-  // The widget and pages go out compressed; API answers and SSE streams are left alone (small, or long-lived).
-  const gzip = compression();
+  // The widget and pages go out compressed; the API's answers are by the /api mount above; webhook answers are small.
   app.use((req, res, next) => (req.path.startsWith('/api/') || req.path.startsWith('/webhooks/') ? next() : gzip(req, res, next)));
   if (config.console.enabled) {
     app.use(

@@ -13,6 +13,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import type { Express, ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, type MemoryStore } from 'express-rate-limit';
 import type { Logger } from '../lib/logger.js';
@@ -34,6 +36,31 @@ export function recordHeaders(mw: RequestHandler): string[] {
   // A middleware that answers or defers (a nonce per request, say) cannot be recorded: then there is no fast path.
   if (!called) throw new Error('security headers could not be recorded');
   return headers;
+}
+
+/**
+ * The content coding app.ts's compression() middleware gives the stack's API answers, decided here exactly as it
+ * decides: its own copy of `negotiator` (required from where compression resolves it, not whatever version the app
+ * hoists), its encodings and order of preference, identity without an Accept-Encoding, nothing for a HEAD request or
+ * under its 1 KB threshold. null: send the answer as it is.
+ */
+type NegotiatorCtor = new (req: IncomingMessage) => { encoding(available: string[], preferred: string[]): string | undefined };
+const Negotiator = createRequire(createRequire(import.meta.url).resolve('compression'))('negotiator') as NegotiatorCtor;
+export type Coding = 'br' | 'gzip' | 'deflate';
+export const COMPRESS_THRESHOLD = 1024;
+export function contentCoding(req: IncomingMessage, size: number): Coding | null {
+  if (size < COMPRESS_THRESHOLD || req.method === 'HEAD' || !req.headers['accept-encoding']) return null;
+  const coding = new Negotiator(req).encoding(['br', 'gzip', 'deflate', 'identity'], ['br', 'gzip']);
+  return coding === 'br' || coding === 'gzip' || coding === 'deflate' ? coding : null;
+}
+
+/** A text in a content coding with compression()'s settings (zlib defaults; brotli at quality 4), byte for byte its output. */
+export function encode(text: string, coding: Coding): Buffer {
+  return coding === 'br'
+    ? brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } })
+    : coding === 'gzip'
+      ? gzipSync(text)
+      : deflateSync(text);
 }
 
 /** The rate-limit bucket of the API: one key per client, as the app's express-rate-limit instance computes it. */
@@ -120,7 +147,12 @@ export function fastPath(o: FastStack, routes: FastRoute[]): (req: IncomingMessa
 
   function fail(req: Request, res: Tracked, head: readonly string[], stream: boolean | undefined, err: unknown) {
     // An error answer is rare: written by the app's error handler with the same headers as the stack's, then logged.
-    if (!res.headersSent) for (let i = 0; i < head.length; i += 2) res.setHeader(head[i]!, head[i + 1]!);
+    // On the stack it passes compression(), which varies every JSON answer by Accept-Encoding (an error is too small
+    // to be compressed); appended, as CORS may have named Origin already.
+    if (!res.headersSent) {
+      for (let i = 0; i < head.length; i += 2) res.appendHeader(head[i]!, head[i + 1]!);
+      res.appendHeader('Vary', 'Accept-Encoding');
+    }
     if (!stream) res.once('finish', closed);
     try {
       o.error(err, req, res, () => res.end());

@@ -5,7 +5,12 @@
  * fast path beside a route that goes through the whole stack (GET /api/installments, the same query).
  */
 import assert from 'node:assert/strict';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import compression from 'compression';
+import express from 'express';
 import { sandboxConfig } from '../../server/config.js';
 import type { PaymentMethod } from '../../server/api-types.js';
 import { ipKeyGenerator } from 'express-rate-limit';
@@ -15,8 +20,11 @@ import { answerText } from '../../server/routes/methods-fast.js';
 import { api, merchantHeaders, startTestServer, type TestServer } from '../helpers/server.js';
 
 const SHOP = 'https://shop.example';
-/** Headers that differ between any two answers (or with the body): everything else must be equal. */
-const VARYING = new Set(['date', 'content-length', 'x-request-id', 'ratelimit', 'etag']);
+/**
+ * Headers that differ between any two answers (or with the body: compression() leaves an answer under 1 KB, such as
+ * the instalment plans, uncoded): everything else must be equal. The coding itself is checked below.
+ */
+const VARYING = new Set(['date', 'content-length', 'x-request-id', 'ratelimit', 'etag', 'content-encoding']);
 const headersOf = (h: Headers) => Object.fromEntries([...h].filter(([k]) => !VARYING.has(k)).sort(([a], [b]) => a.localeCompare(b)));
 
 describe('GET /api/methods fast path', () => {
@@ -82,6 +90,55 @@ describe('GET /api/methods fast path', () => {
     assert.equal(answerText({ methods: open }), JSON.stringify({ methods: open }));
     open.pop();
     assert.equal(answerText({ methods: open }), JSON.stringify({ methods: open }));
+  });
+
+  it('compresses the list exactly as the stack\'s compression() would: the same coding for every Accept-Encoding, the same bytes', async () => {
+    /** The raw answer, not decoded (fetch would decode it). */
+    const raw = (url: string, acceptEncoding: string | undefined) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        get(url, { headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const plain = JSON.stringify({ methods: s.bayar.service.methods(150_000, undefined) });
+    assert.ok(Buffer.byteLength(plain) > 1024, 'the list is over compression()\'s threshold');
+    // The reference: the same JSON answer through compression(), as app.ts mounts it before the API's routes.
+    const ref = express().use(compression()).get('/', (_req, res) => void res.json(JSON.parse(plain)));
+    const server = ref.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const refUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const seen = new Set<string>();
+      for (const ae of ['gzip, deflate, br, zstd', 'gzip, deflate', 'gzip', 'deflate', 'br', 'br;q=0, gzip', 'gzip;q=0.5, deflate', 'gzip;q=0', 'identity', '*', 'zstd', '', undefined]) {
+        const fast = await raw(`${s.url}/api/methods?amount=150000`, ae);
+        const want = await raw(refUrl, ae);
+        assert.equal(fast.headers['content-encoding'], want.headers['content-encoding'], `coding for ${ae}`);
+        assert.equal(fast.headers['vary'], want.headers['vary'], `vary for ${ae}`);
+        assert.ok(fast.body.equals(want.body), `the same bytes for ${ae}`);
+        const coding = fast.headers['content-encoding'];
+        const decoded = coding === 'br' ? brotliDecompressSync(fast.body) : coding === 'gzip' ? gunzipSync(fast.body) : coding === 'deflate' ? inflateSync(fast.body) : fast.body;
+        assert.equal(decoded.toString('utf8'), plain, `decodes to the plain answer (${ae})`);
+        if (coding) assert.equal(Number(fast.headers['content-length']), fast.body.length);
+        seen.add(coding ?? 'identity');
+      }
+      assert.deepEqual([...seen].sort(), ['br', 'deflate', 'gzip', 'identity'], 'every coding was exercised');
+      // Asked again: the coded bytes kept for the list are the same.
+      assert.ok((await raw(`${s.url}/api/methods?amount=150000`, 'gzip')).body.equals((await raw(refUrl, 'gzip')).body));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('codes a session\'s answer (which names its order) afresh, as the stack would', async () => {
+    const minted = await api(s.url, 'POST', '/api/sessions', { orderId: 'FAST-GZ', amount: 150_000 }, merchantHeaders(sandboxConfig().merchantKey));
+    assert.equal(minted.status, 201, JSON.stringify(minted.body));
+    const named = await fetch(`${s.url}/api/methods`, { headers: { 'bayar-session': minted.body.session, 'accept-encoding': 'gzip' } });
+    assert.equal(named.headers.get('content-encoding'), 'gzip');
+    const body = await named.json();
+    assert.deepEqual(body.order, { orderId: 'FAST-GZ', amount: 150_000 });
+    assert.deepEqual(body.methods, s.bayar.service.methods(150_000, undefined));
   });
 
   it('keys the rate limit by client exactly as express-rate-limit does (IPv6 by its /56)', () => {
