@@ -102,14 +102,16 @@ document.addEventListener('bayar-ready', async (event) => {
 `;
 
 /**
- * The head of docs/integration.md's embed snippet for an order named by its amount: the module the loader imports is
- * fetched beside the loader instead of after it, and the method list itself is preloaded while the page still parses
- * (an anonymous fetch, exactly the request bayar.js sends, which takes this answer: one request, checked below).
- * Here the widget files are on the page's origin, the companion on another.
+ * docs/integration.md's embed snippet for an order named by its amount (docs/examples/embed-preload.html): in the head,
+ * the module the loader imports is fetched beside the loader instead of after it, and the method list itself is
+ * preloaded while the page still parses (an anonymous fetch, exactly the request bayar.js sends, which takes this answer:
+ * one request, checked below); after the element, the loader, `async` (it runs as soon as it arrives, without holding
+ * up the page's DOMContentLoaded; being after the element, it finds it parsed). Here the widget files are on the page's
+ * origin, the companion on another.
  */
-const EMBED = (server: string, amount: number) => `<link rel="modulepreload" href="/bayar.mjs">
-<link rel="preload" as="fetch" crossorigin href="${server}/api/methods?amount=${amount}">
-<script src="/bayar.js" defer></script>`;
+const HINTS = (server: string, amount: number) => `<link rel="modulepreload" href="/bayar.mjs">
+<link rel="preload" as="fetch" crossorigin href="${server}/api/methods?amount=${amount}">`;
+const LOADER = '<script src="/bayar.js" async></script>';
 
 const AMOUNT = 150_000;
 
@@ -160,9 +162,10 @@ function page(kind: Kind, server: string, order: string) {
   return `<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Checkout</title>
 <script>window.__kind = '${kind}';${PROBE}</script>
-${kind === 'widget' ? EMBED(server, AMOUNT) : ''}
+${kind === 'widget' ? HINTS(server, AMOUNT) : ''}
 </head><body><main><h1>Checkout</h1>
 ${kind === 'floor' ? FLOOR(server, AMOUNT) : `<bayar-checkout server="${server}" order-id="${order}" amount="${AMOUNT}" customer-name="Siti" customer-email="siti@example.com"></bayar-checkout>`}
+${kind === 'widget' ? LOADER : ''}
 </main></body></html>`;
 }
 
