@@ -134,7 +134,7 @@ export class BayarApi {
     this.clock.clearTimeout(timer);
     // Also a body cut off by the timeout: a timeout, not an unreadable answer.
     if (abort.signal.aborted) throw new ApiError('timeout', 'The payment server did not answer in time.');
-    if (!status) throw new ApiError('network_error', 'Could not reach the payment server. Check the connection and try again.');
+    if (!status) throw new ApiError('network_error', 'Could not reach the payment server.');
     if (status < 200 || status > 299) {
       const error = (json as ApiErrorBody | null)?.error;
       throw new ApiError(error?.code || `http_${status}`, error?.message || `The server answered ${status}.`, status, error?.text);
