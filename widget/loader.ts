@@ -17,7 +17,15 @@ const entry = new URL('./bayar.mjs', (document.currentScript as HTMLScriptElemen
 import(/* @vite-ignore */ entry.href).catch(console.error);
 // The module evaluates after this script has run: the element's first request finds these already on their way.
 // Unless the element is already defined (bayar.mjs or this script loaded before): it has asked for itself.
-if (!customElements.get('bayar-checkout'))
+if (!customElements.get('bayar-checkout')) {
+  // The element's first render reads localStorage (the order's saved payment, the last used method), and a page's
+  // first touch of it loads the origin's storage from the browser process, synchronously: up to ~10 ms of a busy
+  // main thread. Touched here, while bayar.mjs is still on its way, that wait is off the element's critical path.
+  try {
+    void localStorage.length;
+  } catch {
+    // No storage (a sandboxed frame): the element does without.
+  }
   for (const el of document.querySelectorAll('bayar-checkout')) {
     const attr = (name: string) => el.getAttribute(name) || '';
     // Lit reads `amount` with Number(); an absent or malformed one names no order, as in the element.
@@ -25,5 +33,6 @@ if (!customElements.get('bayar-checkout'))
     // The element's default `server` is the directory bayar.mjs comes from (internal/script-base.ts).
     if (order) prefetchMethods((attr('server') || new URL('.', entry).href).replace(/\/+$/, ''), order);
   }
+}
 
 export {};
