@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { orderQuery, prefetchMethods } from '../../widget/internal/methods-request.js';
-import { FakeServer, METHODS, SERVER, deferred, mountCheckout, radios, settle, setupPage, teardownPage } from './helpers.js';
+import { FakeServer, METHODS, SERVER, deferred, mountCheckout, radios, settle, setupPage, teardownPage, until } from './helpers.js';
 
 let server: FakeServer;
 
@@ -64,7 +64,7 @@ describe('<bayar-checkout>: the method list the loader started', () => {
     expect(server.seen('GET', '/api/methods')).to.have.length(1);
   });
 
-  it('already answered when the element starts: the method list is on screen before any task runs (no frame with the loading view)', async () => {
+  it('already answered when the element starts: the method list is on screen before any task runs, the loading view never rendered', async () => {
     prefetchMethods(SERVER, { session: 'sess_ready' });
     // The loader reads the answer itself while bayar.mjs loads; here the page simply waits for that.
     await settle(6);
@@ -74,16 +74,40 @@ describe('<bayar-checkout>: the method list the loader started', () => {
     let ready = false;
     el.addEventListener('bayar-ready', () => (ready = true));
     document.body.append(el);
+    // Everything the element renders, as it renders it (a snapshot of each addition when it is observed).
+    const added: string[] = [];
+    const note = (records: MutationRecord[]) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) added.push(n.outerHTML);
+    };
+    const mo = new MutationObserver(note);
+    mo.observe(el.shadowRoot!, { childList: true, subtree: true });
     try {
       // Microtasks only (no timer, no task, so no frame can come in between): the element must be done by then.
       for (let i = 0; i < 50 && !ready; i++) await Promise.resolve();
       expect(ready, 'bayar-ready fired before any task ran').to.equal(true);
       expect(radios(el)).to.have.length(METHODS.length);
       expect(el.shadowRoot!.querySelector('.loading'), 'no loading view on screen').to.equal(null);
+      note(mo.takeRecords());
+      expect(added.join(''), 'the loading view was never rendered').not.to.include('loading');
       expect(server.seen('GET', '/api/methods')).to.have.length(1);
     } finally {
+      mo.disconnect();
       el.remove();
     }
+  });
+
+  it('still loading two frames after the element started: the loading view shows, then the list replaces it', async () => {
+    const held = deferred();
+    server.on('GET', /^\/api\/methods$/, () => held.promise);
+    const { el } = await mountCheckout({ session: 'sess_wait' }, { waitReady: false });
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    await frame();
+    await frame();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.card[aria-busy="true"] .loading'), 'the loading view, once the wait is noticeable').not.to.equal(null);
+    held.resolve({ body: { methods: METHODS } });
+    await until(() => radios(el).length === METHODS.length, 'the list after the answer');
+    expect(el.shadowRoot!.querySelector('.loading')).to.equal(null);
   });
 
   it('names no order without a session, items, or an order id with a positive whole amount (as the element reads it)', () => {

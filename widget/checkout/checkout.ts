@@ -527,9 +527,22 @@ export class BayarCheckout extends BayarElement {
 
   // ---- rendering --------------------------------------------------------------------------------------------------
 
+  /**
+   * While the element's first methods load, it shows nothing for its first two frames, then the loading view if they
+   * are still loading. A list answered by then (the loader's, read while bayar.mjs loaded; one just arriving) appears
+   * with no frame spent laying out and painting a spinner before it: on the time to interactive's critical path, that
+   * frame cost about as much as the list's own. Later loads (a retry, a new order) show the loading view at once.
+   */
+  private spinnerDue = false;
+
+  protected override firstUpdated(): void {
+    requestAnimationFrame(() => requestAnimationFrame(() => ((this.spinnerDue = true), this.requestUpdate())));
+  }
+
   protected override render() {
     const t = this.t;
     const error = this.error;
+    if (this.view === 'loading' && !this.spinnerDue) return nothing;
     return html`
       <div part="base" class="card" lang=${t.lang} aria-busy=${this.view === 'loading' || this.busy ? 'true' : 'false'}>
         ${this.renderView()}
