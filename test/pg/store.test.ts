@@ -11,6 +11,7 @@ import { toPublicPayment } from '../../server/domain/payment-record.js';
 import { MIGRATIONS } from '../../server/store/migrations.js';
 import type { NewPayment } from '../../server/store/types.js';
 import { postgres } from '../helpers/pg.js';
+import { until } from './support.js';
 
 const avail = await postgres();
 
@@ -286,6 +287,64 @@ describe('PostgreSQL store', { skip: avail.skip }, () => {
       { seen: false, payment: null },
       { seen: false, payment: (await a.getPayment(other.id))! },
     ]);
+  });
+
+  it('the webhook hot path (lookup, guarded write) reaches rows by key only, even with plans made on near-empty tables', async () => {
+    // A database of its own, with a handful of payments: tables this small are where a plan made from the
+    // statistics (PostgreSQL's default, planned again on every call) reads a table whole, and a plan cached
+    // then would go on doing so as the ledger grows.
+    const own = await avail.server!.freshDatabase();
+    const setup = new PostgresStore(own.url);
+    const admin = new pg.Client({ connectionString: own.url });
+    const hot = new PostgresStore(own.url);
+    try {
+      await setup.migrate();
+      const ps: NewPayment[] = [];
+      for (let i = 0; i < 6; i++) {
+        const p = newPayment();
+        await setup.insertPayment(p);
+        await setup.attachProviderResult(p.id, {
+          provider: p.provider, reference: p.reference, attempt: 1, providerRef: `PREF-${p.id}`, expiresAt: p.expiresAt,
+          instructions: { va: { bank: 'bca', number: '123' } }, at: at(), notify: true,
+        });
+        ps.push(p);
+      }
+      await setup.close();
+      await admin.connect();
+      // A backend's table statistics are published when it ends: wait for the stores' backends to be gone.
+      const settled = async () => {
+        await until(
+          async () => (await admin.query('SELECT COUNT(*)::int AS c FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows[0].c === 0,
+          'the stores\' connections to end',
+        );
+        await admin.query('SELECT pg_stat_clear_snapshot()');
+        const r = await admin.query(
+          "SELECT relname, seq_scan::int AS seq_scan FROM pg_stat_user_tables WHERE relname IN ('payments', 'provider_events', 'payment_history', 'outbox') ORDER BY relname",
+        );
+        return r.rows as Array<{ relname: string; seq_scan: number }>;
+      };
+      const before = await settled();
+      assert.equal(before.length, 4);
+      for (const [i, p] of ps.entries()) {
+        const eventId = `evt-hot-${p.id}`;
+        const { seen, payment } = await hot.lookupEvent('komerce', eventId, { reference: p.reference });
+        assert.equal(seen, false);
+        const r = await hot.transition({
+          paymentId: p.id, at: at(9), source: 'webhook:komerce', notify: true, basis: payment!,
+          event: { provider: 'komerce', eventId, payload: `{"i":${i}}` },
+          reported: { status: 'paid', amounts: [p.amount], paidAt: at(9), providerStatus: 'PAID' },
+        });
+        assert.equal(r.outcome, 'applied');
+        assert.equal((await hot.lookupEvent('komerce', eventId, { reference: p.reference })).seen, true);
+      }
+      await hot.close();
+      assert.deepEqual(await settled(), before, 'no sequential scan of the ledger\'s tables while ingesting');
+    } finally {
+      await setup.close();
+      await hot.close();
+      await admin.end().catch(() => undefined);
+      await avail.server!.dropDatabase(own.name);
+    }
   });
 
   it('transition guard: different events racing to different statuses → exactly one applies', async () => {
