@@ -5,6 +5,9 @@
  * streams. The ledger stays the only source of what is sent, so ids are ledger seqs on every instance and a
  * client resuming with Last-Event-ID on another instance gets exactly what followed.
  *
+ * Webhook changes written by the store's guarded group-commit statement are announced by that statement itself
+ * (delivered when it commits); the bus sends NOTIFY statements for every other change.
+ *
  * A notification is a hint, but none may be lost silently, or a customer's stream would never say "paid":
  * - one announced while this instance's LISTEN connection was down is made up on reconnect by reading every
  *   watched payment's history again; a connection that died silently is found by a periodic query;
@@ -23,7 +26,8 @@ import type { LiveBus } from '../domain/live.js';
 export const LIVE_CHANNEL = 'bayar_status';
 
 export interface PgBusOptions {
-  store: Pick<PostgresStore, 'pool' | 'clientConfig' | 'history'>;
+  /** announceChanges/announced: a store whose writes announce their changes themselves (PostgresStore's guarded write). */
+  store: Pick<PostgresStore, 'pool' | 'clientConfig' | 'history'> & Partial<Pick<PostgresStore, 'announceChanges' | 'announced'>>;
   log?: Logger;
   channel?: string;
   /** First and longest wait between LISTEN reconnection attempts, and between retries of a failed NOTIFY or ledger read (default 100 ms, 5 s). */
@@ -70,6 +74,7 @@ export class PgBus implements LiveBus {
   /** Opens the LISTEN connection; resolves once notifications are flowing, so no stream opens before that. */
   async start(): Promise<void> {
     await this.connect();
+    this.o.store.announceChanges?.(this.channel, this.instance);
     this.pingTimer ??= setInterval(() => this.ping(), this.o.pingMs ?? 30_000);
     this.pingTimer.unref();
   }
@@ -228,6 +233,8 @@ export class PgBus implements LiveBus {
   publish(entry: HistoryEntry) {
     if (this.closed) return;
     this.refresh(entry.paymentId);
+    // Announced by the statement that committed it: nothing more to send.
+    if (this.o.store.announced?.(entry)) return;
     // One NOTIFY statement per turn for every change announced in it: a webhook burst's group-committed
     // transitions are announced in one round trip, not one each.
     this.outgoing.push(JSON.stringify({ i: this.instance, s: entry.seq, p: entry.paymentId }));

@@ -50,9 +50,12 @@ const MAX_TRANSITION_BATCHES = 4;
 const MAX_BATCH = 200;
 
 /**
- * Connections for the webhook hot path (the turn's event lookup and the guarded group-commit write): a turn's
- * lookup, and the guarded writes of the batches in flight.
+ * Connections for the locked transactions (batches a guarded write did not take: most transitions that are not
+ * webhooks, and the rare webhook whose row changed since it was read); more such batches wait for one.
  */
+const LOCKED_POOL = 2;
+
+/** Connections for the webhook hot path: the guarded writes of the batches in flight, and the turns' lookups. */
 const HOT_POOL = MAX_TRANSITION_BATCHES + 2;
 
 /**
@@ -99,7 +102,7 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({ ...this.clientConfig, max: Number.isInteger(poolMax) && poolMax > 0 ? poolMax : 10 });
     // Group commit's own connections, one per batch in flight. Pipelined: statements that need no answer in
     // between (BEGIN, the locks, the inbox insert) go out together and cost one round trip, not three.
-    this.batchPool = new pg.Pool({ ...this.clientConfig, max: MAX_TRANSITION_BATCHES, pipeline: true });
+    this.batchPool = new pg.Pool({ ...this.clientConfig, max: LOCKED_POOL, pipeline: true });
     this.hotPool = new pg.Pool({ ...this.clientConfig, max: HOT_POOL });
     // Queued on the new connection ahead of the query that made the pool open it, so nothing runs without them.
     this.hotPool.on('connect', (c) => void c.query(HOT_SETTINGS).catch(() => undefined));
@@ -440,6 +443,23 @@ export class PostgresStore implements Store {
 
   private pumpScheduled = false;
 
+  /** Where the guarded write announces the changes it commits (set by the live bus), and those it announced. */
+  private announcing: { channel: string; instance: string } | null = null;
+  private readonly announcedEntries = new WeakSet<HistoryEntry>();
+
+  /**
+   * From now on the status changes the guarded write commits are announced on `channel` (live-pg.ts's payload,
+   * marked as `instance`'s) by that statement itself: delivered when they commit, with no NOTIFY statement of
+   * their own. announced(entry) tells the bus which entries need none.
+   */
+  announceChanges(channel: string, instance: string) {
+    this.announcing = { channel, instance };
+  }
+
+  announced(entry: HistoryEntry): boolean {
+    return this.announcedEntries.has(entry);
+  }
+
   /**
    * Payments lookupEvent handed out, with the version of the row they were read from (its xmin: every update
    * of a row writes a new version with a new xmin). A transition decided from one of them goes through
@@ -503,6 +523,7 @@ export class PostgresStore implements Store {
       if (plan.write && t.notify) for (const type of plan.notify) push(out, [n.id, notificationBody(type, snapshot!), t.at]);
       plans.set(p.id, { plan, snapshot });
     }
+    const announcing = this.announcing;
     const r = await this.hotPool.query<{ guarded: string[] | null; fresh: string[] | null; updated: PaymentRow[] | null; seqs: Array<[string, string]> | null }>({
       name: 'bayar_guarded_write',
       text: `WITH v AS (
@@ -537,10 +558,14 @@ export class PostgresStore implements Store {
          FROM unnest($18::text[], $19::text[], $20::text[]) WITH ORDINALITY AS n(payment_id, body, at, k)
          JOIN u ON u.id = n.payment_id LEFT JOIN h ON h.payment_id = n.payment_id
          ORDER BY n.k
+       ), a AS (
+         -- The live bus's announcement of each status change (live-pg.ts), sent by PostgreSQL when this commits.
+         SELECT pg_notify($21, json_build_object('i', $22::text, 's', h.seq, 'p', h.payment_id)::text) FROM h WHERE $21::text IS NOT NULL
        )
        SELECT (SELECT json_agg(id) FROM g) AS guarded, (SELECT json_agg(payment_id) FROM ins) AS fresh,
-              (SELECT json_agg(u) FROM u) AS updated, (SELECT json_agg(json_build_array(h.payment_id, h.seq::text)) FROM h) AS seqs`,
-      values: [...cols, ...out],
+              (SELECT json_agg(u) FROM u) AS updated, (SELECT json_agg(json_build_array(h.payment_id, h.seq::text)) FROM h) AS seqs,
+              (SELECT COUNT(*) FROM a) AS announced`,
+      values: [...cols, ...out, announcing?.channel ?? null, announcing?.instance ?? null],
     });
     const res = r.rows[0]!;
     const guarded = new Set(res.guarded ?? []);
@@ -577,6 +602,7 @@ export class PostgresStore implements Store {
       const seq = seqs.get(basis.id);
       const history: HistoryEntry | undefined =
         plan.outcome === 'applied' && seq !== undefined ? { seq, paymentId: payment.id, status: payment.status, reason: plan.reason, source: t.source, at: t.at, snapshot: snapshot! } : undefined;
+      if (history && announcing) this.announcedEntries.add(history);
       q.resolve({ outcome: plan.outcome, payment, history, added: plan.added });
     }
     return stale;

@@ -87,6 +87,43 @@ describe('PostgreSQL live bus', { skip: avail.skip }, () => {
     offLocal();
   });
 
+  it('a webhook change written by the guarded statement is announced by that statement as it commits, and only once', async () => {
+    const raw = new pg.Client({ connectionString: s1.clientConfig.connectionString });
+    await raw.connect();
+    try {
+      const heard: Array<{ s: number; p: string }> = [];
+      raw.on('notification', (m) => heard.push(JSON.parse(m.payload!)));
+      await raw.query('LISTEN bayar_status');
+      const p = await payment();
+      const got: HistoryEntry[] = [];
+      const off = bus2.subscribe(p.id, (h) => got.push(h));
+      const eventId = `evt-bus-${p.id}`;
+      const basis = (await s1.lookupEvent('komerce', eventId, { reference: `R-${p.id}` })).payment!;
+      const at = new Date().toISOString();
+      const r = await s1.transition({
+        paymentId: p.id, at, source: 'webhook:komerce', basis, event: { provider: 'komerce', eventId, payload: '{}' },
+        reported: { status: 'paid', amounts: [50_000], paidAt: at, providerStatus: 'PAID' },
+      });
+      assert.equal(r.outcome, 'applied');
+      assert.equal(s1.announced(r.history!), true);
+      // Nothing published on instance 1: the other instance hears of the change from the commit itself.
+      await until(() => got.some((x) => x.seq === r.history!.seq), 'the paid entry on the other instance');
+      assert.deepEqual(got.find((x) => x.seq === r.history!.seq), r.history);
+      // Published as the ledger does after every change: no second announcement. A change from the locked path
+      // (not announced by its statement) is published in the same turn, so its NOTIFY would carry both.
+      const q = await payment();
+      const later = await pay(q.id);
+      assert.equal(s1.announced(later), false);
+      bus1.publish(r.history!);
+      bus1.publish(later);
+      await until(() => heard.some((x) => x.s === later.seq), 'the locked change\'s announcement');
+      assert.deepEqual(heard.filter((x) => x.p === p.id).map((x) => x.s), [r.history!.seq]);
+      off();
+    } finally {
+      await raw.end();
+    }
+  });
+
   it('fills gaps: an entry whose own notification never came is delivered, in seq order', async () => {
     const p = await payment();
     const got: HistoryEntry[] = [];
