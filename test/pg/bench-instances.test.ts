@@ -64,10 +64,12 @@ describe('bench children on one PostgreSQL ledger', { skip: avail.skip }, () => 
       get(`${holder.url}/api/payments/${payment.id}/events?client_secret=${p.body.clientSecret as string}`, { headers: { accept: 'text/event-stream' } }, resolve).on('error', reject),
     );
     assert.equal(res.statusCode, 200);
+    // Read for as long as the stream is open: the paid event may well come before the webhook's answer does.
+    res.on('data', (c: Buffer) => (text += c.toString('utf8')));
     const saw = (what: string) =>
       new Promise<void>((resolve, reject) => {
         const check = () => text.includes(what) && (res.off('data', onData), clearTimeout(timer), resolve());
-        const onData = (c: Buffer) => ((text += c.toString('utf8')), check());
+        const onData = () => check();
         const timer = setTimeout(() => (res.off('data', onData), reject(new Error(`the stream never said ${what}; it said: ${text}`))), 15_000);
         res.on('data', onData);
         check();
