@@ -106,12 +106,13 @@ document.addEventListener('bayar-ready', async (event) => {
  * the module the loader imports is fetched beside the loader instead of after it, and the method list itself is
  * preloaded while the page still parses (an anonymous fetch, exactly the request bayar.js sends, which takes this answer:
  * one request, checked below); after the element, the loader, `async` (it runs as soon as it arrives, without holding
- * up the page's DOMContentLoaded; being after the element, it finds it parsed). Here the widget files are on the page's
- * origin, the companion on another.
+ * up the page's DOMContentLoaded; being after the element, it finds it parsed) with `fetchpriority="high"` (not queued
+ * behind the page's other requests as an async script is by default). Here the widget files are on the page's origin,
+ * the companion on another.
  */
 const HINTS = (server: string, amount: number) => `<link rel="modulepreload" href="/bayar.mjs">
 <link rel="preload" as="fetch" crossorigin href="${server}/api/methods?amount=${amount}">`;
-const LOADER = '<script src="/bayar.js" async></script>';
+const LOADER = '<script src="/bayar.js" async fetchpriority="high"></script>';
 
 const AMOUNT = 150_000;
 

@@ -57,7 +57,7 @@ test('the preloaded method list is the widget\'s: one request, no cookies, no un
 });
 
 test('a page that loads bayar.mjs itself: the element\'s own request takes the preloaded answer', async () => {
-  edit = (html) => html.replace(/<script src="([^"]+)\/bayar\.js" async><\/script>/, '<script type="module" src="$1/bayar.mjs"></script>');
+  edit = (html) => html.replace(/<script src="([^"]+)\/bayar\.js" async fetchpriority="high"><\/script>/, '<script type="module" src="$1/bayar.mjs"></script>');
   const { context, page, methods, logged } = await open();
   try {
     assert.equal(await page.evaluate(() => document.querySelectorAll('script[src$="bayar.js"]').length), 0, 'no loader on this page');
