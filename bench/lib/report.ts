@@ -345,7 +345,7 @@ export function renderMarkdown(r: Results): string {
     }
     L.push(
       '',
-      `Round by round (the three companions measured one after another in each round), median of on − off: ${extra >= 0 ? '+' : ''}${fmtMs(extra)} ms; median of |off − off again| (this run's noise): ${fmtMs(noise)} ms. "Measurable" means on − off above that noise and above 5 % of off's p99. The decision itself, timed in-process with every health window full (2 000 samples per candidate, the cap): ${rt.decisionMicros.toFixed(1)} µs per create.`,
+      `Round by round (the three companions measured one after another in each round), median of on − off: ${extra >= 0 ? '+' : ''}${fmtMs(extra)} ms; median of |off − off again| (this run's noise): ${fmtMs(noise)} ms. "Measurable" means on − off above that noise and above 5 % of off's p99. Each companion's own CPU per create over its measured windows (its process only; the Komerce emulator runs in it too, the same on every side): on ${fmtMs(rt.cpuMsPerCreate?.on ?? NaN)} ms, off ${fmtMs(rt.cpuMsPerCreate?.off ?? NaN)} ms, off again ${fmtMs(rt.cpuMsPerCreate?.offAgain ?? NaN)} ms. The decision itself, timed in-process with every health window full (2 000 samples per candidate, the cap): ${rt.decisionMicros.toFixed(1)} µs per create.`,
       '',
     );
     if (rt.problems.length) L.push(...rt.problems.map((c) => `- problem: ${c}`), '');

@@ -11,6 +11,7 @@ import { DEFAULT_HEALTH } from '../../server/domain/health.js';
 import { Routing } from '../../server/domain/routing.js';
 import { systemClock } from '../../server/lib/clock.js';
 import { spawnServer, type CpuPlan } from './children.js';
+import { processCpu } from './cpu.js';
 import { compare, type LoadResult, type Target } from './load.js';
 
 export interface RoutingBenchResult {
@@ -22,6 +23,8 @@ export interface RoutingBenchResult {
   /** A second routing-off companion: |off − offAgain| is the noise of this run. */
   offAgain: LoadResult;
   fees: string;
+  /** Each companion's own CPU per create over its measured windows (ms): what routing costs, without the tail's noise. */
+  cpuMsPerCreate: { on: number | null; off: number | null; offAgain: number | null };
   /** In-process: one routing decision (three candidates, full health windows) plus recording one outcome, µs. */
   decisionMicros: number;
   problems: string[];
@@ -63,7 +66,23 @@ export async function runRouting(o: { dir: string; cpu: CpuPlan; connections: nu
         },
       ],
     });
-    const c = await compare({ on: target('on', on.url), off: target('off', off.url), offAgain: target('off2', offAgain.url) }, { rounds: o.rounds, seconds: o.seconds, warmupSeconds: o.warmupSeconds });
+    const children = { on, off, offAgain };
+    const cpu = { on: 0, off: 0, offAgain: 0 };
+    let started = 0;
+    const c = await compare(
+      { on: target('on', on.url), off: target('off', off.url), offAgain: target('off2', offAgain.url) },
+      {
+        rounds: o.rounds,
+        seconds: o.seconds,
+        warmupSeconds: o.warmupSeconds,
+        onWindow: (k, edge) => {
+          const now = processCpu(children[k].pid) ?? NaN;
+          if (edge === 'start') started = now;
+          else cpu[k] += now - started;
+        },
+      },
+    );
+    const perCreate = (k: keyof typeof cpu) => (Number.isFinite(cpu[k]) && c.results[k].ok ? (cpu[k] / c.results[k].ok) * 1000 : null);
     for (const [k, r] of Object.entries(c.results)) {
       if (r.non2xx || r.errors || r.timeouts) problems.push(`${k}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (${JSON.stringify(r.statusCodes)})`);
     }
@@ -79,7 +98,7 @@ export async function runRouting(o: { dir: string; cpu: CpuPlan; connections: nu
     };
     await check(on.url, true);
     await check(off.url, false);
-    return { connections: o.connections, seconds: o.seconds, rounds: o.rounds, on: c.results.on, off: c.results.off, offAgain: c.results.offAgain, fees: FEES, decisionMicros: decisionCost(), problems };
+    return { connections: o.connections, seconds: o.seconds, rounds: o.rounds, on: c.results.on, off: c.results.off, offAgain: c.results.offAgain, cpuMsPerCreate: { on: perCreate('on'), off: perCreate('off'), offAgain: perCreate('offAgain') }, fees: FEES, decisionMicros: decisionCost(), problems };
   } finally {
     await Promise.all([on.stop(), off.stop(), offAgain.stop()]);
   }
