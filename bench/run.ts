@@ -179,7 +179,7 @@ async function main() {
 
   // 3b. What smart routing costs a create, beside routing off (and off against off: the run's noise).
   await phase('routing', 'smart routing overhead', 60_000, async () => {
-    results.routing = await runRouting({ dir, cpu, connections: 10, seconds: quick ? 1 : 2, rounds: quick ? 2 : 5, warmupSeconds: 1, log });
+    results.routing = await runRouting({ dir, cpu, connections: 10, seconds: quick ? 1 : 2, rounds: quick ? 2 : 3, warmupSeconds: 1, log });
   });
 
   // 4. SQLite against PostgreSQL, one and two instances.
