@@ -12,10 +12,9 @@
  * destructured or written as a shorthand property. The new names (`$a`, `$b`, …) are spelled nowhere else in the
  * widget nor in Lit's production build (Lit's own internals are `_$`-prefixed), so they cannot shadow anything.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
-import type { TextKeyEdits } from './short-text-keys.js';
+import { renameHits, type TextKeyEdits } from './short-text-keys.js';
 
 export function privateNameEdits(root: string, program: ts.Program): { edits: TextKeyEdits; renamed: Map<string, string> } {
   const checker = program.getTypeChecker();
@@ -76,20 +75,5 @@ export function privateNameEdits(root: string, program: ts.Program): { edits: Te
   const uses = new Map<string, number>();
   for (const [, id] of hits) uses.set(id.text, (uses.get(id.text) ?? 0) + 1);
   names.sort((a, b) => uses.get(b)! - uses.get(a)! || (a < b ? -1 : 1));
-  const renamed = new Map<string, string>();
-  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  for (let i = 0; renamed.size < names.length; i++) {
-    const short = '$' + (i < letters.length ? letters[i]! : letters[Math.floor(i / letters.length) - 1]! + letters[i % letters.length]!);
-    if (!taken.has(short) && !keep.has(short)) renamed.set(names[renamed.size]!, short);
-  }
-
-  const edits: TextKeyEdits = new Map();
-  for (const [file, id] of hits) {
-    const short = renamed.get(id.text);
-    if (!short) continue;
-    let entry = edits.get(file.fileName);
-    if (!entry) edits.set(file.fileName, (entry = { text: readFileSync(file.fileName, 'utf8'), edits: [] }));
-    entry.edits.push([id.getStart(file), id.getEnd(), short]);
-  }
-  return { edits, renamed };
+  return renameHits(names, hits, (short) => !taken.has(short) && !keep.has(short), '$');
 }

@@ -83,13 +83,21 @@ export function textKeyEdits(root: string, program: ts.Program): { edits: TextKe
   }
 
   const names = [...new Set(hits.map(([, id]) => id.text))].filter((n) => !keep.has(n)).sort();
+  return renameHits(names, hits, (short) => !taken.has(short));
+}
+
+/**
+ * Gives `names` (in order: the first gets the shortest) the names `prefix` + one or two letters that `free` allows,
+ * and turns every identifier in `hits` whose name was renamed into an edit of its file. Shared by the text keys and
+ * the private members (scripts/short-private-names.ts).
+ */
+export function renameHits(names: string[], hits: Array<[ts.SourceFile, ts.Identifier]>, free: (short: string) => boolean, prefix = ''): { edits: TextKeyEdits; renamed: Map<string, string> } {
   const renamed = new Map<string, string>();
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   for (let i = 0; renamed.size < names.length; i++) {
-    const short = i < letters.length ? letters[i]! : letters[Math.floor(i / letters.length) - 1]! + letters[i % letters.length]!;
-    if (!taken.has(short)) renamed.set(names[renamed.size]!, short);
+    const short = prefix + (i < letters.length ? letters[i]! : letters[Math.floor(i / letters.length) - 1]! + letters[i % letters.length]!);
+    if (free(short)) renamed.set(names[renamed.size]!, short);
   }
-
   const edits: TextKeyEdits = new Map();
   for (const [file, id] of hits) {
     const short = renamed.get(id.text);
@@ -100,7 +108,6 @@ export function textKeyEdits(root: string, program: ts.Program): { edits: TextKe
   }
   return { edits, renamed };
 }
-
 /** Applies the edits to `code`, which must be the file exactly as checked (else the positions would be wrong). */
 export function applyTextKeyEdits(code: string, entry: { text: string; edits: Array<[number, number, string]> }): string | null {
   if (code !== entry.text) return null;
