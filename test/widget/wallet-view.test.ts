@@ -166,7 +166,11 @@ describe('<bayar-checkout>: OVO asks for the phone number first', () => {
   it('Pay stays disabled until the number is a valid Indonesian mobile number, which is sent as walletPhone', async () => {
     const { el, log } = await mountCheckout({ 'order-id': 'O-OVO', amount: '150000', session: '' });
     await pickMethod(el, 'ewallet:ovo');
-    await until(() => find(find(el, 'bayar-wallet-phone')!, 'input'), 'phone field');
+    // The field comes with the views' chunk, which loads after the list's first frame: wait for it to appear.
+    await until(() => {
+      const phone = find(el, 'bayar-wallet-phone');
+      return phone && find(phone, 'input');
+    }, 'phone field');
     const input = find<HTMLInputElement>(find(el, 'bayar-wallet-phone')!, 'input')!;
     expect(payButton(el).disabled).to.equal(true);
     await expect(el).to.be.accessible();

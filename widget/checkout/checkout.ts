@@ -290,7 +290,10 @@ export class BayarCheckout extends BayarElement {
       this.view = 'pick';
       await this.updateComplete;
       this.emit('bayar-ready', { methods: this.visibleMethods() });
-      this.prepareViews();
+      // The views' chunk is not needed until "Pay": its import (a request, then compiling the chunk) starts after the
+      // frame that shows the list, not between the list's render and that frame's layout, where it delayed the
+      // first method's focus. A payment shown meanwhile loads it itself (show()).
+      requestAnimationFrame(() => setTimeout(() => this.prepareViews()));
     } catch (e) {
       if (signal.aborted) return;
       this.view = 'pick';
