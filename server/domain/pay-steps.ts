@@ -1,5 +1,4 @@
 import type { Payment, PaySteps, ProviderId } from '../api-types.js';
-import { groupDigits } from '../lib/group-digits.js';
 import { vaGuide } from './va-guides.js';
 
 /**
@@ -14,6 +13,9 @@ import { vaGuide } from './va-guides.js';
  * view shows it), `{payee}` (whom the cashier bills: the provider collecting for the shop).
  */
 type Lang = 'id' | 'en';
+
+/** `8808123456789012` → `8808 1234 5678 9012`: read aloud, and typed, in blocks of four (as the widget shows it). */
+const groupDigits = (value: string): string => value.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 
 const VA = {
   id: {

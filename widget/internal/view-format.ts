@@ -7,7 +7,8 @@ import type { Locale } from '../i18n/localize.js';
 import { MARKS, brandKey } from './brands.js';
 import { remembered } from './remember.js';
 
-export { groupDigits } from '../../server/lib/group-digits.js';
+/** Groups a VA number or payment code in blocks of four for reading aloud: `8808123456789012` → `8808 1234 5678 9012`. */
+export const groupDigits = (value: string): string => value.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
 
 /**
  * A deadline as a local date-time with the zone, e.g. `24 November 2025 pukul 14.30 WIB`. English formats Indonesia's
